@@ -1,0 +1,1 @@
+"""CLI adapters, one module per domain; each exposes ``register(app)``."""

@@ -1,0 +1,11 @@
+"""CLI commands for reference data (owned by the refdata work stream)."""
+
+from __future__ import annotations
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    """Add this domain's commands to the top-level app."""
+
+

@@ -1,0 +1,61 @@
+"""Settings registry.
+
+Every setting is a field with a description; ``docs/settings.md`` documents each one and
+``tests/core/test_settings.py`` fails when a setting is undocumented. Values come from
+environment variables prefixed ``IPVALUE_`` (e.g. ``IPVALUE_DB_URL``) or a ``.env`` file.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """All ipvalue settings. Add a field here and document it in ``docs/settings.md``."""
+
+    model_config = SettingsConfigDict(env_prefix="IPVALUE_", env_file=".env", extra="ignore")
+
+    refdata_dir: Path | None = Field(
+        default=None,
+        description="Folder of user reference-data CSV files that override the packaged tables "
+        "(same file names and columns; rows with the same key replace packaged rows).",
+    )
+    db_url: str = Field(
+        default="sqlite:///ipvalue.db",
+        description="SQLAlchemy URL of the case database: a SQLite file by default, "
+        "postgresql+psycopg://user:pass@host/db for shared deployments.",
+    )
+    analytics_db: Path = Field(
+        default=Path("ipvalue-patents.duckdb"),
+        description="DuckDB file holding imported patent data for the analytics commands.",
+    )
+    spark_master: str = Field(
+        default="local[2]",
+        description="Spark master URL used by --engine spark (local[N] or spark://host:port).",
+    )
+    mc_paths: int = Field(
+        default=10_000, gt=0, description="Default number of Monte Carlo paths when a case sets none."
+    )
+    mc_chunk_size: int = Field(
+        default=250_000,
+        gt=0,
+        description="Monte Carlo paths evaluated per chunk; bounds memory independent of --paths.",
+    )
+    divergence_threshold: float = Field(
+        default=0.15,
+        gt=0,
+        description="Relative spread between approach values above which reconciliation warns.",
+    )
+    debug: bool = Field(
+        default=False, description="Print Python tracebacks for unexpected errors (exit code 1)."
+    )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Return the process-wide settings (read once; tests call ``get_settings.cache_clear()``)."""
+    return Settings()
