@@ -34,9 +34,19 @@ _err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def _register_all() -> None:
-    from ipvalue.commands import cases, frameworks, patents, refdata, valuation
+    from ipvalue.commands import (
+        cases,
+        frameworks,
+        patents,
+        patents_explore,
+        refdata,
+        scoring,
+        valuation,
+    )
 
-    for module in (valuation, refdata, frameworks, patents, cases):
+    # patents_explore.register receives the top-level app too; it should attach its commands
+    # to the `patents` group created by patents.register (look it up via patents.patents_app).
+    for module in (valuation, refdata, frameworks, scoring, patents, patents_explore, cases):
         module.register(app)
 
 
