@@ -1,0 +1,43 @@
+"""figure_warnings(): staleness, look-ahead, confidence, overrides, FX date mismatch."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from ipvalue.refdata import Figure, figure_warnings, fx_rate, lookup
+
+
+def _codes(fig: Figure, on: date, **kw: float) -> list[str]:
+    return [w.code for w in figure_warnings(fig, on, **kw)]
+
+
+def test_fresh_figure_has_no_warning() -> None:
+    # Damodaran January 2025 used on 2025-06-30: 0.5 years old, within the 2-year default.
+    f = lookup("country_parameters/KR/damodaran_total_erp_pct")
+    assert _codes(f, date(2025, 6, 30)) == []
+
+
+def test_stale_figure_with_threshold_in_message() -> None:
+    f = lookup("royalty_rates/RR001/mean_pct")  # dated 2010-03
+    ws = figure_warnings(f, date(2025, 6, 30))
+    assert [w.code for w in ws] == ["refdata_stale"]
+    assert "2 years" in ws[0].message and "royalty_rates/RR001/mean_pct" in ws[0].message
+    # a looser threshold (16 years) accepts it: 2025-06-30 − 2010-03-01 ≈ 15.3 years
+    assert _codes(f, date(2025, 6, 30), max_age_years=16) == []
+
+
+def test_look_ahead() -> None:
+    f = lookup("country_parameters/JP/gov_bond_10y_pct")  # 2025-12-29
+    assert _codes(f, date(2025, 6, 30)) == ["refdata_after_valuation_date"]
+
+
+def test_low_confidence_and_metadata_only() -> None:
+    f = lookup("industry_technology_factors/TF004/value")  # "low (blog)", undated
+    assert _codes(f, date(2025, 6, 30)) == ["refdata_undated", "refdata_low_confidence"]
+    meta = lookup("royalty_rates/RR009/sample_size")  # "metadata only", 2025-05
+    assert _codes(meta, date(2025, 6, 30)) == ["refdata_low_confidence"]
+
+
+def test_fx_mismatch_is_reported_not_as_look_ahead() -> None:
+    f = fx_rate("KRW", "USD", date(2024, 6, 30))  # only a later year-end exists
+    assert _codes(f, date(2024, 6, 30)) == ["fx_date_mismatch"]
