@@ -50,6 +50,27 @@ class Settings(BaseSettings):
         gt=0,
         description="Relative spread between approach values above which reconciliation warns.",
     )
+    cases_deviation_threshold: float = Field(
+        default=3.0,
+        gt=0,
+        description="Robust z-score (|x - median| / (1.4826 MAD)) of a key parameter against "
+        "similar cases above which the case store warns (Q-DEV-*).",
+    )
+    cases_deviation_min_peers: int = Field(
+        default=5, ge=2, description="Similar cases with the parameter needed before a deviation check."
+    )
+    cases_similar_peers: int = Field(
+        default=20, gt=0, description="Most similar cases (same IP type) compared in deviation checks."
+    )
+    cases_anomaly_contamination: float = Field(
+        default=0.05,
+        gt=0,
+        le=0.5,
+        description="Expected share of anomalous cases for the IsolationForest anomaly check.",
+    )
+    cases_anomaly_seed: int = Field(
+        default=0, ge=0, description="Seed of the IsolationForest anomaly check (recorded in findings)."
+    )
     debug: bool = Field(
         default=False, description="Print Python tracebacks for unexpected errors (exit code 1)."
     )
