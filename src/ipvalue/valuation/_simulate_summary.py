@@ -1,0 +1,106 @@
+"""Exact summary statistics of simulated values (mean, std, percentiles, histogram).
+
+All statistics are computed from the full set of valid values (8 bytes per path), so the
+percentiles are exact order statistics, not estimates from a sketch. The order in which the
+values are reduced is fixed (path order, fixed blocks), so the summary does not depend on how
+the simulation was chunked.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TypeAlias
+
+import numpy as np
+from numpy.typing import NDArray
+
+FloatArray: TypeAlias = NDArray[np.float64]
+
+#: Percentiles reported by default (percent).
+DEFAULT_PERCENTILES: tuple[float, ...] = (1.0, 5.0, 10.0, 25.0, 50.0, 75.0, 90.0, 95.0, 99.0)
+#: Interpolation between order statistics (numpy "linear", Hyndman & Fan 1996 type 7).
+PERCENTILE_METHOD = "linear (Hyndman-Fan type 7)"
+#: Values reduced per step when summing squared deviations (fixes the summation order).
+_REDUCE_BLOCK = 1 << 20
+
+
+@dataclass(frozen=True)
+class Histogram:
+    """Counts of values in ``len(edges) − 1`` equal-width bins over ``[min, max]``.
+
+    Bins are half-open ``[edges[i], edges[i+1])`` except the last, which is closed, as in
+    ``numpy.histogram``; ``sum(counts) == n``. When every value is equal the single-valued range
+    is widened to ``[v − 0.5, v + 0.5]`` (numpy's convention).
+    """
+
+    edges: tuple[float, ...]
+    counts: tuple[int, ...]
+
+    def to_dict(self) -> dict[str, list[float]]:
+        """JSON-ready ``{"edges": [...], "counts": [...]}``."""
+        return {"edges": list(self.edges), "counts": [float(c) for c in self.counts]}
+
+
+@dataclass(frozen=True)
+class Moments:
+    """Exact statistics of one sample."""
+
+    mean: float
+    std: float
+    minimum: float
+    maximum: float
+    percentiles: dict[str, float]
+    histogram: Histogram
+
+
+def percentile_key(q: float) -> str:
+    """``5.0 -> "p5"``, ``97.5 -> "p97.5"``."""
+    return f"p{q:g}"
+
+
+def summarise(values: FloatArray, percentiles: Sequence[float], bins: int) -> Moments:
+    """Statistics of ``values`` (finite, at least one). **Sorts ``values`` in place.**
+
+    ``std`` is the sample standard deviation (``ddof = 1``); it is 0 for a single value.
+    Percentiles interpolate linearly between order statistics (type 7), which is exact for the
+    sample: ``h = (n − 1)·q/100``, ``x[⌊h⌋] + (h − ⌊h⌋)·(x[⌊h⌋+1] − x[⌊h⌋])``.
+    """
+    n = len(values)
+    mean = float(np.mean(values))  # pairwise summation in path order: chunking-independent
+    squares = [
+        float(np.sum(np.square(values[i : i + _REDUCE_BLOCK] - mean)))
+        for i in range(0, n, _REDUCE_BLOCK)
+    ]
+    std = math.sqrt(math.fsum(squares) / (n - 1)) if n > 1 else 0.0
+    values.sort()
+    table = {percentile_key(q): _order_statistic(values, q) for q in percentiles}
+    return Moments(
+        mean=mean,
+        std=std,
+        minimum=float(values[0]),
+        maximum=float(values[-1]),
+        percentiles=table,
+        histogram=_histogram(values, bins),
+    )
+
+
+def _order_statistic(ordered: FloatArray, q: float) -> float:
+    h = (len(ordered) - 1) * q / 100.0
+    lo = math.floor(h)
+    frac = h - lo
+    if frac == 0.0:
+        return float(ordered[lo])
+    return float(ordered[lo] + frac * (ordered[lo + 1] - ordered[lo]))
+
+
+def _histogram(ordered: FloatArray, bins: int) -> Histogram:
+    lo, hi = float(ordered[0]), float(ordered[-1])
+    if lo == hi:
+        lo, hi = lo - 0.5, hi + 0.5
+    edges = np.linspace(lo, hi, bins + 1)
+    # Values equal to an inner edge belong to the bin on its right; the last bin is closed.
+    cuts = np.searchsorted(ordered, edges[1:-1], side="left")
+    counts = np.diff(np.concatenate(([0], cuts, [len(ordered)])))
+    return Histogram(edges=tuple(float(e) for e in edges), counts=tuple(int(c) for c in counts))

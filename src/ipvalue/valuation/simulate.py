@@ -1,0 +1,380 @@
+"""Seeded, chunked, vectorised Monte Carlo over uncertain inputs.
+
+How a run is organised
+----------------------
+* **Blocks fix the random numbers.** Paths are cut into consecutive blocks of ``block_size``
+  paths. Block ``b`` draws from its own generator ``PCG64(SeedSequence(seed, spawn_key=(b,)))`` —
+  the ``b``-th child of ``SeedSequence(seed).spawn(...)`` — and, inside the block, the inputs
+  are drawn in the order of ``dists``. A path's inputs therefore depend only on the seed, the
+  block size, the input order and the path's index.
+* **Chunks bound memory.** ``evaluate`` is called on chunks of whole blocks (``chunk_size`` is
+  rounded up to a whole number of blocks). Because randomness is fixed per block and
+  ``evaluate`` is elementwise over paths, **results are bit-identical for every chunk size**.
+  Memory is ``8 bytes × paths`` for the stored values (needed for exact percentiles) plus
+  ``O(chunk_size × inputs)`` working memory.
+* **Correlation** goes through a Gaussian copula: block normals ``Z`` (``n × k``) are correlated
+  as ``Z·Aᵀ`` (``A·Aᵀ`` = the normal correlation implied by the requested rank correlation) and
+  mapped to each marginal by its inverse CDF. Without correlation each input uses numpy's native
+  sampler for its family (fastest; a different stream from the copula path).
+* **Rejected draws.** ``evaluate`` returns ``nan`` (or ±inf) for draws it cannot value, e.g.
+  ``g >= r`` (METHODS §1.2); named :class:`Constraint` s reject draws before valuation. Rejected
+  draws are counted (per rule), excluded from every statistic, and reported as a warning; a run
+  in which every draw is rejected raises :class:`InputError`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TypeAlias
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ipvalue.core.errors import InputError
+from ipvalue.model.distributions import Uncertain
+from ipvalue.valuation._simulate_correlation import (
+    CorrelationKind,
+    CorrelationSpec,
+    copula_factor,
+    normal_correlation,
+    validate_correlation,
+)
+from ipvalue.valuation._simulate_summary import (
+    DEFAULT_PERCENTILES,
+    PERCENTILE_METHOD,
+    Histogram,
+    percentile_key,
+    summarise,
+)
+
+__all__ = [
+    "BLOCK_SIZE",
+    "DEFAULT_CHUNK_SIZE",
+    "DEFAULT_PERCENTILES",
+    "Constraint",
+    "Histogram",
+    "SimulationSummary",
+    "SimulationWarning",
+    "block_generator",
+    "less_than",
+    "run_monte_carlo",
+]
+
+FloatArray: TypeAlias = NDArray[np.float64]
+BoolArray: TypeAlias = NDArray[np.bool_]
+Params: TypeAlias = dict[str, FloatArray]
+Evaluate: TypeAlias = Callable[[Params], FloatArray]
+Progress: TypeAlias = Callable[[int, int], None]
+
+#: Paths per random-number block. Part of the reproducibility contract (recorded in results).
+BLOCK_SIZE = 50_000
+#: Default paths per chunk (whole blocks).
+DEFAULT_CHUNK_SIZE = 250_000
+#: Bins of the histogram by default.
+DEFAULT_BINS = 50
+#: Name under which draws with a non-finite value from ``evaluate`` are counted.
+NON_FINITE = "non-finite value"
+#: Random-number generator, recorded in results.
+BIT_GENERATOR = "PCG64"
+
+
+@dataclass(frozen=True)
+class Constraint:
+    """A named rule every draw must satisfy; failing draws are rejected and counted.
+
+    ``holds(params)`` returns a boolean array, ``True`` where the draw is valid.
+    """
+
+    name: str
+    holds: Callable[[Params], BoolArray]
+
+
+def less_than(left: str | float, right: str | float) -> Constraint:
+    """Constraint ``left < right`` between inputs (by name) or an input and a number.
+
+    Example: ``less_than("growth", "discount_rate")`` enforces ``g < r`` on every draw.
+    """
+
+    def side(params: Params, x: str | float) -> FloatArray | float:
+        return params[x] if isinstance(x, str) else float(x)
+
+    def holds(params: Params) -> BoolArray:
+        return np.asarray(side(params, left) < side(params, right), dtype=np.bool_)
+
+    return Constraint(name=f"{left} < {right}", holds=holds)
+
+
+@dataclass(frozen=True)
+class SimulationWarning:
+    """Something the reader of a simulation must know (``code`` is stable)."""
+
+    code: str
+    message: str
+
+
+@dataclass(frozen=True)
+class SimulationSummary:
+    """Result of :func:`run_monte_carlo`; every statistic is over the ``n`` valid draws.
+
+    ``std`` is the sample standard deviation (ddof = 1) and ``standard_error = std/√n`` the
+    Monte Carlo error of ``mean``. ``percentiles`` maps ``"p5"``-style keys to exact sample
+    percentiles (:data:`PERCENTILE_METHOD`). ``seed``, ``block_size``, ``inputs`` (draw order),
+    ``correlation`` and ``correlation_kind`` reproduce the run exactly; ``chunk_size`` (the
+    effective, whole-block chunk) does not affect the numbers.
+    """
+
+    mean: float
+    std: float
+    standard_error: float
+    p5: float
+    p50: float
+    p95: float
+    minimum: float
+    maximum: float
+    percentiles: dict[str, float]
+    histogram: Histogram
+    n: int
+    rejected: int
+    rejected_by: dict[str, int]
+    seed: int
+    paths: int
+    chunk_size: int
+    block_size: int
+    inputs: tuple[str, ...]
+    correlation: tuple[tuple[float, ...], ...] | None = None
+    correlation_kind: CorrelationKind | None = None
+    bit_generator: str = BIT_GENERATOR
+    percentile_method: str = PERCENTILE_METHOD
+    warnings: tuple[SimulationWarning, ...] = field(default=())
+
+
+def block_generator(seed: int, block: int) -> np.random.Generator:
+    """Generator of block ``block``: the ``block``-th child of ``SeedSequence(seed)``."""
+    return np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(block,))))
+
+
+def _check_int(value: object, name: str, minimum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum:
+        raise InputError(name, f"must be an integer >= {minimum}")
+    return int(value)
+
+
+def _resolve_seed(seed: int | None) -> int:
+    if seed is None:
+        entropy = np.random.SeedSequence().entropy  # 128 bits from the OS, recorded below
+        assert isinstance(entropy, int)
+        return entropy
+    return _check_int(seed, "seed", 0)
+
+
+@dataclass(frozen=True)
+class _Sampler:
+    """Draws the inputs of one block (independent natives, or the Gaussian copula)."""
+
+    dists: Mapping[str, Uncertain]
+    factor: FloatArray | None  # copula factor A over the distribution inputs, or None
+
+    def draw(self, rng: np.random.Generator, size: int) -> Params:
+        random = [k for k, d in self.dists.items() if not isinstance(d, int | float)]
+        out: Params = {}
+        if self.factor is None:
+            for name in random:
+                out[name] = self.dists[name].sample(rng, size)  # type: ignore[union-attr]
+        else:
+            z = rng.standard_normal((size, len(random))) @ self.factor.T
+            for j, name in enumerate(random):
+                dist = self.dists[name]
+                out[name] = dist.from_standard_normal(z[:, j])  # type: ignore[union-attr]
+        for name, d in self.dists.items():
+            if isinstance(d, int | float):
+                out[name] = np.full(size, float(d))
+        return out
+
+
+def _draw_chunk(sampler: _Sampler, seed: int, blocks: range, sizes: list[int]) -> Params:
+    if len(blocks) == 1:  # common fast path: no copy into a chunk buffer
+        return sampler.draw(block_generator(seed, blocks[0]), sizes[0])
+    total = sum(sizes)
+    chunk = {name: np.empty(total) for name in sampler.dists}
+    start = 0
+    for block, size in zip(blocks, sizes, strict=True):
+        for name, arr in sampler.draw(block_generator(seed, block), size).items():
+            chunk[name][start : start + size] = arr
+        start += size
+    return chunk
+
+
+def _evaluate_chunk(
+    evaluate: Evaluate, params: Params, constraints: Sequence[Constraint], size: int,
+    rejected_by: dict[str, int],
+) -> tuple[FloatArray, BoolArray]:
+    valid = np.ones(size, dtype=np.bool_)
+    for c in constraints:
+        ok = np.asarray(c.holds(params), dtype=np.bool_)
+        rejected_by[c.name] += int(size - np.count_nonzero(ok))
+        valid &= ok
+    values = np.asarray(evaluate(params), dtype=np.float64)
+    if values.shape != (size,):
+        raise ValueError(f"evaluate must return shape ({size},), got {values.shape}")
+    finite = np.isfinite(values)
+    rejected_by[NON_FINITE] += int(np.count_nonzero(valid & ~finite))
+    valid &= finite
+    return values, valid
+
+
+def _check_request(
+    dists: Mapping[str, Uncertain], percentiles: Sequence[float], bins: int
+) -> None:
+    if not any(not isinstance(d, int | float) for d in dists.values()):
+        raise InputError("dists", "at least one input must be a distribution")
+    for name, d in dists.items():
+        if isinstance(d, int | float) and not math.isfinite(d):
+            raise InputError(name, "must be a finite number")
+    for q in percentiles:
+        if not 0.0 <= q <= 100.0:
+            raise InputError("percentiles", "each must lie in [0, 100]")
+    _check_int(bins, "bins", 1)
+
+
+def _warnings(
+    paths: int, rejected_by: dict[str, int], rejected: int
+) -> tuple[SimulationWarning, ...]:
+    if rejected == 0:
+        return ()
+    detail = ", ".join(f"{k}: {v:,}" for k, v in rejected_by.items() if v)
+    return (
+        SimulationWarning(
+            "mc_rejected_draws",
+            f"{rejected:,} of {paths:,} draws ({rejected / paths:.2%}) were rejected and excluded "
+            f"({detail}); statistics are over the remaining draws.",
+        ),
+    )
+
+
+def run_monte_carlo(
+    evaluate: Evaluate,
+    dists: Mapping[str, Uncertain],
+    *,
+    paths: int,
+    seed: int | None = None,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    correlation: CorrelationSpec | None = None,
+    progress: Progress | None = None,
+    constraints: Sequence[Constraint] = (),
+    correlation_kind: CorrelationKind = "spearman",
+    percentiles: Sequence[float] = DEFAULT_PERCENTILES,
+    bins: int = DEFAULT_BINS,
+    block_size: int = BLOCK_SIZE,
+) -> SimulationSummary:
+    """Simulate ``evaluate`` over ``paths`` draws of the uncertain inputs.
+
+    Parameters
+    ----------
+    evaluate : callable
+        ``evaluate(params) -> values``: ``params`` maps each input name to a float64 array of
+        the chunk's draws; returns one value per path (shape ``(m,)``), ``nan`` where a draw
+        cannot be valued. Must be elementwise over paths (no cross-path reductions), which
+        every vectorised kernel is.
+    dists : mapping
+        Input name -> distribution (or a plain number, passed through as a constant array).
+        The mapping's order is the draw order and part of the reproducibility contract.
+    paths : int
+        Number of draws, >= 1.
+    seed : int, optional
+        Non-negative seed; ``None`` draws 128 bits from OS entropy. Always recorded.
+    chunk_size : int
+        Paths evaluated per call (rounded up to whole blocks); bounds memory, never the numbers.
+    correlation : matrix or mapping, optional
+        Rank correlation between distribution inputs (``kind="spearman"``) as a k×k matrix in
+        the order of the distribution inputs, or ``{(a, b): rho}`` pairs (others 0).
+    progress : callable, optional
+        ``progress(done_paths, total_paths)`` after every chunk.
+    constraints : sequence of Constraint
+        Named rules (e.g. ``less_than("growth", "discount_rate")``); failing draws are rejected.
+    correlation_kind : {"spearman", "gaussian"}
+        Whether ``correlation`` holds rank correlations or the copula's normal correlations.
+    percentiles : sequence of float
+        Percentiles (in percent) for the table; p5, p50 and p95 are always reported.
+    bins : int
+        Number of equal-width histogram bins over ``[min, max]``.
+    block_size : int
+        Paths per random-number block (changing it changes the draws).
+
+    Returns
+    -------
+    SimulationSummary
+
+    Raises
+    ------
+    InputError
+        Invalid ``paths``, ``seed``, ``chunk_size``, ``block_size``, ``bins``, ``percentiles``,
+        correlation (not square, not symmetric, diagonal not 1, entries outside [−1, 1], not
+        positive semidefinite, unknown input names), no distribution among ``dists``, or every
+        draw rejected.
+    """
+    paths = _check_int(paths, "paths", 1)
+    chunk_size = _check_int(chunk_size, "chunk_size", 1)
+    block_size = _check_int(block_size, "block_size", 1)
+    _check_request(dists, percentiles, bins)
+    seed = _resolve_seed(seed)
+    random_names = [k for k, d in dists.items() if not isinstance(d, int | float)]
+
+    rank = None
+    factor = None
+    if correlation is not None:
+        rank = validate_correlation(correlation, random_names)
+        factor = copula_factor(normal_correlation(rank, correlation_kind))
+    sampler = _Sampler(dists=dists, factor=factor)
+
+    blocks_per_chunk = -(-chunk_size // block_size)
+    n_blocks = -(-paths // block_size)
+    stored = np.empty(paths)
+    n_valid = 0
+    rejected_by = {c.name: 0 for c in constraints}
+    rejected_by[NON_FINITE] = 0
+    for first in range(0, n_blocks, blocks_per_chunk):
+        blocks = range(first, min(first + blocks_per_chunk, n_blocks))
+        sizes = [min(block_size, paths - b * block_size) for b in blocks]
+        size = sum(sizes)
+        params = _draw_chunk(sampler, seed, blocks, sizes)
+        values, valid = _evaluate_chunk(evaluate, params, constraints, size, rejected_by)
+        del params
+        kept = int(np.count_nonzero(valid))
+        stored[n_valid : n_valid + kept] = values if kept == size else values[valid]
+        n_valid += kept
+        if progress is not None:
+            progress(blocks[-1] * block_size + sizes[-1], paths)
+
+    rejected = paths - n_valid
+    if n_valid == 0:
+        detail = ", ".join(f"{k}: {v:,}" for k, v in rejected_by.items() if v)
+        raise InputError("monte_carlo", f"every one of the {paths:,} draws was rejected ({detail})")
+    wanted = sorted({*percentiles, 5.0, 50.0, 95.0})
+    stats = summarise(stored[:n_valid], wanted, bins)
+    del stored
+    table = stats.percentiles
+    return SimulationSummary(
+        mean=stats.mean,
+        std=stats.std,
+        standard_error=stats.std / math.sqrt(n_valid),
+        p5=table[percentile_key(5.0)],
+        p50=table[percentile_key(50.0)],
+        p95=table[percentile_key(95.0)],
+        minimum=stats.minimum,
+        maximum=stats.maximum,
+        percentiles=table,
+        histogram=stats.histogram,
+        n=n_valid,
+        rejected=rejected,
+        rejected_by=rejected_by,
+        seed=seed,
+        paths=paths,
+        chunk_size=blocks_per_chunk * block_size,
+        block_size=block_size,
+        inputs=tuple(dists),
+        correlation=None if rank is None else tuple(tuple(float(x) for x in r) for r in rank),
+        correlation_kind=None if rank is None else correlation_kind,
+        warnings=_warnings(paths, rejected_by, rejected),
+    )
