@@ -125,8 +125,7 @@ def copula_factor(normal: FloatArray) -> FloatArray:
     Singular (semidefinite) matrices arise from perfect correlations; Cholesky refuses them.
     """
     try:
-        lower: FloatArray = np.linalg.cholesky(normal)
-        return lower
+        return np.asarray(np.linalg.cholesky(normal), dtype=np.float64)
     except np.linalg.LinAlgError:
         eigenvalues, vectors = np.linalg.eigh(normal)
         factor: FloatArray = vectors * np.sqrt(np.clip(eigenvalues, 0.0, None))
