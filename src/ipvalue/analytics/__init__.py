@@ -7,6 +7,10 @@ Public API (stable for the landscape / similar-patents stream):
 * :func:`compute_indicators`, :func:`cycle_times` — one Ibis pipeline on DuckDB or Spark.
 """
 
+from ipvalue.analytics._cycle_time import CYCLE_TIME_COLUMNS, cycle_time_table
+from ipvalue.analytics._indicators import INDICATOR_COLUMNS, IndicatorOptions, indicator_table
+from ipvalue.analytics._outputs import compute_indicators, cycle_times, write_table
+from ipvalue.analytics._pipeline import ENGINES, engine_tables, spark_session
 from ipvalue.analytics._schema import SCHEMA, us_doc_number
 from ipvalue.analytics._store import (
     CanonicalBatch,
@@ -19,7 +23,18 @@ from ipvalue.analytics._store import (
 from ipvalue.analytics.sources import FORMATS, import_source
 
 __all__ = [
+    "CYCLE_TIME_COLUMNS",
+    "ENGINES",
     "FORMATS",
+    "INDICATOR_COLUMNS",
+    "IndicatorOptions",
+    "compute_indicators",
+    "cycle_time_table",
+    "cycle_times",
+    "engine_tables",
+    "indicator_table",
+    "spark_session",
+    "write_table",
     "SCHEMA",
     "CanonicalBatch",
     "ImportIssue",

@@ -39,6 +39,7 @@ SCHEMA: MappingProxyType[str, dict[str, str]] = MappingProxyType(
             "cited_by_reported": "INTEGER",  # forward citations as the source counted them (Lens)
             "family_size_reported": "INTEGER",  # simple family size as the source reported it
             "family_size_extended_reported": "INTEGER",
+            "citations_listed": "BOOLEAN",  # the source lists this document's references
             "source": "VARCHAR",  # patentsview | uspto-xml | lens | bigquery
             "run_id": "INTEGER",
         },

@@ -1,9 +1,177 @@
-"""CLI commands for the patents domain (owned by the patents work stream)."""
+"""CLI commands for patent data: import, indicators, cycle-time, generate (analytics-core).
+
+The ``patents`` group is created here; ``patents_explore`` attaches its commands to
+:data:`patents_app`.
+"""
 
 from __future__ import annotations
 
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
 import typer
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from ipvalue.core.errors import InputError
+
+patents_app = typer.Typer(
+    name="patents",
+    help="Patent data: import, indicators, cycle times, landscapes, similar patents.",
+    no_args_is_help=True,
+)
+_out = Console(highlight=False)
+_err = Console(stderr=True, highlight=False)
+
+SourceOpt = Annotated[Path | None, typer.Option("--source", help="File or folder to import first.")]
+FormatOpt = Annotated[
+    str, typer.Option("--format", help="patentsview | uspto-xml | lens | bigquery")
+]
+DbOpt = Annotated[
+    Path | None,
+    typer.Option("--db", help="Analytics DuckDB file (default: setting analytics_db; a scratch "
+                 "file when --source is given without --db)."),
+]
+EngineOpt = Annotated[str, typer.Option("--engine", help="duckdb | spark")]
+
+
+def _progress() -> Progress:
+    return Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=_err, transient=True
+    )
+
+
+def _import(source: Path, fmt: str, db: Path | str, strict: bool) -> None:
+    from ipvalue.analytics import import_source, open_duckdb
+
+    with _progress() as bar:
+        task = bar.add_task(f"importing {source}", total=None)
+        con = open_duckdb(db)
+        try:
+            report = import_source(
+                con, source, fmt, strict=strict,
+                progress=lambda what: bar.update(task, description=f"importing {what}"),
+            )
+        finally:
+            con.close()
+    _err.print(
+        f"imported {report.n_publications} publications, {report.n_citations} citations "
+        f"from {source} (run {report.run_id})"
+    )
+    for issue in report.issues[:20]:
+        _err.print(f"warning: {issue}", markup=False)
+    if len(report.issues) > 20:
+        _err.print(f"warning: {len(report.issues) - 20} more issues (table import_issue, run {report.run_id})")
+
+
+@contextmanager
+def _database(source: Path | None, fmt: str | None, db: Path | None, strict: bool) -> Iterator[Path | None]:
+    """The database to read: imports ``source`` first (into a scratch file unless --db)."""
+    if source is None:
+        yield db
+        return
+    if fmt is None:
+        raise InputError("--format", "is required with --source (patentsview | uspto-xml | lens | bigquery)")
+    if db is not None:
+        _import(source, fmt, db, strict)
+        yield db
+        return
+    with tempfile.TemporaryDirectory(prefix="ipv-") as tmp:
+        scratch = Path(tmp) / "patents.duckdb"
+        _import(source, fmt, scratch, strict)
+        yield scratch
+
+
+@patents_app.command("import")
+def import_cmd(
+    source: Annotated[Path, typer.Option("--source", help="File or folder to import.")],
+    fmt: FormatOpt,
+    db: DbOpt = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Fail on the first malformed row.")] = False,
+) -> None:
+    """Load PatentsView tables, USPTO grant XML, a Lens CSV export or a BigQuery export into the
+    analytics database (one transaction: all or nothing)."""
+    from ipvalue.analytics._store import resolve_db_path
+
+    _import(source, fmt, resolve_db_path(db), strict)
+
+
+@patents_app.command("indicators")
+def indicators_cmd(
+    out: Annotated[Path, typer.Option("--out", help="Output .csv or .parquet.")],
+    source: SourceOpt = None,
+    fmt: Annotated[str | None, typer.Option("--format", help="patentsview | uspto-xml | lens | bigquery")] = None,
+    db: DbOpt = None,
+    engine: EngineOpt = "duckdb",
+    valuation_date: Annotated[
+        str | None, typer.Option("--valuation-date", help="YYYY-MM-DD for remaining life (default today).")
+    ] = None,
+    scheme: Annotated[str, typer.Option("--scheme", help="auto | CPC | IPC")] = "auto",
+    generality: Annotated[str, typer.Option("--generality", help="oecd | hjt")] = "oecd",
+    bias_correction: Annotated[bool, typer.Option("--bias-correction", help="N/(N-1) correction.")] = False,
+    fwd_window_days: Annotated[int, typer.Option("--fwd-window-days")] = 1826,
+    normalisation: Annotated[str, typer.Option("--normalisation", help="p99_winsor | trim1_max")] = "p99_winsor",
+    strict: Annotated[bool, typer.Option("--strict")] = False,
+) -> None:
+    """Per-patent indicators (fwd_cits5, bwd_cits, scope, claims, grant lag, generality,
+    originality, radicalness, TCT, family size, breakthrough, remaining life, quality index)."""
+    from ipvalue.analytics import IndicatorOptions, compute_indicators, write_table
+
+    if out.suffix.lower() not in (".csv", ".parquet"):
+        raise InputError("--out", "must end in .csv or .parquet")
+    vdate = _parse_date(valuation_date, "--valuation-date") if valuation_date else date.today()
+    opts = IndicatorOptions(
+        valuation_date=vdate, scheme=scheme, generality=generality,  # type: ignore[arg-type]
+        bias_correction=bias_correction, fwd_window_days=fwd_window_days,
+        normalisation=normalisation,  # type: ignore[arg-type]
+    )
+    with _database(source, fmt, db, strict) as path:
+        with _progress() as bar:
+            bar.add_task(f"computing indicators on {engine}", total=None)
+            table = compute_indicators(path, opts, engine=engine)
+    write_table(table, out)
+    meta = table.schema.metadata or {}
+    _out.print(
+        f"wrote {table.num_rows} patents to {out} (scheme {meta.get(b'ipvalue.resolved_scheme', b'').decode()}, "
+        f"generality {generality}, valuation date {vdate.isoformat()}, engine {engine})"
+    )
+
+
+@patents_app.command("cycle-time")
+def cycle_time_cmd(
+    out: Annotated[Path, typer.Option("--out", help="Output .csv or .parquet.")],
+    source: SourceOpt = None,
+    fmt: Annotated[str | None, typer.Option("--format", help="patentsview | uspto-xml | lens | bigquery")] = None,
+    db: DbOpt = None,
+    engine: EngineOpt = "duckdb",
+    min_ages: Annotated[int, typer.Option("--min-ages", help="Drop codes with fewer ages.")] = 1,
+    strict: Annotated[bool, typer.Option("--strict")] = False,
+) -> None:
+    """Technology cycle time by CPC/IPC subclass and WIPO field: quartiles of cited-patent ages
+    in years (columns scheme, code, n_patents, n_ages, q1, q2, q3, mean)."""
+    from ipvalue.analytics import cycle_times, write_table
+
+    if out.suffix.lower() not in (".csv", ".parquet"):
+        raise InputError("--out", "must end in .csv or .parquet")
+    with _database(source, fmt, db, strict) as path:
+        with _progress() as bar:
+            bar.add_task(f"computing cycle times on {engine}", total=None)
+            table = cycle_times(path, engine=engine, min_ages=min_ages)
+    write_table(table, out)
+    _out.print(f"wrote {table.num_rows} fields to {out}")
+
+
+def _parse_date(text: str, option: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise InputError(option, "must be a date YYYY-MM-DD") from exc
 
 
 def register(app: typer.Typer) -> None:
-    """Add this domain's commands to the top-level app."""
+    """Add the ``patents`` group to the top-level app."""
+    app.add_typer(patents_app, name="patents")

@@ -181,6 +181,7 @@ def _convert(
                p.ptype AS patent_type, NULL AS family_id, app.app_id, app.fdate AS filing_date,
                p.gdate AS pub_date, p.gdate AS grant_date, NULL AS priority_date, p.title, p.abstract,
                p.n_claims, 'en' AS lang, term.ext AS term_extension_days,
+               {'g_us_patent_citation' in staged} AS citations_listed,
                'patentsview' AS source, {run_id} AS run_id
         FROM _pv_pub p JOIN _pv_ids i USING (pid)
         LEFT JOIN ({app_sql}) app USING (pid) LEFT JOIN ({term_sql}) term USING (pid)"""

@@ -1,0 +1,365 @@
+"""Per-patent indicators as one Ibis expression (runs unchanged on DuckDB and PySpark).
+
+Definitions (issue 4, PATENTS.md §1) for the canonical tables:
+
+* ``fwd_cits5`` — distinct citing documents in the data granted 0…``fwd_window_days`` (1,826)
+  days after the focal grant date; NULL when the focal has no grant date or its source lists no
+  references (Lens exports).
+* ``bwd_cits`` — distinct patent documents cited (US patents + US applications + foreign);
+  non-patent literature excluded; NULL when the source lists no references.
+* ``patent_scope`` — distinct 4-character subclasses of the focal's codes (chosen scheme).
+* ``claims``, ``grant_lag`` (grant − filing date, days).
+* ``generality`` — over every citing document present in the data and classified. OECD form
+  (default): each citing document has weight 1 spread evenly over its codes,
+  ``1 − Σ_j s_j²``; HJT form: each citing document counts once in its first subclass. With
+  ``bias_correction`` the value is multiplied by ``N/(N−1)`` (Hall 2005; NULL for ``N < 2``).
+* ``originality`` — the same over the cited documents present in the data.
+* ``radicalness`` — among all codes of the cited documents present in the data, the share whose
+  subclass is not one of the focal's subclasses; NULL when the focal is unclassified.
+* ``tct`` — median age, in years of 365.25 days, of the cited US patents: focal grant date − cited
+  date (the date on the citation, else the cited document's grant date).
+* ``family_size`` — distinct offices among the family members in ``family``; else the size the
+  source reported; else NULL.
+* ``breakthrough`` — 1 when ``fwd_cits5 ≥`` the cohort's 99th percentile (linear interpolation)
+  and ``fwd_cits5 > 0``; cohorts are grant year × first WIPO field, else grant year × CPC/IPC
+  section of the first code.
+* ``remaining_life`` — years (365.25 d) from the valuation date to expiry, floored at 0: utility
+  and plant = filing + 20 years + term extension; design = grant + 14 years (15 when filed on or
+  after 2015-05-13).
+* ``quality_index`` — mean of the available cohort-normalised components fwd_cits5,
+  family_size, claims, generality (OECD ``quality_index_4``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Literal
+
+import ibis
+import ibis.expr.types as ir
+
+from ipvalue.analytics._schema import PATENT_ORIGINS
+from ipvalue.core.errors import InputError
+
+DAYS_PER_YEAR = 365.25
+DESIGN_15Y_FROM = date(2015, 5, 13)  # Hague implementation: 15-year design term for filings since
+
+#: Output columns, in order.
+INDICATOR_COLUMNS: tuple[str, ...] = (
+    "patent_id",
+    "pub_id",
+    "grant_date",
+    "filing_date",
+    "fwd_cits5",
+    "bwd_cits",
+    "patent_scope",
+    "claims",
+    "grant_lag",
+    "generality",
+    "originality",
+    "radicalness",
+    "tct",
+    "family_size",
+    "cohort",
+    "breakthrough",
+    "window_complete",
+    "expiry_date",
+    "remaining_life",
+    "quality_index",
+)
+
+
+@dataclass(frozen=True)
+class IndicatorOptions:
+    """Conventions of an indicator run (recorded with the output).
+
+    Parameters
+    ----------
+    valuation_date : date
+        Reference date for ``remaining_life``.
+    scheme : {"auto", "CPC", "IPC"}
+        Classification for scope, generality, originality, radicalness and the section cohort;
+        ``auto`` uses CPC when the data has any CPC codes, else IPC.
+    generality : {"oecd", "hjt"}
+        Fractional OECD form or Hall–Jaffe–Trajtenberg (first subclass) form, for generality and
+        originality alike.
+    bias_correction : bool
+        Multiply generality/originality by ``N/(N−1)`` (NULL for ``N < 2``).
+    fwd_window_days : int
+        Forward-citation window, inclusive (1,826 days = 5 years).
+    breakthrough_quantile : float
+        Cohort quantile a patent must reach to count as breakthrough (0.99 = top 1 %).
+    normalisation : {"p99_winsor", "trim1_max"}
+        Cohort normalisation of quality components: ``min(x, p99)/p99``, or KIPRO's recipe
+        (drop values outside p1…p99, divide by the cohort maximum of the rest, cap at 1).
+    """
+
+    valuation_date: date
+    scheme: Literal["auto", "CPC", "IPC"] = "auto"
+    generality: Literal["oecd", "hjt"] = "oecd"
+    bias_correction: bool = False
+    fwd_window_days: int = 1826
+    breakthrough_quantile: float = 0.99
+    normalisation: Literal["p99_winsor", "trim1_max"] = "p99_winsor"
+    resolved_scheme: str = field(default="", compare=False)
+
+    def __post_init__(self) -> None:
+        if self.scheme not in ("auto", "CPC", "IPC"):
+            raise InputError("--scheme", "must be auto, CPC or IPC")
+        if self.generality not in ("oecd", "hjt"):
+            raise InputError("--generality", "must be oecd or hjt")
+        if self.fwd_window_days < 0:
+            raise InputError("--fwd-window-days", "must be >= 0")
+        if not 0 < self.breakthrough_quantile < 1:
+            raise InputError("--breakthrough-quantile", "must be strictly between 0 and 1")
+        if self.normalisation not in ("p99_winsor", "trim1_max"):
+            raise InputError("--normalisation", "must be p99_winsor or trim1_max")
+
+
+def resolve_scheme(tables: dict[str, ir.Table], scheme: str) -> str:
+    """``auto`` → ``CPC`` when any CPC code exists, else ``IPC`` (runs one small query)."""
+    if scheme != "auto":
+        return scheme
+    cls = tables["classification"]
+    n = cls.filter(cls.scheme == "CPC").limit(1).count().execute()
+    return "CPC" if int(n) > 0 else "IPC"
+
+
+def _days(later: ir.DateValue, earlier: ir.DateValue) -> ir.IntegerValue:
+    return later.delta(earlier, unit="day")
+
+
+def _concentration(
+    pairs: ir.Table, shares: ir.Table, focal: str, other: str, bias_correction: bool, name: str
+) -> ir.Table:
+    """``1 − Σ_j s_j²`` per focal over the ``other`` documents of each (focal, other) pair."""
+    j = pairs.join(shares, pairs[other] == shares.pub_id).select(
+        focal=pairs[focal], other=pairs[other], subclass4=shares.subclass4, share=shares.share
+    )
+    n = j.group_by("focal").aggregate(n_docs=j.other.nunique())
+    s = j.group_by(["focal", "subclass4"]).aggregate(s_sum=j.share.sum())
+    s = s.join(n, "focal")
+    s = s.mutate(sq=(s.s_sum / s.n_docs) ** 2)
+    h = s.group_by(["focal", "n_docs"]).aggregate(herf=s.sq.sum())
+    value = 1.0 - h.herf
+    if bias_correction:
+        value = ibis.cases((h.n_docs >= 2, value * h.n_docs / (h.n_docs - 1)), else_=ibis.null())
+    return h.select(pub_id=h.focal, **{name: value.cast("float64")})
+
+
+def indicator_table(tables: dict[str, ir.Table], opts: IndicatorOptions) -> ir.Table:
+    """Build the indicator expression over canonical tables of any Ibis backend.
+
+    ``tables`` maps canonical table names to Ibis tables of one backend. The result has the
+    columns of ``INDICATOR_COLUMNS``, one row per publication. Execute it with ``.to_pyarrow()``.
+    """
+    scheme = opts.resolved_scheme or resolve_scheme(tables, opts.scheme)
+    pub = tables["publication"]
+    cit = tables["citation"]
+    cls_all = tables["classification"]
+    cls = cls_all.filter(cls_all.scheme == scheme).select("pub_id", "seq", "subclass4", "section")
+    cls = cls.filter(cls.subclass4.notnull())
+
+    # documents in the data, by doc_id (kind-less) so citations can find them
+    docs = pub.group_by("doc_id").aggregate(cited_pub=pub.pub_id.min(), cited_grant=pub.grant_date.min())
+    pcit = cit.filter(cit.origin.isin(PATENT_ORIGINS) & cit.cited_doc_id.notnull())
+    edges = (
+        pcit.join(docs, pcit.cited_doc_id == docs.doc_id)
+        .select(citing=pcit.citing_pub_id, cited=docs.cited_pub)
+        .distinct()
+    )
+    edges = edges.filter(edges.citing != edges.cited)
+    grants = pub.select(gpid=pub.pub_id, gdate=pub.grant_date)
+
+    # forward citations within the window
+    e2 = edges.join(grants, edges.citing == grants.gpid).select(
+        edges.citing, edges.cited, citing_grant=grants.gdate
+    )
+    g2 = grants.view()
+    e2 = e2.join(g2, e2.cited == g2.gpid).select(e2.citing, e2.cited, e2.citing_grant, cited_grant=g2.gdate)
+    lag = _days(e2.citing_grant, e2.cited_grant)
+    fwd = (
+        e2.filter((lag >= 0) & (lag <= opts.fwd_window_days))
+        .group_by("cited")
+        .aggregate(fwd_n=e2.citing.nunique())
+        .rename(fwd_pub="cited")
+    )
+
+    bwd = pcit.group_by("citing_pub_id").aggregate(bwd_n=pcit.cited_doc_id.nunique())
+
+    # classification shares
+    n_codes = cls.group_by("pub_id").aggregate(n_codes=cls.count())
+    if opts.generality == "oecd":
+        per = cls.group_by(["pub_id", "subclass4"]).aggregate(t_j=cls.count()).join(n_codes, "pub_id")
+        shares = per.select("pub_id", "subclass4", share=(per.t_j / per.n_codes).cast("float64"))
+    else:
+        prim = _first_of(cls, "subclass4")
+        shares = prim.select("pub_id", "subclass4", share=ibis.literal(1.0, "float64"))
+
+    generality = _concentration(edges, shares, "cited", "citing", opts.bias_correction, "generality")
+    originality = _concentration(edges, shares, "citing", "cited", opts.bias_correction, "originality")
+    scope = cls.group_by("pub_id").aggregate(patent_scope=cls.subclass4.nunique())
+
+    # radicalness: codes of cited docs whose subclass the focal lacks
+    codes = edges.join(cls, edges.cited == cls.pub_id).select(focal=edges.citing, sub=cls.subclass4)
+    own = cls.select(own_pub=cls.pub_id, own_sub=cls.subclass4).distinct()
+    flagged = codes.left_join(own, (codes.focal == own.own_pub) & (codes.sub == own.own_sub))
+    flagged = flagged.select(flagged.focal, outside=flagged.own_pub.isnull().cast("int64"))
+    rad = flagged.group_by("focal").aggregate(n=flagged.count(), ct=flagged.outside.sum())
+    rad = rad.join(n_codes, rad.focal == n_codes.pub_id)  # undefined for unclassified focals
+    rad = rad.select(pub_id=rad.focal, radicalness=(rad.ct / rad.n).cast("float64"))
+
+    # technology cycle time from cited US patents
+    usc = cited_ages(tables)
+    tct = usc.group_by("focal").aggregate(tct_days=usc.age.median())
+    tct = tct.select(pub_id=tct.focal, tct=(tct.tct_days / DAYS_PER_YEAR).cast("float64"))
+
+    family = _family_size(tables, pub)
+    cohort = _cohorts(tables, pub, cls)
+
+    base = pub.select(
+        "pub_id", "source_id", "grant_date", "filing_date", "n_claims", "patent_type",
+        "term_extension_days", "citations_listed",
+    )
+    r = base.left_join(fwd, base.pub_id == fwd.fwd_pub).drop("fwd_pub")
+    r = r.left_join(bwd, r.pub_id == bwd.citing_pub_id).drop("citing_pub_id")
+    for extra in (scope, generality, originality, rad, tct, family, cohort):
+        r = _lj(r, extra)
+    cutoff = pub.grant_date.max().as_scalar()
+    listed = r.citations_listed.fill_null(False)
+    r = r.mutate(
+        fwd_cits5=ibis.cases(
+            (listed & r.grant_date.notnull(), r.fwd_n.fill_null(0)), else_=ibis.null()
+        ).cast("int64"),
+        bwd_cits=ibis.cases((listed, r.bwd_n.fill_null(0)), else_=ibis.null()).cast("int64"),
+        patent_scope=r.patent_scope.cast("int64"),
+        claims=r.n_claims.cast("int64"),
+        grant_lag=_days(r.grant_date, r.filing_date).cast("int64"),
+        window_complete=(r.grant_date + ibis.interval(days=opts.fwd_window_days)) <= cutoff,
+        expiry_date=_expiry(r),
+    )
+    vdate = ibis.literal(opts.valuation_date, "date")
+    rem = _days(r.expiry_date, vdate).cast("float64") / DAYS_PER_YEAR
+    r = r.mutate(remaining_life=ibis.cases((rem < 0, 0.0), else_=rem))
+    r = _cohort_scores(r, opts)
+    return r.select(
+        patent_id=r.source_id,
+        **{c: r[c] for c in INDICATOR_COLUMNS if c != "patent_id"},
+    ).order_by("pub_id")
+
+
+def cited_ages(tables: dict[str, ir.Table]) -> ir.Table:
+    """``focal, cdoc, age`` (days) of every distinct cited US patent with a known date.
+
+    Age = focal grant date − cited date (the citation's date, else the cited document's grant
+    date when it is in the data). Focals without a grant date are left out.
+    """
+    pub, cit = tables["publication"], tables["citation"]
+    docs = pub.group_by("doc_id").aggregate(cited_grant=pub.grant_date.min())
+    usc = cit.filter((cit.origin == "us_patent") & cit.cited_doc_id.notnull())
+    usc = usc.left_join(docs, usc.cited_doc_id == docs.doc_id).select(
+        focal=usc.citing_pub_id, cdoc=usc.cited_doc_id, cdate=ibis.coalesce(usc.cited_date, docs.cited_grant)
+    )
+    usc = usc.filter(usc.cdate.notnull()).distinct()
+    grants = pub.select(gpid=pub.pub_id, gdate=pub.grant_date)
+    usc = usc.join(grants, usc.focal == grants.gpid)
+    usc = usc.filter(usc.gdate.notnull())
+    return usc.select("focal", "cdoc", age=_days(usc.gdate, usc.cdate).cast("float64"))
+
+
+def _expiry(r: ir.Table) -> ir.DateValue:
+    ext = r.term_extension_days.fill_null(0).cast("int32").as_interval("D")
+    utility = (r.filing_date + ibis.interval(years=20)).cast("date")
+    design_years = ibis.cases((r.filing_date >= ibis.literal(DESIGN_15Y_FROM), 15), else_=14)
+    design = ibis.cases(
+        (design_years == 15, (r.grant_date + ibis.interval(years=15)).cast("date")),
+        else_=(r.grant_date + ibis.interval(years=14)).cast("date"),
+    )
+    return ibis.cases(
+        (r.patent_type == "design", design), else_=(utility + ext).cast("date")
+    ).cast("date")
+
+
+def _lj(left: ir.Table, right: ir.Table, key: str = "pub_id") -> ir.Table:
+    """Left join on ``key`` keeping one copy of the key."""
+    j = left.left_join(right, left[key] == right[key])
+    return j.select(*[left[c] for c in left.columns], *[right[c] for c in right.columns if c != key])
+
+
+def _first_of(t: ir.Table, col: str) -> ir.Table:
+    """``pub_id, col`` of each document's lowest-``seq`` row (ties: smallest value)."""
+    first = t.group_by("pub_id").aggregate(min_seq=t.seq.min())
+    j = t.join(first, (t.pub_id == first.pub_id) & (t.seq == first.min_seq)).select(t.pub_id, t[col])
+    return j.group_by("pub_id").aggregate(**{col: j[col].min()})
+
+
+def _family_size(tables: dict[str, ir.Table], pub: ir.Table) -> ir.Table:
+    fam = tables["family"]
+    offices = fam.group_by("family_id").aggregate(n_offices=fam.country.nunique())
+    p = pub.select("pub_id", "family_id", "family_size_reported")
+    p = p.left_join(offices, p.family_id == offices.family_id)
+    return p.select(
+        pub_id=p.pub_id,
+        family_size=ibis.coalesce(p.n_offices, p.family_size_reported.cast("int64")).cast("int64"),
+    )
+
+
+def _cohorts(tables: dict[str, ir.Table], pub: ir.Table, cls: ir.Table) -> ir.Table:
+    tf = tables["tech_field"]
+    tf = tf.filter(tf.wipo_field_id.notnull())
+    field_ = _first_of(tf, "wipo_field_id").rename(wipo_field="wipo_field_id")
+    section = _first_of(cls, "section")
+    p = _lj(_lj(pub.select("pub_id", "grant_date"), field_), section)
+    key = ibis.coalesce("field " + p.wipo_field, "section " + p.section)
+    cohort = ibis.cases(
+        (p.grant_date.notnull() & key.notnull(), p.grant_date.year().cast("string") + " " + key),
+        else_=ibis.null(),
+    )
+    return p.select("pub_id", cohort=cohort)
+
+
+def _cohort_scores(r: ir.Table, opts: IndicatorOptions) -> ir.Table:
+    q = opts.breakthrough_quantile
+    comps = {"fwd_cits5": r.fwd_cits5, "family_size": r.family_size, "claims": r.claims, "generality": r.generality}
+    stats: dict[str, Any] = {"p_fwd": r.fwd_cits5.cast("float64").quantile(q)}
+    for name, col in comps.items():
+        x = col.cast("float64")
+        stats[f"hi_{name}"] = x.quantile(0.99)
+        stats[f"lo_{name}"] = x.quantile(0.01)
+    c = r.filter(r.cohort.notnull()).group_by("cohort").aggregate(**stats)
+    r = _lj(r, c, "cohort")
+    if opts.normalisation == "trim1_max":
+        inner = {}
+        for name, col in comps.items():
+            x = col.cast("float64")
+            keep = (x >= r[f"lo_{name}"]) & (x <= r[f"hi_{name}"])
+            inner[f"top_{name}"] = ibis.cases((keep, x), else_=ibis.null()).max()
+        tops = r.filter(r.cohort.notnull()).group_by("cohort").aggregate(**inner)
+        r = _lj(r, tops, "cohort")
+        scale = {name: r[f"top_{name}"] for name in comps}
+    else:
+        scale = {name: r[f"hi_{name}"] for name in comps}
+    normed = []
+    for name, col in comps.items():
+        x, s = col.cast("float64"), scale[name]
+        normed.append(
+            ibis.cases(
+                (x.isnull() | s.isnull(), ibis.null("float64")),
+                (s <= 0, 0.0),
+                else_=ibis.least(x, s) / s,
+            )
+        )
+    total = sum((n.fill_null(0.0) for n in normed), ibis.literal(0.0))
+    count = sum((n.notnull().cast("int64") for n in normed), ibis.literal(0))
+    fwd = r.fwd_cits5.cast("float64")
+    return r.mutate(
+        breakthrough=ibis.cases(
+            (fwd.isnull() | r.p_fwd.isnull(), ibis.null("int64")),
+            ((fwd >= r.p_fwd) & (fwd > 0), 1),
+            else_=0,
+        ).cast("int64"),
+        quality_index=ibis.cases(
+            (r.cohort.isnull() | (count == 0), ibis.null("float64")), else_=total / count
+        ).cast("float64"),
+    )

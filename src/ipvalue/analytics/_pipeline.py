@@ -1,0 +1,71 @@
+"""Running the Ibis pipelines on an engine: DuckDB (the analytics file) or PySpark."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Literal
+
+import pyarrow as pa
+
+from ipvalue.analytics._schema import SCHEMA
+from ipvalue.analytics._store import open_duckdb
+from ipvalue.core.errors import InputError
+
+Engine = Literal["duckdb", "spark"]
+ENGINES = ("duckdb", "spark")
+
+
+def spark_session(master: str | None = None, app_name: str = "ipvalue") -> Any:
+    """A local or cluster Spark session (master from the ``spark_master`` setting by default).
+
+    Session time zone is UTC so that dates never shift between engines.
+    """
+    from pyspark.sql import SparkSession
+
+    from ipvalue.core.settings import get_settings
+
+    return (
+        SparkSession.builder.master(master or get_settings().spark_master)
+        .appName(app_name)
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.ui.enabled", "false")
+        .getOrCreate()
+    )
+
+
+@contextmanager
+def engine_tables(
+    db: str | Path | None, engine: str, *, spark: Any = None
+) -> Iterator[dict[str, Any]]:
+    """Canonical tables of the analytics database as Ibis tables on ``engine``.
+
+    For Spark the tables are exported from DuckDB to Parquet in a temporary folder and read by
+    the Spark session (``spark`` or a new one from the settings).
+    """
+    import ibis
+
+    if engine not in ENGINES:
+        raise InputError("--engine", f"must be one of {', '.join(ENGINES)} (got {engine!r})")
+    duck = open_duckdb(db, read_only=str(db) != ":memory:" and db is not None and Path(db).exists())
+    try:
+        if engine == "duckdb":
+            con = ibis.duckdb.from_connection(duck)
+            yield {name: con.table(name) for name in SCHEMA}
+            return
+        with tempfile.TemporaryDirectory(prefix="ipv-spark-") as tmp:
+            for name in SCHEMA:
+                duck.execute(f"COPY {name} TO '{Path(tmp) / name}.parquet' (FORMAT parquet)")
+            session = spark or spark_session()
+            con = ibis.pyspark.connect(session)
+            yield {name: con.read_parquet(str(Path(tmp) / f"{name}.parquet"), table_name=f"ipv_{name}") for name in SCHEMA}
+    finally:
+        duck.close()
+
+
+def to_arrow(expr: Any) -> pa.Table:
+    """Execute an Ibis expression and return Arrow (dates as date32, no pandas NaN for NULL)."""
+    return expr.to_pyarrow()
