@@ -69,7 +69,7 @@ def coclassification_network(
     both = pairs.merge(pairs, on="pub_id", suffixes=("_a", "_b"))
     both = both[both["category_a"] < both["category_b"]]
     weights = both.groupby(["category_a", "category_b"]).size()
-    for (a, b), w in weights.items():
+    for (a, b), w in zip(weights.index.tolist(), weights.tolist(), strict=True):
         if w >= min_weight:
             graph.add_edge(str(a), str(b), weight=int(w))
     return graph
@@ -171,8 +171,8 @@ def communities(
         else 0.0
     )
     strength = dict(und.degree(weight="weight"))
-    rows = []
-    summary = []
+    rows: list[tuple[str, int, int, float]] = []
+    summary: list[tuple[int, int, str]] = []
     for i, part in enumerate(parts):
         ordered = sorted(part, key=lambda n: (-strength[n], str(n)))
         summary.append((i, len(part), ";".join(map(str, ordered[:10]))))
@@ -205,6 +205,5 @@ def edge_table(graph: nx.Graph) -> pd.DataFrame:
     """Edges as ``source, target, weight`` sorted by weight descending."""
     rows = [(a, b, d.get("weight", 1)) for a, b, d in graph.edges(data=True)]
     out = pd.DataFrame(rows, columns=["source", "target", "weight"])
-    return out.sort_values(["weight", "source", "target"], ascending=[False, True, True]).reset_index(
-        drop=True
-    )
+    out = out.sort_values(["weight", "source", "target"], ascending=[False, True, True])
+    return out.reset_index(drop=True)

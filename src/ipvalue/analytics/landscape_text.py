@@ -32,8 +32,25 @@ from ipvalue.core.errors import InputError
 
 # Words that occur in almost every patent abstract and carry no technology.
 PATENT_STOP_WORDS = frozenset(
-    ["method", "methods", "apparatus", "system", "systems", "device", "devices", "provided", "comprising", "comprises", "comprise", "including", "includes", "include", "wherein", "present", "invention", "disclosed", "embodiment", "embodiments", "having", "said", "least", "plurality", "first", "second", "third", "configured", "based"]
+    (
+        "method", "methods", "apparatus", "system", "systems", "device", "devices", "provided",
+        "comprising", "comprises", "comprise", "including", "includes", "include", "wherein",
+        "present", "invention", "disclosed", "embodiment", "embodiments", "having", "said", "least",
+        "plurality", "first", "second", "third", "configured", "based", "using", "used", "use",
+        "uses", "relates", "related", "thereof", "therein", "thereto", "respective",
+        "corresponding", "associated", "portion", "portions",
+    )
 )
+
+
+TOKEN_PATTERN = r"(?u)\b[a-zA-Z][a-zA-Z0-9\-]+\b"
+
+
+def stop_words() -> list[str]:
+    """scikit-learn's English stop words plus :data:`PATENT_STOP_WORDS`, sorted."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return sorted(ENGLISH_STOP_WORDS | PATENT_STOP_WORDS)
 
 
 def document_texts(corpus: PatentCorpus) -> pd.Series:
@@ -48,17 +65,15 @@ def tfidf_vectorizer(
     *, ngram_range: tuple[int, int] = (1, 2), min_df: int | float = 2, max_df: float = 0.5
 ) -> TfidfVectorizer:
     """The TF-IDF configuration used across landscapes (see the module docstring)."""
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
     if ngram_range[0] < 1 or ngram_range[1] < ngram_range[0]:
         raise InputError("ngram_range", "must be (min, max) with 1 <= min <= max")
     return TfidfVectorizer(
         ngram_range=ngram_range,
         min_df=min_df,
         max_df=max_df,
-        stop_words=sorted(ENGLISH_STOP_WORDS | PATENT_STOP_WORDS),
+        stop_words=stop_words(),
         sublinear_tf=True,
-        token_pattern=r"(?u)\b[a-zA-Z][a-zA-Z0-9\-]+\b",
+        token_pattern=TOKEN_PATTERN,
         dtype=np.float64,
     )
 
@@ -69,10 +84,10 @@ def periods_of(years: pd.Series, period_years: int) -> pd.Series:
     if period_years < 1:
         raise InputError("period_years", "must be >= 1")
     last = int(years.max())
-    start = last - ((last - years.astype(int)) // period_years) * period_years - (period_years - 1)
-    start = np.maximum(start, int(years.min()))
+    back = ((last - years.astype(int)) // period_years).to_numpy() * period_years
+    start = last - back - (period_years - 1)
     end = start + period_years - 1
-    end = np.where(end > last, last, end)
+    start = np.maximum(start, int(years.min()))
     return pd.Series(
         [f"{s}-{e}" if s != e else str(s) for s, e in zip(start, end, strict=True)],
         index=years.index,
@@ -230,7 +245,9 @@ def cluster_texts(
     if len(texts) > k and len(set(labels)) > 1:
         sample = min(2000, len(texts))
         sil = float(
-            silhouette_score(reduced, labels, metric="cosine", sample_size=sample, random_state=seed)
+            silhouette_score(
+                reduced, labels, metric="cosine", sample_size=sample, random_state=seed
+            )
         )
     return ClusterResult(
         k=k,
