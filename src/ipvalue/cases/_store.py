@@ -1,0 +1,456 @@
+"""The case store: save, check, review and audit, each write in one audited transaction.
+
+Slow work (valuing the case, fitting the similarity index and anomaly forest) happens before
+the write transaction; the transaction itself locks the organisation's audit-chain head, writes
+the rows and their audit entries, and commits or leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from ipvalue.cases import _workflow as wf
+from ipvalue.cases._anomaly import anomaly_finding, isolation_scores
+from ipvalue.cases._audit import (
+    AuditReport,
+    append,
+    canonical_json,
+    iter_entries,
+    lock_head,
+    sha256_hex,
+    utc_now,
+    verify_chain,
+)
+from ipvalue.cases._checks import (
+    QualityFinding,
+    completeness,
+    method_selection,
+    recalculation,
+    terminal_share,
+)
+from ipvalue.cases._deviation import Peer, deviation_findings
+from ipvalue.cases._intake import (
+    KEY_PARAMETERS,
+    CaseProfile,
+    CaseSource,
+    Evaluation,
+    Evaluator,
+    engine_evaluator,
+    profile_case,
+)
+from ipvalue.cases._migrate import ensure_schema
+from ipvalue.cases._models import (
+    AuditHead,
+    Case,
+    CaseVersion,
+    Comment,
+    Finding,
+    Organisation,
+    OrgSetting,
+    Transition,
+)
+from ipvalue.cases._repository import CaseRepository, ensure_org, find_org
+from ipvalue.cases._similar import CaseDoc, SimilarCase, SimilarityIndex
+from ipvalue.core.db import read_session, run_write
+from ipvalue.core.errors import InputError
+
+PARAMS = tuple(KEY_PARAMETERS)
+
+
+@dataclass(frozen=True)
+class CheckSettings:
+    """Thresholds of the deviation and anomaly checks (global settings, then org overrides)."""
+
+    deviation_threshold: float = 3.0
+    deviation_min_peers: int = 5
+    similar_peers: int = 20
+    anomaly_contamination: float = 0.05
+    anomaly_seed: int = 0
+
+    @classmethod
+    def load(cls, overrides: Mapping[str, str]) -> CheckSettings:
+        from ipvalue.core.settings import get_settings
+
+        s = get_settings()
+        base = cls(s.cases_deviation_threshold, s.cases_deviation_min_peers, s.cases_similar_peers,
+                   s.cases_anomaly_contamination, s.cases_anomaly_seed)
+        changes: dict[str, Any] = {k: _parse_setting(k, v) for k, v in overrides.items()
+                                   if k in ORG_SETTINGS}
+        return replace(base, **changes)
+
+
+#: Settings an organisation may override, with their type and rule.
+ORG_SETTINGS: dict[str, tuple[type, float, float]] = {
+    "deviation_threshold": (float, 0.0, float("inf")),
+    "deviation_min_peers": (int, 2, 10_000),
+    "similar_peers": (int, 1, 10_000),
+    "anomaly_contamination": (float, 0.0, 0.5),
+    "anomaly_seed": (int, 0, 2**32 - 1),
+}
+
+
+def _parse_setting(key: str, raw: str) -> float | int:
+    if key not in ORG_SETTINGS:
+        raise InputError("KEY", f"must be one of {', '.join(ORG_SETTINGS)}")
+    kind, lo, hi = ORG_SETTINGS[key]
+    try:
+        val = kind(raw)
+    except ValueError:
+        raise InputError(key, f"must be {'an integer' if kind is int else 'a number'}") from None
+    if not (lo < val <= hi if kind is float else lo <= val <= hi):
+        raise InputError(key, f"must be in {'(' if kind is float else '['}{lo:g}, {hi:g}]")
+    return val
+
+
+@dataclass(frozen=True)
+class SaveReceipt:
+    """What a save stored: identity of the new version, its value and its findings."""
+
+    case_id: int
+    version_no: int
+    version_id: int
+    value: float | None
+    currency: str | None
+    findings: tuple[QualityFinding, ...]
+
+
+_INDEX_CACHE: dict[tuple[str, int], tuple[int, SimilarityIndex, Sequence[Any]]] = {}
+
+
+class CaseStore:
+    """Entry point of the case database for the CLI (and later the API and web pages).
+
+    Parameters
+    ----------
+    engine : Engine
+        From :func:`ipvalue.core.db.make_engine`; migrated on construction when ``migrate``.
+    evaluator : callable
+        Values a parsed case (default: the valuation engine, :func:`ipvalue.value`).
+    """
+
+    def __init__(self, engine: Engine, *, evaluator: Evaluator = engine_evaluator,
+                 migrate: bool = True) -> None:
+        self.engine = engine
+        self.evaluator = evaluator
+        if migrate:
+            ensure_schema(engine)
+
+    # --------------------------------------------------------------------------- reading
+    def org(self, session: Session, code: str) -> CaseRepository:
+        """A repository bound to organisation ``code`` (InputError if unknown)."""
+        return CaseRepository(session, find_org(session, code))
+
+    def index(self, repo: CaseRepository) -> tuple[SimilarityIndex, Sequence[Any]]:
+        """The organisation's similarity index (rebuilt only when the audit head moved)."""
+        head = repo.session.get(AuditHead, repo.org.id)
+        seq = head.seq if head else 0
+        key = (str(self.engine.url), repo.org.id)
+        cached = _INDEX_CACHE.get(key)
+        if cached is not None and cached[0] == seq:
+            return cached[1], cached[2]
+        rows = repo.latest_profiles()
+        docs = [CaseDoc(r.case_id, r.version_no, r.title, r.ip_type, r.jurisdiction, r.tech_class,
+                        r.purpose, r.description, {p: getattr(r, p) for p in PARAMS})
+                for r in rows]
+        index = SimilarityIndex(docs)
+        _INDEX_CACHE[key] = (seq, index, rows)
+        return index, rows
+
+    def similar(self, org: str, query: int | CaseSource, *, top: int = 10) -> list[SimilarCase]:
+        """Cases most similar to stored case ``query`` (its latest version) or to a case file."""
+        if top <= 0:
+            raise InputError("--top", "must be a positive integer")
+        with read_session(self.engine) as session:
+            repo = self.org(session, org)
+            if isinstance(query, int):
+                v = repo.version(query)
+                prof = profile_case(json.loads(v.case_json), json.loads(v.result_json))
+                exclude: int | None = query
+            else:
+                prof, exclude = profile_case(query.data), None
+            index, _ = self.index(repo)
+            return index.query(prof, top=top, exclude_case=exclude)
+
+    # --------------------------------------------------------------------------- checks
+    def _context_findings(
+        self, repo: CaseRepository, prof: CaseProfile, case_id: int | None
+    ) -> list[QualityFinding]:
+        cfg = CheckSettings.load(repo.settings())
+        index, rows = self.index(repo)
+        hits = index.query(prof, top=cfg.similar_peers, exclude_case=case_id, same_ip_type=True)
+        peers = [Peer(h.case_id, h.version_no, h.title, h.params) for h in hits]
+        out = deviation_findings(prof.params, peers, threshold=cfg.deviation_threshold,
+                                 min_peers=cfg.deviation_min_peers)
+        base = [{p: getattr(r, p) for p in PARAMS} for r in rows if r.case_id != case_id]
+        scores = isolation_scores([*base, prof.params], PARAMS, seed=cfg.anomaly_seed,
+                                  contamination=cfg.anomaly_contamination)
+        if scores is not None:
+            found = anomaly_finding(scores, len(base), len(base) + 1)
+            if found is not None:
+                out.append(found)
+        return out
+
+    def _findings(
+        self, case: Mapping[str, Any], result: Mapping[str, Any], prof: CaseProfile,
+        org: str, case_id: int | None,
+    ) -> list[QualityFinding]:
+        out = completeness(case) + method_selection(case, result, prof.ip_type)
+        out += terminal_share(result)
+        with read_session(self.engine) as session:
+            try:
+                repo = self.org(session, org)
+            except InputError:  # first case of a new organisation: no case base yet
+                return out
+            return out + self._context_findings(repo, prof, case_id)
+
+    # --------------------------------------------------------------------------- saving
+    def save(self, source: CaseSource, *, org: str, user: str,
+             case_id: int | None = None) -> SaveReceipt:
+        """Value and store a case as a new case, or as the next version of ``case_id``.
+
+        Raises
+        ------
+        InputError
+            Invalid case (from the engine), unknown ``case_id`` in this organisation.
+        """
+        evaluation = self.evaluator(source.data)
+        prof = profile_case(source.data, evaluation.result)
+        findings = self._findings(source.data, evaluation.result, prof, org, case_id)
+
+        def work(session: Session) -> SaveReceipt:
+            scope, org_created = ensure_org(session, org)
+            head = lock_head(session, scope.id)
+            repo = CaseRepository(session, scope)
+            if org_created:
+                append(session, head, actor=user, action="org.create", entity="organisation",
+                       entity_id=scope.id, payload={"code": org})
+            actor, created = repo.ensure_user(user)
+            if created:
+                append(session, head, actor=user, action="user.create", entity="app_user",
+                       entity_id=actor.id, payload={"username": user})
+            return self._write_version(session, head, repo, actor.id, user, source, evaluation,
+                                       prof, findings, case_id)
+
+        return run_write(self.engine, work)
+
+    def _write_version(
+        self, session: Session, head: AuditHead, repo: CaseRepository, actor_id: int,
+        user: str, source: CaseSource, ev: Evaluation, prof: CaseProfile,
+        findings: Sequence[QualityFinding], case_id: int | None,
+    ) -> SaveReceipt:
+        now = utc_now()
+        if case_id is None:
+            case = Case(org_id=repo.org.id, title=prof.title, latest_version=1, created_at=now,
+                        created_by=actor_id)
+            session.add(case)
+            session.flush()
+            append(session, head, actor=user, action="case.create", entity="case_header",
+                   entity_id=case.id, payload={"title": prof.title})
+        else:
+            case = repo.case(case_id)
+            case.latest_version += 1
+            case.title = prof.title
+        texts = {"source_text": source.text, "case_json": canonical_json(source.data),
+                 "resolved_json": canonical_json(ev.resolved),
+                 "result_json": canonical_json(ev.result)}
+        version = CaseVersion(
+            org_id=repo.org.id, case_id=case.id, version_no=case.latest_version, created_at=now,
+            created_by=actor_id, source_name=source.name, source_format=source.format, **texts,
+            content_sha256=sha256_hex(canonical_json(texts)),
+            software_version=ev.software_version, refdata_version=ev.refdata_version,
+            title=prof.title, ip_type=prof.ip_type, jurisdiction=prof.jurisdiction,
+            tech_class=prof.tech_class, purpose=prof.purpose, description=prof.description,
+            value=prof.value, currency=prof.currency, **prof.params,
+        )
+        session.add(version)
+        session.flush()
+        self._add_findings(session, repo.org.id, version.id, findings, "save", now)
+        append(session, head, actor=user, action="version.save", entity="case_version",
+               entity_id=version.id,
+               payload={"case_id": case.id, "version_no": version.version_no,
+                        "content_sha256": version.content_sha256,
+                        "findings": sorted({f.code for f in findings})},
+               row=version)
+        return SaveReceipt(case.id, version.version_no, version.id, prof.value, prof.currency,
+                           tuple(findings))
+
+    @staticmethod
+    def _add_findings(session: Session, org_id: int, version_id: int,
+                      findings: Sequence[QualityFinding], trigger: str, now: str) -> None:
+        for f in findings:
+            session.add(Finding(org_id=org_id, version_id=version_id, run_at=now, trigger=trigger,
+                                code=f.code, severity=f.severity, field=f.field,
+                                message=f.message, detail_json=canonical_json(dict(f.detail))))
+
+    def check(self, case_id: int, *, org: str, user: str, version_no: int | None = None,
+              recalc: bool = True) -> list[QualityFinding]:
+        """Run every check on a stored version now (including the recalculation) and record it."""
+        with read_session(self.engine) as session:
+            repo = self.org(session, org)
+            repo.user(user)
+            v = repo.version(case_id, version_no)
+            case, stored = json.loads(v.case_json), json.loads(v.result_json)
+            version_id = v.id
+        prof = profile_case(case, stored)
+        findings = self._findings(case, stored, prof, org, case_id)
+        if recalc:
+            findings += recalculation(stored, self.evaluator(case).result)
+
+        def work(session: Session) -> None:
+            scope = find_org(session, org)
+            head = lock_head(session, scope.id)
+            now = utc_now()
+            self._add_findings(session, scope.id, version_id, findings, "check", now)
+            append(session, head, actor=user, action="version.check", entity="quality_finding",
+                   entity_id=version_id,
+                   payload={"case_id": case_id, "findings": [f.code for f in findings]})
+
+        run_write(self.engine, work)
+        return findings
+
+    # --------------------------------------------------------------------------- review
+    def _review(self, org: str, case_id: int, version_no: int | None, user: str,
+                decide: Any, *, subject: str | None = None, role: str | None = None,
+                note: str = "") -> str:
+        def work(session: Session) -> str:
+            scope = find_org(session, org)
+            head = lock_head(session, scope.id)
+            repo = CaseRepository(session, scope)
+            actor = repo.user(user)
+            v = repo.version(case_id, version_no)
+            state = repo.state(v.id)
+            subj = repo.user(subject, field="--reviewer") if subject else None
+            step: wf.Step = decide(state, actor.id, v.created_by, repo.assignments(v.id),
+                                   subj.id if subj else None)
+            t = Transition(org_id=scope.id, version_id=v.id, from_state=step.from_state,
+                           to_state=step.to_state, action=step.action, actor_id=actor.id,
+                           role=role, subject_id=subj.id if subj else None, note=note,
+                           at=utc_now())
+            session.add(t)
+            session.flush()
+            append(session, head, actor=user, action=f"review.{step.action}",
+                   entity="review_transition", entity_id=t.id,
+                   payload={"case_id": case_id, "version_no": v.version_no,
+                            "from": step.from_state, "to": step.to_state,
+                            "reviewer": subject, "role": role},
+                   row=t)
+            return step.to_state
+
+        return run_write(self.engine, work)
+
+    def submit(self, case_id: int, *, org: str, user: str, version_no: int | None = None,
+               note: str = "") -> str:
+        """Preparer submits a draft; returns the new state."""
+        return self._review(org, case_id, version_no, user,
+                            lambda s, a, p, _asg, _sub: wf.submit(s, a, p), note=note)
+
+    def assign(self, case_id: int, *, org: str, user: str, reviewer: str,
+               role: str = wf.PRIMARY, version_no: int | None = None) -> str:
+        """Assign a reviewer (primary, technical or market)."""
+        return self._review(org, case_id, version_no, user,
+                            lambda s, _a, p, asg, sub: wf.assign(s, sub, role, p, asg),
+                            subject=reviewer, role=role)
+
+    def approve(self, case_id: int, *, org: str, user: str, version_no: int | None = None,
+                note: str = "") -> str:
+        """An assigned reviewer signs off / approves."""
+        return self._review(org, case_id, version_no, user,
+                            lambda s, a, p, asg, _sub: wf.approve(s, a, p, asg), note=note)
+
+    def return_(self, case_id: int, *, org: str, user: str, reason: str,
+                version_no: int | None = None) -> str:
+        """An assigned reviewer returns the version to the preparer."""
+        return self._review(org, case_id, version_no, user,
+                            lambda s, a, _p, asg, _sub: wf.return_(s, a, asg, reason), note=reason)
+
+    def comment(self, case_id: int, *, org: str, user: str, field: str, text: str,
+                version_no: int | None = None) -> int:
+        """Comment on one field of a version; returns the comment id."""
+        if not field.strip():
+            raise InputError("--field", "must name the field commented on (dotted path)")
+        if not text.strip():
+            raise InputError("--text", "must not be empty")
+
+        def work(session: Session) -> int:
+            scope = find_org(session, org)
+            head = lock_head(session, scope.id)
+            repo = CaseRepository(session, scope)
+            actor = repo.user(user)
+            v = repo.version(case_id, version_no)
+            c = Comment(org_id=scope.id, version_id=v.id, field=field, text=text,
+                        author_id=actor.id, at=utc_now())
+            session.add(c)
+            session.flush()
+            append(session, head, actor=user, action="review.comment", entity="review_comment",
+                   entity_id=c.id, payload={"case_id": case_id, "version_no": v.version_no,
+                                            "field": field}, row=c)
+            return c.id
+
+        return run_write(self.engine, work)
+
+    # --------------------------------------------------------------------------- admin
+    def add_user(self, *, org: str, actor: str, username: str,
+                 display_name: str | None = None) -> bool:
+        """Create a user in an organisation (creating the organisation if new); True if new."""
+
+        def work(session: Session) -> bool:
+            scope, org_created = ensure_org(session, org)
+            head = lock_head(session, scope.id)
+            if org_created:
+                append(session, head, actor=actor, action="org.create", entity="organisation",
+                       entity_id=scope.id, payload={"code": org})
+            repo = CaseRepository(session, scope)
+            u, created = repo.ensure_user(username, display_name)
+            if created:
+                append(session, head, actor=actor, action="user.create", entity="app_user",
+                       entity_id=u.id, payload={"username": username,
+                                                "display_name": u.display_name})
+            return created
+
+        return run_write(self.engine, work)
+
+    def set_setting(self, *, org: str, user: str, key: str, value: str) -> None:
+        """Override a check setting for one organisation (audited with old and new value)."""
+        _parse_setting(key, value)
+
+        def work(session: Session) -> None:
+            scope = find_org(session, org)
+            head = lock_head(session, scope.id)
+            CaseRepository(session, scope).user(user)
+            row = session.get(OrgSetting, (scope.id, key))
+            old = row.value if row else None
+            if row is None:
+                session.add(OrgSetting(org_id=scope.id, key=key, value=value))
+            else:
+                row.value = value
+            append(session, head, actor=user, action="setting.change", entity="org_setting",
+                   entity_id=key, payload={"key": key, "old": old, "new": value})
+
+        run_write(self.engine, work)
+
+    def verify(self, org: str) -> AuditReport:
+        """Verify an organisation's audit chain (see :func:`verify_chain`)."""
+        with read_session(self.engine) as session:
+            scope = find_org(session, org)
+            return verify_chain(session, scope.id, scope.code)
+
+    def export(self, org: str) -> list[dict[str, Any]]:
+        """Every audit entry of an organisation, in order, as JSON-ready dicts."""
+        with read_session(self.engine) as session:
+            scope = find_org(session, org)
+            return [{"seq": e.seq, "at": e.at, "actor": e.actor, "action": e.action,
+                     "entity": e.entity, "entity_id": e.entity_id,
+                     "payload": json.loads(e.payload_json), "prev_hash": e.prev_hash,
+                     "hash": e.hash} for e in iter_entries(session, scope.id)]
+
+    def organisations(self) -> list[str]:
+        with read_session(self.engine) as session:
+            return list(session.execute(select(Organisation.code).order_by(Organisation.code))
+                        .scalars())
+

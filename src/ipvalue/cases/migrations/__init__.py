@@ -1,0 +1,1 @@
+"""Alembic migrations of the case store (packaged; applied by ``ipvalue cases migrate``)."""
