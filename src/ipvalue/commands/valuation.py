@@ -1,15 +1,133 @@
-"""CLI commands for the valuation domain (owned by the valuation work stream)."""
+"""CLI commands of the valuation domain: ``value``, ``schema``, ``version``."""
 
 from __future__ import annotations
 
+import json
+import math
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
 import typer
+
+from ipvalue.core.errors import InputError
+
+# Simulations with at least this many paths show a progress bar.
+_PROGRESS_MIN_PATHS = 200_000
+
+
+class SchemaKind(StrEnum):
+    case = "case"
+    result = "result"
+
+
+def _money(x: float | None, currency: str) -> str:
+    if x is None or not math.isfinite(x):
+        return "–"
+    digits = 0 if currency in ("KRW", "JPY", "VND", "IDR", "CLP", "ISK") else 2
+    return f"{x:,.{digits}f}"
+
+
+def _print_summary(v: Any) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    con = Console(highlight=False)
+    ccy = v.currency
+    con.print(f"[bold]{v.case_id}[/bold]  valuation date {v.valuation_date}  ({ccy})")
+    if v.assets:
+        at = Table(title="Assets")
+        for col in ("asset", "type", "value", "low", "high"):
+            at.add_column(col, justify="right" if col in ("value", "low", "high") else "left")
+        for a in v.assets:
+            at.add_row(a.id, a.type, _money(a.value, ccy), _money(a.range.low, ccy),
+                       _money(a.range.high, ccy))
+        con.print(at)
+        if v.synergy is not None:
+            con.print(f"Synergy adjustment: {v.synergy:+,.2f} {ccy}")
+    else:
+        t = Table(title="Approaches")
+        for col in ("approach", "method", "id", "value", "weight"):
+            t.add_column(col, justify="right" if col in ("value", "weight") else "left")
+        for a in v.approaches:
+            t.add_row(a.approach, a.method, a.id, _money(a.value, ccy), f"{a.weight:.1%}")
+        con.print(t)
+    con.print(f"[bold]Concluded value: {_money(v.value, ccy)} {ccy}[/bold]")
+    con.print(f"Range ({v.range.basis}): {_money(v.range.low, ccy)} – "
+              f"{_money(v.range.high, ccy)} {ccy}")
+    d = v.distribution
+    if d is not None:
+        con.print(f"Monte Carlo: n = {d.n:,} (rejected {d.rejected:,}), seed {d.seed}; mean "
+                  f"{_money(d.mean, ccy)}, p5 {_money(d.p5, ccy)}, p50 {_money(d.p50, ccy)}, "
+                  f"p95 {_money(d.p95, ccy)}")
+    for s in v.sanity_checks:
+        con.print(f"Sanity check ({s.step}, {s.approach}): {_money(s.detail.get('value'), ccy)} "
+                  f"— {s.detail.get('label')}")
+    for w in v.warnings:
+        con.print(f"[yellow]warning[/yellow] {w.code}: {w.message}", markup=True)
 
 
 def register(app: typer.Typer) -> None:
     """Add this domain's commands to the top-level app."""
+
     @app.command()
     def version() -> None:
         """Print the ipvalue version."""
         from ipvalue import __version__
 
         typer.echo(__version__)
+
+    @app.command("value")
+    def value_cmd(
+        case_file: Annotated[Path, typer.Argument(help="Case file (YAML or JSON).")],
+        as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+        seed: Annotated[
+            int | None, typer.Option("--seed", help="Monte Carlo seed (recorded).")
+        ] = None,
+        paths: Annotated[
+            int | None, typer.Option("--paths", help="Monte Carlo paths (simulates the case).")
+        ] = None,
+    ) -> None:
+        """Value a case file: per-approach table, concluded value, range, warnings."""
+        from ipvalue.api_python import load_case
+        from ipvalue.valuation.engine import value
+
+        if paths is not None and paths < 1:
+            raise InputError("--paths", "must be >= 1")
+        if seed is not None and seed < 0:
+            raise InputError("--seed", "must be >= 0")
+        case = load_case(case_file)
+        sim = case.simulation
+        n = paths or (sim.paths if sim is not None else None) or 0
+        if not as_json and n >= _PROGRESS_MIN_PATHS:
+            from rich.progress import Progress
+
+            with Progress(transient=True) as bar:
+                task = bar.add_task("Simulating", total=n)
+
+                def progress(done: int, total: int) -> None:
+                    bar.update(task, completed=done, total=total)
+
+                result = value(case, seed=seed, paths=paths, progress=progress)
+        else:
+            result = value(case, seed=seed, paths=paths)
+        if as_json:
+            typer.echo(json.dumps(result.to_json_dict(), ensure_ascii=False, allow_nan=False,
+                                  indent=2))
+        else:
+            _print_summary(result)
+
+    @app.command("schema")
+    def schema_cmd(
+        kind: Annotated[SchemaKind, typer.Argument(help="case or result")],
+    ) -> None:
+        """Print the JSON Schema of a case file or of the result JSON."""
+        if kind is SchemaKind.case:
+            from ipvalue.api_python import case_json_schema
+
+            schema = case_json_schema()
+        else:
+            from ipvalue.model.result import result_json_schema
+
+            schema = result_json_schema()
+        typer.echo(json.dumps(schema, ensure_ascii=False, indent=2))

@@ -71,6 +71,18 @@ class Settings(BaseSettings):
     cases_anomaly_seed: int = Field(
         default=0, ge=0, description="Seed of the IsolationForest anomaly check (recorded in findings)."
     )
+    terminal_value_share_warning: float = Field(
+        default=0.5,
+        gt=0,
+        le=1,
+        description="Warn when the present value of the terminal value exceeds this share of an "
+        "income approach's value.",
+    )
+    rate_growth_spread_warning: float = Field(
+        default=0.03,
+        ge=0,
+        description="Warn when discount rate minus terminal growth is below this spread.",
+    )
     debug: bool = Field(
         default=False, description="Print Python tracebacks for unexpected errors (exit code 1)."
     )

@@ -1,0 +1,192 @@
+"""The valuation result: frozen, JSON-ready, convertible to pandas.
+
+The public JSON keys (ARCHITECTURE.md, "Public contracts") are ``value``, ``currency``,
+``range{low,high}``, ``approaches[{approach, method, value, weight}]``,
+``distribution{mean,p5,p50,p95,n,seed}`` (when simulated), ``assumptions``, ``warnings``,
+``trace``, ``software_version`` and ``refdata_version``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import TypeAdapter
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+Scalar = float | int | str | bool | None
+FrameKind = Literal["approaches", "assumptions", "trace", "assets", "warnings"]
+
+
+@dataclass(frozen=True)
+class ValueRange:
+    """Low and high end of the concluded value."""
+
+    low: float
+    high: float
+    basis: str = "approaches"
+
+
+@dataclass(frozen=True)
+class ApproachValue:
+    """One approach's value and its reconciliation weight."""
+
+    approach: Literal["income", "market", "cost", "option"]
+    method: str
+    id: str
+    value: float
+    weight: float
+    low: float | None = None
+    high: float | None = None
+
+
+@dataclass(frozen=True)
+class DistributionSummary:
+    """Monte Carlo summary of the concluded value; ``seed`` reproduces the run."""
+
+    mean: float
+    std: float
+    p5: float
+    p50: float
+    p95: float
+    n: int
+    seed: int
+    rejected: int = 0
+    percentiles: dict[str, float] = field(default_factory=dict)
+    histogram: dict[str, list[float]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Assumption:
+    """A figure the result depends on, with where it came from."""
+
+    name: str
+    value: Scalar
+    unit: str | None
+    source: str
+    source_date: str | None = None
+    confidence: str | None = None
+
+
+@dataclass(frozen=True)
+class ValuationWarning:
+    """Something the reader must know (``code`` is stable, ``message`` is for people)."""
+
+    code: str
+    message: str
+
+
+@dataclass(frozen=True)
+class TraceStep:
+    """One step of the calculation: scalar details and, for income methods, per-year rows."""
+
+    step: str
+    approach: str | None = None
+    detail: dict[str, Scalar] = field(default_factory=dict)
+    rows: tuple[dict[str, Scalar], ...] = ()
+
+
+@dataclass(frozen=True)
+class SensitivityBar:
+    """One-at-a-time sensitivity of the concluded value to one input (tornado bar)."""
+
+    name: str
+    low_input: float
+    high_input: float
+    low_value: float
+    high_value: float
+
+
+@dataclass(frozen=True)
+class AssetResult:
+    """One asset of a portfolio valuation."""
+
+    id: str
+    name: str
+    type: str
+    value: float
+    range: ValueRange
+    approaches: tuple[ApproachValue, ...]
+
+
+@dataclass(frozen=True)
+class Valuation:
+    """The result of valuing a case.
+
+    ``value`` is the concluded value in ``currency`` (unrounded); ``range`` is the spread of
+    the weighted approaches or, when simulated, the 5th–95th percentile of the distribution.
+    For a portfolio, ``assets`` holds one result per asset and ``value`` is the total after
+    synergy.
+    """
+
+    case_id: str
+    valuation_date: date
+    value: float
+    currency: str
+    range: ValueRange
+    approaches: tuple[ApproachValue, ...]
+    assumptions: tuple[Assumption, ...]
+    warnings: tuple[ValuationWarning, ...]
+    trace: tuple[TraceStep, ...]
+    software_version: str
+    refdata_version: str | None
+    distribution: DistributionSummary | None = None
+    sensitivity: tuple[SensitivityBar, ...] = ()
+    sanity_checks: tuple[TraceStep, ...] = ()
+    assets: tuple[AssetResult, ...] = ()
+    synergy: float | None = None
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """The result as JSON-compatible data (public keys; ``distribution`` only if simulated)."""
+        data: dict[str, Any] = _adapter().dump_python(self, mode="json")
+        if self.distribution is None:
+            data.pop("distribution")
+        if not self.assets:
+            data.pop("assets")
+            data.pop("synergy")
+        return data
+
+    def to_frame(
+        self, kind: FrameKind = "approaches"
+    ) -> pd.DataFrame:
+        """A pandas DataFrame of one part of the result.
+
+        ``approaches`` (default): one row per approach plus a ``concluded`` row;
+        ``trace``: the per-year rows of every income approach (column ``approach``);
+        ``assumptions``, ``warnings``, ``assets``: one row each.
+        """
+        import pandas as pd
+
+        if kind == "approaches":
+            rows = [a.__dict__ for a in self.approaches]
+            rows.append(
+                {"approach": "concluded", "method": "reconciliation", "id": "concluded",
+                 "value": self.value, "weight": 1.0, "low": self.range.low,
+                 "high": self.range.high}
+            )
+            return pd.DataFrame(rows)
+        if kind == "trace":
+            return pd.DataFrame(
+                [{"approach": s.approach, "step": s.step, **r} for s in self.trace for r in s.rows]
+            )
+        if kind == "assets":
+            return pd.DataFrame(
+                [{"id": a.id, "name": a.name, "type": a.type, "value": a.value,
+                  "low": a.range.low, "high": a.range.high} for a in self.assets]
+            )
+        items = self.assumptions if kind == "assumptions" else self.warnings
+        return pd.DataFrame([i.__dict__ for i in items])
+
+
+@lru_cache(maxsize=1)
+def _adapter() -> TypeAdapter[Valuation]:
+    return TypeAdapter(Valuation)
+
+
+def result_json_schema() -> dict[str, Any]:
+    """JSON Schema of :meth:`Valuation.to_json_dict` output."""
+    return _adapter().json_schema(mode="serialization")

@@ -1,0 +1,373 @@
+"""Resolve a case into flat numeric parameters, each with its source.
+
+Resolution order for every parameter: the case's own value > the framework (user override or
+framework default) > reference data > an ipvalue default convention (recorded). A parameter
+still open after that is an :class:`~ipvalue.core.errors.InputError` naming its field path.
+
+The output is flat: per approach, a mapping from the field path *inside the approach*
+(``royalty_rate``, ``revenue.values.3``) to its base value, plus the distributions of the
+uncertain ones. The engine evaluates approaches on these mappings, so one evaluate function
+serves deterministic runs, Monte Carlo and portfolios alike.
+"""
+
+from __future__ import annotations
+
+import math
+import typing
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from pydantic import BaseModel
+
+from ipvalue.core.errors import InputError
+from ipvalue.model._numbers import Ref, bounds_of, check_bounds
+from ipvalue.model.approaches import (
+    Cost,
+    ExcessEarnings,
+    FilingMaintenanceCost,
+    MarketComparables,
+    ProfitSplit,
+    RealOptionBinomial,
+    RealOptionBlackScholes,
+    RegionalIncome,
+    Tab,
+)
+from ipvalue.model.assets import Asset
+from ipvalue.model.case import CaseHeader
+from ipvalue.model.forecast import LifecycleForecast
+from ipvalue.model.result import Assumption, ValuationWarning
+
+IPVALUE_DEFAULT = "ipvalue default convention (docs/case-file.md, 'Conventions')"
+CASE_FILE = "case file"
+
+
+@dataclass
+class ResolvedApproach:
+    """One approach with every numeric input resolved.
+
+    ``params`` maps the path inside the approach to its base (deterministic) value; ``dists``
+    holds the distributions of uncertain ones; ``settings`` holds the non-numeric conventions
+    (``timing``, ``terminal_discounting``, ``tab_period``, ``tab_timing``, ``life_years``).
+    """
+
+    model: Any
+    prefix: str
+    params: dict[str, float] = field(default_factory=dict)
+    dists: dict[str, Any] = field(default_factory=dict)
+    settings: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return str(self.model.name)
+
+
+@dataclass
+class Resolution:
+    """Everything the engine needs besides the models: approaches, assumptions, warnings."""
+
+    approaches: list[ResolvedApproach]
+    assumptions: list[Assumption]
+    warnings: list[ValuationWarning]
+    life_years: float | None
+    weights_by_purpose: dict[str, float] | None = None
+
+
+class _Recorder:
+    def __init__(self, valuation_date: date) -> None:
+        self.valuation_date = valuation_date
+        self.assumptions: list[Assumption] = []
+        self.warnings: list[ValuationWarning] = []
+        self._seen_warnings: set[tuple[str, str]] = set()
+
+    def assume(self, name: str, value: Any, unit: str | None, source: str, **kw: Any) -> None:
+        self.assumptions.append(Assumption(name, value, unit, source, **kw))
+
+    def warn(self, code: str, message: str) -> None:
+        if (code, message) not in self._seen_warnings:
+            self._seen_warnings.add((code, message))
+            self.warnings.append(ValuationWarning(code, message))
+
+    def figure(self, path: str, ref: str, bounds: dict[str, float] | None) -> float:
+        from ipvalue.refdata import figure_warnings, lookup
+
+        fig = lookup(ref)
+        x = fig.as_float()
+        if not math.isfinite(x):
+            raise InputError(path, f"reference {ref} is not a finite number")
+        broken = check_bounds(x, bounds or {})
+        if broken:
+            raise InputError(path, f"{broken} (reference {ref} gives {x:g})")
+        self.assume(
+            path, x, fig.unit, f"refdata {fig.ref}: {fig.source or 'source not stated'}",
+            source_date=fig.source_date, confidence=fig.confidence,
+        )
+        for w in figure_warnings(fig, self.valuation_date):
+            self.warn(w.code, f"{path}: {w.message}")
+        return x
+
+
+def _element_bounds(annotation: Any) -> dict[str, float] | None:
+    """Bounds of list/dict element Nums (``list[Fraction]``, ``dict[str, Positive]``)."""
+    for arg in typing.get_args(annotation):
+        meta = getattr(arg, "__metadata__", None)
+        if meta is not None:
+            b = bounds_of(list(meta))
+            if b is not None:
+                return b
+    return None
+
+
+def _is_dist(obj: Any) -> bool:
+    return isinstance(obj, BaseModel) and hasattr(obj, "dist") and hasattr(obj, "point")
+
+
+def _leaves(model: BaseModel) -> Iterator[tuple[str, Any, Any]]:
+    for name, info in type(model).model_fields.items():
+        value = getattr(model, name)
+        b = bounds_of(info.metadata)
+        if b is None:
+            b = _element_bounds(info.annotation)
+        if isinstance(value, BaseModel) and not isinstance(value, Ref) and not _is_dist(value):
+            for p, leaf, bb in _leaves(value):
+                yield f"{name}.{p}", leaf, bb
+        elif isinstance(value, list | tuple):
+            for i, v in enumerate(value):
+                if isinstance(v, BaseModel) and not isinstance(v, Ref) and not _is_dist(v):
+                    for p, leaf, bb in _leaves(v):
+                        yield f"{name}.{i}.{p}", leaf, bb
+                elif b is not None:
+                    yield f"{name}.{i}", v, b
+        elif isinstance(value, dict):
+            for k, v in value.items():
+                if b is not None:
+                    yield f"{name}.{k}", v, b
+        elif b is not None and value is not None:
+            yield name, value, b
+
+
+def remaining_legal_term(asset: Asset, valuation_date: date) -> tuple[float | None, str]:
+    """Remaining legal term in years and where it came from (``None`` when unknown)."""
+    if asset.remaining_legal_term_years is not None:
+        return asset.remaining_legal_term_years, CASE_FILE
+    ls = asset.legal_status
+    if ls and ls.expiry_date:
+        years = max(0.0, (ls.expiry_date - valuation_date).days / 365.25)
+        return years, f"legal_status.expiry_date {ls.expiry_date} (days / 365.25)"
+    return None, ""
+
+
+def _jurisdiction(header: CaseHeader, asset: Asset) -> str | None:
+    return header.jurisdiction or (asset.jurisdictions[0] if asset.jurisdictions else None)
+
+
+def resolve(
+    header: CaseHeader,
+    asset: Asset,
+    approaches: list[Any],
+    *,
+    framework: Any = None,
+    prefix: str = "",
+) -> Resolution:
+    """Resolve the approaches of one asset.
+
+    Parameters
+    ----------
+    header : CaseHeader
+        The case (valuation date, currency, conventions, jurisdiction).
+    asset : Asset
+        The asset the approaches value (legal term, economic life, jurisdictions).
+    approaches : list
+        Validated approach models.
+    framework : object, optional
+        A framework whose ``defaults(case)`` mapping (``timing``, ``terminal_discounting``,
+        ``tab_period``, ``weights``) fills open conventions; see :mod:`ipvalue.frameworks`.
+    prefix : str
+        Path prefix for messages (``assets.3.``) in portfolios.
+
+    Raises
+    ------
+    InputError
+        A required parameter is open after resolution, or a resolved figure breaks its bounds.
+    """
+    rec = _Recorder(header.valuation_date)
+    fw = _framework_defaults(framework, header, rec)
+    life, life_src = _life(asset, header.valuation_date, rec)
+    out = []
+    for i, a in enumerate(approaches):
+        ra = ResolvedApproach(model=a, prefix=f"{prefix}approaches.{i}.")
+        for path, leaf, bounds in _leaves(a):
+            full = ra.prefix + path
+            if isinstance(leaf, Ref):
+                ra.params[path] = rec.figure(full, leaf.ref, bounds)
+            elif _is_dist(leaf):
+                base = float(leaf.point())
+                broken = check_bounds(base, bounds or {})
+                if broken:
+                    raise InputError(full, f"base point {base:g} of the distribution {broken}")
+                ra.params[path] = base
+                ra.dists[path] = leaf
+                rec.assume(full, base, None, f"{CASE_FILE} (distribution {leaf.dist}, base point)")
+            else:
+                ra.params[path] = float(leaf)
+                if ".values." not in path and not path.startswith("probability."):
+                    rec.assume(full, float(leaf), None, CASE_FILE)
+        _fill_open(ra, header, asset, fw, rec)
+        ra.settings["life_years"] = life
+        ra.settings["life_source"] = life_src
+        out.append(ra)
+    return Resolution(out, rec.assumptions, rec.warnings, life, fw.get("weights"))
+
+
+def _life(asset: Asset, valuation_date: date, rec: _Recorder) -> tuple[float | None, str]:
+    legal, legal_src = remaining_legal_term(asset, valuation_date)
+    econ = asset.economic_life_years
+    if legal is not None:
+        rec.assume("asset.remaining_legal_term_years", legal, "years", legal_src)
+    if econ is not None:
+        rec.assume("asset.economic_life_years", econ, "years", CASE_FILE)
+    if legal is None and econ is None:
+        return None, ""
+    if econ is None or (legal is not None and legal <= econ):
+        return legal, "remaining legal term"
+    return econ, "economic life"
+
+
+def _framework_defaults(framework: Any, header: CaseHeader, rec: _Recorder) -> dict[str, Any]:
+    """Conventions from the framework, when one is given and offers ``defaults``."""
+    if framework is None:
+        return {}
+    get = getattr(framework, "defaults", None)
+    if get is None:
+        return {}
+    values: dict[str, Any] = dict(get(header))
+    name = getattr(framework, "code", type(framework).__name__)
+    for k, v in values.items():
+        if k != "weights":
+            rec.assume(f"framework.{k}", v if not isinstance(v, dict) else str(v), None,
+                       f"framework {name}")
+    return values
+
+
+def _setting(
+    ra: ResolvedApproach, name: str, header: CaseHeader, fw: Mapping[str, Any], default: Any,
+    rec: _Recorder,
+) -> Any:
+    own = getattr(ra.model, name, None)
+    if own is not None:
+        return own
+    case_level = getattr(header.conventions, name, None)
+    if case_level is not None:
+        rec.assume(f"{ra.prefix}{name}", case_level, None, f"{CASE_FILE} conventions.{name}")
+        return case_level
+    if name in fw:
+        rec.assume(f"{ra.prefix}{name}", fw[name], None, "framework default")
+        return fw[name]
+    rec.assume(f"{ra.prefix}{name}", default, None, IPVALUE_DEFAULT)
+    return default
+
+
+def _require(ra: ResolvedApproach, path: str, how: str) -> None:
+    if path not in ra.params:
+        raise InputError(f"{ra.prefix}{path}", f"is required ({how})")
+
+
+def _tax_from_refdata(
+    ra: ResolvedApproach, path: str, country: str | None, rec: _Recorder
+) -> None:
+    if path in ra.params:
+        return
+    if country is None:
+        raise InputError(
+            f"{ra.prefix}{path}",
+            "is required: give a rate or a {ref: ...}, or set the case jurisdiction so that the "
+            "statutory rate comes from reference data",
+        )
+    ra.params[path] = rec.figure(
+        f"{ra.prefix}{path}", f"country_parameters/{country}/cit_statutory_combined_pct",
+        {"ge": 0, "lt": 1},
+    )
+
+
+def _fx_from_refdata(
+    ra: ResolvedApproach, path: str, local: str, header: CaseHeader, rec: _Recorder
+) -> None:
+    if path in ra.params:
+        return
+    if local == header.currency:
+        ra.params[path] = 1.0
+        return
+    from ipvalue.refdata import fx_rate
+
+    fig = fx_rate(local, header.currency, header.valuation_date)
+    x = fig.as_float()
+    ra.params[path] = x
+    rec.assume(f"{ra.prefix}{path}", x, f"{header.currency} per {local}",
+               f"refdata {fig.table}: {fig.source or 'source not stated'}",
+               source_date=fig.source_date, confidence=fig.confidence)
+    if "fx_date_mismatch" in fig.flags or "fx_after_date" in fig.flags:
+        note = fig.note or "FX rate from another date"
+        rec.warn("fx_date_mismatch", f"{ra.prefix}{path}: {note}")
+
+
+def _fill_open(
+    ra: ResolvedApproach, header: CaseHeader, asset: Asset, fw: Mapping[str, Any], rec: _Recorder
+) -> None:
+    a = ra.model
+    country = _jurisdiction(header, asset)
+    if hasattr(a, "timing"):
+        ra.settings["timing"] = _setting(ra, "timing", header, fw, "end", rec)
+    if hasattr(a, "discount_rate"):
+        ra.settings["terminal_discounting"] = _setting(
+            ra, "terminal_discounting", header, fw, "final_factor", rec
+        )
+        _require(ra, "discount_rate", "a number, distribution or {ref: ...}")
+        _tab(ra, fw, rec)
+    if hasattr(a, "tax_rate") and not isinstance(a, RegionalIncome):
+        _tax_from_refdata(ra, "tax_rate", country, rec)
+    if hasattr(a, "royalty_rate"):
+        _require(ra, "royalty_rate", "a pre-tax royalty rate on revenue")
+    if isinstance(a, ExcessEarnings | ProfitSplit):
+        margin = "ebita_margin" if isinstance(a, ExcessEarnings) else "operating_margin"
+        if margin not in ra.params and not isinstance(a.revenue, LifecycleForecast):
+            raise InputError(f"{ra.prefix}{margin}", "is required unless the revenue forecast "
+                             "is lifecycle-staged (its stage margins are used)")
+    if isinstance(a, RegionalIncome):
+        for j, m in enumerate(a.markets):
+            _tax_from_refdata(ra, f"markets.{j}.tax_rate", m.market, rec)
+            _fx_from_refdata(ra, f"markets.{j}.fx_rate", m.currency, header, rec)
+    if isinstance(a, FilingMaintenanceCost):
+        for j, c in enumerate(a.countries):
+            _fx_from_refdata(ra, f"countries.{j}.fx_rate", c.currency, header, rec)
+    if isinstance(a, RealOptionBlackScholes) and "cost_of_delay" not in ra.params:
+        ra.settings["cost_of_delay"] = "1/T"
+        rec.assume(f"{ra.prefix}cost_of_delay", "1 / term_years", "per year",
+                   "METHODS §5.1: y = 1 / remaining protected life")
+    if isinstance(a, RealOptionBinomial):
+        ra.settings["steps"] = a.steps
+    if isinstance(a, MarketComparables | Cost):
+        pass
+
+
+def _tab(ra: ResolvedApproach, fw: Mapping[str, Any], rec: _Recorder) -> None:
+    a = ra.model
+    tab = getattr(a, "tab", None)
+    if isinstance(tab, Tab):
+        ra.settings["tab_period"] = tab.period_years
+        ra.settings["tab_timing"] = tab.timing or ra.settings["timing"]
+        rec.assume(f"{ra.prefix}tab.period_years", tab.period_years, "years", CASE_FILE)
+        return
+    if tab is False:
+        ra.settings["tab_period"] = None
+        rec.assume(f"{ra.prefix}tab", "not applied", None, CASE_FILE)
+        return
+    period = fw.get("tab_period")
+    if period:
+        ra.settings["tab_period"] = int(period)
+        ra.settings["tab_timing"] = ra.settings["timing"]
+        rec.assume(f"{ra.prefix}tab.period_years", int(period), "years", "framework default")
+    else:
+        ra.settings["tab_period"] = None
+        rec.assume(f"{ra.prefix}tab", "not applied", None,
+                   f"{IPVALUE_DEFAULT}: no TAB unless the case or framework gives a tax period")
