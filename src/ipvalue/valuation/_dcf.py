@@ -1,0 +1,400 @@
+"""DCF core shared by every income method (METHODS §2.1): explicit flows, TV, life cap, TAB."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from ipvalue.core.errors import InputError
+
+from ._arrays import (
+    BoolArray,
+    Checks,
+    FloatArray,
+    InvalidMode,
+    as_param,
+    as_series,
+    col,
+    leading_shape,
+    require_choice,
+)
+from ._factors import TIMINGS, Timing, _annual_factors, geometric_sum
+from ._tab import TaxAmortisation, _tab_factor
+from ._terminal import TV_DISCOUNTINGS, TVDiscounting
+
+
+@dataclass(frozen=True)
+class IncomeResult:
+    """Components of an income-approach value, each of the leading shape ``()`` or ``(n,)``.
+
+    Attributes
+    ----------
+    value : ndarray
+        ``value_pre_tab * tab_factor``; ``nan`` where ``valid`` is False.
+    value_pre_tab : ndarray
+        ``pv_explicit + pv_terminal``.
+    pv_explicit, pv_terminal : ndarray
+        Present value of the explicit flows and of the terminal value (0 without a TV).
+    terminal_value : ndarray
+        Undiscounted ``TV_N`` (0 without a TV).
+    tab, tab_factor : ndarray
+        ``value - value_pre_tab`` and the factor (0 and 1 without TAB).
+    rate_growth_spread : ndarray
+        ``r - g`` for a perpetual TV, else ``nan`` (feeds the narrow-spread warning).
+    valid : ndarray of bool
+        False where an element broke a rule (only with ``invalid="nan"``).
+    discount_factors : ndarray or None
+        ``DF_t`` used, ``(T,)`` or ``(n, T)``; None for closed-form paths.
+    cash_flows : ndarray or None
+        The discounted flows after probability and life weighting, ``(T,)`` or ``(n, T)``; None
+        when ``series=False`` or for closed-form paths.
+    """
+
+    value: FloatArray
+    value_pre_tab: FloatArray
+    pv_explicit: FloatArray
+    pv_terminal: FloatArray
+    terminal_value: FloatArray
+    tab: FloatArray
+    tab_factor: FloatArray
+    rate_growth_spread: FloatArray
+    valid: BoolArray
+    discount_factors: FloatArray | None
+    cash_flows: FloatArray | None
+
+    @property
+    def tv_share(self) -> FloatArray:
+        """``pv_terminal / value_pre_tab`` (``nan`` where the pre-TAB value is 0)."""
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.asarray(self.pv_terminal / self.value_pre_tab, dtype=np.float64)
+
+
+def _life_weights(
+    life: FloatArray, horizon: int, timing: str
+) -> tuple[FloatArray, FloatArray]:
+    """Fraction ``f_t`` of each year inside the life and the flow times it implies.
+
+    ``f_t = clip(L - (t - 1), 0, 1)``; a partial final year earns ``f_t`` of that year's flow,
+    received at ``t - 1 + f_t`` (end) or at its midpoint ``t - 1 + f_t / 2`` (mid).
+    """
+    start = np.arange(horizon, dtype=np.float64)
+    frac = np.clip(col(life) - start, 0.0, 1.0)
+    times = start + (frac / 2.0 if timing == "mid" else frac)
+    # Years wholly outside the life carry no flow; keep their time finite and ordinary.
+    times = np.where(frac > 0, times, start + 1.0)
+    return np.asarray(frac, dtype=np.float64), np.asarray(times, dtype=np.float64)
+
+
+def _contract(flows: FloatArray, df: FloatArray) -> FloatArray:
+    """``sum_t flows_t * df_t`` over the last axis without an ``(n, T)`` temporary."""
+    if df.ndim == 1:
+        return np.asarray(flows @ df, dtype=np.float64)
+    if flows.ndim == 1:
+        return np.asarray(df @ flows, dtype=np.float64)
+    return np.asarray(np.einsum("ij,ij->i", flows, df), dtype=np.float64)
+
+
+def _check_conventions(
+    timing: str, tab: TaxAmortisation | None, terminal_growth: object, tv_discounting: object
+) -> None:
+    require_choice("timing", timing, TIMINGS)
+    if tab is not None and not isinstance(tab, TaxAmortisation):
+        raise InputError("tab", "must be a TaxAmortisation or None")
+    if terminal_growth is not None:
+        if tv_discounting is None:
+            raise InputError("tv_discounting", "required when terminal_growth is given")
+        require_choice("tv_discounting", tv_discounting, TV_DISCOUNTINGS)
+        if timing == "stub" and tv_discounting == "end_of_horizon":
+            raise InputError(
+                "tv_discounting", "'end_of_horizon' needs timing 'end' or 'mid'; use 'final_factor'"
+            )
+
+
+def assemble(
+    *,
+    pv_explicit: FloatArray,
+    final_flow: FloatArray,
+    final_df: FloatArray,
+    r: FloatArray,
+    horizon: int,
+    timing: str,
+    terminal_growth: FloatArray | None,
+    tv_discounting: TVDiscounting | None,
+    life: FloatArray | None,
+    tab: TaxAmortisation | None,
+    checks: Checks,
+    discount_factors: FloatArray | None,
+    cash_flows: FloatArray | None,
+    log_a: FloatArray | None = None,
+    flows_field: str = "cash_flows",
+) -> IncomeResult:
+    """Add the terminal value and TAB to explicit-period PVs and apply the validity mask.
+
+    With ``life`` the terminal value is the growing annuity from ``N`` to ``L`` (0 when
+    ``L <= N``): ``TV_N = CF_N * q * (1 - q^M)/(1 - q)``, ``q = (1+g)/(1+r)``, ``M = L - N``
+    (exact for whole ``M``, geometric interpolation between); without ``life`` it is Gordon's
+    perpetuity and needs ``g < r``.
+    """
+    shape = checks.shape
+    zeros = np.zeros(shape)
+    checks.require(flows_field, "must be finite numbers", np.isfinite(pv_explicit))
+    spread = np.full(shape, np.nan)
+    tv = zeros
+    pv_tv = zeros
+    if terminal_growth is not None:
+        g = terminal_growth
+        checks.require("terminal_growth", "must be > -1", g > -1.0)
+        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+            if life is None:
+                checks.require(
+                    "terminal_growth", "must be < discount rate (Gordon growth needs g < r)", g < r
+                )
+                tv = final_flow * (1.0 + g) / (r - g)
+                spread = np.broadcast_to(r - g, shape).astype(np.float64)
+            else:
+                log_q = np.log1p(g) - np.log1p(r)
+                m = np.maximum(life - horizon, 0.0)
+                tv = final_flow * np.exp(log_q) * geometric_sum(log_q, m)
+            if tv_discounting == "end_of_horizon":
+                df_tv = np.exp(-float(horizon) * (np.log1p(r) if log_a is None else log_a))
+            else:
+                df_tv = final_df
+            pv_tv = tv * df_tv
+    value_pre = pv_explicit + pv_tv
+    factor = np.ones(shape)
+    if tab is not None:
+        require_choice("tab.timing", tab.timing, ("end", "mid"))
+        factor = _tab_factor(
+            as_param(tab.tax_rate, "tab.tax_rate"),
+            as_param(tab.amortisation_years, "tab.amortisation_years"),
+            r,
+            tab.timing,
+            checks,
+            log_a,
+        )
+    with np.errstate(invalid="ignore", over="ignore"):
+        value = value_pre * factor
+        tab_amount = value - value_pre
+
+    def fin(x: ArrayLike) -> FloatArray:
+        return checks.finish(np.broadcast_to(np.asarray(x, dtype=np.float64), shape))
+
+    return IncomeResult(
+        value=fin(value),
+        value_pre_tab=fin(value_pre),
+        pv_explicit=fin(pv_explicit),
+        pv_terminal=fin(pv_tv),
+        terminal_value=fin(tv),
+        tab=fin(tab_amount),
+        tab_factor=fin(factor),
+        rate_growth_spread=fin(spread),
+        valid=np.array(checks.valid, copy=True),
+        discount_factors=discount_factors,
+        cash_flows=cash_flows,
+    )
+
+
+@dataclass(frozen=True)
+class FlowOptions:
+    """Converted optional DCF inputs (see :func:`prepare_options`)."""
+
+    probability: FloatArray | None
+    life: FloatArray | None
+    terminal_growth: FloatArray | None
+    times: FloatArray | None
+
+
+def prepare_options(
+    *,
+    horizon: int,
+    timing: str,
+    probability: ArrayLike | None,
+    life: ArrayLike | None,
+    terminal_growth: ArrayLike | None,
+    times: ArrayLike | None,
+    tab: TaxAmortisation | None,
+) -> tuple[FlowOptions, dict[str, np.ndarray]]:
+    """Coerce the optional inputs and return them with their shape fields for ``leading_shape``."""
+    fields: dict[str, np.ndarray] = {}
+    p = None
+    if probability is not None:
+        p = as_series(probability, "probability")
+        if p.shape[-1] != horizon:
+            raise InputError("probability", f"must have one value per year ({horizon})")
+        fields["series:probability"] = p
+    life_arr = None
+    if life is not None:
+        if timing == "stub":
+            raise InputError("life", "not supported with timing 'stub'; truncate the flows instead")
+        life_arr = as_param(life, "life")
+        fields["life"] = life_arr
+    g = None
+    if terminal_growth is not None:
+        g = as_param(terminal_growth, "terminal_growth")
+        fields["terminal_growth"] = g
+    tau = None
+    if timing == "stub":
+        if times is None:
+            raise InputError("times", "required when timing is 'stub'")
+        tau = as_series(times, "times")
+        if tau.shape[-1] != horizon:
+            raise InputError("times", f"must have one entry per cash flow ({horizon})")
+        fields["series:times"] = tau
+    elif times is not None:
+        raise InputError("times", "only allowed when timing is 'stub'")
+    if tab is not None:
+        fields["tab.tax_rate"] = as_param(tab.tax_rate, "tab.tax_rate")
+        fields["tab.amortisation_years"] = as_param(
+            tab.amortisation_years, "tab.amortisation_years"
+        )
+    return FlowOptions(p, life_arr, g, tau), fields
+
+
+def value_flows(
+    flows: FloatArray,
+    r: FloatArray,
+    scale: FloatArray | None,
+    *,
+    timing: str,
+    options: FlowOptions,
+    tv_discounting: TVDiscounting | None,
+    tab: TaxAmortisation | None,
+    checks: Checks,
+    series: bool,
+    flows_field: str = "cash_flows",
+) -> IncomeResult:
+    """Discount ``scale * flows`` (scale broadcast per path) with every DCF option.
+
+    The per-path ``scale`` (e.g. royalty × (1 − T)) multiplies the discounted sum, so the
+    ``(n, T)`` revenue is read once and never copied.
+    """
+    horizon = flows.shape[-1]
+    checks.require("rate", "must be > -1", r > -1.0)
+    weights: FloatArray | None = None
+    if options.probability is not None:
+        p = options.probability
+        checks.require("probability", "must be in [0, 1]", (p >= 0) & (p <= 1), per_year=True)
+        weights = p
+    if options.life is not None:
+        checks.require("life", "must be > 0 years", options.life > 0)
+    with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
+        if options.times is not None:
+            tau = options.times
+            checks.require(
+                "times", "must be >= 0 years from the valuation date", tau >= 0, per_year=True
+            )
+            df = np.power(1.0 + col(r), -tau)
+        elif options.life is not None:
+            frac, t_life = _life_weights(options.life, horizon, timing)
+            df = np.power(1.0 + col(r), -t_life)
+            weights = frac if weights is None else weights * frac
+        else:
+            df = _annual_factors(r, horizon, timing)
+        eff_df = df if weights is None else df * weights
+        pv = _contract(flows, eff_df)
+        final = flows[..., -1] * (1.0 if weights is None else weights[..., -1])
+        if scale is not None:
+            pv = pv * scale
+            final = final * scale
+        cash: FloatArray | None = None
+        if series:
+            cash = flows if weights is None else flows * weights
+            cash = cash * col(scale) if scale is not None else np.array(cash, copy=True)
+    return assemble(
+        pv_explicit=pv,
+        final_flow=final,
+        final_df=df[..., -1],
+        r=r,
+        horizon=horizon,
+        timing=timing,
+        terminal_growth=options.terminal_growth,
+        tv_discounting=tv_discounting,
+        life=options.life,
+        tab=tab,
+        checks=checks,
+        discount_factors=df,
+        cash_flows=cash,
+        flows_field=flows_field,
+    )
+
+
+def dcf(
+    cash_flows: ArrayLike,
+    rate: ArrayLike,
+    *,
+    timing: Timing,
+    tab: TaxAmortisation | None,
+    terminal_growth: ArrayLike | None = None,
+    tv_discounting: TVDiscounting | None = None,
+    probability: ArrayLike | None = None,
+    life: ArrayLike | None = None,
+    times: ArrayLike | None = None,
+    invalid: InvalidMode = "raise",
+    series: bool = True,
+) -> IncomeResult:
+    """Value explicit cash flows: ``V_pre = sum p_t CF_t DF_t + TV_N DF_TV``; ``V = V_pre * TAB``.
+
+    Parameters
+    ----------
+    cash_flows : array (T,) or (n, T)
+        Income attributable to the asset in years ``1..T`` (or at ``times``).
+    rate : float or array (n,)
+        Asset discount rate, > -1, same currency and real/nominal basis as the flows.
+    timing : {"end", "mid", "stub"}
+        Discounting convention (METHODS §1.1); ``stub`` needs ``times``.
+    tab : TaxAmortisation or None
+        Tax amortisation benefit; None for no TAB (must be stated explicitly).
+    terminal_growth : float or array (n,), optional
+        Gordon growth after year ``T``; requires ``tv_discounting``.
+    tv_discounting : {"final_factor", "end_of_horizon"}, optional
+        Factor applied to ``TV_N`` (METHODS §1.2).
+    probability : array (T,) or (n, T), optional
+        Probability of survival/commercialisation per year, in ``[0, 1]``.
+    life : float or array (n,), optional
+        Finite legal/economic life in years from the valuation date; caps the flows (a fractional
+        final year earns its fraction) and turns the TV into a growing annuity up to ``life``.
+    times : array (T,) or (n, T), optional
+        Stub times in years (``timing="stub"``).
+    invalid : {"raise", "nan"}
+        ``raise`` (deterministic use) or ``nan`` per broken element with ``valid`` False
+        (Monte Carlo); ``g >= r`` is one such rule.
+    series : bool
+        Keep the weighted per-year flows in the result (turn off in Monte Carlo).
+
+    Returns
+    -------
+    IncomeResult
+
+    Raises
+    ------
+    InputError
+        Unknown convention, missing ``tv_discounting`` with a TV, shape mismatch, ``rate <= -1``,
+        ``g >= r`` (perpetual TV), probability outside [0, 1], ``life <= 0``, negative stub
+        times, non-finite flows, TAB rules of :func:`tab_factor` (with ``invalid="raise"``).
+    """
+    _check_conventions(timing, tab, terminal_growth, tv_discounting)
+    cf = as_series(cash_flows, "cash_flows")
+    r = as_param(rate, "rate")
+    options, fields = prepare_options(
+        horizon=cf.shape[-1],
+        timing=timing,
+        probability=probability,
+        life=life,
+        terminal_growth=terminal_growth,
+        times=times,
+        tab=tab,
+    )
+    shape = leading_shape({"series:cash_flows": cf, "rate": r, **fields})
+    return value_flows(
+        cf,
+        r,
+        None,
+        timing=timing,
+        options=options,
+        tv_discounting=tv_discounting,
+        tab=tab,
+        checks=Checks(shape, invalid),
+        series=series,
+    )
