@@ -43,3 +43,20 @@ def pg_url() -> str:
     url = os.environ.get("IPVALUE_TEST_PG_URL", "")
     require_service("PostgreSQL", bool(url), "set IPVALUE_TEST_PG_URL (scripts/test.sh does)")
     return url
+
+
+@pytest.fixture
+def run_cli(capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
+    """Run ``ipvalue ARGS...`` in-process; returns ``(exit_code, stdout, stderr)``."""
+    from ipvalue.cli import main
+
+    def run(*args: str) -> tuple[int, str, str]:
+        code = 0
+        try:
+            main([str(a) for a in args])
+        except SystemExit as exc:
+            code = int(exc.code or 0)
+        out = capsys.readouterr()
+        return code, out.out, out.err
+
+    return run
