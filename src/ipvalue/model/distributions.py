@@ -31,7 +31,7 @@ from typing import Annotated, Literal, TypeAlias
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from pydantic import BaseModel, ConfigDict, Field, model_validator
-from scipy import special, stats
+from scipy import special
 
 __all__ = [
     "Discrete",
@@ -50,6 +50,8 @@ FloatArray: TypeAlias = NDArray[np.float64]
 #: A finite float; booleans, strings, NaN and infinities are refused.
 Finite = Annotated[float, Field(strict=True, allow_inf_nan=False)]
 
+#: Smallest probability a truncated normal's interval may hold under the parent normal.
+MIN_TRUNCATED_MASS = 1e-12
 #: Tolerance on the sum of discrete probabilities.
 PROBABILITY_SUM_TOLERANCE = 1e-9
 
@@ -151,20 +153,48 @@ class Normal(_DistributionBase):
     def _check(self) -> None:
         if self.min is not None and self.max is not None and not self.min < self.max:
             raise ValueError("min must be < max")
-        if self.truncated and not math.isfinite(float(self._frozen.mean())):
-            # Happens only when [min, max] lies so far in a tail that float64 sees no mass.
-            raise ValueError("min/max: the truncation interval holds no probability")
+        if self.truncated and not self._mass >= MIN_TRUNCATED_MASS:
+            raise ValueError(
+                "min/max: the truncation interval must hold at least 1e-12 of the probability"
+            )
 
     @property
     def truncated(self) -> bool:
         """Whether a truncation bound is set."""
         return self.min is not None or self.max is not None
 
-    @cached_property
-    def _frozen(self) -> stats.rv_continuous:
-        a = -np.inf if self.min is None else (self.min - self.loc) / self.sd
-        b = np.inf if self.max is None else (self.max - self.loc) / self.sd
-        return stats.truncnorm(a, b, loc=self.loc, scale=self.sd)
+    @property
+    def _std_bounds(self) -> tuple[float, float]:
+        a = -math.inf if self.min is None else (self.min - self.loc) / self.sd
+        b = math.inf if self.max is None else (self.max - self.loc) / self.sd
+        return a, b
+
+    @property
+    def _mass(self) -> float:
+        """``Φ(b) − Φ(a)``, computed in whichever tail keeps its precision."""
+        a, b = self._std_bounds
+        if a >= 0.0:
+            return float(special.ndtr(-a) - special.ndtr(-b))
+        if b <= 0.0:
+            return float(special.ndtr(b) - special.ndtr(a))
+        return float(1.0 - special.ndtr(a) - special.ndtr(-b))
+
+    def _truncated_ppf(self, u: FloatArray, upper_u: FloatArray) -> FloatArray:
+        """Quantile at ``u`` given also ``upper_u = 1 − u`` (exact when ``u`` comes from Φ(z)).
+
+        Below the median of the parent the lower-tail form ``Φ⁻¹(Φ(a) + u·Z)`` is accurate,
+        above it the mirrored form ``−Φ⁻¹(Φ(−b) + (1 − u)·Z)``; each element uses the
+        accurate one, so no quantile is lost to ``Φ`` rounding to 1.
+        """
+        a, b = self._std_bounds
+        mass = self._mass
+        p = special.ndtr(a) + u * mass
+        q = special.ndtr(-b) + upper_u * mass
+        with np.errstate(invalid="ignore"):
+            std = np.where(p <= 0.5, special.ndtri(p), -special.ndtri(q))
+        # Guard the bounds against rounding in the last ulp.
+        std = np.clip(std, a, b)
+        return np.asarray(self.loc + self.sd * std, dtype=np.float64)
 
     def support(self) -> tuple[float, float]:
         lo = -math.inf if self.min is None else self.min
@@ -172,30 +202,44 @@ class Normal(_DistributionBase):
         return lo, hi
 
     def mean(self) -> float:
-        return float(self._frozen.mean()) if self.truncated else self.loc
+        if not self.truncated:
+            return self.loc
+        a, b = self._std_bounds
+        pdf_a, pdf_b = _phi(a), _phi(b)
+        return self.loc + self.sd * (pdf_a - pdf_b) / self._mass
 
     def variance(self) -> float:
-        return float(self._frozen.var()) if self.truncated else self.sd**2
+        if not self.truncated:
+            return self.sd**2
+        a, b = self._std_bounds
+        z = self._mass
+        pdf_a, pdf_b = _phi(a), _phi(b)
+        a_term = a * pdf_a if math.isfinite(a) else 0.0
+        b_term = b * pdf_b if math.isfinite(b) else 0.0
+        shift = (pdf_a - pdf_b) / z
+        return self.sd**2 * (1.0 + (a_term - b_term) / z - shift * shift)
 
     def ppf(self, u: ArrayLike) -> FloatArray:
         u = _as_u(u)
         if self.truncated:
-            return np.asarray(self._frozen.ppf(u), dtype=np.float64)
+            return self._truncated_ppf(u, 1.0 - u)
         return self.loc + self.sd * special.ndtri(u)
 
     def from_standard_normal(self, z: ArrayLike) -> FloatArray:
         z = np.asarray(z, dtype=np.float64)
         if not self.truncated:
             return self.loc + self.sd * z
-        # Upper half through the survival function so that Φ(z) never rounds to 1.
-        lower = self._frozen.ppf(special.ndtr(np.minimum(z, 0.0)))
-        upper = self._frozen.isf(special.ndtr(-np.maximum(z, 0.0)))
-        return np.asarray(np.where(z <= 0.0, lower, upper), dtype=np.float64)
+        return self._truncated_ppf(special.ndtr(z), special.ndtr(-z))
 
     def sample(self, rng: np.random.Generator, size: int) -> FloatArray:
         if self.truncated:
             return self.ppf(rng.random(size))
         return rng.normal(self.loc, self.sd, size)
+
+
+def _phi(x: float) -> float:
+    """Standard normal density (0 at ±inf)."""
+    return 0.0 if math.isinf(x) else math.exp(-0.5 * x * x) / math.sqrt(2.0 * math.pi)
 
 
 class Lognormal(_DistributionBase):
@@ -395,13 +439,14 @@ class Discrete(_DistributionBase):
             raise ValueError(f"probabilities must sum to 1 within 1e-9 (sum is {total!r})")
 
     @cached_property
-    def _sorted(self) -> tuple[FloatArray, FloatArray]:
+    def _sorted(self) -> tuple[FloatArray, FloatArray, int]:
         v = np.asarray(self.values, dtype=np.float64)
         p = np.asarray(self.probabilities, dtype=np.float64)
         order = np.argsort(v, kind="stable")
         cum = np.cumsum(p[order])
         cum[-1] = 1.0
-        return v[order], cum
+        last_live = int(np.flatnonzero(p[order] > 0)[-1])
+        return v[order], cum, last_live
 
     def support(self) -> tuple[float, float]:
         live = [v for v, p in zip(self.values, self.probabilities, strict=True) if p > 0]
@@ -416,10 +461,11 @@ class Discrete(_DistributionBase):
         return math.fsum(p * (v - m) ** 2 for v, p in pairs)
 
     def ppf(self, u: ArrayLike) -> FloatArray:
-        values, cum = self._sorted
-        # side="right": u in [cum[j-1], cum[j]) -> value j, so zero-probability values are skipped.
+        values, cum, last_live = self._sorted
+        # side="right": u in [cum[j-1], cum[j]) -> value j, so zero-probability values are
+        # skipped; u = 1 maps to the largest value that has probability.
         idx = np.searchsorted(cum, _as_u(u), side="right")
-        return values[np.minimum(idx, len(values) - 1)]
+        return values[np.minimum(idx, last_live)]
 
 
 #: Any distribution, tagged by ``dist``.
