@@ -88,7 +88,7 @@ def open_duckdb(path: str | Path | None = None, *, read_only: bool = False) -> d
     con = duckdb.connect(str(p), read_only=read_only)
     if not read_only:
         for stmt in ddl():
-            con.execute(stmt)
+            con.execute(stmt).fetchall()
     return con
 
 
@@ -120,17 +120,17 @@ def canonical_tables(con: Any) -> dict[str, ibis.Table]:
 @contextmanager
 def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     """BEGIN … COMMIT, ROLLBACK on any error (so a failed import leaves nothing behind)."""
-    con.execute("BEGIN TRANSACTION")
+    con.execute("BEGIN TRANSACTION").fetchall()
     try:
         yield
     except BaseException:
-        con.execute("ROLLBACK")
+        con.execute("ROLLBACK").fetchall()
         raise
-    con.execute("COMMIT")
+    con.execute("COMMIT").fetchall()
 
 
 def next_run_id(con: duckdb.DuckDBPyConnection) -> int:
-    row = con.execute("SELECT coalesce(max(run_id), 0) + 1 FROM import_run").fetchone()
+    row = con.execute("SELECT coalesce(max(run_id), 0) + 1 FROM import_run").fetchall()[0]
     return int(row[0]) if row else 1
 
 
@@ -150,7 +150,7 @@ def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame
     casts = ", ".join(f'CAST("{c}" AS {t}) AS "{c}"' for c, t in SCHEMA[table].items())
     con.register("_ipv_batch", aligned)
     try:
-        con.execute(f"INSERT INTO {table} SELECT {casts} FROM _ipv_batch")
+        con.execute(f"INSERT INTO {table} SELECT {casts} FROM _ipv_batch").fetchall()
     finally:
         con.unregister("_ipv_batch")
 
@@ -158,7 +158,9 @@ def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame
 def replace_publications(con: duckdb.DuckDBPyConnection, staged_pub_ids: str) -> None:
     """Delete every row of the publications listed in the relation ``staged_pub_ids(pub_id)``."""
     for table, key in PUB_KEYED.items():
-        con.execute(f'DELETE FROM {table} WHERE "{key}" IN (SELECT pub_id FROM {staged_pub_ids})')
+        con.execute(
+            f'DELETE FROM {table} WHERE "{key}" IN (SELECT pub_id FROM {staged_pub_ids})'
+        ).fetchall()
 
 
 def record_run(
@@ -169,18 +171,18 @@ def record_run(
     issues: list[ImportIssue],
 ) -> ImportReport:
     """Write the ``import_run`` row and the issues; return the report."""
-    n_pub = con.execute("SELECT count(*) FROM publication WHERE run_id = ?", [run_id]).fetchone()
+    n_pub = con.execute("SELECT count(*) FROM publication WHERE run_id = ?", [run_id]).fetchall()[0]
     n_cit = con.execute(
         "SELECT count(*) FROM citation WHERE citing_pub_id IN "
         "(SELECT pub_id FROM publication WHERE run_id = ?)",
         [run_id],
-    ).fetchone()
+    ).fetchall()[0]
     n_publications = int(n_pub[0]) if n_pub else 0
     n_citations = int(n_cit[0]) if n_cit else 0
     con.execute(
         "INSERT INTO import_run VALUES (?, ?, ?, ?, ?, ?, ?)",
         [run_id, source_format, source_path, datetime.now(), n_publications, n_citations, len(issues)],
-    )
+    ).fetchall()
     if issues:
         insert_frame(
             con,
@@ -215,7 +217,9 @@ def write_batch(
                 frame["run_id"] = run_id
             if table == "family" and not frame.empty:
                 con.register("_ipv_fam", frame[["family_id"]].drop_duplicates())
-                con.execute("DELETE FROM family WHERE family_id IN (SELECT family_id FROM _ipv_fam)")
+                con.execute(
+                    "DELETE FROM family WHERE family_id IN (SELECT family_id FROM _ipv_fam)"
+                ).fetchall()
                 con.unregister("_ipv_fam")
             insert_frame(con, table, frame)
         return record_run(con, run_id, source_format, source_path, batch.issues)

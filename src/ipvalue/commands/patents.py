@@ -45,7 +45,12 @@ def _progress() -> Progress:
     )
 
 
-def _import(source: Path, fmt: str, db: Path | str, strict: bool) -> None:
+EncodingOpt = Annotated[
+    str, typer.Option("--encoding", help="Text encoding of CSV exports (Lens), e.g. cp1252, mac_roman.")
+]
+
+
+def _import(source: Path, fmt: str, db: Path | str, strict: bool, encoding: str = "utf-8") -> None:
     from ipvalue.analytics import import_source, open_duckdb
 
     with _progress() as bar:
@@ -53,7 +58,7 @@ def _import(source: Path, fmt: str, db: Path | str, strict: bool) -> None:
         con = open_duckdb(db)
         try:
             report = import_source(
-                con, source, fmt, strict=strict,
+                con, source, fmt, strict=strict, encoding=encoding,
                 progress=lambda what: bar.update(task, description=f"importing {what}"),
             )
         finally:
@@ -69,7 +74,9 @@ def _import(source: Path, fmt: str, db: Path | str, strict: bool) -> None:
 
 
 @contextmanager
-def _database(source: Path | None, fmt: str | None, db: Path | None, strict: bool) -> Iterator[Path | None]:
+def _database(
+    source: Path | None, fmt: str | None, db: Path | None, strict: bool, encoding: str
+) -> Iterator[Path | None]:
     """The database to read: imports ``source`` first (into a scratch file unless --db)."""
     if source is None:
         yield db
@@ -77,12 +84,12 @@ def _database(source: Path | None, fmt: str | None, db: Path | None, strict: boo
     if fmt is None:
         raise InputError("--format", "is required with --source (patentsview | uspto-xml | lens | bigquery)")
     if db is not None:
-        _import(source, fmt, db, strict)
+        _import(source, fmt, db, strict, encoding)
         yield db
         return
     with tempfile.TemporaryDirectory(prefix="ipv-") as tmp:
         scratch = Path(tmp) / "patents.duckdb"
-        _import(source, fmt, scratch, strict)
+        _import(source, fmt, scratch, strict, encoding)
         yield scratch
 
 
@@ -92,12 +99,13 @@ def import_cmd(
     fmt: FormatOpt,
     db: DbOpt = None,
     strict: Annotated[bool, typer.Option("--strict", help="Fail on the first malformed row.")] = False,
+    encoding: EncodingOpt = "utf-8",
 ) -> None:
     """Load PatentsView tables, USPTO grant XML, a Lens CSV export or a BigQuery export into the
     analytics database (one transaction: all or nothing)."""
     from ipvalue.analytics._store import resolve_db_path
 
-    _import(source, fmt, resolve_db_path(db), strict)
+    _import(source, fmt, resolve_db_path(db), strict, encoding)
 
 
 @patents_app.command("indicators")
@@ -116,6 +124,7 @@ def indicators_cmd(
     fwd_window_days: Annotated[int, typer.Option("--fwd-window-days")] = 1826,
     normalisation: Annotated[str, typer.Option("--normalisation", help="p99_winsor | trim1_max")] = "p99_winsor",
     strict: Annotated[bool, typer.Option("--strict")] = False,
+    encoding: EncodingOpt = "utf-8",
 ) -> None:
     """Per-patent indicators (fwd_cits5, bwd_cits, scope, claims, grant lag, generality,
     originality, radicalness, TCT, family size, breakthrough, remaining life, quality index)."""
@@ -129,7 +138,7 @@ def indicators_cmd(
         bias_correction=bias_correction, fwd_window_days=fwd_window_days,
         normalisation=normalisation,  # type: ignore[arg-type]
     )
-    with _database(source, fmt, db, strict) as path:
+    with _database(source, fmt, db, strict, encoding) as path:
         with _progress() as bar:
             bar.add_task(f"computing indicators on {engine}", total=None)
             table = compute_indicators(path, opts, engine=engine)
@@ -150,6 +159,7 @@ def cycle_time_cmd(
     engine: EngineOpt = "duckdb",
     min_ages: Annotated[int, typer.Option("--min-ages", help="Drop codes with fewer ages.")] = 1,
     strict: Annotated[bool, typer.Option("--strict")] = False,
+    encoding: EncodingOpt = "utf-8",
 ) -> None:
     """Technology cycle time by CPC/IPC subclass and WIPO field: quartiles of cited-patent ages
     in years (columns scheme, code, n_patents, n_ages, q1, q2, q3, mean)."""
@@ -157,7 +167,7 @@ def cycle_time_cmd(
 
     if out.suffix.lower() not in (".csv", ".parquet"):
         raise InputError("--out", "must end in .csv or .parquet")
-    with _database(source, fmt, db, strict) as path:
+    with _database(source, fmt, db, strict, encoding) as path:
         with _progress() as bar:
             bar.add_task(f"computing cycle times on {engine}", total=None)
             table = cycle_times(path, engine=engine, min_ages=min_ages)

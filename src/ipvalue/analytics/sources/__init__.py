@@ -21,13 +21,14 @@ def import_source(
     fmt: str,
     *,
     strict: bool = False,
+    encoding: str = "utf-8",
     progress: Callable[[str], None] | None = None,
 ) -> ImportReport:
     """Import ``source`` (file or folder) of format ``fmt`` into the canonical tables.
 
     The import is one transaction: it completes, or raises and leaves the database unchanged.
     Malformed rows are skipped and listed in the report (file, line, rule); ``strict=True``
-    raises ``InputError`` on the first one instead.
+    raises ``InputError`` on the first one instead. ``encoding`` applies to CSV exports (Lens).
     """
     path = Path(source)
     if not path.exists():
@@ -43,7 +44,7 @@ def import_source(
     elif fmt == "lens":
         from ipvalue.analytics.sources._lens import read_lens
 
-        batch = read_lens(path, progress=progress)
+        batch = read_lens(path, encoding=encoding, progress=progress)
     elif fmt == "bigquery":
         from ipvalue.analytics.sources._bigquery import read_bigquery_export
 

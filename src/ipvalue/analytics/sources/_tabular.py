@@ -115,7 +115,7 @@ def report_where(
     con: duckdb.DuckDBPyConnection, stage: str, condition: str, display: str, rule: str, issues: list[ImportIssue]
 ) -> int:
     """Report every staged row matching ``condition`` as an issue (capped); return the count."""
-    n_row = con.execute(f"SELECT count(*) FROM {stage} WHERE {condition}").fetchone()
+    n_row = con.execute(f"SELECT count(*) FROM {stage} WHERE {condition}").fetchall()[0]
     n = int(n_row[0]) if n_row else 0
     if n:
         lines = con.execute(
