@@ -87,12 +87,14 @@ def summarise(values: FloatArray, percentiles: Sequence[float], bins: int) -> Mo
 
 
 def _order_statistic(ordered: FloatArray, q: float) -> float:
-    h = (len(ordered) - 1) * q / 100.0
+    h = (len(ordered) - 1) * (q / 100.0)  # same rounding as numpy
     lo = math.floor(h)
     frac = h - lo
     if frac == 0.0:
         return float(ordered[lo])
-    return float(ordered[lo] + frac * (ordered[lo + 1] - ordered[lo]))
+    a, b = float(ordered[lo]), float(ordered[lo + 1])
+    # Interpolate from the nearer order statistic, as numpy does (bit-identical to it).
+    return b - (b - a) * (1.0 - frac) if frac >= 0.5 else a + (b - a) * frac
 
 
 def _histogram(ordered: FloatArray, bins: int) -> Histogram:

@@ -25,7 +25,10 @@ How a run is organised
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+import os
+from collections import deque
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TypeAlias
 
@@ -76,6 +79,8 @@ DEFAULT_CHUNK_SIZE = 250_000
 DEFAULT_BINS = 50
 #: Name under which draws with a non-finite value from ``evaluate`` are counted.
 NON_FINITE = "non-finite value"
+#: Threads evaluating chunks by default (numpy releases the GIL in its loops).
+DEFAULT_WORKERS = max(1, min(4, os.cpu_count() or 1))
 #: Random-number generator, recorded in results.
 BIT_GENERATOR = "PCG64"
 
@@ -122,7 +127,7 @@ class SimulationSummary:
     Monte Carlo error of ``mean``. ``percentiles`` maps ``"p5"``-style keys to exact sample
     percentiles (:data:`PERCENTILE_METHOD`). ``seed``, ``block_size``, ``inputs`` (draw order),
     ``correlation`` and ``correlation_kind`` reproduce the run exactly; ``chunk_size`` (the
-    effective, whole-block chunk) does not affect the numbers.
+    effective, whole-block chunk) and ``workers`` do not affect the numbers.
     """
 
     mean: float
@@ -143,6 +148,7 @@ class SimulationSummary:
     chunk_size: int
     block_size: int
     inputs: tuple[str, ...]
+    workers: int
     correlation: tuple[tuple[float, ...], ...] | None = None
     correlation_kind: CorrelationKind | None = None
     bit_generator: str = BIT_GENERATOR
@@ -206,22 +212,64 @@ def _draw_chunk(sampler: _Sampler, seed: int, blocks: range, sizes: list[int]) -
     return chunk
 
 
-def _evaluate_chunk(
-    evaluate: Evaluate, params: Params, constraints: Sequence[Constraint], size: int,
-    rejected_by: dict[str, int],
-) -> tuple[FloatArray, BoolArray]:
-    valid = np.ones(size, dtype=np.bool_)
-    for c in constraints:
-        ok = np.asarray(c.holds(params), dtype=np.bool_)
-        rejected_by[c.name] += int(size - np.count_nonzero(ok))
-        valid &= ok
-    values = np.asarray(evaluate(params), dtype=np.float64)
-    if values.shape != (size,):
-        raise ValueError(f"evaluate must return shape ({size},), got {values.shape}")
-    finite = np.isfinite(values)
-    rejected_by[NON_FINITE] += int(np.count_nonzero(valid & ~finite))
-    valid &= finite
-    return values, valid
+@dataclass(frozen=True)
+class _ChunkResult:
+    values: FloatArray  # valid values only, in path order
+    rejected_by: dict[str, int]
+    done: int  # paths completed up to the end of this chunk
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """Everything a worker needs to simulate one chunk (shared, read-only)."""
+
+    evaluate: Evaluate
+    sampler: _Sampler
+    constraints: Sequence[Constraint]
+    seed: int
+    paths: int
+    block_size: int
+
+    def chunk(self, blocks: range) -> _ChunkResult:
+        sizes = [min(self.block_size, self.paths - b * self.block_size) for b in blocks]
+        size = sum(sizes)
+        params = _draw_chunk(self.sampler, self.seed, blocks, sizes)
+        rejected_by = {c.name: 0 for c in self.constraints}
+        valid = np.ones(size, dtype=np.bool_)
+        for c in self.constraints:
+            ok = np.asarray(c.holds(params), dtype=np.bool_)
+            rejected_by[c.name] += int(size - np.count_nonzero(ok))
+            valid &= ok
+        values = np.asarray(self.evaluate(params), dtype=np.float64)
+        if values.shape != (size,):
+            raise ValueError(f"evaluate must return shape ({size},), got {values.shape}")
+        finite = np.isfinite(values)
+        rejected_by[NON_FINITE] = int(np.count_nonzero(valid & ~finite))
+        valid &= finite
+        kept = values if bool(valid.all()) else values[valid]
+        return _ChunkResult(kept, rejected_by, blocks[-1] * self.block_size + sizes[-1])
+
+
+def _run_chunks(
+    plan: _Plan, chunks: list[range], workers: int
+) -> Iterator[_ChunkResult]:
+    """Chunk results in path order; with ``workers > 1`` chunks run in a thread pool.
+
+    numpy releases the GIL inside random fills and ufunc loops, so threads overlap the heavy
+    work. At most ``2 × workers`` chunks are in flight, which keeps memory bounded.
+    """
+    if workers == 1 or len(chunks) == 1:
+        for blocks in chunks:
+            yield plan.chunk(blocks)
+        return
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        pending: deque[Future[_ChunkResult]] = deque()
+        for blocks in chunks:
+            pending.append(pool.submit(plan.chunk, blocks))
+            if len(pending) >= 2 * workers:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
 
 
 def _check_request(
@@ -267,6 +315,7 @@ def run_monte_carlo(
     percentiles: Sequence[float] = DEFAULT_PERCENTILES,
     bins: int = DEFAULT_BINS,
     block_size: int = BLOCK_SIZE,
+    workers: int | None = None,
 ) -> SimulationSummary:
     """Simulate ``evaluate`` over ``paths`` draws of the uncertain inputs.
 
@@ -301,6 +350,9 @@ def run_monte_carlo(
         Number of equal-width histogram bins over ``[min, max]``.
     block_size : int
         Paths per random-number block (changing it changes the draws).
+    workers : int, optional
+        Threads evaluating chunks concurrently (default :data:`DEFAULT_WORKERS`); never
+        changes the numbers. ``evaluate`` must be thread-safe (pure numpy kernels are).
 
     Returns
     -------
@@ -317,6 +369,7 @@ def run_monte_carlo(
     paths = _check_int(paths, "paths", 1)
     chunk_size = _check_int(chunk_size, "chunk_size", 1)
     block_size = _check_int(block_size, "block_size", 1)
+    workers = DEFAULT_WORKERS if workers is None else _check_int(workers, "workers", 1)
     _check_request(dists, percentiles, bins)
     seed = _resolve_seed(seed)
     random_names = [k for k, d in dists.items() if not isinstance(d, int | float)]
@@ -330,22 +383,23 @@ def run_monte_carlo(
 
     blocks_per_chunk = -(-chunk_size // block_size)
     n_blocks = -(-paths // block_size)
+    chunks = [
+        range(first, min(first + blocks_per_chunk, n_blocks))
+        for first in range(0, n_blocks, blocks_per_chunk)
+    ]
+    plan = _Plan(evaluate, sampler, tuple(constraints), seed, paths, block_size)
     stored = np.empty(paths)
     n_valid = 0
     rejected_by = {c.name: 0 for c in constraints}
     rejected_by[NON_FINITE] = 0
-    for first in range(0, n_blocks, blocks_per_chunk):
-        blocks = range(first, min(first + blocks_per_chunk, n_blocks))
-        sizes = [min(block_size, paths - b * block_size) for b in blocks]
-        size = sum(sizes)
-        params = _draw_chunk(sampler, seed, blocks, sizes)
-        values, valid = _evaluate_chunk(evaluate, params, constraints, size, rejected_by)
-        del params
-        kept = int(np.count_nonzero(valid))
-        stored[n_valid : n_valid + kept] = values if kept == size else values[valid]
+    for result in _run_chunks(plan, chunks, workers):
+        kept = len(result.values)
+        stored[n_valid : n_valid + kept] = result.values
         n_valid += kept
+        for name, count in result.rejected_by.items():
+            rejected_by[name] += count
         if progress is not None:
-            progress(blocks[-1] * block_size + sizes[-1], paths)
+            progress(result.done, paths)
 
     rejected = paths - n_valid
     if n_valid == 0:
@@ -374,6 +428,7 @@ def run_monte_carlo(
         chunk_size=blocks_per_chunk * block_size,
         block_size=block_size,
         inputs=tuple(dists),
+        workers=workers,
         correlation=None if rank is None else tuple(tuple(float(x) for x in r) for r in rank),
         correlation_kind=None if rank is None else correlation_kind,
         warnings=_warnings(paths, rejected_by, rejected),
