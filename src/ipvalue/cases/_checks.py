@@ -15,43 +15,41 @@ from dataclasses import dataclass
 from typing import Any
 
 #: Completeness checkpoints: (label, alternative dotted paths; any one present satisfies it).
+#: Paths follow the case file format (docs/case-file.md); a list segment matches any element.
 _BASE_CHECKPOINTS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("valuation date", ("valuation_date",)),
     ("currency", ("currency",)),
     ("purpose", ("purpose",)),
-    ("asset type", ("asset.type",)),
-    ("asset description", ("asset.description", "description", "asset.title", "title")),
-    ("jurisdiction", ("jurisdiction", "framework")),
+    ("asset type", ("asset.type", "assets.asset.type")),
+    ("asset description", ("asset.description", "assets.asset.description")),
+    ("jurisdiction or framework", ("jurisdiction", "framework", "asset.jurisdictions")),
+    ("evidence relied on", ("evidence",)),
 )
-#: Extra checkpoints per purpose (a purpose not listed gets only the base checkpoints).
+_REGISTRATION = ("registration / application number",
+                 ("asset.legal_status.registration_number", "asset.legal_status.application_number",
+                  "asset.id"))
+_STATUS = ("legal status", ("asset.legal_status.status",))
+_TERM = ("expiry date or remaining legal term",
+         ("asset.legal_status.expiry_date", "asset.remaining_legal_term_years"))
+_OWNER = ("owner", ("asset.owner",))
+#: Extra checkpoints per purpose (the case model's ``purpose`` values).
 PURPOSE_CHECKPOINTS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
-    "collateral": (
-        ("legal status / remaining term", ("asset.expiry_date", "asset.expiry", "asset.legal_status",
-                                           "asset.remaining_term", "asset.grant_date")),
-        ("registration number", ("asset.number", "asset.registration_number",
-                                 "asset.patent_number", "asset.id")),
-        ("owner", ("asset.owner", "owner")),
-    ),
-    "transaction": (
-        ("owner", ("asset.owner", "owner")),
-        ("registration number", ("asset.number", "asset.registration_number",
-                                 "asset.patent_number", "asset.id")),
-    ),
-    "licensing": (("royalty evidence", ("royalty_source", "approaches.royalty_rate.source",
-                                        "market.comparables", "comparables")),),
-    "financial_reporting": (("reporting standard / framework", ("framework", "standard")),),
-    "tax": (("tax rate", ("tax_rate", "tax.rate", "jurisdiction")),),
-    "litigation": (("damages period", ("damages_period", "period", "horizon")),),
+    "collateral": (_STATUS, _REGISTRATION, _TERM, _OWNER,
+                   ("economic life", ("asset.economic_life_years",)),
+                   ("valuer", ("valuer",))),
+    "transaction": (_STATUS, _REGISTRATION, _OWNER, ("valuer", ("valuer",))),
+    "licensing": (_STATUS, _TERM,
+                  ("royalty evidence (comparable licences or a sourced rate)",
+                   ("approaches.comparables", "approaches.royalty_rate.ref",
+                    "approaches.royalty_rate.source"))),
+    "financial_reporting": (("reporting framework", ("framework",)),
+                            ("economic life", ("asset.economic_life_years",)), _TERM),
+    "litigation": (_STATUS, _REGISTRATION, _TERM, _OWNER),
+    "tax": (("jurisdiction", ("jurisdiction",)), _OWNER,
+            ("tax rate", ("approaches.tax_rate",))),
 }
-#: Aliases so that a case's free purpose maps to a checkpoint set.
-PURPOSE_ALIASES: dict[str, str] = {
-    "financing": "collateral", "lending": "collateral", "loan": "collateral", "pledge": "collateral",
-    "sale": "transaction", "transfer": "transaction", "acquisition": "transaction",
-    "investment": "transaction", "contribution_in_kind": "transaction",
-    "license": "licensing", "licence": "licensing",
-    "accounting": "financial_reporting", "ppa": "financial_reporting",
-    "transfer_pricing": "tax", "damages": "litigation", "dispute": "litigation",
-}
+#: Checkpoints whose absence makes the valuation indefensible (error, not warning).
+_ESSENTIAL = {"valuation date", "currency", "purpose", "asset type"}
 TERMINAL_SHARE_LIMIT = 0.75
 INCOME_METHODS = {"relief_from_royalty", "dcf", "excess_earnings", "profit_split",
                   "with_and_without", "income", "contribution", "technology_contribution"}
@@ -94,19 +92,19 @@ def completeness(case: Mapping[str, Any]) -> list[QualityFinding]:
     """
     out = []
     purpose = str(case.get("purpose") or "").lower()
-    key = PURPOSE_ALIASES.get(purpose, purpose)
+    key = purpose
     points = _BASE_CHECKPOINTS + PURPOSE_CHECKPOINTS.get(key, ())
     for label, paths in points:
         if not any(_present(_get(case, p)) for p in paths):
             out.append(QualityFinding(
-                "Q-COMP-001", "error" if paths[0] in ("valuation_date", "currency") else "warning",
+                "Q-COMP-001", "error" if label in _ESSENTIAL else "warning",
                 paths[0], f"missing checkpoint for purpose {purpose or '(none)'}: {label} "
                 f"(looked for {', '.join(paths)})", {"purpose": purpose, "checkpoint": label},
             ))
     if purpose and key not in PURPOSE_CHECKPOINTS:
         out.append(QualityFinding(
             "Q-COMP-002", "info", "purpose",
-            f"no purpose-specific checklist for {purpose!r}; only the base checkpoints were applied",
+            f"no purpose-specific checklist for {purpose!r}; only the base checkpoints apply",
             {"purpose": purpose},
         ))
     return out
@@ -164,11 +162,16 @@ def _royalty_sourced(case: Mapping[str, Any], result: Mapping[str, Any]) -> bool
             if _present(src) and str(src).lower() not in ("case", "user", "input", "case file"):
                 return True
     for k, v in _walk(case):
-        if k in ("royalty_source", "royalty_rate_source", "comparables") and _present(v):
+        if k == "comparables" and _present(v):
             return True
         if k == "royalty_rate" and isinstance(v, Mapping) and (
             _present(v.get("source")) or _present(v.get("ref"))
         ):
+            return True
+    for e in case.get("evidence") or []:
+        text = f"{e.get('description', '')} {e.get('source', '')}".lower() if isinstance(
+            e, Mapping) else ""
+        if "royalt" in text or "licen" in text:
             return True
     return False
 

@@ -26,7 +26,7 @@ KEY_PARAMETERS: dict[str, tuple[str, ...]] = {
     "growth": ("growth", "growth_rate", "terminal_growth"),
     "contribution": (
         "contribution", "contribution_rate", "technology_contribution", "sharing_rate",
-        "technology_factor",
+        "technology_factor", "split_rate",
     ),
 }
 
@@ -42,26 +42,38 @@ class CaseSource:
 
 
 def parse_source(text: str, name: str) -> CaseSource:
-    """Parse case text (JSON if it parses as an object, else YAML).
+    """Parse case text: JSON when the name ends ``.json`` or the text starts with ``{``, else
+    YAML read exactly as ``ipvalue value`` reads it (YAML 1.2 floats such as ``12.0e9``).
 
     Raises
     ------
     InputError
-        ``name`` when the text is not a YAML/JSON mapping.
+        ``name`` (with the line) when the text is not valid, ``name`` when the top level is not
+        a mapping or a number is not finite.
     """
-    stripped = text.lstrip()
-    fmt = "json" if stripped.startswith("{") or name.lower().endswith(".json") else "yaml"
+    fmt = "json" if text.lstrip().startswith("{") or name.lower().endswith(".json") else "yaml"
     try:
-        data = json.loads(text) if fmt == "json" else yaml.safe_load(text)
-    except (json.JSONDecodeError, yaml.YAMLError) as exc:
-        raise InputError(name, f"must be valid {fmt.upper()} ({str(exc).splitlines()[0]})") from None
+        data = json.loads(text) if fmt == "json" else yaml.load(text, Loader=_case_yaml_loader())
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{name}:{exc.lineno}", f"invalid JSON: {exc.msg}") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{name}:{mark.line + 1}" if mark is not None else name
+        raise InputError(where, f"invalid YAML: {getattr(exc, 'problem', exc)}") from None
     if not isinstance(data, dict):
-        raise InputError(name, "must contain a mapping (a case object) at the top level")
+        raise InputError(name, "the top level must be a mapping of case fields")
     _reject_non_finite(data, name)
     # YAML dates and timestamps become ISO text: the stored JSON, the engine input and a later
     # recalculation then all see the same values.
     data = json.loads(json.dumps(data, default=_iso))
     return CaseSource(name=name, format=fmt, text=text, data=data)
+
+
+def _case_yaml_loader() -> Any:
+    # The engine owns how case YAML is read; reuse its loader so both see the same numbers.
+    from ipvalue.api_python import _yaml_loader
+
+    return _yaml_loader()
 
 
 def _iso(obj: Any) -> str:
@@ -102,23 +114,24 @@ class Evaluation:
     refdata_version: str | None
 
 
-Evaluator = Callable[[Mapping[str, Any]], Evaluation]
+Evaluator = Callable[[Mapping[str, Any], int | None], Evaluation]
 
 
-def engine_evaluator(case: Mapping[str, Any]) -> Evaluation:
+def engine_evaluator(case: Mapping[str, Any], seed: int | None = None) -> Evaluation:
     """Value ``case`` with :func:`ipvalue.value` and capture what the store keeps.
 
-    Monte Carlo seeds are whatever the case or engine records; the result JSON carries it, and
-    the recalculation check re-runs with that seed.
+    ``seed`` (the recalculation check passes the stored result's Monte Carlo seed) overrides
+    the case's own; without either the engine draws one and records it in the result.
+    The resolved parameters stored are the validated case with every default filled and the
+    result's assumptions (each resolved figure with its source).
     """
     import ipvalue
 
     loaded = ipvalue.load_case(dict(case))
-    seed = _recorded_seed(case)
-    valuation = ipvalue.value(loaded, seed=seed) if seed is not None else ipvalue.value(loaded)
+    valuation = ipvalue.value(loaded, seed=seed)
     result = json.loads(json.dumps(valuation.to_json_dict(), default=str))
     resolved = {
-        "case": json.loads(loaded.model_dump_json()) if hasattr(loaded, "model_dump_json") else {},
+        "case": json.loads(loaded.model_dump_json()),
         "assumptions": result.get("assumptions", []),
     }
     return Evaluation(
@@ -127,13 +140,6 @@ def engine_evaluator(case: Mapping[str, Any]) -> Evaluation:
         software_version=str(result.get("software_version") or _software_version()),
         refdata_version=(str(result["refdata_version"]) if result.get("refdata_version") else None),
     )
-
-
-def _recorded_seed(case: Mapping[str, Any]) -> int | None:
-    sim = case.get("simulation")
-    if isinstance(sim, Mapping) and isinstance(sim.get("seed"), int):
-        return int(sim["seed"])
-    return None
 
 
 def _software_version() -> str:
@@ -170,16 +176,15 @@ def profile_case(case: Mapping[str, Any], result: Mapping[str, Any] | None = Non
     assert isinstance(asset, Mapping)
     ip_type = _first_str(asset, ("type", "ip_type", "kind")) or _first_str(case, ("ip_type",))
     jur = case.get("jurisdiction") or asset.get("jurisdiction")
-    if isinstance(jur, list):
-        jur = jur[0] if jur else None
-    tech = _first_str(asset, ("technology_class", "tech_class", "ipc", "cpc", "class"))
-    if tech is None and isinstance(asset.get("classes"), list) and asset["classes"]:
-        tech = str(asset["classes"][0])
+    jur = jur or case.get("framework") or (asset.get("jurisdictions") or [None])[0]
+    if isinstance(case.get("assets"), list):  # a portfolio case
+        ip_type = "portfolio"
+    tech = _first_class(asset)
     title = _first_str(case, ("title", "name", "id")) or _first_str(asset, ("title", "name")) or ""
-    description = " ".join(
-        s for s in (_first_str(case, ("description",)), _first_str(asset, ("description", "abstract")))
-        if s
-    )
+    parts = [_first_str(case, ("description",))] + [
+        _first_str(asset, (k,)) for k in ("name", "description", "technology_field")
+    ]
+    description = " ".join(p for p in parts if p)
     res = result or {}
     value = res.get("value")
     params = {name: _parameter(name, case, res) for name in KEY_PARAMETERS}
@@ -194,6 +199,13 @@ def profile_case(case: Mapping[str, Any], result: Mapping[str, Any] | None = Non
         currency=str(res.get("currency") or case.get("currency") or "") or None,
         params=params,
     )
+
+
+def _first_class(asset: Mapping[str, Any]) -> str | None:
+    """First IPC/CPC (else any) classification code of the asset."""
+    classes = [c for c in asset.get("classes") or [] if isinstance(c, Mapping) and c.get("code")]
+    classes.sort(key=lambda c: c.get("scheme") not in ("IPC", "CPC"))
+    return str(classes[0]["code"]) if classes else None
 
 
 def _first_str(m: Mapping[str, Any], keys: tuple[str, ...]) -> str | None:

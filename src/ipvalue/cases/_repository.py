@@ -40,7 +40,8 @@ class OrgScope:
 
 def find_org(session: Session, code: str) -> OrgScope:
     """The organisation with ``code``. Raises InputError(--org) when unknown."""
-    row = session.execute(select(Organisation).where(Organisation.code == code)).scalar_one_or_none()
+    stmt = select(Organisation).where(Organisation.code == code)
+    row = session.execute(stmt).scalar_one_or_none()
     if row is None:
         raise InputError("--org", f"unknown organisation {code!r} (save a case or seed-demo first)")
     return OrgScope(row.id, row.code)

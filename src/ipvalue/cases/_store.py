@@ -219,7 +219,7 @@ class CaseStore:
         InputError
             Invalid case (from the engine), unknown ``case_id`` in this organisation.
         """
-        evaluation = self.evaluator(source.data)
+        evaluation = self.evaluator(source.data, None)
         prof = profile_case(source.data, evaluation.result)
         findings = self._findings(source.data, evaluation.result, prof, org, case_id)
 
@@ -300,7 +300,8 @@ class CaseStore:
         prof = profile_case(case, stored)
         findings = self._findings(case, stored, prof, org, case_id)
         if recalc:
-            findings += recalculation(stored, self.evaluator(case).result)
+            seed = (stored.get("distribution") or {}).get("seed")
+            findings += recalculation(stored, self.evaluator(case, seed).result)
 
         def work(session: Session) -> None:
             scope = find_org(session, org)

@@ -61,7 +61,7 @@ def assign(
     if role not in ROLES:
         raise InputError("--role", f"must be one of {', '.join(ROLES)}")
     if state not in (SUBMITTED, IN_REVIEW):
-        raise InputError("state", f"reviewers can be assigned to a submitted version (it is {state})")
+        raise InputError("state", f"reviewers are assigned to a submitted version (it is {state})")
     if reviewer_id == preparer_id:
         raise InputError("--reviewer", "the preparer cannot review their own valuation")
     if any(a.role == role for a in assignments):

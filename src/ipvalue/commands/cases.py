@@ -1,9 +1,419 @@
-"""CLI commands for the cases domain (owned by the cases work stream)."""
+"""CLI for the case database: ``ipvalue cases``, ``ipvalue review``, ``ipvalue audit``.
+
+Every command takes ``--db URL`` (default: setting ``IPVALUE_DB_URL``) and ``--org``; commands
+that write take ``--user`` (accounts and login come with the web platform; until then the acting
+user is explicit). The database is migrated automatically before any command runs.
+"""
 
 from __future__ import annotations
 
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
 import typer
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
+
+from ipvalue.core.errors import InputError
+
+cases_app = typer.Typer(help="Case database: save, list, show, history, similar cases, checks.",
+                        no_args_is_help=True)
+review_app = typer.Typer(help="Review workflow: submit, assign, approve, return, comment.",
+                         no_args_is_help=True)
+audit_app = typer.Typer(help="Tamper-evident audit trail: verify and export.",
+                        no_args_is_help=True)
+config_app = typer.Typer(help="Organisation settings of the quality checks.",
+                         no_args_is_help=True)
+user_app = typer.Typer(help="Users of an organisation.", no_args_is_help=True)
+cases_app.add_typer(config_app, name="config")
+cases_app.add_typer(user_app, name="user")
+
+_out = Console(highlight=False, soft_wrap=True)
+
+Db = Annotated[str | None, typer.Option("--db", help="Database URL (default: IPVALUE_DB_URL).")]
+Org = Annotated[str, typer.Option("--org", help="Organisation code; every query is scoped to it.")]
+UserOpt = Annotated[str, typer.Option("--user", help="Acting user (username in the organisation).")]
+Version = Annotated[int | None, typer.Option("--version", help="Version number (default: latest).")]
+AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
+CaseId = Annotated[int, typer.Argument(help="Case id (see `ipvalue cases list`).")]
+
+_SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "dim"}
+
+
+def _store(db: str | None) -> Any:
+    from ipvalue.cases import CaseStore
+    from ipvalue.core.db import make_engine
+
+    return CaseStore(make_engine(db))
+
+
+def _say(text: str) -> None:
+    """Print user-supplied text literally (no Rich markup: titles may contain brackets)."""
+    _out.print(text, markup=False)
+
+
+def _print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n")
+
+
+def _findings_table(findings: Any) -> Table:
+    table = Table("code", "severity", "field", "message", title="Quality checks")
+    for f in findings:
+        table.add_row(f.code, f"[{_SEVERITY_STYLE.get(f.severity, '')}]{f.severity}[/]",
+                      f.field, f.message)
+    return table
+
+
+def _finding_dict(f: Any) -> dict[str, Any]:
+    detail = json.loads(f.detail_json) if hasattr(f, "detail_json") else dict(f.detail)
+    return {"code": f.code, "severity": f.severity, "field": f.field, "message": f.message,
+            "detail": detail}
+
+
+# ------------------------------------------------------------------------------------ cases
+@cases_app.command("migrate")
+def migrate_cmd(db: Db = None) -> None:
+    """Create or upgrade the case database schema (other commands do this automatically)."""
+    from ipvalue.cases import migrate
+    from ipvalue.core.db import make_engine
+
+    before, after = migrate(make_engine(db))
+    _out.print(f"schema at revision {after}" + ("" if before == after else f" (was {before})"))
+
+
+@cases_app.command("save")
+def save_cmd(
+    file: Annotated[Path, typer.Argument(help="Case file (YAML or JSON).")],
+    org: Org,
+    user: UserOpt,
+    case: Annotated[int | None, typer.Option(
+        "--case", help="Save as a new version of this case id (default: a new case).")] = None,
+    db: Db = None,
+    as_json: AsJson = False,
+) -> None:
+    """Value a case file and store it (the file as given, the resolved parameters, the result)."""
+    from ipvalue.cases import read_source
+
+    source = read_source(file)
+    receipt = _store(db).save(source, org=org, user=user, case_id=case)
+    if as_json:
+        _print_json({"case_id": receipt.case_id, "version": receipt.version_no,
+                     "value": receipt.value, "currency": receipt.currency,
+                     "findings": [_finding_dict(f) for f in receipt.findings]})
+        return
+    _out.print(f"saved case {receipt.case_id} version {receipt.version_no}: "
+               f"{receipt.value:,.2f} {receipt.currency or ''}" if receipt.value is not None
+               else f"saved case {receipt.case_id} version {receipt.version_no}")
+    if receipt.findings:
+        _out.print(_findings_table(receipt.findings))
+
+
+@cases_app.command("list")
+def list_cmd(org: Org, db: Db = None, as_json: AsJson = False,
+             limit: Annotated[int, typer.Option(min=1, help="Newest N cases.")] = 50) -> None:
+    """List the organisation's cases (latest version of each)."""
+    from ipvalue.core.db import read_session
+
+    store = _store(db)
+    with read_session(store.engine) as session:
+        repo = store.org(session, org)
+        rows = [{"case_id": v.case_id, "version": v.version_no, "title": v.title,
+                 "ip_type": v.ip_type, "jurisdiction": v.jurisdiction, "purpose": v.purpose,
+                 "value": v.value, "currency": v.currency, "state": repo.state(v.id),
+                 "saved": v.created_at} for v in repo.latest_versions(limit=limit)]
+    if as_json:
+        _print_json(rows)
+        return
+    table = Table("case", "v", "title", "type", "jur.", "purpose", "value", "state", "saved")
+    for r in rows:
+        value = f"{r['value']:,.0f} {r['currency'] or ''}" if r["value"] is not None else "-"
+        table.add_row(str(r["case_id"]), str(r["version"]), r["title"], r["ip_type"] or "-",
+                      r["jurisdiction"] or "-", r["purpose"] or "-", value, r["state"],
+                      r["saved"][:19])
+    _out.print(table)
+
+
+def _version_view(repo: Any, v: Any) -> dict[str, Any]:
+    name = repo.username
+    result = json.loads(v.result_json)
+    return {
+        "case_id": v.case_id, "version": v.version_no, "title": v.title,
+        "state": repo.state(v.id), "saved_at": v.created_at, "saved_by": name(v.created_by),
+        "source": {"name": v.source_name, "format": v.source_format},
+        "classification": {"ip_type": v.ip_type, "jurisdiction": v.jurisdiction,
+                           "tech_class": v.tech_class, "purpose": v.purpose},
+        "value": v.value, "currency": v.currency, "range": result.get("range"),
+        "approaches": result.get("approaches", []),
+        "parameters": {p: getattr(v, p) for p in
+                       ("royalty_rate", "discount_rate", "economic_life", "growth",
+                        "contribution")},
+        "software_version": v.software_version, "refdata_version": v.refdata_version,
+        "content_sha256": v.content_sha256,
+        "findings": [_finding_dict(f) for f in repo.findings(v.id)],
+        "reviewers": [{"user": name(a.reviewer_id), "role": a.role, "signed_off": a.signed_off}
+                      for a in repo.assignments(v.id)],
+        "transitions": [{"at": t.at, "by": name(t.actor_id), "action": t.action,
+                         "from": t.from_state, "to": t.to_state, "note": t.note,
+                         "reviewer": name(t.subject_id) if t.subject_id else None,
+                         "role": t.role} for t in repo.transitions(v.id)],
+        "comments": [{"at": c.at, "by": name(c.author_id), "field": c.field, "text": c.text}
+                     for c in repo.comments(v.id)],
+    }
+
+
+@cases_app.command("show")
+def show_cmd(case_id: CaseId, org: Org, version: Version = None, db: Db = None,
+             as_json: AsJson = False,
+             source: Annotated[bool, typer.Option(
+                 "--source", help="Print the case file exactly as saved.")] = False) -> None:
+    """Show one version: value, checks, reviewers, workflow steps and comments."""
+    from ipvalue.core.db import read_session
+
+    store = _store(db)
+    with read_session(store.engine) as session:
+        repo = store.org(session, org)
+        v = repo.version(case_id, version)
+        if source:
+            sys.stdout.write(v.source_text)
+            return
+        view = _version_view(repo, v)
+    if as_json:
+        _print_json(view)
+        return
+    _say(f"case {view['case_id']} v{view['version']} {view['title']}  "
+               f"state: {view['state']}")
+    _say(f"saved {view['saved_at']} by {view['saved_by']} from {view['source']['name']}; "
+               f"software {view['software_version']}, refdata {view['refdata_version']}")
+    if view["value"] is not None:
+        _say(f"value {view['value']:,.2f} {view['currency']}")
+    if view["findings"]:
+        table = Table("code", "severity", "field", "message", title="Quality checks")
+        for f in view["findings"]:
+            table.add_row(f["code"], f["severity"], f["field"], f["message"])
+        _out.print(table)
+    for r in view["reviewers"]:
+        _say(f"reviewer {r['user']} ({r['role']}): "
+                   f"{'signed off' if r['signed_off'] else 'pending'}")
+    for t in view["transitions"]:
+        _say(f"{t['at']}  {t['by']}: {t['action']} {t['from']} → {t['to']} {t['note']}")
+    for c in view["comments"]:
+        _say(f"{c['at']}  {c['by']} on {c['field']}: {c['text']}")
+
+
+@cases_app.command("history")
+def history_cmd(case_id: CaseId, org: Org, db: Db = None, as_json: AsJson = False) -> None:
+    """Every version of a case with its workflow steps and comments, oldest first."""
+    from ipvalue.core.db import read_session
+
+    store = _store(db)
+    with read_session(store.engine) as session:
+        repo = store.org(session, org)
+        views = [_version_view(repo, v) for v in repo.versions(case_id)]
+    if as_json:
+        _print_json(views)
+        return
+    for view in views:
+        value = f"{view['value']:,.2f} {view['currency']}" if view["value"] is not None else "-"
+        _say(f"v{view['version']} {view['saved_at']} by {view['saved_by']}: "
+                   f"{value} [{view['state']}] sha256 {view['content_sha256'][:12]}")
+        for t in view["transitions"]:
+            _say(f"    {t['at']}  {t['by']}: {t['action']} → {t['to']} {t['note']}")
+        for c in view["comments"]:
+            _say(f"    {c['at']}  {c['by']} on {c['field']}: {c['text']}")
+
+
+@cases_app.command("similar")
+def similar_cmd(
+    query: Annotated[str, typer.Argument(metavar="CASE_ID|FILE",
+                                         help="A stored case id or a case file.")],
+    org: Org,
+    top: Annotated[int, typer.Option(min=1, max=1000, help="Number of cases.")] = 10,
+    db: Db = None,
+    as_json: AsJson = False,
+) -> None:
+    """Most similar stored cases by IP type, jurisdiction, technology class, purpose and text."""
+    from ipvalue.cases import read_source
+
+    path = Path(query)
+    if path.is_file():
+        target: int | Any = read_source(path)
+    elif query.isdigit():
+        target = int(query)
+    else:
+        raise InputError("CASE_ID|FILE", "must be a stored case id or an existing case file")
+    hits = _store(db).similar(org, target, top=top)
+    if as_json:
+        _print_json([{"case_id": h.case_id, "version": h.version_no, "title": h.title,
+                      "score": h.score, "components": h.components} for h in hits])
+        return
+    table = Table("case", "v", "title", "score", "type", "jur.", "class", "purpose", "text")
+    for h in hits:
+        c = h.components
+        table.add_row(str(h.case_id), str(h.version_no), h.title, f"{h.score:.3f}",
+                      *(f"{c[k]:.2f}" for k in ("ip_type", "jurisdiction", "tech_class",
+                                                 "purpose", "text")))
+    _out.print(table)
+
+
+@cases_app.command("check")
+def check_cmd(case_id: CaseId, org: Org, user: UserOpt, version: Version = None,
+              db: Db = None, as_json: AsJson = False) -> None:
+    """Run every quality check now, including a recalculation, and record the result."""
+    findings = _store(db).check(case_id, org=org, user=user, version_no=version)
+    if as_json:
+        _print_json([_finding_dict(f) for f in findings])
+        return
+    _out.print(_findings_table(findings))
+
+
+@cases_app.command("seed-demo")
+def seed_demo_cmd(
+    db: Db = None,
+    org: Annotated[str, typer.Option("--org", help="Organisation to create.")] = "demo",
+    examples: Annotated[Path, typer.Option(help="Folder of example case files.")] = Path(
+        "examples"),
+) -> None:
+    """Fill a demo organisation from the example case files and walk cases through review."""
+    from ipvalue.cases._demo import seed_demo
+
+    files = sorted([*examples.rglob("*.yaml"), *examples.rglob("*.json")])
+    if not examples.is_dir() or not files:
+        raise InputError("--examples", f"{examples} must be a folder with example case files")
+    with Progress(console=Console(stderr=True)) as progress:
+        task = progress.add_task("saving examples", total=len(files))
+        report = seed_demo(_store(db), files, org=org,
+                           on_file=lambda: progress.advance(task))
+    _out.print(f"organisation {org}: {report.saved} cases saved, {report.reviewed} reviewed, "
+               f"{len(report.skipped)} skipped")
+    for name, why in report.skipped:
+        _out.print(f"  skipped {name}: {why}")
+
+
+# ------------------------------------------------------------------------------------ users, config
+@user_app.command("add")
+def user_add_cmd(username: Annotated[str, typer.Argument(help="New username.")], org: Org,
+                 user: UserOpt,
+                 name: Annotated[str | None, typer.Option(help="Display name.")] = None,
+                 db: Db = None) -> None:
+    """Add a user to an organisation (created if new); audited."""
+    created = _store(db).add_user(org=org, actor=user, username=username, display_name=name)
+    _out.print(f"user {username} {'added to' if created else 'already in'} {org}")
+
+
+@config_app.command("set")
+def config_set_cmd(key: Annotated[str, typer.Argument(help="Setting name.")],
+                   value: Annotated[str, typer.Argument(help="New value.")],
+                   org: Org, user: UserOpt, db: Db = None) -> None:
+    """Override a quality-check setting for the organisation; audited with old and new value."""
+    _store(db).set_setting(org=org, user=user, key=key, value=value)
+    _out.print(f"{org}: {key} = {value}")
+
+
+@config_app.command("show")
+def config_show_cmd(org: Org, db: Db = None) -> None:
+    """Effective quality-check settings of the organisation."""
+    from dataclasses import asdict
+
+    from ipvalue.cases import CheckSettings
+    from ipvalue.core.db import read_session
+
+    store = _store(db)
+    with read_session(store.engine) as session:
+        overrides = store.org(session, org).settings()
+    for k, v in asdict(CheckSettings.load(overrides)).items():
+        _out.print(f"{k} = {v}" + ("  (organisation)" if k in overrides else "  (setting)"))
+
+
+# ------------------------------------------------------------------------------------ review
+@review_app.command("submit")
+def submit_cmd(case_id: CaseId, org: Org, user: UserOpt, version: Version = None,
+               note: Annotated[str, typer.Option(help="Note to the reviewers.")] = "",
+               db: Db = None) -> None:
+    """Preparer submits a draft version for review."""
+    state = _store(db).submit(case_id, org=org, user=user, version_no=version, note=note)
+    _out.print(f"case {case_id}: {state}")
+
+
+@review_app.command("assign")
+def assign_cmd(case_id: CaseId, org: Org, user: UserOpt,
+               reviewer: Annotated[str, typer.Option(help="Username of the reviewer.")],
+               role: Annotated[str, typer.Option(
+                   help="primary, or technical / market for a second reviewer.")] = "primary",
+               version: Version = None, db: Db = None) -> None:
+    """Assign a reviewer (never the preparer)."""
+    state = _store(db).assign(case_id, org=org, user=user, reviewer=reviewer, role=role,
+                              version_no=version)
+    _out.print(f"case {case_id}: {reviewer} assigned as {role} reviewer; {state}")
+
+
+@review_app.command("approve")
+def approve_cmd(case_id: CaseId, org: Org, user: UserOpt, version: Version = None,
+                note: Annotated[str, typer.Option(help="Approval note.")] = "",
+                db: Db = None) -> None:
+    """Sign off as an assigned reviewer; the primary reviewer's sign-off approves."""
+    state = _store(db).approve(case_id, org=org, user=user, version_no=version, note=note)
+    _out.print(f"case {case_id}: {state}")
+
+
+@review_app.command("return")
+def return_cmd(case_id: CaseId, org: Org, user: UserOpt,
+               reason: Annotated[str, typer.Option(help="Why it goes back to the preparer.")],
+               version: Version = None, db: Db = None) -> None:
+    """Return a version in review to the preparer (a change is then saved as a new version)."""
+    state = _store(db).return_(case_id, org=org, user=user, reason=reason, version_no=version)
+    _out.print(f"case {case_id}: {state}")
+
+
+@review_app.command("comment")
+def comment_cmd(case_id: CaseId, org: Org, user: UserOpt,
+                field: Annotated[str, typer.Option(help="Dotted path of the field.")],
+                text: Annotated[str, typer.Option(help="The comment.")],
+                version: Version = None, db: Db = None) -> None:
+    """Comment on one field of a version."""
+    cid = _store(db).comment(case_id, org=org, user=user, field=field, text=text,
+                             version_no=version)
+    _out.print(f"comment {cid} recorded on case {case_id} {field}")
+
+
+# ------------------------------------------------------------------------------------ audit
+@audit_app.command("verify")
+def verify_cmd(org: Org, db: Db = None, as_json: AsJson = False) -> None:
+    """Re-hash the audit chain and every row it vouches for; exit 1 naming the first bad entry."""
+    report = _store(db).verify(org)
+    if as_json:
+        _print_json({"org": report.org_code, "ok": report.ok, "entries": report.entries,
+                     "head_seq": report.head_seq, "head_hash": report.head_hash,
+                     "problem": str(report.problem) if report.problem else None})
+    elif report.ok:
+        _out.print(f"audit chain of {org} intact: {report.entries} entries, head "
+                   f"{report.head_hash}")
+    else:
+        Console(stderr=True, highlight=False).print(
+            f"audit chain of {org} BROKEN: {report.problem}", markup=False)
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@audit_app.command("export")
+def export_cmd(org: Org, db: Db = None,
+               out: Annotated[Path | None, typer.Option(
+                   "--out", help="Write JSON Lines here (default: standard output).")] = None
+               ) -> None:
+    """Export the organisation's audit log as JSON Lines (one entry per line, in order)."""
+    entries = _store(db).export(org)
+    lines = "".join(json.dumps(e, ensure_ascii=False, sort_keys=True) + "\n" for e in entries)
+    if out is None:
+        sys.stdout.write(lines)
+    else:
+        out.write_text(lines, encoding="utf-8")
+        Console(stderr=True).print(f"{len(entries)} entries written to {out}")
 
 
 def register(app: typer.Typer) -> None:
-    """Add this domain's commands to the top-level app."""
+    """Add ``cases``, ``review`` and ``audit`` to the top-level app."""
+    app.add_typer(cases_app, name="cases")
+    app.add_typer(review_app, name="review")
+    app.add_typer(audit_app, name="audit")
