@@ -121,14 +121,19 @@ class Checks:
             if not np.all(mask):
                 raise InputError(field, rule)
             return
-        self.valid = self.valid & np.broadcast_to(mask, self.shape)
+        # broadcasting lets rules checked before the final shape is known join in
+        self.valid = np.asarray(self.valid & mask)
+
+    def mask(self) -> BoolArray:
+        """The validity mask broadcast to :attr:`shape` (a fresh array)."""
+        return np.array(np.broadcast_to(self.valid, self.shape), dtype=bool, copy=True)
 
     def finish(self, value: FloatArray) -> FloatArray:
         """``value`` with ``nan`` where an element broke a rule (a copy only when needed)."""
         if self.invalid == "raise" or bool(np.all(self.valid)):
             return value
         out = np.array(value, dtype=np.float64, copy=True)
-        out[~self.valid] = np.nan
+        out[~np.broadcast_to(self.valid, out.shape)] = np.nan
         return out
 
 

@@ -190,7 +190,7 @@ def assemble(
         tab=fin(tab_amount),
         tab_factor=fin(factor),
         rate_growth_spread=fin(spread),
-        valid=np.array(checks.valid, copy=True),
+        valid=checks.mask(),
         discount_factors=discount_factors,
         cash_flows=cash_flows,
     )
