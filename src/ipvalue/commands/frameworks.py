@@ -1,9 +1,189 @@
-"""CLI commands for the frameworks domain (owned by the frameworks work stream)."""
+"""CLI commands for frameworks: ``ipvalue compare`` and ``ipvalue frameworks list|resolve``."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+from typing import Annotated
+
 import typer
+from rich.console import Console
+from rich.table import Table
+
+from ipvalue.core.errors import InputError
+
+frameworks_app = typer.Typer(
+    help="Jurisdiction frameworks (IVS, KR, CN, JP, SG, HK, IN, AU).", no_args_is_help=True
+)
+
+
+def _fmt(x: float | None) -> str:
+    return "—" if x is None else f"{x:,.2f}"
+
+
+@frameworks_app.command("list")
+def list_frameworks(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """List the framework codes and whether each is available in this build."""
+    from ipvalue.frameworks import CODES, UnknownFramework, get
+
+    rows = []
+    for code in CODES:
+        try:
+            fw = get(code)
+            rows.append({"code": code, "name": str(fw.name), "available": True})
+        except UnknownFramework as exc:
+            rows.append({"code": code, "name": exc.rule, "available": False})
+    if as_json:
+        typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    t = Table(title="Frameworks")
+    for col in ("code", "name", "available"):
+        t.add_column(col)
+    for r in rows:
+        t.add_row(str(r["code"]), str(r["name"]), "yes" if r["available"] else "no")
+    Console().print(t)
+
+
+@frameworks_app.command("resolve")
+def resolve_cmd(
+    case_file: Annotated[Path, typer.Argument(help="Case file (YAML or JSON).")],
+    framework: Annotated[str, typer.Option("--framework", "-f", help="Framework code.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Show every parameter a framework fills for a case, with source and evidence label."""
+    from ipvalue.api_python import load_case
+    from ipvalue.frameworks import get
+    from ipvalue.model.case import ValuationCase
+
+    case = load_case(case_file)
+    if not isinstance(case, ValuationCase):
+        raise InputError(str(case_file), "resolve takes a single-asset case, not a portfolio")
+    resolved = get(framework).resolve(case)
+    params = [
+        {
+            "name": p.name,
+            "path": p.path,
+            "value": p.value,
+            "unit": p.unit,
+            "evidence": p.evidence,
+            "factor": p.factor,
+            "source": p.source,
+            "source_date": p.source_date,
+        }
+        for p in resolved.parameters
+    ]
+    warnings = [{"code": w.code, "message": w.message} for w in resolved.warnings()]
+    reqs = [{"code": r.code, "text": r.text, "source": r.source} for r in resolved.requirements]
+    if as_json:
+        typer.echo(
+            json.dumps(
+                {
+                    "framework": resolved.framework,
+                    "parameters": params,
+                    "warnings": warnings,
+                    "requirements": reqs,
+                },
+                indent=2,
+                ensure_ascii=False,
+                default=str,
+            )
+        )
+        return
+    t = Table(title=f"{resolved.framework}: resolved parameters")
+    for col in ("parameter", "value", "evidence", "factor", "source"):
+        t.add_column(col, overflow="fold")
+    for p in params:
+        t.add_row(
+            str(p["path"] or p["name"]),
+            str(p["value"]),
+            str(p["evidence"]),
+            str(p["factor"]),
+            str(p["source"]),
+        )
+    con = Console()
+    con.print(t)
+    for r in reqs:
+        con.print(f"[bold]requirement[/bold] {r['code']}: {r['text']} ({r['source']})")
+    for w in warnings:
+        con.print(f"[yellow]warning[/yellow] {w['code']}: {w['message']}")
+
+
+def compare_cmd(
+    case_file: Annotated[Path, typer.Argument(help="Case file (YAML or JSON).")],
+    jurisdictions: Annotated[
+        str,
+        typer.Option("--jurisdictions", "-j", help="Comma-separated codes, e.g. KR,CN,JP,SG,IVS."),
+    ],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the comparison as JSON.")] = False,
+    currency: Annotated[
+        str | None, typer.Option("--currency", help="Comparison currency (default: the case's).")
+    ] = None,
+    baseline: Annotated[
+        str, typer.Option("--baseline", help="Framework the differences are measured from.")
+    ] = "IVS",
+    profile: Annotated[
+        Path | None, typer.Option("--profile", help="Organisation adjustment profile (YAML/JSON).")
+    ] = None,
+) -> None:
+    """Value one case under several frameworks in one currency and explain each gap."""
+    from ipvalue.api_python import load_case
+    from ipvalue.frameworks.base import FACTOR_LABELS, FACTORS
+    from ipvalue.frameworks.compare import compare
+    from ipvalue.frameworks.profiles import load_profile
+    from ipvalue.model.case import ValuationCase
+
+    case = load_case(case_file)
+    if not isinstance(case, ValuationCase):
+        raise InputError(str(case_file), "compare values a single-asset case, not a portfolio")
+    prof = load_profile(profile) if profile is not None else None
+    con = Console(stderr=True)
+    with con.status("valuing under each framework and attributing the differences …"):
+        result = compare(case, jurisdictions, currency=currency, baseline=baseline, profile=prof)
+    if as_json:
+        typer.echo(result.to_json())
+        return
+    out = Console()
+    t = Table(
+        title=f"{case.id}: value by framework ({result.currency}, baseline {result.baseline})"
+    )
+    t.add_column("framework")
+    t.add_column("value", justify="right")
+    t.add_column("vs baseline", justify="right")
+    t.add_column("FX date")
+    for v in result.values:
+        diff = None
+        if v.code != result.baseline and v.value is not None:
+            diff = result.attribution_of(v.code).difference
+        t.add_row(
+            v.code,
+            _fmt(v.value) if v.error is None else f"error: {v.error}",
+            _fmt(diff),
+            (v.fx.source_date or "") if v.fx else "",
+        )
+    out.print(t)
+    if result.attributions:
+        a_t = Table(
+            title="Attribution of each difference (Shapley values; parts sum to the difference)"
+        )
+        a_t.add_column("factor")
+        for a in result.attributions:
+            a_t.add_column(a.code, justify="right")
+        for f in FACTORS:
+            a_t.add_row(FACTOR_LABELS[f], *[_fmt(a.contributions[f]) for a in result.attributions])
+        a_t.add_row("total difference", *[_fmt(a.difference) for a in result.attributions])
+        out.print(a_t)
+    out.print(f"method: {result.method}")
+    if result.profile:
+        out.print(f"profile: {result.profile}")
+    for v in result.values:
+        if v.fx and v.fx.note:
+            out.print(f"[yellow]FX[/yellow] {v.code}: {v.fx.note}")
+            break
 
 
 def register(app: typer.Typer) -> None:
-    """Add this domain's commands to the top-level app."""
+    """Add ``ipvalue compare`` and ``ipvalue frameworks`` to the top-level app."""
+    app.command("compare")(compare_cmd)
+    app.add_typer(frameworks_app, name="frameworks")
