@@ -12,6 +12,7 @@ from ipvalue.frameworks._cn_cost import (
     component_cost_value,
     multiplier_cost,
 )
+from ipvalue.frameworks._cn_framework import FRAMEWORK, ChinaFramework, CnInputs
 from ipvalue.frameworks._cn_gbt42748 import (
     GBT_DIMENSIONS,
     GBT_SCENARIOS,
@@ -39,10 +40,13 @@ from ipvalue.frameworks._cn_split import (
 
 __all__ = [
     "CN_RISK_PREMIA",
+    "FRAMEWORK",
     "GBT_DIMENSIONS",
     "GBT_SCENARIOS",
     "SHIPPED_CONFIG",
+    "ChinaFramework",
     "CnCostResult",
+    "CnInputs",
     "CnRateResult",
     "GbtConfig",
     "GbtResult",

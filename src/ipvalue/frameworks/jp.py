@@ -15,6 +15,7 @@ from ipvalue.frameworks._jp_bank import (
     bank_assessment,
     rating_grade,
 )
+from ipvalue.frameworks._jp_framework import FRAMEWORK, JapanFramework, JpInputs
 from ipvalue.frameworks._jp_royalty import JPO_FY2009_FIELDS, RoyaltyBenchmark, jpo_royalty
 from ipvalue.frameworks._jp_tmf import (
     DEFAULT_GRADE_BANDS,
@@ -32,6 +33,7 @@ __all__ = [
     "BANDS_SOURCE",
     "BANK_DIMENSIONS",
     "DEFAULT_GRADE_BANDS",
+    "FRAMEWORK",
     "GRADE_LOWER",
     "JPO_FY2009_FIELDS",
     "PLATFORM_LABEL",
@@ -40,6 +42,8 @@ __all__ = [
     "BankAssessment",
     "DimensionAssessment",
     "DimensionInput",
+    "JapanFramework",
+    "JpInputs",
     "RoyaltyBenchmark",
     "TmfConfig",
     "TmfResult",

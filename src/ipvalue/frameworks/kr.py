@@ -24,6 +24,7 @@ from ipvalue.frameworks._kr_cost import (
     adjusted_reproduction_cost,
 )
 from ipvalue.frameworks._kr_cycletime import CYCLE_TIME_COLUMNS, read_cycle_time_quartiles
+from ipvalue.frameworks._kr_framework import FRAMEWORK, KoreaFramework, KrInputs
 from ipvalue.frameworks._kr_life import (
     LIFE_FACTORS,
     LifeResult,
@@ -59,6 +60,7 @@ __all__ = [
     "COST_CATEGORIES",
     "CYCLE_TIME_COLUMNS",
     "DEFAULT_GRADE_LABELS",
+    "FRAMEWORK",
     "GROUP_WEIGHT_PRESETS",
     "IPM_POINTS",
     "LIFE_FACTORS",
@@ -70,6 +72,8 @@ __all__ = [
     "WIPO_SECTORS",
     "AdjustedCostResult",
     "ContributionResult",
+    "KoreaFramework",
+    "KrInputs",
     "KrRateResult",
     "LifeResult",
     "Quartiles",

@@ -7,6 +7,7 @@ quality, strength and life, never a price (METHODS.md §6.11).
 
 from __future__ import annotations
 
+from ipvalue.frameworks._scoring_case import SCORE_FRAMEWORKS, score_case
 from ipvalue.frameworks._scoring_stanine import (
     MIN_POPULATION,
     STANINE_BAND_PCT,
@@ -14,11 +15,17 @@ from ipvalue.frameworks._scoring_stanine import (
     StanineResult,
     stanine,
 )
+from ipvalue.frameworks._scoring_tree import Node, TreeScore, evaluate_tree
 
 __all__ = [
     "MIN_POPULATION",
+    "SCORE_FRAMEWORKS",
     "STANINE_BAND_PCT",
     "STANINE_CUMULATIVE_PCT",
+    "Node",
     "StanineResult",
+    "TreeScore",
+    "evaluate_tree",
+    "score_case",
     "stanine",
 ]

@@ -1,0 +1,273 @@
+"""The KR framework: resolves a case the way the MOTIE/KIAT practice guide values technology.
+
+Inputs: ``framework_inputs.KR`` (docs/frameworks/kr.md). What it fills, only where the case
+leaves a field open:
+
+* ``timing`` = end (guide tooling discounts at year end [tvl-app]; S);
+* ``tab`` = false (the guide contains no TAB; METHODS §1.3);
+* ``tax_rate`` = statutory CIT from reference data;
+* ``discount_rate`` = the build-up in the variant named by ``rate.kr_rate_variant`` (required;
+  no default variant) with TRP(S);
+* ``asset.economic_life_years`` = Model I life from cited-patent-age quartiles (given or read
+  from an analytics cycle-time file);
+* the technology-contribution step: the DCF approach named by ``contribution.approach`` holds
+  the *business* free cash flows; the framework replaces them by
+  ``FCF_t × CC × y_t`` (CC = industry factor × technology share × individual strength;
+  ``y_t`` the final-year fraction of the economic life). This is the one case value the
+  framework rewrites, by the case's explicit request, and the trace records it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ipvalue.core.errors import InputError
+from ipvalue.frameworks._kcj_framework import Resolution, open_field, parse_inputs, year_end_timing
+from ipvalue.frameworks._kr_contribution import individual_strength, technology_contribution
+from ipvalue.frameworks._kr_cycletime import read_cycle_time_quartiles
+from ipvalue.frameworks._kr_life import Quartiles, life_factor_score, model_i_life
+from ipvalue.frameworks._kr_rate import kr_discount_rate, trp, trp_from_items
+from ipvalue.frameworks.base import Requirement, ResolvedCase
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class KrRateInputs(_Strict):
+    kr_rate_variant: Literal["guide_example", "wacc_tax_shield"]
+    cost_of_equity: float = Field(ge=-0.5, lt=1, allow_inf_nan=False)
+    cost_of_equity_source: str = Field(min_length=1)
+    size_premium: float = Field(ge=0, lt=1, allow_inf_nan=False)
+    size_premium_source: str = Field(min_length=1)
+    cost_of_debt: float = Field(ge=0, lt=1, allow_inf_nan=False)
+    debt_ratio: float = Field(ge=0, le=1, allow_inf_nan=False)
+    tax_rate: float | None = Field(default=None, ge=0, lt=1, allow_inf_nan=False)
+    trp_score: float | None = None
+    trp_items: dict[str, float] | None = None
+
+
+class KrContributionInputs(_Strict):
+    approach: str = Field(min_length=1, description="id of the dcf approach with business FCF")
+    industry_factor: float
+    industry_factor_source: str
+    tech_share: float = 1.0
+    strength_scores: dict[str, float]
+    strength_weights: Literal["equal"] | dict[str, float]
+    final_year: Literal["prorate", "whole"] = "prorate"
+
+
+class KrQuartilesIn(_Strict):
+    q1: float
+    q2: float
+    q3: float
+    source: str = Field(min_length=1)
+
+
+class KrLifeInputs(_Strict):
+    quartiles: KrQuartilesIn | None = None
+    cycle_time_file: str | None = None
+    scheme: str | None = None
+    code: str | None = None
+    score: float | None = None
+    factors: dict[str, float] | None = None
+
+
+class KrInputs(_Strict):
+    rate: KrRateInputs | None = None
+    contribution: KrContributionInputs | None = None
+    life: KrLifeInputs | None = None
+    royalty_benchmark: str | None = None
+    smart: dict[str, Any] | None = Field(default=None, description="scoring only (ipvalue score)")
+
+
+GUIDE = "MOTIE/KIAT 기술가치평가 실무가이드 (METHODS.md §6.1)"
+
+
+class KoreaFramework:
+    """Korea: technology value = business value × technology contribution (see module doc)."""
+
+    code = "KR"
+    name = "Korea — MOTIE/KIAT technology valuation practice guide (기술가치평가 실무가이드)"
+    follows = GUIDE
+    country: str | None = "KR"
+    currency: str | None = "KRW"
+
+    def defaults(self, case: Any) -> dict[str, Any]:
+        """Year-end discounting and no TAB (the guide has none)."""
+        return {"timing": "end"}
+
+    def requirements(self, case: Any) -> tuple[Requirement, ...]:
+        return ()
+
+    def resolve(self, case: Any) -> ResolvedCase:
+        """Fill the open parameters of ``case`` under the KR guide.
+
+        Raises
+        ------
+        InputError
+            A needed ``framework_inputs.KR`` block is missing, or any input is invalid.
+        """
+        inp: KrInputs = parse_inputs(KrInputs, case, "KR")
+        res = Resolution("KR", case)
+        life = self._life(res, inp)
+        for i, a in enumerate(case.approaches):
+            year_end_timing(res, i, a, "KR guide tooling discounts at year end [tvl-app]", "S")
+            if open_field(a, "tab"):
+                res.add("tab", False, None, "the KR guide contains no TAB (METHODS §1.3)", "V",
+                        "tax_tab", f"approaches.{i}.tab", False)
+            if open_field(a, "tax_rate"):
+                res.refdata("tax_rate", "country_parameters/KR/cit_statutory_combined_pct",
+                            "tax_tab", f"approaches.{i}.tax_rate", f"approaches.{i}.tax_rate")
+            if open_field(a, "discount_rate"):
+                self._rate(res, inp, i)
+            if open_field(a, "royalty_rate") and inp.royalty_benchmark:
+                res.refdata("royalty_rate", inp.royalty_benchmark, "income",
+                            f"approaches.{i}.royalty_rate", f"approaches.{i}.royalty_rate")
+        if inp.contribution is not None:
+            self._contribution(res, inp.contribution, life)
+        return res.result()
+
+    # -- parts ----------------------------------------------------------------------------
+    def _rate(self, res: Resolution, inp: KrInputs, i: int) -> None:
+        if inp.rate is None:
+            raise InputError("framework_inputs.KR.rate", f"is required: approaches.{i}."
+                             "discount_rate is open and KR builds it (kr_rate_variant, Ke, SP, "
+                             "Kd, D/V, TRP)")
+        r = inp.rate
+        if r.trp_items is not None:
+            t = trp_from_items(r.trp_items)
+        elif r.trp_score is not None:
+            t = trp(r.trp_score)
+        else:
+            raise InputError("framework_inputs.KR.rate.trp_score", "is required (or trp_items)")
+        res.note_all(t.warnings)
+        res.add("trp", t.trp, "fraction", f"TRP(S) = −0.0709·ln(S/10 − 1) + 0.1001, S = "
+                f"{t.score:g} ({GUIDE}; table reproduced)", "V", "discount_rate")
+        tax = None
+        if r.kr_rate_variant == "wacc_tax_shield":
+            if r.tax_rate is not None:
+                tax = r.tax_rate
+                res.add("rate_tax_rate", tax, "fraction", "case input", "input", "discount_rate")
+            else:
+                tax = res.refdata("rate_tax_rate",
+                                  "country_parameters/KR/cit_statutory_combined_pct",
+                                  "discount_rate", None, "framework_inputs.KR.rate.tax_rate")
+        elif r.tax_rate is not None:
+            raise InputError("framework_inputs.KR.rate.tax_rate", "is not used by "
+                             "kr_rate_variant 'guide_example' (no debt tax shield); omit it")
+        for name, value, src in (("cost_of_equity", r.cost_of_equity, r.cost_of_equity_source),
+                                 ("size_premium", r.size_premium, r.size_premium_source)):
+            res.add(name, value, "fraction", src, "input", "discount_rate")
+        res.add("cost_of_debt", r.cost_of_debt, "fraction", "case input", "input",
+                "discount_rate")
+        res.add("debt_ratio", r.debt_ratio, "fraction", "case input", "input", "discount_rate")
+        out = kr_discount_rate(variant=r.kr_rate_variant, cost_of_equity=r.cost_of_equity,
+                               size_premium=r.size_premium, cost_of_debt=r.cost_of_debt,
+                               debt_ratio=r.debt_ratio, trp=t.trp, tax_rate=tax)
+        res.add("discount_rate", out.rate, "fraction",
+                f"KR build-up, kr_rate_variant {out.variant}: {out.trace[0].formula} "
+                f"[{'2017 guide pp.133–134' if out.variant == 'guide_example' else 'tvl-app'}]",
+                "input", "discount_rate", f"approaches.{i}.discount_rate")
+
+    def _life(self, res: Resolution, inp: KrInputs) -> float | None:
+        case_life = res.case.asset.economic_life_years
+        if inp.life is None:
+            if case_life is not None:
+                res.add("economic_life_years", case_life, "years", "case input", "input",
+                        "economic_life")
+            return case_life
+        lf = inp.life
+        where = "framework_inputs.KR.life"
+        if lf.quartiles is not None:
+            q = Quartiles(lf.quartiles.q1, lf.quartiles.q2, lf.quartiles.q3, lf.quartiles.source)
+        elif lf.cycle_time_file is not None:
+            if not lf.scheme or not lf.code:
+                raise InputError(f"{where}.code", "scheme and code are required with "
+                                 "cycle_time_file")
+            q = read_cycle_time_quartiles(Path(lf.cycle_time_file), scheme=lf.scheme,
+                                          code=lf.code)
+        else:
+            raise InputError(f"{where}.quartiles", "is required (or cycle_time_file)")
+        if lf.factors is not None:
+            score = life_factor_score(lf.factors)
+            res.add("life_score", score, "points", "2 × Σ of the 10 life factors (ipvalue "
+                    "reading of S ∈ [20, 100], U)", "U", "economic_life")
+        elif lf.score is not None:
+            score = lf.score
+        else:
+            raise InputError(f"{where}.score", "is required (or factors)")
+        m = model_i_life(q, score)
+        res.note_all(m.warnings)
+        src = (f"Model I: quartiles {q.q1:g}/{q.q2:g}/{q.q3:g} y ({q.source}), S = {score:g}, "
+               f"cap min(L, Q3) ({GUIDE})")
+        if case_life is not None:
+            res.add("economic_life_years", case_life, "years", "case input", "input",
+                    "economic_life")
+            res.add("model_i_life_years", m.life_years, "years", src, "V", "economic_life")
+            if abs(case_life - m.life_years) > 1e-9:
+                res.warn("KR_LIFE_CASE_OVERRIDES_MODEL_I", f"case economic life {case_life:g} y "
+                         f"used; Model I gives {m.life_years:.4g} y")
+            return case_life
+        res.add("economic_life_years", m.life_years, "years", src, "V", "economic_life",
+                "asset.economic_life_years")
+        return m.life_years
+
+    def _contribution(self, res: Resolution, c: KrContributionInputs,
+                      life: float | None) -> None:
+        where = "framework_inputs.KR.contribution"
+        idx = [i for i, a in enumerate(res.case.approaches) if a.name == c.approach]
+        if not idx:
+            raise InputError(f"{where}.approach", f"no approach with id {c.approach!r}")
+        i = idx[0]
+        a = res.case.approaches[i]
+        if a.method != "dcf":
+            raise InputError(f"{where}.approach", "must name a dcf approach holding the "
+                             "business free cash flows")
+        cf = a.cash_flows
+        if cf.model != "explicit" or not all(isinstance(v, float | int) for v in cf.values):
+            raise InputError(f"approaches.{i}.cash_flows", "KR contribution needs explicit "
+                             "numeric business free cash flows (no distributions or refs)")
+        st = individual_strength(c.strength_scores, c.strength_weights)
+        cc = technology_contribution(industry_factor=c.industry_factor,
+                                     industry_factor_source=c.industry_factor_source,
+                                     tech_share=c.tech_share, strength=st.strength)
+        res.note_all(cc.warnings)
+        res.add("individual_technology_strength", st.strength, "fraction",
+                f"20-item score, {st.weighting}: Σ w·s / (5·Σ w) = {st.weighted_sum:g} / "
+                f"{st.max_weighted_sum:g}", "input", "income")
+        res.add("industry_technology_factor", cc.industry_factor, "fraction",
+                c.industry_factor_source, "input", "income")
+        res.add("technology_share", cc.tech_share, "fraction", "case input", "input", "income")
+        res.add("technology_contribution", cc.contribution, "fraction",
+                "CC = industry factor × technology share × strength (" + GUIDE + ")", "V",
+                "income")
+        values = [float(v) for v in cf.values]
+        if life is None:
+            res.warn("KR_LIFE_NOT_ASSESSED", "no economic life: every business FCF year is used")
+            weights = [1.0] * len(values)
+        else:
+            n = -(-life // 1)  # ceil
+            if len(values) < n:
+                raise InputError(f"approaches.{i}.cash_flows", f"needs at least {int(n)} "
+                                 f"years for an economic life of {life:g} years")
+            weights = []
+            for t in range(1, int(n) + 1):
+                frac = life - (t - 1)
+                weights.append(1.0 if c.final_year == "whole" or frac >= 1 else frac)
+        attributable = [v * cc.contribution * w for v, w in zip(values, weights, strict=False)]
+        if a.terminal_growth is not None:
+            res.warn("KR_TERMINAL_VALUE", "a terminal value on a finite technology life is not "
+                     "part of the guide's form")
+        res.add("business_fcf", str(values), None, f"case approaches.{i}.cash_flows (business "
+                "free cash flows)", "input", "income")
+        res.add("technology_cash_flows", str(attributable), None,
+                f"FCF_t × CC × y_t, final year '{c.final_year}' (y = {weights})", "input",
+                "income", f"approaches.{i}.cash_flows",
+                {"model": "explicit", "values": attributable})
+
+
+FRAMEWORK = KoreaFramework()
