@@ -8,8 +8,10 @@ the simulation was chunked.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TypeAlias
 
@@ -24,6 +26,8 @@ DEFAULT_PERCENTILES: tuple[float, ...] = (1.0, 5.0, 10.0, 25.0, 50.0, 75.0, 90.0
 PERCENTILE_METHOD = "linear (Hyndman-Fan type 7)"
 #: Values reduced per step when summing squared deviations (fixes the summation order).
 _REDUCE_BLOCK = 1 << 20
+#: Smallest part worth sorting in its own thread.
+_MIN_PART = 1 << 16
 
 
 @dataclass(frozen=True)
@@ -60,12 +64,19 @@ def percentile_key(q: float) -> str:
     return f"p{q:g}"
 
 
-def summarise(values: FloatArray, percentiles: Sequence[float], bins: int) -> Moments:
-    """Statistics of ``values`` (finite, at least one). **Sorts ``values`` in place.**
+def summarise(
+    values: FloatArray, percentiles: Sequence[float], bins: int, workers: int = 1
+) -> Moments:
+    """Statistics of ``values`` (finite, at least one). **Reorders ``values`` in place.**
 
     ``std`` is the sample standard deviation (``ddof = 1``); it is 0 for a single value.
     Percentiles interpolate linearly between order statistics (type 7), which is exact for the
-    sample: ``h = (n − 1)·q/100``, ``x[⌊h⌋] + (h − ⌊h⌋)·(x[⌊h⌋+1] − x[⌊h⌋])``.
+    sample: ``h = (n − 1)·q/100``, ``x[⌊h⌋] + (h − ⌊h⌋)·(x[⌊h⌋+1] − x[⌊h⌋])`` — bit-identical to
+    ``numpy.percentile(method="linear")``.
+
+    With ``workers > 1`` the array is cut into ``workers`` parts sorted concurrently (numpy
+    releases the GIL while sorting); order statistics are then selected across the sorted parts.
+    The sorted multiset is the same for any split, so the results do not depend on ``workers``.
     """
     n = len(values)
     mean = float(np.mean(values))  # pairwise summation in path order: chunking-independent
@@ -74,35 +85,74 @@ def summarise(values: FloatArray, percentiles: Sequence[float], bins: int) -> Mo
         for i in range(0, n, _REDUCE_BLOCK)
     ]
     std = math.sqrt(math.fsum(squares) / (n - 1)) if n > 1 else 0.0
-    values.sort()
-    table = {percentile_key(q): _order_statistic(values, q) for q in percentiles}
+    parts = _sorted_parts(values, workers)
+    table = {percentile_key(q): _percentile(parts, n, q) for q in percentiles}
     return Moments(
         mean=mean,
         std=std,
-        minimum=float(values[0]),
-        maximum=float(values[-1]),
+        minimum=min(float(p[0]) for p in parts),
+        maximum=max(float(p[-1]) for p in parts),
         percentiles=table,
-        histogram=_histogram(values, bins),
+        histogram=_histogram(parts, bins),
     )
 
 
-def _order_statistic(ordered: FloatArray, q: float) -> float:
-    h = (len(ordered) - 1) * (q / 100.0)  # same rounding as numpy
+def _sorted_parts(values: FloatArray, workers: int) -> list[FloatArray]:
+    count = max(1, min(workers, len(values) // _MIN_PART))
+    bounds = np.linspace(0, len(values), count + 1).astype(int)
+    parts = [values[a:b] for a, b in itertools.pairwise(bounds)]
+    if count == 1:
+        values.sort()
+    else:
+        with ThreadPoolExecutor(max_workers=count) as pool:
+            list(pool.map(np.ndarray.sort, parts))
+    return parts
+
+
+def _kth(parts: list[FloatArray], k: int) -> float:
+    """The ``k``-th smallest value (0-based) of the union of sorted ``parts``.
+
+    For each part, binary-search the first element with more than ``k`` values ``<=`` it in the
+    union; it is the answer when fewer than ``k + 1`` values are strictly below it.
+    """
+    if len(parts) == 1:
+        return float(parts[0][k])
+    for part in parts:
+        lo, hi = 0, len(part)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            x = part[mid]
+            if sum(int(np.searchsorted(p, x, side="right")) for p in parts) > k:
+                hi = mid
+            else:
+                lo = mid + 1
+        if lo < len(part):
+            x = part[lo]
+            if sum(int(np.searchsorted(p, x, side="left")) for p in parts) <= k:
+                return float(x)
+    raise AssertionError("k outside the data")  # pragma: no cover - k < n by construction
+
+
+def _percentile(parts: list[FloatArray], n: int, q: float) -> float:
+    h = (n - 1) * (q / 100.0)  # same rounding as numpy
     lo = math.floor(h)
     frac = h - lo
+    a = _kth(parts, lo)
     if frac == 0.0:
-        return float(ordered[lo])
-    a, b = float(ordered[lo]), float(ordered[lo + 1])
+        return a
+    b = _kth(parts, lo + 1)
     # Interpolate from the nearer order statistic, as numpy does (bit-identical to it).
     return b - (b - a) * (1.0 - frac) if frac >= 0.5 else a + (b - a) * frac
 
 
-def _histogram(ordered: FloatArray, bins: int) -> Histogram:
-    lo, hi = float(ordered[0]), float(ordered[-1])
+def _histogram(parts: list[FloatArray], bins: int) -> Histogram:
+    lo = min(float(p[0]) for p in parts)
+    hi = max(float(p[-1]) for p in parts)
     if lo == hi:
         lo, hi = lo - 0.5, hi + 0.5
     edges = np.linspace(lo, hi, bins + 1)
     # Values equal to an inner edge belong to the bin on its right; the last bin is closed.
-    cuts = np.searchsorted(ordered, edges[1:-1], side="left")
-    counts = np.diff(np.concatenate(([0], cuts, [len(ordered)])))
+    below = sum(np.searchsorted(p, edges[1:-1], side="left") for p in parts)
+    total = sum(len(p) for p in parts)
+    counts = np.diff(np.concatenate(([0], np.asarray(below), [total])))
     return Histogram(edges=tuple(float(e) for e in edges), counts=tuple(int(c) for c in counts))

@@ -406,7 +406,7 @@ def run_monte_carlo(
         detail = ", ".join(f"{k}: {v:,}" for k, v in rejected_by.items() if v)
         raise InputError("monte_carlo", f"every one of the {paths:,} draws was rejected ({detail})")
     wanted = sorted({*percentiles, 5.0, 50.0, 95.0})
-    stats = summarise(stored[:n_valid], wanted, bins)
+    stats = summarise(stored[:n_valid], wanted, bins, workers)
     del stored
     table = stats.percentiles
     return SimulationSummary(
