@@ -1,0 +1,24 @@
+"""Singapore: SG reference data, s.19B 5-year TAB, panel requirement for collateral."""
+
+from __future__ import annotations
+
+import pytest
+from _ivs_cases import make_case
+
+from ipvalue.frameworks import get
+
+
+def test_sg_parameters_hand_checked() -> None:
+    rc = get("SG").resolve(make_case(jurisdiction="KR"))  # SG data whatever the case says
+    assert rc.parameter("tax_rate").value == pytest.approx(0.17)
+    # 3.279 % (2024-05-23) + 4.33 % (Damodaran Jan 2025, Aaa: mature ERP only) + 6 %
+    assert rc.patches()["approaches.0.discount_rate"] == pytest.approx(0.13609, abs=1e-15)
+    assert rc.patches()["approaches.0.tab"] == {"period_years": 5}
+
+
+def test_panel_requirement_only_for_collateral() -> None:
+    assert get("SG").resolve(make_case()).requirements == ()
+    rc = get("SG").resolve(make_case(purpose="collateral"))
+    assert [r.code for r in rc.requirements] == ["sg_ip_financing_panel"]
+    assert rc.requirements[0].evidence == "S"
+    assert rc.patches()["approaches.0.tab"] is False  # collateral: no TAB by default (U)
