@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from typing import Any
 
 import pytest
 from _ivs_cases import make_case, two_approaches
@@ -91,7 +92,7 @@ def closed_form(case: ValuationCase) -> float:
     for a in aps:
         r = float(getattr(a, "discount_rate", None) or 0.1)
         t = getattr(a, "tax_rate", None)
-        tax = lookup(t.ref).as_float() if hasattr(t, "ref") else float(t or 0.0)
+        tax = lookup(t.ref).as_float() if t is not None and hasattr(t, "ref") else float(t or 0.0)
         tab_in = getattr(a, "tab", None)
         tab = 1.0 + 0.01 * tab_in.period_years if tab_in else 1.0
         w = a.weight if a.weight is not None else 1.0 / len(aps)
@@ -164,7 +165,7 @@ def test_a_failing_framework_is_reported_not_fatal() -> None:
         ({"codes": "SG", "baseline": "ZZ"}, "--baseline", "unknown jurisdiction"),
     ],
 )
-def test_bad_compare_input(kw: dict, field: str, rule: str) -> None:  # type: ignore[type-arg]
+def test_bad_compare_input(kw: dict[str, Any], field: str, rule: str) -> None:
     with pytest.raises(InputError, match=rule) as exc:
         compare(make_case(), evaluate=closed_form, **kw)
     assert exc.value.field == field

@@ -62,7 +62,7 @@ def test_inputs_override_refdata_and_code_section_beats_common() -> None:
         ),
     ],
 )
-def test_bad_framework_inputs(inputs: dict, field: str) -> None:  # type: ignore[type-arg]
+def test_bad_framework_inputs(inputs: dict[str, object], field: str) -> None:
     with pytest.raises(InputError) as exc:
         get("IVS").resolve(make_case(framework_inputs=inputs))
     assert exc.value.field == field

@@ -44,7 +44,7 @@ def test_adjust_value_multiplies_every_coefficient() -> None:
         ({**BASE, "unknown": 1}, "profile.unknown"),
     ],
 )
-def test_bad_profiles(data: dict, field: str) -> None:  # type: ignore[type-arg]
+def test_bad_profiles(data: dict[str, object], field: str) -> None:
     with pytest.raises(InputError) as exc:
         parse_profile(data)
     assert exc.value.field == field
