@@ -37,12 +37,12 @@ FloatArray = np.ndarray[Any, np.dtype[np.float64]]
 HORIZON = 20
 TAX = 0.24
 TAB = TaxAmortisation(tax_rate=TAX, amortisation_years=15, timing="end")
-DISTS = {
-    "base_revenue": Lognormal(mean=50e6, sd=10e6),
-    "growth": Triangular(low=-0.02, mode=0.04, high=0.10),
-    "royalty_rate": Pert(low=0.02, mode=0.035, high=0.06),
-    "discount_rate": Normal(mean=0.14, sd=0.02),
-}
+REVENUE = Lognormal(mean=50e6, sd=10e6)
+GROWTH = Triangular(low=-0.02, mode=0.04, high=0.10)
+ROYALTY = Pert(low=0.02, mode=0.035, high=0.06)
+RATE = Normal(mean=0.14, sd=0.02)
+DISTS = {"base_revenue": REVENUE, "growth": GROWTH, "royalty_rate": ROYALTY,
+         "discount_rate": RATE}
 TARGET_RATIO = 1.3
 TARGET_MB = 300.0
 
@@ -65,11 +65,10 @@ def rfr_year_by_year(p: dict[str, FloatArray]) -> FloatArray:
 
 def numpy_draws(n: int, rng: np.random.Generator) -> None:
     """The baseline: numpy drawing the same distributions, one call each."""
-    rev, g, roy, r = DISTS.values()
-    rng.lognormal(rev.mu, rev.sigma, n)  # type: ignore[union-attr]
-    rng.triangular(g.low, g.mode, g.high, n)  # type: ignore[union-attr]
-    roy.low + (roy.high - roy.low) * rng.beta(roy.alpha, roy.beta, n)  # type: ignore[union-attr]
-    rng.normal(r.loc, r.sd, n)  # type: ignore[union-attr]
+    rng.lognormal(REVENUE.mu, REVENUE.sigma, n)
+    rng.triangular(GROWTH.low, GROWTH.mode, GROWTH.high, n)
+    ROYALTY.low + (ROYALTY.high - ROYALTY.low) * rng.beta(ROYALTY.alpha, ROYALTY.beta, n)
+    rng.normal(RATE.loc, RATE.sd, n)
 
 
 def best(fns: dict[str, Callable[[], object]], repeat: int) -> dict[str, float]:

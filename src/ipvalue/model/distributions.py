@@ -36,6 +36,7 @@ from scipy import special
 __all__ = [
     "Discrete",
     "Distribution",
+    "DistributionBase",
     "Lognormal",
     "Normal",
     "Pert",
@@ -56,13 +57,17 @@ MIN_TRUNCATED_MASS = 1e-12
 PROBABILITY_SUM_TOLERANCE = 1e-9
 
 
-class _DistributionBase(BaseModel):
-    """Fields and behaviour shared by every distribution."""
+class DistributionBase(BaseModel):
+    """Fields and behaviour shared by every distribution.
+
+    Use :data:`Distribution` (the tagged union) to *parse* a distribution and this class to
+    *type* functions that accept any distribution (``float | DistributionBase``).
+    """
 
     model_config = ConfigDict(
         extra="forbid",
         frozen=True,
-        validate_by_name=True,
+        validate_by_name=False,
         validate_by_alias=True,
         serialize_by_alias=True,
     )
@@ -98,7 +103,7 @@ class _DistributionBase(BaseModel):
 
     # -- shared ---------------------------------------------------------------------------------
     @model_validator(mode="after")
-    def _validate(self) -> _DistributionBase:
+    def _validate(self) -> DistributionBase:
         self._check()
         if self.base is not None:
             lo, hi = self.support()
@@ -131,7 +136,7 @@ def _as_u(u: ArrayLike) -> FloatArray:
     return np.asarray(u, dtype=np.float64)
 
 
-class Normal(_DistributionBase):
+class Normal(DistributionBase):
     """Normal distribution ``N(mean, sd²)``, optionally truncated to ``[min, max]``.
 
     ``mean`` and ``sd`` are the parameters of the parent (untruncated) normal. With truncation,
@@ -242,7 +247,7 @@ def _phi(x: float) -> float:
     return 0.0 if math.isinf(x) else math.exp(-0.5 * x * x) / math.sqrt(2.0 * math.pi)
 
 
-class Lognormal(_DistributionBase):
+class Lognormal(DistributionBase):
     """Lognormal distribution given by the **mean and sd of the variable itself** (not its log).
 
     The log of the variable is normal with ``sigma² = ln(1 + (sd/mean)²)`` and
@@ -290,7 +295,7 @@ class Lognormal(_DistributionBase):
         return rng.lognormal(self.mu, self.sigma, size)
 
 
-class Uniform(_DistributionBase):
+class Uniform(DistributionBase):
     """Continuous uniform distribution on ``[low, high]`` with ``low < high``."""
 
     dist: Literal["uniform"] = "uniform"
@@ -324,7 +329,7 @@ def _check_three_point(low: float, mode: float, high: float) -> None:
         raise ValueError("mode must satisfy low <= mode <= high")
 
 
-class Triangular(_DistributionBase):
+class Triangular(DistributionBase):
     """Triangular distribution with ``low <= mode <= high`` and ``low < high``.
 
     ``mean = (low + mode + high)/3``; ``mode`` may equal ``low`` or ``high`` (right triangle).
@@ -360,7 +365,7 @@ class Triangular(_DistributionBase):
         return rng.triangular(self.low, self.mode, self.high, size)
 
 
-class Pert(_DistributionBase):
+class Pert(DistributionBase):
     """(Modified) PERT distribution: a beta on ``[low, high]`` shaped by ``mode`` and ``lambda``.
 
     ``alpha = 1 + lambda·(mode − low)/(high − low)``,
@@ -412,7 +417,7 @@ class Pert(_DistributionBase):
         return x
 
 
-class Discrete(_DistributionBase):
+class Discrete(DistributionBase):
     """Discrete scenarios: ``values[i]`` occurs with ``probabilities[i]``; optional ``labels``.
 
     Edge cases: at least one value; ``probabilities`` has one entry per value, each >= 0, summing
@@ -478,6 +483,6 @@ Distribution = Annotated[
 Uncertain: TypeAlias = float | Distribution
 
 
-def point_value(x: Uncertain) -> float:
+def point_value(x: float | DistributionBase) -> float:
     """The deterministic value of an input: the number itself, or ``point()`` of a distribution."""
     return float(x) if isinstance(x, int | float) else x.point()

@@ -23,7 +23,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ipvalue.core.errors import InputError
-from ipvalue.model.distributions import Uncertain, point_value
+from ipvalue.model.distributions import DistributionBase, point_value
 
 __all__ = ["Tornado", "TornadoBar", "tornado"]
 
@@ -69,7 +69,7 @@ def _check_settings(low_quantile: float, high_quantile: float, fixed_shift: floa
 
 
 def _moves(
-    base: Mapping[str, Uncertain],
+    base: Mapping[str, float | DistributionBase],
     ranges: Mapping[str, tuple[float, float]],
     low_quantile: float,
     high_quantile: float,
@@ -96,7 +96,7 @@ def _moves(
 
 def tornado(
     evaluate: Evaluate,
-    base: Mapping[str, Uncertain],
+    base: Mapping[str, float | DistributionBase],
     ranges: Mapping[str, tuple[float, float]] | None = None,
     *,
     low_quantile: float = 0.10,

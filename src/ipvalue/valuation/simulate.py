@@ -36,7 +36,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ipvalue.core.errors import InputError
-from ipvalue.model.distributions import Uncertain
+from ipvalue.model.distributions import DistributionBase
 from ipvalue.valuation._simulate_correlation import (
     CorrelationKind,
     CorrelationSpec,
@@ -179,7 +179,7 @@ def _resolve_seed(seed: int | None) -> int:
 class _Sampler:
     """Draws the inputs of one block (independent natives, or the Gaussian copula)."""
 
-    dists: Mapping[str, Uncertain]
+    dists: Mapping[str, float | DistributionBase]
     factor: FloatArray | None  # copula factor A over the distribution inputs, or None
 
     def draw(self, rng: np.random.Generator, size: int) -> Params:
@@ -273,7 +273,7 @@ def _run_chunks(
 
 
 def _check_request(
-    dists: Mapping[str, Uncertain], percentiles: Sequence[float], bins: int
+    dists: Mapping[str, float | DistributionBase], percentiles: Sequence[float], bins: int
 ) -> None:
     if not any(not isinstance(d, int | float) for d in dists.values()):
         raise InputError("dists", "at least one input must be a distribution")
@@ -303,7 +303,7 @@ def _warnings(
 
 def run_monte_carlo(
     evaluate: Evaluate,
-    dists: Mapping[str, Uncertain],
+    dists: Mapping[str, float | DistributionBase],
     *,
     paths: int,
     seed: int | None = None,
