@@ -8,25 +8,27 @@ CJK glyphs are drawn when a CJK font (e.g. Debian ``fonts-noto-cjk``) is install
 
 from __future__ import annotations
 
+import functools
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any, ParamSpec
 
 import matplotlib
+import networkx as nx
+import numpy as np
+import pandas as pd
+from matplotlib import font_manager
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
-matplotlib.use("Agg")
+from ipvalue.core.errors import InputError
 
-import networkx as nx  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-from matplotlib import font_manager  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-
-from ipvalue.core.errors import InputError  # noqa: E402
+P = ParamSpec("P")
 
 CHART_FORMATS: tuple[str, ...] = ("png", "svg")
 _CJK_FONTS = ("Noto Sans CJK JP", "Noto Sans CJK KR", "Noto Sans CJK SC", "Noto Sans CJK TC")
-_RC = {
+_RC: dict[str, Any] = {
     "svg.hashsalt": "ipvalue",
     "svg.fonttype": "path",
     "axes.spines.top": False,
@@ -36,16 +38,26 @@ _RC = {
 }
 
 
-def _font_family() -> list[str]:
+def _style() -> Any:  # a dict of rc keys (matplotlib types them as literals)
+    """rc settings of every chart, applied in a context (no global matplotlib state changes)."""
     installed = {f.name for f in font_manager.fontManager.ttflist}
-    return ["DejaVu Sans", *[f for f in _CJK_FONTS if f in installed]]
+    return {**_RC, "font.family": ["DejaVu Sans", *[f for f in _CJK_FONTS if f in installed]]}
+
+
+def _styled(func: Callable[P, Figure]) -> Callable[P, Figure]:
+    """Build the chart inside the chart style context."""
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> Figure:
+        with matplotlib.rc_context(_style()):
+            return func(*args, **kwargs)
+
+    return wrapper
 
 
 def _figure(width: float = 7.5, height: float = 4.2) -> Figure:
-    matplotlib.rcParams.update(_RC)
-    matplotlib.rcParams["font.family"] = _font_family()
-    fig = Figure(figsize=(width, height), dpi=110, layout="constrained")
-    return fig
+    # Figure() draws on the Agg canvas without pyplot, so no GUI backend is ever touched.
+    return Figure(figsize=(width, height), dpi=110, layout="constrained")
 
 
 def _shorten(label: object, n: int = 38) -> str:
@@ -53,6 +65,7 @@ def _shorten(label: object, n: int = 38) -> str:
     return s if len(s) <= n else s[: n - 1] + "…"
 
 
+@_styled
 def bar_chart(
     labels: Sequence[object], values: Sequence[float], *, title: str, xlabel: str
 ) -> Figure:
@@ -76,6 +89,7 @@ def bar_chart(
     return fig
 
 
+@_styled
 def trend_chart(
     frame: pd.DataFrame | pd.Series, *, title: str, ylabel: str = "filings"
 ) -> Figure:
@@ -97,12 +111,13 @@ def trend_chart(
     ax.set_xlabel("year")
     ax.set_ylabel(ylabel)
     ax.set_title(title)
-    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     if len(data.columns) > 1:
         ax.legend(fontsize=7, ncols=2 if len(data.columns) > 6 else 1, frameon=False)
     return fig
 
 
+@_styled
 def heatmap_chart(wide: pd.DataFrame, *, title: str) -> Figure:
     """Year (rows) × category (columns) counts as a heat map with category labels."""
     if wide.empty:
@@ -120,6 +135,7 @@ def heatmap_chart(wide: pd.DataFrame, *, title: str) -> Figure:
     return fig
 
 
+@_styled
 def network_chart(
     graph: nx.Graph,
     membership: pd.DataFrame | None = None,
@@ -165,6 +181,7 @@ def network_chart(
     return fig
 
 
+@_styled
 def emerging_chart(table: pd.DataFrame, *, title: str, label_top: int = 12) -> Figure:
     """Scatter of emergence (x) against novelty (y), labelling the ``label_top`` best items.
 
@@ -202,7 +219,8 @@ def save_figure(fig: Figure, base: Path, formats: Sequence[str] = CHART_FORMATS)
             raise InputError("--charts", f"format must be one of {', '.join(CHART_FORMATS)}")
         path = base.with_suffix(f".{fmt}")
         metadata = {"Date": None} if fmt == "svg" else {"Software": "ipvalue"}
-        fig.savefig(path, format=fmt, metadata=metadata)
+        with matplotlib.rc_context(_style()):
+            fig.savefig(path, format=fmt, metadata=metadata)
         written.append(path)
     return written
 
@@ -210,6 +228,7 @@ def save_figure(fig: Figure, base: Path, formats: Sequence[str] = CHART_FORMATS)
 def figure_svg(fig: Figure) -> str:
     """The figure as an SVG document string (without the XML prolog), for inline HTML."""
     buf = io.StringIO()
-    fig.savefig(buf, format="svg", metadata={"Date": None})
+    with matplotlib.rc_context(_style()):
+        fig.savefig(buf, format="svg", metadata={"Date": None})
     text = buf.getvalue()
     return text[text.index("<svg") :]

@@ -32,7 +32,6 @@ from ipvalue.analytics.landscape_counts import (
     ClassLevel,
     ConcentrationResult,
     CountTable,
-    Dimension,
     GrowthResult,
     concentration,
     filings_by,
@@ -206,9 +205,17 @@ def build_landscape(
     growth_res, growth_cls = None, None
     if "year" in counts and (counts["year"].table["n"] > 0).sum() >= 2:
         years = counts["year"].table.set_index("year")["n"]
+        last = int(years.index.max())
+        last_date = corpus.patents["date"].max()
+        if last_date.month < 12 and opts.growth_window is None and len(years) > 2:
+            # A year the data covers only in part would show a spurious fall.
+            warnings.append(
+                f"data end on {last_date.date().isoformat()}: {last} is a partial year, so the "
+                f"growth window ends at {last - 1}"
+            )
+            last -= 1
         window = opts.growth_window or (
-            max(int(years.index.min()), int(years.index.max()) - opts.growth_years),
-            int(years.index.max()),
+            max(int(years.index.min()), last - opts.growth_years), last
         )
         step("growth")
         growth_res = growth(years, start_year=window[0], end_year=window[1])

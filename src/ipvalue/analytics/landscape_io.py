@@ -138,7 +138,9 @@ def corpus_from_duckdb(
                 break
     for col in columns.values():
         pub[col] = pd.to_datetime(pub[col]).dt.strftime("%Y-%m-%d")
-    classification = con.execute("SELECT pub_id, scheme, code_full, subclass4 FROM classification").df()
+    classification = con.execute(
+        "SELECT pub_id, scheme, code_full, subclass4 FROM classification"
+    ).df()
     party = con.execute("SELECT pub_id, role, name_raw, name_norm FROM party").df()
     party["name_norm"] = party["name_norm"].fillna(party["name_raw"])
     fields = con.execute("SELECT pub_id, wipo_field_id, wipo_field_title FROM tech_field").df()

@@ -94,7 +94,8 @@ def summary_dict(land: Landscape) -> dict[str, Any]:
         if em is not None:
             out[name] = {"base_years": list(em.base_years), "recent_years": list(em.recent_years),
                          "n_base": em.n_base, "n_recent": em.n_recent, "novelty_k": em.novelty_k}
-    return _clean(out)  # type: ignore[no-any-return]
+    cleaned: dict[str, Any] = _clean(out)
+    return cleaned
 
 
 def write_landscape(
@@ -117,7 +118,8 @@ def write_landscape(
     """
     for fmt in chart_formats:
         if fmt not in charts.CHART_FORMATS:
-            raise InputError("--charts", f"must be a comma list of {', '.join(charts.CHART_FORMATS)}")
+            allowed = ", ".join(charts.CHART_FORMATS)
+            raise InputError("--charts", f"must be a comma list of {allowed}")
     if out.exists() and not out.is_dir():
         raise InputError("--out", f"{out} exists and is not a folder")
     out.mkdir(parents=True, exist_ok=True)
@@ -155,8 +157,8 @@ def _meta(land: Landscape) -> list[tuple[str, str]]:
         ("Class level", o.class_level),
         ("Clusters", f"k = {o.clusters}, seed {o.seed}"),
         ("Communities", f"{o.community_method}, seed {o.seed}"),
-        ("Emerging windows", f"base {o.base_years} years, recent {o.recent_years} years, "
-                             f"min {o.min_recent_docs} recent documents, novelty k = {o.novelty_k}"),
+        ("Emerging windows", f"base {o.base_years} years, recent {o.recent_years} years, min "
+                             f"{o.min_recent_docs} recent documents, novelty k = {o.novelty_k}"),
         ("Software", f"ipvalue {s['software_version']}"),
     ]
 

@@ -8,7 +8,7 @@
 * **Keyword score** of term ``t`` in period ``P``: the mean TF-IDF weight of ``t`` over the
   documents of ``P`` (documents without ``t`` count 0); ``doc_freq`` is how many documents of
   ``P`` contain ``t``.
-* **Clusters**: TF-IDF → LSA (truncated SVD, at most 100 dimensions) → unit length → k-means
+* **Clusters**: TF-IDF → LSA (truncated SVD, at most 50 dimensions) → unit length → k-means
   (``n_init=10``, seeded). The top terms of a cluster are the largest entries of the mean
   TF-IDF vector of its members; the silhouette (cosine, on the LSA vectors, at most 2,000 sampled
   documents) measures separation.
@@ -193,7 +193,7 @@ def cluster_texts(
     top_terms: int = 8,
     ngram_range: tuple[int, int] = (1, 2),
     min_df: int = 2,
-    lsa_dimensions: int = 100,
+    lsa_dimensions: int = 50,
 ) -> ClusterResult:
     """Cluster titles and abstracts (TF-IDF + LSA + k-means), with top terms per cluster.
 

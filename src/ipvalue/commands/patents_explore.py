@@ -1,9 +1,246 @@
-"""CLI commands for the patents_explore domain (owned by the patents_explore work stream)."""
+"""CLI commands ``ipvalue patents landscape`` and ``ipvalue patents similar`` (analytics-explore).
+
+Thin adapters: parse and validate options, load the corpus, call the pure analytics, write files
+or print. Attached to the ``patents`` group created by :mod:`ipvalue.commands.patents`.
+"""
 
 from __future__ import annotations
 
+import json
+import re
+from pathlib import Path
+from typing import Annotated
+
 import typer
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from ipvalue.core.errors import InputError
+
+_out = Console(highlight=False)
+_err = Console(stderr=True, highlight=False)
+
+SourceOpt = Annotated[
+    Path | None, typer.Option("--source", help="Patent file or folder to read.")
+]
+FormatOpt = Annotated[
+    str, typer.Option("--format", help="csv | patentsview | uspto-xml | lens | bigquery")
+]
+DbOpt = Annotated[
+    Path | None,
+    typer.Option("--db", help="Read an analytics DuckDB file (from `ipvalue patents import`)."),
+]
+DateBasisOpt = Annotated[
+    str,
+    typer.Option(
+        "--date-basis",
+        help="Date that gives a patent's year: filing | priority | publication | grant "
+        "(falls back to the first available, with a warning).",
+    ),
+]
+
+
+def _progress() -> Progress:
+    return Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=_err,
+        transient=True,
+    )
+
+
+def _csv_list(text: str, option: str, allowed: tuple[str, ...]) -> tuple[str, ...]:
+    items = tuple(x.strip() for x in text.split(",") if x.strip())
+    bad = [x for x in items if x not in allowed]
+    if bad or not items:
+        raise InputError(option, f"must be a comma list of {', '.join(allowed)} (got {text!r})")
+    return items
+
+
+def _window(text: str | None) -> tuple[int, int] | None:
+    if text is None:
+        return None
+    m = re.fullmatch(r"\s*(\d{4})\s*[-:]\s*(\d{4})\s*", text)
+    if not m:
+        raise InputError("--window", "must be START-END years, e.g. 2010-2018")
+    start, end = int(m.group(1)), int(m.group(2))
+    if end <= start:
+        raise InputError("--window", "end year must be after start year")
+    return start, end
+
+
+def landscape(
+    out: Annotated[Path, typer.Option("--out", help="Output folder (created).")],
+    source: SourceOpt = None,
+    fmt: FormatOpt = "csv",
+    db: DbOpt = None,
+    by: Annotated[
+        str, typer.Option("--by", help="Comma list of year, office, class, field, assignee.")
+    ] = "year,office,class,field,assignee",
+    class_level: Annotated[
+        str, typer.Option("--class-level", help="section | class | subclass | group")
+    ] = "subclass",
+    date_basis: DateBasisOpt = "filing",
+    top: Annotated[int, typer.Option("--top", help="Rows per category table and chart.")] = 20,
+    window: Annotated[
+        str | None,
+        typer.Option("--window", help="Growth window START-END (default: last 5 full years)."),
+    ] = None,
+    clusters: Annotated[
+        int, typer.Option("--clusters", help="k of k-means on abstracts (0 = skip).")
+    ] = 8,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of clustering and Louvain.")] = 0,
+    community: Annotated[
+        str, typer.Option("--community", help="greedy | louvain")
+    ] = "greedy",
+    recent_years: Annotated[int, typer.Option("--recent-years")] = 3,
+    base_years: Annotated[int, typer.Option("--base-years")] = 5,
+    min_recent_docs: Annotated[int, typer.Option("--min-recent-docs")] = 5,
+    novelty_k: Annotated[
+        int, typer.Option("--novelty-k", help="Nearest earlier documents for novelty (0 = skip).")
+    ] = 1,
+    chart_formats: Annotated[str, typer.Option("--charts", help="Comma list of png, svg.")] = (
+        "png,svg"
+    ),
+    html: Annotated[bool, typer.Option("--html/--no-html", help="Write landscape.html.")] = True,
+) -> None:
+    """Landscape of a patent set: filings by year/office/class/field/assignee, growth, CR4/HHI,
+    keywords, clusters, co-classification and citation networks, emerging technologies — as CSV
+    tables, PNG/SVG charts and a self-contained HTML report."""
+    from ipvalue.analytics.charts import CHART_FORMATS
+    from ipvalue.analytics.landscape import LandscapeOptions, build_landscape
+    from ipvalue.analytics.landscape_counts import DIMENSIONS
+    from ipvalue.analytics.landscape_io import load_corpus
+    from ipvalue.analytics.landscape_output import summary_dict, write_landscape
+
+    if novelty_k < 0:
+        raise InputError("--novelty-k", "must be >= 0")
+    options = LandscapeOptions(
+        by=_csv_list(by, "--by", DIMENSIONS),
+        class_level=class_level,
+        top=top,
+        growth_window=_window(window),
+        clusters=clusters,
+        seed=seed,
+        community_method=community,
+        recent_years=recent_years,
+        base_years=base_years,
+        min_recent_docs=min_recent_docs,
+        novelty_k=novelty_k or None,
+    )
+    options.validate()
+    formats = _csv_list(chart_formats, "--charts", CHART_FORMATS)
+    if out.exists() and not out.is_dir():
+        raise InputError("--out", f"{out} exists and is not a folder")
+    with _progress() as bar:
+        task = bar.add_task("reading patents", total=None)
+
+        def step(msg: str) -> None:
+            bar.update(task, description=msg)
+
+        corpus = load_corpus(source, fmt, db=db, date_basis=date_basis, progress=step)  # type: ignore[arg-type]
+        land = build_landscape(corpus, options, progress=step)
+        files = write_landscape(land, out, chart_formats=formats, html=html, progress=step)
+    s = summary_dict(land)
+    _out.print(f"landscape of {s['n_patents']:,} patents ({corpus.source}) → {out}")
+    if "concentration" in s:
+        k = s["concentration"]
+        _out.print(f"  CR4 {k['cr_k']:.3f}  HHI {k['hhi']:.4f} ({k['hhi_points']:.0f} points)")
+    if "growth" in s and s["growth"]["cagr"] is not None:
+        g = s["growth"]
+        _out.print(f"  CAGR {g['start_year']}–{g['end_year']}: {g['cagr']:.2%}")
+    _out.print(f"  {len(files)} files: tables (CSV), charts/, summary.json"
+               + (", landscape.html" if html else ""))
+    for w in land.warnings:
+        _err.print(f"warning: {w}", markup=False)
 
 
 def register(app: typer.Typer) -> None:
-    """Add this domain's commands to the top-level app."""
+    """Attach ``landscape`` and ``similar`` to the ``patents`` group."""
+    group = _patents_group(app)
+    group.command("landscape")(landscape)
+    group.command("similar")(similar)
+
+
+def _patents_group(app: typer.Typer) -> typer.Typer:
+    try:
+        from ipvalue.commands.patents import patents_app
+
+        return patents_app
+    except ImportError:  # the group is found on the app, or created here
+        for info in app.registered_groups:
+            if info.name == "patents" and info.typer_instance is not None:
+                return info.typer_instance
+        group = typer.Typer(name="patents", help="Patent analytics.", no_args_is_help=True)
+        app.add_typer(group, name="patents")
+        return group
+
+
+def similar(
+    text: Annotated[
+        str | None, typer.Option("--text", help="Describe the technology (title/abstract).")
+    ] = None,
+    patent: Annotated[
+        str | None, typer.Option("--patent", help="Identifier of a patent in the source.")
+    ] = None,
+    source: SourceOpt = None,
+    fmt: FormatOpt = "csv",
+    db: DbOpt = None,
+    top: Annotated[int, typer.Option("--top", help="Number of similar patents.")] = 10,
+    method: Annotated[
+        str, typer.Option("--method", help="tfidf (offline, default) | embeddings")
+    ] = "tfidf",
+    class_weight: Annotated[
+        float,
+        typer.Option("--class-weight", help="Weight of CPC/IPC overlap in the similarity (0–1)."),
+    ] = 0.3,
+    classes: Annotated[
+        str | None,
+        typer.Option("--classes", help="CPC/IPC codes of the --text query (';' separated)."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Patents most similar to a text or to a patent of the source (TF-IDF cosine over title +
+    abstract, plus CPC/IPC overlap)."""
+    from ipvalue.analytics.landscape_corpus import split_multi
+    from ipvalue.analytics.landscape_io import load_corpus
+    from ipvalue.analytics.similar import SimilarityOptions, build_index, similar_to
+
+    if (text is None) == (patent is None):
+        raise InputError("--text/--patent", "give exactly one of --text or --patent")
+    if text is not None and not text.strip():
+        raise InputError("--text", "must not be empty")
+    if top < 1:
+        raise InputError("--top", "must be >= 1")
+    opts = SimilarityOptions(method=method, class_weight=class_weight)  # type: ignore[arg-type]
+    opts.validate()
+    with _progress() as bar:
+        task = bar.add_task("reading patents", total=None)
+        corpus = load_corpus(
+            source, fmt, db=db, date_basis="publication",
+            progress=lambda m: bar.update(task, description=m),
+        )
+        bar.update(task, description=f"indexing {len(corpus):,} patents ({method})")
+        index = build_index(corpus, opts)
+        bar.update(task, description="ranking")
+        result = similar_to(
+            index, text=text, patent=patent, top=top,
+            classes=split_multi(classes) if classes else None,
+        )
+    if as_json:
+        _out.print_json(json.dumps(result.to_json_dict(), ensure_ascii=False))
+        return
+    table = Table(title=f"Patents similar to {result.query_label}")
+    for col in ("rank", "patent", "similarity", "text", "class", "year"):
+        table.add_column(col, justify="left" if col == "patent" else "right", no_wrap=True)
+    table.add_column("title / abstract", no_wrap=True, overflow="ellipsis", max_width=60)
+    for i, h in enumerate(result.hits, start=1):
+        table.add_row(
+            str(i), h.pub_id, f"{h.similarity:.3f}", f"{h.text_similarity:.3f}",
+            "" if h.class_similarity is None else f"{h.class_similarity:.3f}",
+            "" if h.year is None else str(h.year), h.snippet,
+        )
+    _out.print(table)
+    _out.print(f"method {result.method}; {result.formula}")
