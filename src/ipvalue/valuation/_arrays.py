@@ -116,7 +116,8 @@ class Checks:
         """
         mask = np.asarray(ok, dtype=bool)
         if per_year:
-            mask = np.asarray(mask.all(axis=-1))
+            # the common all-valid case needs no per-path reduction
+            mask = np.asarray(True) if mask.all() else np.asarray(mask.all(axis=-1))
         if self.invalid == "raise":
             if not np.all(mask):
                 raise InputError(field, rule)

@@ -41,12 +41,13 @@ def _annual_factors(rate: FloatArray, horizon: int, timing: str) -> FloatArray:
     if rate.ndim == 0:
         t = flow_times(horizon, timing="mid" if timing == "mid" else "end")
         return np.power(1.0 + rate, -t)
+    # built year-major so each step is a contiguous multiply; returned as an (n, T) view
     v = 1.0 / (1.0 + rate)
-    df = np.empty((rate.shape[0], horizon), dtype=np.float64)
-    df[:, 0] = np.sqrt(v) if timing == "mid" else v
+    df_t = np.empty((horizon, rate.shape[0]), dtype=np.float64)
+    df_t[0] = np.sqrt(v) if timing == "mid" else v
     for year in range(1, horizon):
-        np.multiply(df[:, year - 1], v, out=df[:, year])
-    return df
+        np.multiply(df_t[year - 1], v, out=df_t[year])
+    return df_t.T
 
 
 def discount_factors(
@@ -144,8 +145,10 @@ def _pvaf(
     if log_a is None:
         log_a = np.log1p(k)
     with np.errstate(invalid="ignore", divide="ignore"):
-        safe_k = np.where(k == 0.0, 1.0, k)
-        out = np.where(k == 0.0, n, -np.expm1(-n * log_a) / safe_k)
+        out = np.asarray(-np.expm1(-n * log_a) / k)
+        zero = k == 0.0
+        if zero.any():  # the annuity factor's limit at k = 0 is n
+            out = np.where(zero, n, out)
     if timing == "mid":
         out = out * np.sqrt(1.0 + k)
     return np.asarray(out, dtype=np.float64)

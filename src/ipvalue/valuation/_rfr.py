@@ -82,7 +82,8 @@ def relief_from_royalty(
     )
     checks = Checks(shape, invalid)
     _royalty_checks(checks, rho, tax)
-    checks.require("revenue", "must be >= 0", rev >= 0, per_year=True)
+    if not rev.min() >= 0:  # one fast reduction; the per-path mask only when something fails
+        checks.require("revenue", "must be >= 0", rev >= 0, per_year=True)
     return value_flows(
         rev,
         r,
@@ -175,8 +176,11 @@ def relief_from_royalty_growth(
         one_r = 1.0 + r
         x = (g - r) / one_r
         q_n_minus_1 = np.expm1(n * np.log1p(x))
-        safe_x = np.where(x == 0.0, 1.0, x)
-        geo = np.where(x == 0.0, n, q_n_minus_1 / safe_x) * (1.0 + x)
+        geo = np.asarray(q_n_minus_1 / x)
+        zero = x == 0.0
+        if zero.any():  # g == r: the geometric sum's limit is N
+            geo = np.where(zero, n, geo)
+        geo = geo * (1.0 + x)
         scale = rho * (1.0 - tax) * r0
         pv = scale * geo
         if timing == "mid":
