@@ -156,21 +156,13 @@ class IvsFamilyFramework:
         )
 
     def defaults(self, case: Any) -> dict[str, Any]:
-        """Conventions only (engine hook): timing, terminal discounting, TAB period, weights."""
-        out: dict[str, Any] = {
-            "timing": self.timing,
-            "terminal_discounting": self.terminal_discounting,
-        }
-        purpose = str(getattr(case, "purpose", ""))
-        if purpose in self.weights_by_purpose:
-            out["weights"] = dict(self.weights_by_purpose[purpose])
-        asset = getattr(case, "asset", None)
-        if purpose in self.tab_purposes and asset is not None:
-            country = self.country or getattr(case, "jurisdiction", None)
-            tp = tab_period(country, tab_asset_class(asset.type)) if country else None
-            if tp is not None and tp.years:
-                out["tab_period"] = tp.years
-        return out
+        """Conventions for a case that only names a jurisdiction: none.
+
+        Every convention of the IVS family is U (ours) or depends on the purpose, so none is
+        applied silently; a case that names ``framework:`` gets the full :meth:`resolve`, with
+        a warning for each U parameter.
+        """
+        return {}
 
     def requirements(self, case: ValuationCase) -> tuple[Requirement, ...]:
         reqs = list(self.framework_requirements)

@@ -178,6 +178,29 @@ def apply_profile(val: Valuation, profile: Profile | None) -> Valuation:
     )
 
 
+class _Resolved:
+    """Engine stand-in framework: the case is already resolved (stops a second resolution)."""
+
+    code = "resolved"
+    resolved_already = True
+
+
+RESOLVED = _Resolved()
+
+
+def wants_resolution(case: Any, framework: Any) -> bool:
+    """Engine hook: resolve with :func:`value_under` when the caller passes a framework or the
+    case names one (``framework:``) or carries a ``profile``; never for :data:`RESOLVED`.
+    A bare ``jurisdiction`` only supplies reference data and ``defaults``."""
+    if getattr(framework, "resolved_already", False):
+        return False
+    return (
+        framework is not None
+        or getattr(case, "framework", None) is not None
+        or (getattr(case, "profile", None) is not None)
+    )
+
+
 def value_under(
     case: ValuationCase,
     framework: Any,
@@ -185,8 +208,13 @@ def value_under(
     profile: Profile | None = None,
     seed: int | None = None,
     paths: int | None = None,
+    progress: Any = None,
 ) -> FrameworkRun:
-    """Value ``case`` under ``framework`` (a code or object) with the engine.
+    """Value ``case`` under ``framework`` (a code, an object, or None for profile only).
+
+    Steps: ``framework.resolve(case)`` → profile method weights → ``engine.value`` on the
+    resolved case → framework assumptions (with evidence labels) and warnings merged, the
+    engine's "case file" provenance replaced for filled fields → profile coefficients.
 
     Raises
     ------
@@ -197,7 +225,11 @@ def value_under(
 
     fw = get(framework) if isinstance(framework, str) else framework
     prof = case_profile(case, profile)
+    if fw is None or not hasattr(fw, "resolve"):
+        val = value(case, seed=seed, paths=paths, framework=RESOLVED, progress=progress)
+        empty = ResolvedCase(framework="none", case=case, parameters=())
+        return FrameworkRun(empty, apply_profile(val, prof), prof)
     resolved = with_profile_weights(fw.resolve(case), case, prof)
-    val = value(resolved.case, seed=seed, paths=paths, framework=fw)
+    val = value(resolved.case, seed=seed, paths=paths, framework=RESOLVED, progress=progress)
     val = _merge(val, resolved)
     return FrameworkRun(resolved, apply_profile(val, prof), prof)

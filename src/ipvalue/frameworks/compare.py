@@ -24,7 +24,7 @@ from typing import Any
 from ipvalue.core.errors import InputError
 from ipvalue.frameworks._patch import apply_patches
 from ipvalue.frameworks._shapley import shapley
-from ipvalue.frameworks._valuate import case_profile, with_profile_weights
+from ipvalue.frameworks._valuate import RESOLVED, case_profile, with_profile_weights
 from ipvalue.frameworks.base import FACTOR_LABELS, FACTORS, ResolvedCase
 from ipvalue.frameworks.profiles import Profile
 from ipvalue.frameworks.registry import CODES, get
@@ -171,16 +171,10 @@ def parse_codes(text: str | Sequence[str], field: str = "--jurisdictions") -> li
     return codes
 
 
-class _ExplicitOnly:
-    """Framework stand-in for the engine: every convention is already written in the case."""
-
-    code = "resolved"
-
-
 def _engine_valuation(case: ValuationCase) -> Valuation:
     from ipvalue.valuation.engine import value
 
-    return value(case, framework=_ExplicitOnly())
+    return value(case, framework=RESOLVED)
 
 
 def _fx(resolved: ResolvedCase, fw: Any, case: ValuationCase, currency: str) -> FxUsed:

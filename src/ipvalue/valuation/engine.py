@@ -296,6 +296,11 @@ def value(
         return value_portfolio(case, framework=framework_for(case, framework))
     if paths is not None and paths < 1:
         raise InputError("--paths", "must be >= 1")
+    from ipvalue.frameworks._valuate import value_under, wants_resolution
+
+    if wants_resolution(case, framework):  # framework resolve + profile (frameworks stream)
+        fw_obj = framework_for(case, framework) if framework or case.framework else None
+        return value_under(case, fw_obj, seed=seed, paths=paths, progress=progress).valuation
     fw = framework_for(case, framework)
     res = resolve(case, case.asset, case.approaches, framework=fw)
     run = _deterministic(res, case, _threshold(case))
