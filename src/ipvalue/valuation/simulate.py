@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import math
 import os
+import secrets
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -81,6 +82,8 @@ DEFAULT_BINS = 50
 NON_FINITE = "non-finite value"
 #: Threads evaluating chunks by default (numpy releases the GIL in its loops).
 DEFAULT_WORKERS = max(1, min(4, os.cpu_count() or 1))
+#: Bits of OS entropy in a seed drawn when none is given.
+SEED_BITS = 53
 #: Random-number generator, recorded in results.
 BIT_GENERATOR = "PCG64"
 
@@ -169,9 +172,8 @@ def _check_int(value: object, name: str, minimum: int) -> int:
 
 def _resolve_seed(seed: int | None) -> int:
     if seed is None:
-        entropy = np.random.SeedSequence().entropy  # 128 bits from the OS, recorded below
-        assert isinstance(entropy, int)
-        return entropy
+        # OS entropy, kept below 2**53 so that the recorded seed survives any JSON reader.
+        return secrets.randbits(SEED_BITS)
     return _check_int(seed, "seed", 0)
 
 
@@ -332,7 +334,7 @@ def run_monte_carlo(
     paths : int
         Number of draws, >= 1.
     seed : int, optional
-        Non-negative seed; ``None`` draws 128 bits from OS entropy. Always recorded.
+        Non-negative seed; ``None`` draws a 53-bit seed from OS entropy. Always recorded.
     chunk_size : int
         Paths evaluated per call (rounded up to whole blocks); bounds memory, never the numbers.
     correlation : matrix or mapping, optional
