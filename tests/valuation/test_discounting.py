@@ -197,6 +197,20 @@ def test_tab_factor_depends_on_the_amortisation_period_not_the_horizon() -> None
         (lambda: gordon_terminal_value(100, 0.05, 0.05), "terminal_growth"),
         (lambda: gordon_terminal_value(100, 0.05, 0.08), "terminal_growth"),
         (lambda: gordon_terminal_value(100, 0.05, -1.0), "terminal_growth"),
+        (lambda: gordon_terminal_value(100, -1.0, -0.5), "rate"),
+        (lambda: gordon_terminal_value([1.0, 2.0], [0.1, 0.2, 0.3], 0.0), "rate"),
+        (
+            lambda: terminal_discount_factor(0.1, 3, timing="stub", tv_discounting="final_factor"),  # type: ignore[arg-type]
+            "timing",
+        ),
+        (
+            lambda: terminal_discount_factor(-1.0, 3, timing="end", tv_discounting="final_factor"),
+            "rate",
+        ),
+        (lambda: present_value(0.1, [["a", "b"]], timing="end"), "cash_flows"),
+        (lambda: present_value(0.1, [[[1.0]]], timing="end"), "cash_flows"),
+        (lambda: npv(0.1, [1.0], timing="end", initial=[[1.0]]), "initial"),
+        (lambda: flow_times(3, timing="stub"), "timing"),  # type: ignore[arg-type]
         (
             lambda: terminal_discount_factor(0.1, 3, timing="end", tv_discounting="x"),  # type: ignore[arg-type]
             "tv_discounting",

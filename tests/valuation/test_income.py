@@ -310,6 +310,9 @@ def test_rfr_bad_input_names_field(kwargs: dict[str, object], field: str) -> Non
         (dict(timing="stub"), "timing"),
         (dict(royalty_rate=2.0), "royalty_rate"),
         (dict(terminal_growth=0.2, tv_discounting="final_factor"), "terminal_growth"),
+        (dict(rate=-1.0), "rate"),
+        (dict(tax_rate=1.0), "tax_rate"),
+        (dict(growth=[0.1, 0.2], rate=[0.1, 0.2, 0.3]), "rate"),
     ],
 )
 def test_rfr_growth_bad_input_names_field(kwargs: dict[str, object], field: str) -> None:

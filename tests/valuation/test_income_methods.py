@@ -271,6 +271,12 @@ def test_regional_bad_input(income: list[float] | None, markets: list[Market], f
     assert err.value.field == field
 
 
+def test_regional_paths_must_agree() -> None:
+    with pytest.raises(InputError) as err:
+        regional_income([[1.0], [2.0]], [_m(discount_rate=[0.1, 0.2, 0.3])], timing="end")
+    assert err.value.field == "markets.0"
+
+
 def test_regional_market_rule_is_prefixed() -> None:
     with pytest.raises(InputError) as err:
         regional_income([1.0], [_m(terminal_growth=0.2)], timing="end",
