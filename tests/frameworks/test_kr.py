@@ -125,12 +125,13 @@ def test_contribution_bad_inputs(kwargs: dict[str, object], field: str) -> None:
 
 
 def test_technology_value_prorated_final_year() -> None:
-    # life 2.5 y: 100/1.1 + 200/1.1^2 + 0.5·300/1.1^3 = 90.909091 + 165.289256 + 112.697220
+    # life 2.5 y: the half year ends at t = 2.5:
+    # 100/1.1 + 200/1.1^2 + 0.5·300/1.1^2.5 = 90.909091 + 165.289256 + 118.197842
     res = kr.technology_value([100, 200, 300, 400], rate=0.10, life_years=2.5,
                               contribution=0.24, final_year="prorate", timing="end")
-    bv = 100 / 1.1 + 200 / 1.21 + 0.5 * 300 / 1.331
+    bv = 100 / 1.1 + 200 / 1.21 + 0.5 * 300 / 1.1**2.5
     assert res.business_value == pytest.approx(bv, rel=1e-14)
-    assert res.business_value == pytest.approx(368.895567, abs=1e-6)
+    assert res.business_value == pytest.approx(374.396189, abs=1e-6)
     assert res.technology_value == pytest.approx(0.24 * bv, rel=1e-14)
     assert res.year_weights == (1.0, 1.0, 0.5)
 

@@ -33,7 +33,13 @@ from ipvalue.frameworks._cn_split import (
     scoring_split,
 )
 from ipvalue.frameworks._kcj import in_range
-from ipvalue.frameworks._kcj_framework import Resolution, open_field, parse_inputs, year_end_timing
+from ipvalue.frameworks._kcj_framework import (
+    Resolution,
+    case_fields,
+    open_field,
+    parse_inputs,
+    year_end_timing,
+)
 from ipvalue.frameworks.base import Requirement, ResolvedCase
 
 
@@ -89,6 +95,22 @@ class CnInputs(_Strict):
     gbt42748: dict[str, Any] | None = Field(default=None, description="scoring only")
 
 
+_IN = "framework_inputs.CN"
+CN_FIELDS = {
+    "cn.equivalent": f"{_IN}.split.equivalent_investment",
+    "cn.incremental.profit": f"{_IN}.split.incremental_profit.incremental_profit",
+    "cn.incremental.share": f"{_IN}.split.incremental_profit.profit_share",
+    "cn.incremental.rate": f"{_IN}.split.incremental_profit.rate",
+    "cn.incremental": f"{_IN}.split.incremental_profit",
+    "cn.scoring.scores": f"{_IN}.split.scoring.factor_scores",
+    "cn.scoring.weights": f"{_IN}.split.scoring.factor_weights",
+    "cn.scoring.weights_source": f"{_IN}.split.scoring.factor_weights_source",
+    "cn.scoring": f"{_IN}.split.scoring",
+    "cn.split_rate_profit": f"{_IN}.split.k", "cn.profit_margin": f"{_IN}.split.profit_margin",
+    "cn.rate": f"{_IN}.rate",
+}
+
+
 class ChinaFramework:
     """China: 分成率 income method with the build-up rate (see module doc)."""
 
@@ -115,6 +137,10 @@ class ChinaFramework:
             A needed ``framework_inputs.CN`` block is missing, or any input is invalid.
         """
         inp: CnInputs = parse_inputs(CnInputs, case, "CN")
+        with case_fields(CN_FIELDS):
+            return self._resolve(case, inp)
+
+    def _resolve(self, case: Any, inp: CnInputs) -> ResolvedCase:
         res = Resolution("CN", case)
         k_revenue: float | None = None
         for i, a in enumerate(case.approaches):

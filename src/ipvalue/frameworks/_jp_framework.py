@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ipvalue.core.errors import InputError
 from ipvalue.frameworks._jp_royalty import JPO_FY2009_FIELDS, jpo_royalty
-from ipvalue.frameworks._kcj_framework import Resolution, open_field, parse_inputs
+from ipvalue.frameworks._kcj_framework import Resolution, case_fields, open_field, parse_inputs
 from ipvalue.frameworks._tab_periods import tab_asset_class, tab_period
 from ipvalue.frameworks.base import Requirement, ResolvedCase
 
@@ -67,7 +67,8 @@ class JapanFramework:
         res = Resolution("JP", case)
         for i, a in enumerate(case.approaches):
             if open_field(a, "royalty_rate") and inp.royalty_field is not None:
-                b = jpo_royalty(inp.royalty_field)
+                with case_fields({"jp.royalty_field": "framework_inputs.JP.royalty_field"}):
+                    b = jpo_royalty(inp.royalty_field)
                 res.note_all(b.warnings)
                 res.add("royalty_rate", b.rate, "fraction of net sales",
                         f"JPO FY2009 survey, {JPO_FY2009_FIELDS[inp.royalty_field][1]}: "

@@ -8,6 +8,8 @@ source and evidence label in a :class:`~ipvalue.frameworks.base.ResolvedCase`.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -91,3 +93,20 @@ def year_end_timing(res: Resolution, i: int, approach: Any, source: str,
     if open_field(approach, "timing") and res.case.conventions.timing is None:
         res.add("timing", "end", None, source, evidence, "discount_rate",
                 f"approaches.{i}.timing")
+
+
+@contextmanager
+def case_fields(prefixes: Mapping[str, str]) -> Iterator[None]:
+    """Rename the fields of input errors raised inside from formula names to case paths.
+
+    The pure formula modules name fields by their own parameters (``kr.trp.items.x``); a user
+    needs the case path (``framework_inputs.KR.rate.trp_items.x``). The longest matching
+    prefix wins.
+    """
+    try:
+        yield
+    except InputError as exc:
+        for old in sorted(prefixes, key=len, reverse=True):
+            if exc.field == old or exc.field.startswith(old + "."):
+                raise InputError(prefixes[old] + exc.field[len(old):], exc.rule) from None
+        raise

@@ -212,8 +212,9 @@ def business_value(
 
     ``BusinessValue = Σ_t y_t · FCF_t · DF_t`` with ``y_t = 1`` for full years within the life.
     A fractional life ``L`` (Model I gives years with decimals) needs a convention for the last
-    year: ``"prorate"`` counts ``L − floor(L)`` of year ``floor(L) + 1``; ``"whole"`` counts
-    ``ceil(L)`` whole years. The guide discounts at year end (``timing="end"``).
+    year: ``"prorate"`` counts ``f = L − floor(L)`` of year ``floor(L) + 1`` and discounts it at
+    the end of the life, ``t = floor(L) + f`` (as the engine's DCF kernel does); ``"whole"``
+    counts ``ceil(L)`` whole years. The guide discounts at year end (``timing="end"``).
 
     Raises
     ------
@@ -233,12 +234,14 @@ def business_value(
         raise InputError("kr.final_year", "must be 'prorate' or 'whole'")
     if timing not in ("end", "mid"):
         raise InputError("kr.timing", "must be 'end' or 'mid'")
-    weights = []
+    weights: list[float] = []
+    times: list[float] = []
     for t in range(1, n_needed + 1):
-        frac = life - (t - 1)
-        weights.append(1.0 if final_year == "whole" or frac >= 1 else frac)
-    shift = 0.5 if timing == "mid" else 0.0
-    dfs = tuple((1.0 + r) ** -(t - shift) for t in range(1, n_needed + 1))
+        frac = 1.0 if final_year == "whole" else min(1.0, life - (t - 1))
+        weights.append(frac)
+        # a partial final year ends at the end of the life (same convention as the DCF kernel)
+        times.append((t - 1) + (frac / 2.0 if timing == "mid" else frac))
+    dfs = tuple((1.0 + r) ** -tm for tm in times)
     value = math.fsum(w * f * d for w, f, d in zip(weights, flows, dfs, strict=False))
     return value, dfs, tuple(weights)
 

@@ -12,20 +12,28 @@ leaves a field open:
   from an analytics cycle-time file);
 * the technology-contribution step: the DCF approach named by ``contribution.approach`` holds
   the *business* free cash flows; the framework replaces them by
-  ``FCF_t × CC × y_t`` (CC = industry factor × technology share × individual strength;
-  ``y_t`` the final-year fraction of the economic life). This is the one case value the
-  framework rewrites, by the case's explicit request, and the trace records it.
+  ``FCF_t × CC`` (CC = industry factor × technology share × individual strength); the
+  engine caps them at the economic life, a fractional final year counting by its fraction.
+  This is the one case value the framework rewrites, by the case's explicit request, and the
+  trace records it.
 """
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from ipvalue.core.errors import InputError
-from ipvalue.frameworks._kcj_framework import Resolution, open_field, parse_inputs, year_end_timing
+from ipvalue.frameworks._kcj_framework import (
+    Resolution,
+    case_fields,
+    open_field,
+    parse_inputs,
+    year_end_timing,
+)
 from ipvalue.frameworks._kr_contribution import individual_strength, technology_contribution
 from ipvalue.frameworks._kr_cycletime import read_cycle_time_quartiles
 from ipvalue.frameworks._kr_life import Quartiles, life_factor_score, model_i_life
@@ -57,7 +65,6 @@ class KrContributionInputs(_Strict):
     tech_share: float = 1.0
     strength_scores: dict[str, float]
     strength_weights: Literal["equal"] | dict[str, float]
-    final_year: Literal["prorate", "whole"] = "prorate"
 
 
 class KrQuartilesIn(_Strict):
@@ -84,6 +91,20 @@ class KrInputs(_Strict):
     smart: dict[str, Any] | None = Field(default=None, description="scoring only (ipvalue score)")
 
 
+_IN = "framework_inputs.KR"
+KR_FIELDS = {
+    "kr.trp.items": f"{_IN}.rate.trp_items", "kr.trp.score": f"{_IN}.rate.trp_score",
+    "kr.rate": f"{_IN}.rate", "kr_rate_variant": f"{_IN}.rate.kr_rate_variant",
+    "strength.scores": f"{_IN}.contribution.strength_scores",
+    "strength.weights": f"{_IN}.contribution.strength_weights",
+    "kr.industry_factor": f"{_IN}.contribution.industry_factor",
+    "kr.industry_factor_source": f"{_IN}.contribution.industry_factor_source",
+    "kr.tech_share": f"{_IN}.contribution.tech_share",
+    "kr.life.score": f"{_IN}.life.score", "kr.life.factors": f"{_IN}.life.factors",
+    "kr.life.q1": f"{_IN}.life.quartiles.q1", "kr.life.q2": f"{_IN}.life.quartiles.q2",
+    "kr.life.q3": f"{_IN}.life.quartiles.q3", "kr.life.quartiles": f"{_IN}.life.quartiles",
+    "kr.life.quartiles_source": f"{_IN}.life.quartiles.source",
+}
 GUIDE = "MOTIE/KIAT 기술가치평가 실무가이드 (METHODS.md §6.1)"
 
 
@@ -112,6 +133,10 @@ class KoreaFramework:
             A needed ``framework_inputs.KR`` block is missing, or any input is invalid.
         """
         inp: KrInputs = parse_inputs(KrInputs, case, "KR")
+        with case_fields(KR_FIELDS):
+            return self._resolve(case, inp)
+
+    def _resolve(self, case: Any, inp: KrInputs) -> ResolvedCase:
         res = Resolution("KR", case)
         life = self._life(res, inp)
         for i, a in enumerate(case.approaches):
@@ -248,25 +273,20 @@ class KoreaFramework:
         values = [float(v) for v in cf.values]
         if life is None:
             res.warn("KR_LIFE_NOT_ASSESSED", "no economic life: every business FCF year is used")
-            weights = [1.0] * len(values)
-        else:
-            n = -(-life // 1)  # ceil
-            if len(values) < n:
-                raise InputError(f"approaches.{i}.cash_flows", f"needs at least {int(n)} "
-                                 f"years for an economic life of {life:g} years")
-            weights = []
-            for t in range(1, int(n) + 1):
-                frac = life - (t - 1)
-                weights.append(1.0 if c.final_year == "whole" or frac >= 1 else frac)
-        attributable = [v * cc.contribution * w for v, w in zip(values, weights, strict=False)]
+        elif len(values) < math.ceil(life):
+            raise InputError(f"approaches.{i}.cash_flows", f"needs at least {math.ceil(life)} "
+                             f"years for an economic life of {life:g} years")
+        # The engine caps the flows at min(economic life, remaining legal term) and counts a
+        # fractional final year by its fraction (the prorate convention of the DCF kernel).
+        attributable = [v * cc.contribution for v in values]
         if a.terminal_growth is not None:
             res.warn("KR_TERMINAL_VALUE", "a terminal value on a finite technology life is not "
                      "part of the guide's form")
         res.add("business_fcf", str(values), None, f"case approaches.{i}.cash_flows (business "
                 "free cash flows)", "input", "income")
         res.add("technology_cash_flows", str(attributable), None,
-                f"FCF_t × CC × y_t, final year '{c.final_year}' (y = {weights})", "input",
-                "income", f"approaches.{i}.cash_flows",
+                "FCF_t × CC (capped by the engine at the economic life, final year prorated)",
+                "input", "income", f"approaches.{i}.cash_flows",
                 {"model": "explicit", "values": attributable})
 
 

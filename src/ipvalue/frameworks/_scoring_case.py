@@ -24,6 +24,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ipvalue.core.errors import InputError
+from ipvalue.frameworks._kcj_framework import case_fields
 
 ScoreFramework = Literal["smart", "gbt42748", "ipscore", "jp-bank"]
 SCORE_FRAMEWORKS: tuple[str, ...] = ("smart", "gbt42748", "ipscore", "jp-bank")
@@ -235,6 +236,19 @@ def score_case(case: Any, framework: str, *, base_dir: Path) -> dict[str, Any]:
     if framework not in SCORE_FRAMEWORKS:
         raise InputError("--framework", "must be one of " + ", ".join(SCORE_FRAMEWORKS))
     data, where = _block(case, framework)
+    with case_fields(SCORE_FIELDS):
+        return {"case_id": case.id, **_dispatch(case, framework, data, where, base_dir)}
+
+
+SCORE_FIELDS = {
+    "smart": "framework_inputs.KR.smart", "gbt42748": "framework_inputs.CN.gbt42748",
+    "ipscore": "framework_inputs.IPSCORE", "jp_bank": "framework_inputs.JP.bank",
+    "jp.tmf": "framework_inputs.JP.tmf",
+}
+
+
+def _dispatch(case: Any, framework: str, data: Any, where: str,
+              base_dir: Path) -> dict[str, Any]:
     if framework == "smart":
         out = _smart(data, where, base_dir)
     elif framework == "gbt42748":
@@ -243,4 +257,4 @@ def score_case(case: Any, framework: str, *, base_dir: Path) -> dict[str, Any]:
         out = _ipscore(data, where)
     else:
         out = _jp_bank(case, data, where)
-    return {"case_id": case.id, **out}
+    return out

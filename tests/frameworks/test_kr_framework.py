@@ -1,0 +1,145 @@
+"""KR framework end to end: resolve + engine on the Korean example, and bad framework inputs."""
+
+from __future__ import annotations
+
+import copy
+import math
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import ipvalue
+from ipvalue.api_python import read_case_data
+from ipvalue.core.errors import InputError
+from ipvalue.frameworks import get, kr
+from ipvalue.frameworks._valuate import value_under
+
+EXAMPLE = (Path(__file__).resolve().parents[2]
+           / "examples/jurisdictions/kr_technology_contribution.yaml")
+FCF = [1.2e9, 2.4e9, 3.6e9, 4.2e9, 4.5e9, 4.6e9, 4.4e9, 4.0e9, 3.5e9, 3.0e9]
+
+
+def _data() -> dict[str, Any]:
+    return copy.deepcopy(dict(read_case_data(EXAMPLE)))
+
+
+def _case(data: dict[str, Any]) -> Any:
+    return ipvalue.load_case(data)
+
+
+def test_registry_and_protocol() -> None:
+    fw = get("KR")
+    assert fw is kr.FRAMEWORK and fw.code == "KR" and fw.currency == "KRW"
+    assert fw.defaults(None) == {"timing": "end"}
+
+
+def test_example_hand_value() -> None:
+    run = value_under(_case(_data()), "KR")
+    trp = -0.0709 * math.log(32 / 10 - 1) + 0.1001            # S = 32 from the 10 risk items
+    r = 0.06 * 0.3 + (0.115 + 0.035) * 0.7 + trp             # guide_example
+    cc = 0.55 * 0.8 * (70 / 100)                              # strength 70/100, equal weights
+    life = 7 + (12 - 7) * (68 - 60) / 40                      # Model I: 8.0 years
+    assert life == 8.0
+    expected = sum(FCF[t - 1] * cc / (1 + r) ** t for t in range(1, 9))
+    assert run.valuation.value == pytest.approx(expected, rel=1e-12)
+    assert run.valuation.value == pytest.approx(4.2705e9, rel=1e-4)
+    p = {x.name: x for x in run.resolved.parameters}
+    assert p["discount_rate"].value == pytest.approx(r)
+    assert p["technology_contribution"].value == pytest.approx(0.308)
+    assert p["economic_life_years"].path == "asset.economic_life_years"
+    assert p["tab"].patch_value is False and p["timing"].value == "end"
+
+
+def test_fractional_life_prorates_final_year() -> None:
+    data = _data()
+    data["framework_inputs"]["KR"]["life"]["score"] = 30   # L = 4 + 3·10/40 = 4.75
+    run = value_under(_case(data), "KR")
+    r = run.resolved.parameter("discount_rate").value
+    cc = 0.308
+    # the engine's DCF kernel counts the final 0.75 year by its fraction and discounts it at
+    # the end of the life (t = 4.75), not at t = 5
+    expected = sum(FCF[t - 1] * cc / (1 + r) ** t for t in range(1, 5)) \
+        + 0.75 * FCF[4] * cc / (1 + r) ** 4.75
+    assert run.valuation.value == pytest.approx(expected, rel=1e-12)
+
+
+def test_wacc_variant_takes_refdata_tax_rate() -> None:
+    data = _data()
+    data["framework_inputs"]["KR"]["rate"]["kr_rate_variant"] = "wacc_tax_shield"
+    res = get("KR").resolve(_case(data))
+    t = res.parameter("rate_tax_rate").value
+    trp = res.parameter("trp").value
+    assert res.parameter("discount_rate").value == pytest.approx(
+        0.06 * (1 - t) * 0.3 + (0.115 + 0.035 + trp) * 0.7)
+    assert res.parameter("rate_tax_rate").evidence == "refdata"
+
+
+def test_case_life_wins_over_model_i() -> None:
+    data = _data()
+    data["asset"]["economic_life_years"] = 5
+    res = get("KR").resolve(_case(data))
+    assert res.parameter("economic_life_years").value == 5
+    assert res.parameter("model_i_life_years").value == pytest.approx(8.0)
+    assert "KR_LIFE_CASE_OVERRIDES_MODEL_I" in [w.code for w in res.warnings()]
+
+
+def test_cycle_time_file(tmp_path: Path) -> None:
+    f = tmp_path / "ct.csv"
+    f.write_text("scheme,code,n_patents,n_ages,q1,q2,q3,mean\nipc,H01M,50,300,4,7,12,7.5\n")
+    data = _data()
+    data["framework_inputs"]["KR"]["life"] = {"cycle_time_file": str(f), "scheme": "ipc",
+                                             "code": "H01M", "score": 68}
+    res = get("KR").resolve(_case(data))
+    assert res.parameter("economic_life_years").value == pytest.approx(8.0)
+    assert "ct.csv" in res.parameter("economic_life_years").source
+
+
+def _mutate(path: list[str], value: Any) -> dict[str, Any]:
+    data = copy.deepcopy(_data())
+    node = data
+    for k in path[:-1]:
+        node = node[k]
+    if value is None:
+        del node[path[-1]]
+    else:
+        node[path[-1]] = value
+    return data
+
+
+KR = ["framework_inputs", "KR"]
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "field"),
+    [
+        ([*KR, "rate", "kr_rate_variant"], None, "framework_inputs.KR.rate.kr_rate_variant"),
+        ([*KR, "rate", "kr_rate_variant"], "average", "framework_inputs.KR.rate.kr_rate_variant"),
+        ([*KR, "rate"], None, "framework_inputs.KR.rate"),
+        ([*KR, "rate", "tax_rate"], 0.2, "framework_inputs.KR.rate.tax_rate"),
+        ([*KR, "contribution", "approach"], "nope", "framework_inputs.KR.contribution.approach"),
+        ([*KR, "contribution", "industry_factor"], 1.5,
+         "framework_inputs.KR.contribution.industry_factor"),
+        ([*KR, "contribution", "strength_scores", "spillover"], 0,
+         "framework_inputs.KR.contribution.strength_scores.spillover"),
+        ([*KR, "life", "score"], 10, "framework_inputs.KR.life.score"),
+        ([*KR, "bogus"], 1, "framework_inputs.KR.bogus"),
+    ],
+)
+def test_bad_inputs_are_named(path: list[str], value: Any, field: str) -> None:
+    with pytest.raises(InputError) as e:
+        get("KR").resolve(_case(_mutate(path, value)))
+    assert e.value.field.startswith(field)
+
+
+def test_trp_items_out_of_range_names_item() -> None:
+    with pytest.raises(InputError) as e:
+        get("KR").resolve(_case(_mutate([*KR, "rate", "trp_items", "profitability"], 6)))
+    assert e.value.field == "framework_inputs.KR.rate.trp_items.profitability"
+
+
+def test_too_few_cash_flows_for_life() -> None:
+    data = _data()
+    data["approaches"][0]["cash_flows"] = FCF[:5]
+    with pytest.raises(InputError, match="at least 8 years"):
+        get("KR").resolve(_case(data))
