@@ -1,14 +1,17 @@
 """Anomaly detection over an organisation's whole case base (scikit-learn IsolationForest).
 
-Features are the key parameters of every case's latest version (missing values imputed with the
-column median; a parameter nobody has is dropped). The forest is seeded and the seed is recorded
-in the finding, so the flag can be reproduced.
+The forest is fitted on the key parameters of every case's latest version *including* the case
+under check (missing values imputed with the column median; a parameter nobody has is dropped),
+and the case is flagged when the forest puts it among the ``contamination`` share of most
+isolated cases. Fitting with the case included matters: an isolation forest cannot tell how
+far a new point lies *beyond* the range it was trained on. Above :data:`MAX_FIT_CASES` the rest
+of the base is a seeded random sample, so a save stays fast with 100,000 stored cases. The
+seed and case counts are recorded in the finding, so the flag can be reproduced.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
 import numpy as np
 from sklearn.ensemble import IsolationForest
@@ -16,52 +19,56 @@ from sklearn.ensemble import IsolationForest
 from ipvalue.cases._checks import QualityFinding
 
 MIN_CASES = 20
+MAX_FIT_CASES = 5_000
 
 
-@dataclass(frozen=True)
-class AnomalyScores:
-    """Per-row ``score`` (lower = more isolated), ``flag`` and the features used."""
+def _matrix(rows: Sequence[Mapping[str, float | None]], features: Sequence[str]) -> np.ndarray:
+    out = np.full((len(rows), len(features)), np.nan)
+    for i, r in enumerate(rows):
+        for j, f in enumerate(features):
+            v = r.get(f)
+            if v is not None:
+                out[i, j] = float(v)
+    return out
 
-    score: np.ndarray
-    flag: np.ndarray
-    features: tuple[str, ...]
-    seed: int
-    contamination: float
 
-
-def isolation_scores(
-    rows: Sequence[Mapping[str, float | None]],
+def anomaly_finding(
+    base: Sequence[Mapping[str, float | None]],
+    row: Mapping[str, float | None],
     features: Sequence[str],
     *,
     seed: int,
     contamination: float,
-) -> AnomalyScores | None:
-    """Fit a seeded IsolationForest on ``rows``; None when fewer than ``MIN_CASES`` rows or no
-    feature has any value."""
-    if len(rows) < MIN_CASES:
+) -> QualityFinding | None:
+    """``Q-ANOM-001`` when ``row`` is among the most isolated of ``base`` + ``row``.
+
+    Returns None (no finding) when the base has fewer than ``MIN_CASES`` other cases, when no
+    feature has a value, or when the case is not isolated.
+    """
+    if len(base) < MIN_CASES:
         return None
-    x = np.array([[np.nan if r.get(f) is None else float(r[f]) for f in features] for r in rows])  # type: ignore[arg-type]
-    keep = ~np.all(np.isnan(x), axis=0)
+    rng = np.random.default_rng(seed)
+    sample = (base if len(base) <= MAX_FIT_CASES
+              else [base[i] for i in rng.choice(len(base), MAX_FIT_CASES, replace=False)])
+    x = _matrix([*sample, row], features)
+    keep = ~np.all(np.isnan(x), axis=0) & ~np.isnan(x[-1])
     if not keep.any():
         return None
+    used = [f for f, k in zip(features, keep, strict=True) if k]
     x = x[:, keep]
-    med = np.nanmedian(x, axis=0)
-    x = np.where(np.isnan(x), med, x)
-    forest = IsolationForest(n_estimators=200, contamination=contamination, random_state=seed)
-    flag = forest.fit_predict(x) == -1
-    used = tuple(f for f, k in zip(features, keep, strict=True) if k)
-    return AnomalyScores(forest.score_samples(x), flag, used, seed, contamination)
-
-
-def anomaly_finding(scores: AnomalyScores, index: int, n_cases: int) -> QualityFinding | None:
-    """``Q-ANOM-001`` for row ``index`` when the forest isolates it."""
-    if not bool(scores.flag[index]):
+    x = np.where(np.isnan(x), np.nanmedian(x, axis=0), x)
+    forest = IsolationForest(n_estimators=100, contamination=contamination, random_state=seed)
+    flags = forest.fit_predict(x)
+    if flags[-1] != -1:
         return None
+    score = float(forest.score_samples(x[-1:])[0])
+    n = len(sample) + 1
     return QualityFinding(
         "Q-ANOM-001", "warning", "parameters",
-        f"flagged for review: the combination of {', '.join(scores.features)} is unusual among "
-        f"the {n_cases} cases of this organisation (isolation score "
-        f"{float(scores.score[index]):.3f}, seed {scores.seed})",
-        {"score": float(scores.score[index]), "features": list(scores.features),
-         "seed": scores.seed, "contamination": scores.contamination, "cases": n_cases},
+        f"flagged for review: the combination of {', '.join(used)} is among the "
+        f"{contamination:.0%} most unusual of {n} cases of this organisation (isolation score "
+        f"{score:.3f}, threshold {float(forest.offset_):.3f}, seed {seed})",
+        {"score": score, "threshold": float(forest.offset_), "features": used, "seed": seed,
+         "contamination": contamination, "cases": n, "case_base": len(base) + 1,
+         "values": {f: row.get(f) for f in used}},
     )

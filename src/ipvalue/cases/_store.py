@@ -16,7 +16,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from ipvalue.cases import _workflow as wf
-from ipvalue.cases._anomaly import anomaly_finding, isolation_scores
+from ipvalue.cases._anomaly import anomaly_finding
 from ipvalue.cases._audit import (
     AuditReport,
     append,
@@ -188,12 +188,10 @@ class CaseStore:
         out = deviation_findings(prof.params, peers, threshold=cfg.deviation_threshold,
                                  min_peers=cfg.deviation_min_peers)
         base = [{p: getattr(r, p) for p in PARAMS} for r in rows if r.case_id != case_id]
-        scores = isolation_scores([*base, prof.params], PARAMS, seed=cfg.anomaly_seed,
-                                  contamination=cfg.anomaly_contamination)
-        if scores is not None:
-            found = anomaly_finding(scores, len(base), len(base) + 1)
-            if found is not None:
-                out.append(found)
+        found = anomaly_finding(base, prof.params, PARAMS, seed=cfg.anomaly_seed,
+                                contamination=cfg.anomaly_contamination)
+        if found is not None:
+            out.append(found)
         return out
 
     def _findings(

@@ -1,0 +1,83 @@
+"""Quality checks as the store runs them: at save, on demand, recorded and audited."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from helpers import fake_evaluator, source
+from sqlalchemy import Engine
+
+from ipvalue.cases import CaseStore, Evaluation, parse_source
+from ipvalue.core.db import read_session
+
+
+def test_deviation_at_save_names_the_compared_cases(store: CaseStore) -> None:
+    for i, rate in enumerate((0.02, 0.03, 0.03, 0.04, 0.05), start=1):
+        store.save(source(i, royalty=rate), org="acme", user="alice")
+    r = store.save(source(6, royalty=0.08), org="acme", user="alice")
+    (dev,) = [f for f in r.findings if f.code == "Q-DEV-ROYALTY_RATE"]
+    # median .03, MAD .01: z = .05 / (1.4826 × .01) = 3.37 > 3
+    assert dev.detail["z"] == pytest.approx(0.05 / 0.014826)
+    assert sorted(p["case"] for p in dev.detail["peers"]) == [f"#{i}v1" for i in range(1, 6)]
+    # the discount rate is the same everywhere: no deviation for it
+    assert not [f for f in r.findings if f.code == "Q-DEV-DISCOUNT_RATE"]
+    with read_session(store.engine) as s:
+        stored = store.org(s, "acme").findings(r.version_id)
+        assert "Q-DEV-ROYALTY_RATE" in {f.code for f in stored}
+        assert {f.trigger for f in stored} == {"save"}
+
+
+def test_org_threshold_setting_changes_the_deviation_check(store: CaseStore) -> None:
+    for i, rate in enumerate((0.02, 0.03, 0.03, 0.04, 0.05), start=1):
+        store.save(source(i, royalty=rate), org="acme", user="alice")
+    store.set_setting(org="acme", user="alice", key="deviation_threshold", value="4")
+    r = store.save(source(6, royalty=0.08), org="acme", user="alice")
+    assert not [f for f in r.findings if f.code == "Q-DEV-ROYALTY_RATE"]
+
+
+@pytest.mark.slow
+def test_anomaly_over_the_case_base_flags_the_odd_case(store: CaseStore) -> None:
+    for i in range(24):
+        store.save(source(i, royalty=0.03 + 0.0005 * (i % 7)), org="acme", user="alice")
+    normal = store.save(source(98, royalty=0.032), org="acme", user="alice")
+    odd = store.save(source(99, royalty=0.45), org="acme", user="alice")
+    assert "Q-ANOM-001" not in {f.code for f in normal.findings}
+    (anom,) = [f for f in odd.findings if f.code == "Q-ANOM-001"]
+    assert anom.detail["cases"] == 26 and anom.detail["seed"] == 0
+
+
+def test_method_rules_run_at_save(store: CaseStore) -> None:
+    result = {"value": 100.0, "currency": "KRW",
+              "approaches": [{"approach": "cost", "method": "cost", "value": 100.0, "weight": 0.7},
+                             {"approach": "income", "method": "relief_from_royalty",
+                              "value": 100.0, "weight": 0.3}],
+              "assumptions": [{"name": "approaches.1.royalty_rate", "value": 0.03,
+                               "source": "case file"}],
+              "trace": [{"detail": {"value": 100.0, "pv_terminal": 90.0}}]}
+    text = "title: t\nasset: {type: patent}\nrevenue: [5]\nfake_result: " + json.dumps(result)
+    r = store.save(parse_source(text, "t.yaml"), org="acme", user="alice")
+    got = {f.code for f in r.findings}
+    assert {"Q-METH-001", "Q-METH-002", "Q-METH-003", "Q-COMP-001"} <= got
+
+
+def test_on_demand_check_recalculates_and_is_recorded(store: CaseStore, engine: Engine) -> None:
+    store.save(source(1), org="acme", user="alice")
+    findings = store.check(1, org="acme", user="alice")
+    assert ("Q-CALC-000", "info") in {(f.code, f.severity) for f in findings}
+
+    def drifted(case, seed=None) -> Evaluation:  # type: ignore[no-untyped-def]
+        ev = fake_evaluator(case, seed)
+        return Evaluation(ev.resolved, {**ev.result, "value": ev.result["value"] * 1.01},
+                          ev.software_version, ev.refdata_version)
+
+    findings = CaseStore(engine, evaluator=drifted).check(1, org="acme", user="alice")
+    (calc,) = [f for f in findings if f.code == "Q-CALC-001"]
+    assert calc.detail["stored"] == 250.0 and calc.detail["recomputed"] == pytest.approx(252.5)
+    with read_session(engine) as s:
+        repo = store.org(s, "acme")
+        latest = repo.findings(repo.version(1).id)
+        assert {f.trigger for f in latest} == {"check"}
+        assert "Q-CALC-001" in {f.code for f in latest}
+    assert store.export("acme")[-1]["action"] == "version.check"
+    assert store.verify("acme").ok

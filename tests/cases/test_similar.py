@@ -1,0 +1,73 @@
+"""Similar cases: per-component scores by hand, CJK text, ranking, and through the store."""
+
+from __future__ import annotations
+
+import pytest
+from helpers import source
+
+from ipvalue.cases import CaseDoc, CaseProfile, CaseStore, SimilarityIndex
+from ipvalue.cases._similar import WEIGHTS
+
+
+def doc(i: int, ip: str | None, jur: str | None, tech: str | None, purpose: str | None,
+        text: str) -> CaseDoc:
+    return CaseDoc(i, 1, "", ip, jur, tech, purpose, text)
+
+
+def query(ip: str | None = "patent", jur: str | None = "KR", tech: str | None = "H01M4/04",
+          purpose: str | None = "licensing", text: str = "") -> CaseProfile:
+    return CaseProfile("", ip, jur, tech, purpose, text, None, None, {})
+
+
+def test_components_by_hand() -> None:
+    idx = SimilarityIndex([
+        doc(1, "patent", "KR", "H01M4/04", "licensing", "battery"),
+        doc(2, "trademark", "CN", "H01M4/06", "collateral", "drink"),
+        doc(3, "patent", "JP", "H01B1/00", "licensing", "cable"),
+        doc(4, "patent", "KR", "G06N3/08", None, "neural"),
+    ])
+    total, comps = idx.scores(query())
+    assert comps["ip_type"].tolist() == [1, 0, 1, 1]
+    assert comps["jurisdiction"].tolist() == [1, 0, 0, 1]
+    # H01M4/04 exact 1; H01M4/06 same subclass .75; H01B same class .5; G06N other section 0
+    assert comps["tech_class"].tolist() == [1.0, 0.75, 0.5, 0.0]
+    assert comps["purpose"].tolist() == [1, 0, 1, 0]
+    # doc 3: .25×1 + .2×0 + .2×.5 + .1×1 + .25×text(0)
+    assert total[2] == pytest.approx(0.25 + 0.1 + 0.1 + WEIGHTS["text"] * comps["text"][2])
+    assert sum(WEIGHTS.values()) == pytest.approx(1.0)
+
+
+def test_identical_text_scores_one_and_cjk_text_is_compared() -> None:
+    idx = SimilarityIndex([
+        doc(1, None, None, None, None, "锂电池正极干法涂布工艺"),
+        doc(2, None, None, None, None, "饮料商标许可"),
+        doc(3, None, None, None, None, "锂电池正极干法涂布工艺"),
+    ])
+    _, comps = idx.scores(query(None, None, None, None, "锂电池正极干法涂布工艺"))
+    assert comps["text"][0] == pytest.approx(1.0, abs=1e-6)
+    assert comps["text"][1] < 0.2 < comps["text"][0]
+
+
+def test_query_ranks_excludes_and_filters() -> None:
+    idx = SimilarityIndex([
+        doc(1, "patent", "KR", "H01M4/04", "licensing", "dry coating cathode"),
+        doc(2, "patent", "KR", "H01M4/04", "licensing", "dry coating cathode"),
+        doc(3, "trademark", "KR", None, "licensing", "dry coating cathode"),
+        doc(4, "patent", "CN", None, None, "unrelated words"),
+    ])
+    q = query(text="dry coating cathode")
+    hits = idx.query(q, top=3)
+    assert [h.case_id for h in hits] == [1, 2, 3]  # tie 1/2 broken by id
+    assert [h.case_id for h in idx.query(q, top=10, exclude_case=1)][:1] == [2]
+    assert {h.case_id for h in idx.query(q, top=10, same_ip_type=True)} == {1, 2, 4}
+    assert idx.query(q, top=0) == [] and SimilarityIndex([]).query(q) == []
+
+
+def test_store_similar_by_id_and_by_file(store: CaseStore) -> None:
+    store.save(source(1), org="acme", user="alice")
+    store.save(source(2, title="Beverage brand licence"), org="acme", user="alice")
+    hits = store.similar("acme", 1)
+    assert [h.case_id for h in hits] == [2]  # never itself
+    by_file = store.similar("acme", source(9), top=5)
+    assert [h.case_id for h in by_file] == [1, 2]
+    assert by_file[0].score > by_file[1].score
