@@ -103,6 +103,22 @@ def test_dcf_fractional_life_mid_year_by_hand() -> None:
     assert res.value == pytest.approx(222.37401867731182, rel=REL)
 
 
+@pytest.mark.parametrize("timing", ["end", "mid"])
+def test_vectorised_life_matches_flow_times(timing: str) -> None:
+    # per-asset lives and rates: each partial year's flow arrives at t-1+f (end) / t-1+f/2 (mid)
+    life = np.array([0.4, 2.5, 3.0, 7.0])
+    rate = np.array([0.1, 0.2, 0.05, 0.3])
+    flows = np.array([[10.0, 20.0, 30.0]] * 4)
+    res = dcf(flows, rate, timing=timing, tab=None, life=life)  # type: ignore[arg-type]
+    for i in range(4):
+        total = 0.0
+        for t in range(1, 4):
+            f = min(max(life[i] - (t - 1), 0.0), 1.0)
+            when = t - 1 + (f / 2 if timing == "mid" else f)
+            total += f * flows[i, t - 1] * (1 + rate[i]) ** -when
+        assert res.value[i] == pytest.approx(total, rel=1e-13)
+
+
 def test_finite_life_terminal_value_equals_explicit_extension() -> None:
     # life 5 with 3 explicit years and g = 2 %: the TV is the growing annuity over years 4, 5,
     # i.e. the same as discounting 102 and 104.04 explicitly

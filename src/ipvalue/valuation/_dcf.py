@@ -71,20 +71,33 @@ class IncomeResult:
             return np.asarray(self.pv_terminal / self.value_pre_tab, dtype=np.float64)
 
 
-def _life_weights(
-    life: FloatArray, horizon: int, timing: str
-) -> tuple[FloatArray, FloatArray]:
-    """Fraction ``f_t`` of each year inside the life and the flow times it implies.
-
-    ``f_t = clip(L - (t - 1), 0, 1)``; a partial final year earns ``f_t`` of that year's flow,
-    received at ``t - 1 + f_t`` (end) or at its midpoint ``t - 1 + f_t / 2`` (mid).
-    """
+def _life_fraction(life: FloatArray, horizon: int) -> FloatArray:
+    """Fraction ``f_t = clip(L - (t - 1), 0, 1)`` of each year ``t`` inside the life."""
     start = np.arange(horizon, dtype=np.float64)
-    frac = np.clip(col(life) - start, 0.0, 1.0)
-    times = start + (frac / 2.0 if timing == "mid" else frac)
-    # Years wholly outside the life carry no flow; keep their time finite and ordinary.
-    times = np.where(frac > 0, times, start + 1.0)
-    return np.asarray(frac, dtype=np.float64), np.asarray(times, dtype=np.float64)
+    return np.asarray(np.clip(col(life) - start, 0.0, 1.0), dtype=np.float64)
+
+
+def _life_factors(
+    r: FloatArray, frac: FloatArray, horizon: int, timing: str
+) -> FloatArray:
+    """Annual factors with the partial final year moved to when its flow arrives.
+
+    A partial year earns ``f_t`` of its flow at ``t - 1 + f_t`` (end) or at its midpoint
+    ``t - 1 + f_t / 2`` (mid), i.e. ``(1 - f_t)`` (end) or ``(1 - f_t)/2`` (mid) years before the
+    whole-year time; only those few cells get a ``pow``.
+    """
+    df = _annual_factors(r, horizon, timing)
+    partial = (frac > 0) & (frac < 1)
+    if not partial.any():
+        return df
+    shape = np.broadcast_shapes(df.shape, partial.shape)
+    df = np.array(np.broadcast_to(df, shape), dtype=np.float64)
+    partial = np.broadcast_to(partial, shape)
+    idx = np.nonzero(partial)
+    one_r = np.broadcast_to(col(1.0 + r), shape)[idx]
+    early = (1.0 - np.broadcast_to(frac, shape)[idx]) * (0.5 if timing == "mid" else 1.0)
+    df[idx] *= np.power(one_r, early)
+    return df
 
 
 def _contract(flows: FloatArray, df: FloatArray) -> FloatArray:
@@ -287,8 +300,8 @@ def value_flows(
             )
             df = np.power(1.0 + col(r), -tau)
         elif options.life is not None:
-            frac, t_life = _life_weights(options.life, horizon, timing)
-            df = np.power(1.0 + col(r), -t_life)
+            frac = _life_fraction(options.life, horizon)
+            df = _life_factors(r, frac, horizon, timing)
             weights = frac if weights is None else weights * frac
         else:
             df = _annual_factors(r, horizon, timing)
