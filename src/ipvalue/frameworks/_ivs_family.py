@@ -78,13 +78,19 @@ class _Ctx:
         return f"framework_inputs.{self.origin.get(name, self.code)}.{name}"
 
 
-def _figure(ctx: _Ctx, ref: str, hint: str) -> Any:
-    from ipvalue.refdata import lookup
+def _figure(ctx: _Ctx, ref: str, hint: str, *, warn: bool = False) -> Any:
+    """Look up ``ref``; with ``warn`` add its staleness / look-ahead / confidence warnings (for
+    components the engine never sees; figures written as ``{ref}`` are checked by the engine)."""
+    from ipvalue.refdata import figure_warnings, lookup
 
     try:
-        return lookup(ref)
+        fig = lookup(ref)
     except InputError as exc:
         raise InputError(exc.field, f"{exc.rule}; or give {hint}") from None
+    if warn:
+        for w in figure_warnings(fig, ctx.case.valuation_date):
+            ctx.warnings.append(FrameworkWarning(w.code, f"{ctx.code}: {w.message}"))
+    return fig
 
 
 @dataclass(frozen=True)
@@ -230,6 +236,7 @@ class IvsFamilyFramework:
                 ctx,
                 f"country_parameters/{c}/gov_bond_10y_pct",
                 f"{ctx.input_field('risk_free_rate')}",
+                warn=True,
             )
             rf = f.as_float()
             ctx.add(
@@ -250,6 +257,7 @@ class IvsFamilyFramework:
                 ctx,
                 f"country_parameters/{c}/damodaran_total_erp_pct",
                 ctx.input_field("equity_risk_premium"),
+                warn=True,
             )
             erp = f.as_float()
             ctx.add(

@@ -1,0 +1,106 @@
+"""The jurisdiction examples of the IVS family and the compare example run end to end."""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import ipvalue
+
+EX = Path(__file__).resolve().parents[2] / "examples" / "jurisdictions"
+MINE = [
+    "ivs_patent_rfr",
+    "sg_patent_collateral",
+    "hk_trademark_bilingual",
+    "in_patent_icai",
+    "au_patent",
+]
+
+
+@pytest.mark.parametrize("name", MINE)
+def test_example_values_with_framework_warnings(name: str) -> None:
+    val = ipvalue.value(ipvalue.load_case(EX / f"{name}.yaml"))
+    assert math.isfinite(val.value) and val.value > 0
+    codes = {w.code for w in val.warnings}
+    assert "unconfirmed_parameter" in codes  # U parameters are never silent
+    assert val.trace[0].step == "framework_resolution"
+
+
+def test_sg_example_hand_computed() -> None:
+    """r = 3.279 % + 4.33 % + 7 % = 14.609 %, T = 17 %, mid-year, no TAB (collateral):
+    V = Σ_t Rev_t · 0.035 · (1 − 0.17) / 1.14609^(t − 0.5)."""
+    rev = [8.0e6, 9.5e6, 11.0e6, 12.0e6, 12.5e6, 12.0e6, 11.0e6]
+    r = 0.03279 + 0.0433 + 0.07
+    expected = sum(x * 0.035 * 0.83 / (1 + r) ** (t - 0.5) for t, x in enumerate(rev, 1))
+    val = ipvalue.value(ipvalue.load_case(EX / "sg_patent_collateral.yaml"))
+    assert val.value == pytest.approx(expected, rel=1e-12)
+    assert "requirement.sg_ip_financing_panel" in {w.code for w in val.warnings}
+
+
+def test_hk_example_records_bilingual_requirement() -> None:
+    val = ipvalue.value(ipvalue.load_case(EX / "hk_trademark_bilingual.yaml"))
+    codes = {w.code for w in val.warnings}
+    assert {"requirement.hk_bilingual_report", "requirement.iso10668_analyses"} <= codes
+
+
+@pytest.mark.slow
+def test_compare_cli_json_sums_and_order() -> None:
+    def run(codes: str) -> dict:  # type: ignore[type-arg]
+        r = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "ipvalue",
+                "compare",
+                str(EX / "compare_battery_patent.yaml"),
+                "--jurisdictions",
+                codes,
+                "--currency",
+                "USD",
+                "--json",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert r.returncode == 0, r.stderr
+        return json.loads(r.stdout)
+
+    a = run("KR,CN,JP,SG,IVS")
+    assert a["currency"] == "USD" and a["baseline"] == "IVS"
+    for att in a["attributions"]:
+        parts = math.fsum(att["contributions"].values())
+        assert parts + att["residual"] == pytest.approx(att["difference"], abs=1e-6)
+        assert abs(att["residual"]) <= 1e-9 * max(1.0, abs(att["difference"]))
+    fx = {v["framework"]: v["fx"]["source_date"] for v in a["values"] if v["fx"]}
+    assert set(fx.values()) == {"2024-12-31"}
+    b = run("SG,IVS,JP,CN,KR")
+    key = lambda d: sorted((v["framework"], v["value"]) for v in d["values"])  # noqa: E731
+    assert key(a) == key(b)
+    assert sorted(json.dumps(x, sort_keys=True) for x in a["attributions"]) == sorted(
+        json.dumps(x, sort_keys=True) for x in b["attributions"]
+    )
+
+
+def test_compare_cli_bad_jurisdiction_exit_2() -> None:
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "ipvalue",
+            "compare",
+            str(EX / "compare_battery_patent.yaml"),
+            "--jurisdictions",
+            "KR,ZZ",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert r.returncode == 2
+    assert "--jurisdictions" in r.stderr and "ZZ" in r.stderr and "Traceback" not in r.stderr
