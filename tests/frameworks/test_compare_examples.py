@@ -7,6 +7,7 @@ import math
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -50,7 +51,7 @@ def test_hk_example_records_bilingual_requirement() -> None:
 
 @pytest.mark.slow
 def test_compare_cli_json_sums_and_order() -> None:
-    def run(codes: str) -> dict:  # type: ignore[type-arg]
+    def run(codes: str) -> dict[str, Any]:
         r = subprocess.run(
             [
                 sys.executable,
