@@ -350,8 +350,9 @@ class Triangular(DistributionBase):
         return (self.low + self.mode + self.high) / 3.0
 
     def variance(self) -> float:
-        a, c, b = self.low, self.mode, self.high
-        return (a * a + b * b + c * c - a * b - a * c - b * c) / 18.0
+        # (a² + b² + c² − ab − ac − bc)/18, shifted to low = 0: no cancellation far from 0.
+        c, b = self.mode - self.low, self.high - self.low
+        return (b * b + c * c - b * c) / 18.0
 
     def ppf(self, u: ArrayLike) -> FloatArray:
         u = _as_u(u)
