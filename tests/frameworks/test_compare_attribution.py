@@ -193,3 +193,27 @@ def test_compare_with_engine_sums_exactly() -> None:
     assert sg.valuation is not None and sg.value == pytest.approx(
         sg.valuation.value * sg.fx.rate  # type: ignore[union-attr]
     )
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.lists(st.floats(0.0, 0.2, allow_nan=False), min_size=5, max_size=5),
+    st.sampled_from(["transaction", "licensing", "collateral", "financial_reporting"]),
+    st.permutations(["SG", "HK", "IN", "AU"]),
+)
+def test_attribution_sums_exactly_for_any_inputs(
+    premia: list[float], purpose: str, order: list[str]
+) -> None:
+    """Random per-framework asset premia and purposes: parts always add up to the gap."""
+    inputs: dict[str, Any] = {"common": {"asset_risk_premium": 0.05}}
+    for code, p in zip(["IVS", *order], premia, strict=True):
+        inputs[code] = {"asset_risk_premium": p}
+    case = two_approaches(purpose=purpose, framework_inputs=inputs)
+    cmp = compare(case, order, evaluate=closed_form)
+    base = cmp.value_of("IVS").value
+    for a in cmp.attributions:
+        v = cmp.value_of(a.code).value
+        assert v is not None and base is not None
+        assert math.fsum(a.contributions.values()) + a.residual == a.difference
+        assert a.difference == pytest.approx(v - base, rel=1e-12, abs=1e-9)
+        assert abs(a.residual) <= 1e-9
