@@ -106,7 +106,7 @@ class Checks:
             raise InputError("invalid", "must be 'raise' or 'nan'")
         self.shape = shape
         self.invalid = invalid
-        self.valid: BoolArray = np.ones(shape, dtype=bool)
+        self.valid: BoolArray = np.ones((), dtype=bool)  # broadcast to `shape` on use
 
     def require(self, field: str, rule: str, ok: ArrayLike, *, per_year: bool = False) -> None:
         """Record that ``ok`` must hold; NaN inputs make comparisons False, so they fail too.

@@ -151,9 +151,9 @@ def assemble(
     perpetuity and needs ``g < r``.
     """
     shape = checks.shape
-    zeros = np.zeros(shape)
+    zeros = np.zeros(())  # 0-d: broadcast to the result shape without a full-size fill
     checks.require(flows_field, "must be finite numbers", np.isfinite(pv_explicit))
-    spread = np.full(shape, np.nan)
+    spread = np.full((), np.nan)
     tv = zeros
     pv_tv = zeros
     if terminal_growth is not None:
@@ -176,7 +176,7 @@ def assemble(
                 df_tv = final_df
             pv_tv = tv * df_tv
     value_pre = pv_explicit + pv_tv
-    factor = np.ones(shape)
+    factor = np.ones(())
     if tab is not None:
         require_choice("tab.timing", tab.timing, ("end", "mid"))
         factor = _tab_factor(
