@@ -271,6 +271,11 @@ def test_needs_at_least_one_distribution_and_finite_constants() -> None:
         run_monte_carlo(lambda p: p["x"], {"x": Uniform(low=0, high=1), "c": math.nan},
                         paths=10, seed=1)
     assert info.value.field == "c"
+    for bad in ("0.5", True, None):
+        with pytest.raises(InputError) as info:
+            run_monte_carlo(lambda p: p["x"], {"x": Uniform(low=0, high=1), "c": bad},
+                            paths=10, seed=1)
+        assert info.value.field == "c" and "number or a distribution" in info.value.rule
 
 
 def test_evaluate_with_wrong_shape_is_a_programming_error() -> None:

@@ -277,11 +277,13 @@ def _run_chunks(
 def _check_request(
     dists: Mapping[str, float | DistributionBase], percentiles: Sequence[float], bins: int
 ) -> None:
-    if not any(not isinstance(d, int | float) for d in dists.values()):
-        raise InputError("dists", "at least one input must be a distribution")
     for name, d in dists.items():
+        if isinstance(d, bool) or not isinstance(d, int | float | DistributionBase):
+            raise InputError(name, "must be a number or a distribution")
         if isinstance(d, int | float) and not math.isfinite(d):
             raise InputError(name, "must be a finite number")
+    if not any(isinstance(d, DistributionBase) for d in dists.values()):
+        raise InputError("dists", "at least one input must be a distribution")
     for q in percentiles:
         if not 0.0 <= q <= 100.0:
             raise InputError("percentiles", "each must lie in [0, 100]")
