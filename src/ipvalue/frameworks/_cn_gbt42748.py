@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 
 from ipvalue.core.errors import InputError
-from ipvalue.frameworks._kcj import Assumption, Note, Step
+from ipvalue.frameworks._kcj import Assumption, Note, Step, weights_summing_to_one
 from ipvalue.frameworks._scoring_tree import Node, evaluate_tree
 
 GBT_DIMENSIONS = ("legal", "technical", "economic")
@@ -109,7 +109,7 @@ def _weights(spec: Any, children: list[str], where: str) -> dict[str, float]:
     if not isinstance(spec, dict) or set(spec) != set(children):
         raise InputError(where, "must be 'equal' or give a weight for each of "
                          + ", ".join(children))
-    return {c: spec[c] for c in children}
+    return weights_summing_to_one(where, {c: spec[c] for c in children})
 
 
 def gbt42748_tree(
