@@ -281,3 +281,18 @@ def test_needs_at_least_one_distribution_and_finite_constants() -> None:
 def test_evaluate_with_wrong_shape_is_a_programming_error() -> None:
     with pytest.raises(ValueError, match="shape"):
         run_monte_carlo(lambda p: p["x"][:-1], {"x": Uniform(low=0, high=1)}, paths=10, seed=1)
+
+
+def test_an_error_inside_a_worker_propagates() -> None:
+    calls: list[int] = []
+
+    def failing(p: dict[str, FloatArray]) -> FloatArray:
+        calls.append(1)
+        if len(calls) == 3:
+            raise RuntimeError("kernel failed")
+        return p["x"]
+
+    with pytest.raises(RuntimeError, match="kernel failed"):
+        run_monte_carlo(failing, {"x": Uniform(low=0, high=1)}, paths=20 * BLOCK_SIZE, seed=1,
+                        chunk_size=BLOCK_SIZE, workers=2)
+    assert len(calls) < 20  # queued chunks are cancelled, the run stops early

@@ -264,7 +264,8 @@ def _run_chunks(
         for blocks in chunks:
             yield plan.chunk(blocks)
         return
-    with ThreadPoolExecutor(max_workers=workers) as pool:
+    pool = ThreadPoolExecutor(max_workers=workers)
+    try:
         pending: deque[Future[_ChunkResult]] = deque()
         for blocks in chunks:
             pending.append(pool.submit(plan.chunk, blocks))
@@ -272,6 +273,9 @@ def _run_chunks(
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
+    finally:
+        # On an error (or an abandoned run) queued chunks are dropped, running ones finish.
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _check_request(
