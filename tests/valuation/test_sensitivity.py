@@ -107,6 +107,8 @@ def test_relief_from_royalty_tornado_orders_rate_and_royalty() -> None:
         ({"ranges": {"zzz": (0.0, 1.0)}}, "ranges.zzz"),
         ({"ranges": {"a": (2.0, 1.0)}}, "ranges.a"),
         ({"ranges": {"a": (math.nan, 1.0)}}, "ranges.a"),
+        ({"ranges": {"a": (0.0, 1.0, 2.0)}}, "ranges.a"),
+        ({"ranges": {"a": ("low", "high")}}, "ranges.a"),
     ],
 )
 def test_bad_settings_name_the_field(kwargs: dict[str, Any], field: str) -> None:
@@ -114,6 +116,13 @@ def test_bad_settings_name_the_field(kwargs: dict[str, Any], field: str) -> None
     with pytest.raises(InputError) as info:
         tornado(linear, {"a": 1.0, "b": 1.0, "c": 1.0}, **args)
     assert info.value.field == field
+
+
+@pytest.mark.parametrize("bad", ["1", True, None, math.inf])
+def test_inputs_must_be_finite_numbers_or_distributions(bad: Any) -> None:
+    with pytest.raises(InputError) as info:
+        tornado(linear, {"a": 1.0, "b": bad, "c": 1.0})
+    assert info.value.field == "b"
 
 
 def test_empty_base_and_unvaluable_base_are_refused() -> None:

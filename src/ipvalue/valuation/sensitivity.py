@@ -80,8 +80,16 @@ def _moves(
             raise InputError(f"ranges.{name}", "names no input of the valuation")
     moves: dict[str, tuple[float, float, str]] = {}
     for name, x in base.items():
+        if isinstance(x, bool) or not isinstance(x, int | float | DistributionBase):
+            raise InputError(name, "must be a number or a distribution")
+        if isinstance(x, int | float) and not math.isfinite(x):
+            raise InputError(name, "must be a finite number")
         if name in ranges:
-            lo, hi = (float(v) for v in ranges[name])
+            try:
+                lo, hi = (float(v) for v in ranges[name])
+            except (TypeError, ValueError):
+                rule = "must be a pair of numbers (low, high)"
+                raise InputError(f"ranges.{name}", rule) from None
             if not (math.isfinite(lo) and math.isfinite(hi) and lo <= hi):
                 raise InputError(f"ranges.{name}", "must be finite (low, high) with low <= high")
             moves[name] = (lo, hi, "given range")
