@@ -13,9 +13,16 @@ from ipvalue.api_python import read_case_data
 from ipvalue.core.errors import InputError
 from ipvalue.frameworks import cn, get
 from ipvalue.frameworks._valuate import value_under
+from ipvalue.model.case import ValuationCase
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples/jurisdictions/cn_split_rate.yaml"
 REVENUE = [180.0e6, 240.0e6, 300.0e6, 320.0e6, 310.0e6, 280.0e6]
+
+
+def _case(data: dict[str, Any]) -> ValuationCase:
+    case = ipvalue.load_case(data)
+    assert isinstance(case, ValuationCase)
+    return case
 
 
 def _data() -> dict[str, Any]:
@@ -29,11 +36,11 @@ def _split(**split: Any) -> dict[str, Any]:
 
 
 def test_example_hand_value() -> None:
-    run = value_under(ipvalue.load_case(_data()), "CN")
+    run = value_under(_case(_data()), "CN")
     k_profit = 8.0e6 * 1.6 / (8.0e6 * 1.6 + 52.0e6 * 1.12)      # 1280 / 7104
     k_rev = k_profit * 0.22
     r = 0.0185 + 0.03 + 0.025 + 0.01 + 0.01
-    tax = run.resolved.parameter("tax_rate").value
+    tax = float(run.resolved.parameter("tax_rate").value)  # type: ignore[arg-type]
     assert tax == pytest.approx(0.25)                           # CN statutory CIT (refdata)
     expected = sum(v * k_rev * (1 - tax) / (1 + r) ** t for t, v in enumerate(REVENUE, 1))
     assert run.valuation.value == pytest.approx(expected, rel=1e-12)

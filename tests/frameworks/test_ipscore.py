@@ -11,7 +11,7 @@ from ipvalue.frameworks import ipscore as ips
 
 
 def _answers(default: float = 3.0, **over: ips.Answer) -> dict[str, ips.Answer]:
-    a = {f.code: ips.Answer(rating=default) for f in ips.FACTORS}
+    a: dict[str, ips.Answer] = {f.code: ips.Answer(rating=default) for f in ips.FACTORS}
     a.update(over)
     return a
 
@@ -34,7 +34,7 @@ def test_catalogue_shape() -> None:
     ],
 )
 def test_numeric_mapping(code: str, value: float, rating: float) -> None:
-    res = ips.ipscore(_answers(**{code: ips.Answer(value=value)}))
+    res = ips.ipscore(_answers(3.0, **{code: ips.Answer(value=value)}))
     assert res.ratings[code] == pytest.approx(rating)
 
 
@@ -46,7 +46,7 @@ def test_clipped_value_warns() -> None:
 def test_radar_and_matrix_hand_case() -> None:
     # all 3 except: every A factor 5, C1 = 1
     over = {f.code: ips.Answer(rating=5) for f in ips.FACTORS if f.category == "A"}
-    res = ips.ipscore(_answers(C1=ips.Answer(rating=1), **over))
+    res = ips.ipscore(_answers(3.0, C1=ips.Answer(rating=1), **over))
     radar = {r.category: r.mean for r in res.radar}
     assert radar["A"] == pytest.approx(5.0)
     assert radar["C"] == pytest.approx((8 * 3 + 1) / 9)

@@ -13,9 +13,16 @@ from ipvalue.api_python import read_case_data
 from ipvalue.core.errors import InputError
 from ipvalue.frameworks import get, jp
 from ipvalue.frameworks._valuate import value_under
+from ipvalue.model.case import ValuationCase
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples/jurisdictions/jp_bank_assessment.yaml"
 REVENUE = [420.0e6, 480.0e6, 520.0e6, 540.0e6, 540.0e6, 520.0e6, 500.0e6]
+
+
+def _case(data: dict[str, Any]) -> ValuationCase:
+    case = ipvalue.load_case(data)
+    assert isinstance(case, ValuationCase)
+    return case
 
 
 def _data() -> dict[str, Any]:
@@ -23,8 +30,8 @@ def _data() -> dict[str, Any]:
 
 
 def test_example_hand_value() -> None:
-    run = value_under(ipvalue.load_case(_data()), "JP")
-    tax = run.resolved.parameter("tax_rate").value
+    run = value_under(_case(_data()), "JP")
+    tax = float(run.resolved.parameter("tax_rate").value)  # type: ignore[arg-type]
     royalty = run.resolved.parameter("royalty_rate")
     assert royalty.value == pytest.approx(0.043) and royalty.evidence == "S"
     assert royalty.patch_value == {"ref": "royalty_rates/RR004/mean_pct"}

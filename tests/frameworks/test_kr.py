@@ -190,7 +190,7 @@ def test_life_factor_score_doubles_sum() -> None:
         kr.life_factor_score(factors)
 
 
-def test_cycle_time_file(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_cycle_time_file(tmp_path) -> None:
     f = tmp_path / "ct.csv"
     f.write_text("scheme,code,n_patents,n_ages,q1,q2,q3,mean\n"
                  "ipc,H04L,120,900,3.5,6.0,10.5,7.1\n"
@@ -269,15 +269,15 @@ def test_rate_variant_rules() -> None:
     base = {"cost_of_equity": 0.1, "size_premium": 0.0, "cost_of_debt": 0.05,
             "debt_ratio": 0.3, "trp": 0.04}
     with pytest.raises(InputError, match="is required") as e:
-        kr.kr_discount_rate(variant="wacc_tax_shield", **base)  # type: ignore[arg-type]
+        kr.kr_discount_rate(variant="wacc_tax_shield", **base)
     assert e.value.field == "kr.rate.tax_rate"
     with pytest.raises(InputError, match="omit it"):
-        kr.kr_discount_rate(variant="guide_example", tax_rate=0.2, **base)  # type: ignore[arg-type]
+        kr.kr_discount_rate(variant="guide_example", tax_rate=0.2, **base)
     with pytest.raises(InputError) as e:
         kr.kr_discount_rate(variant="other", **base)  # type: ignore[arg-type]
     assert e.value.field == "kr_rate_variant"
     with pytest.raises(InputError):
-        kr.kr_discount_rate(variant="guide_example", **{**base, "debt_ratio": 1.5})  # type: ignore[arg-type]
+        kr.kr_discount_rate(variant="guide_example", **{**base, "debt_ratio": 1.5})
 
 
 @given(st.floats(0, 0.3), st.floats(0, 0.5))

@@ -14,6 +14,7 @@ from ipvalue.api_python import read_case_data
 from ipvalue.core.errors import InputError
 from ipvalue.frameworks import get, kr
 from ipvalue.frameworks._valuate import value_under
+from ipvalue.model.case import ValuationCase
 
 EXAMPLE = (Path(__file__).resolve().parents[2]
            / "examples/jurisdictions/kr_technology_contribution.yaml")
@@ -24,8 +25,10 @@ def _data() -> dict[str, Any]:
     return copy.deepcopy(dict(read_case_data(EXAMPLE)))
 
 
-def _case(data: dict[str, Any]) -> Any:
-    return ipvalue.load_case(data)
+def _case(data: dict[str, Any]) -> ValuationCase:
+    case = ipvalue.load_case(data)
+    assert isinstance(case, ValuationCase)
+    return case
 
 
 def test_registry_and_protocol() -> None:
@@ -55,7 +58,7 @@ def test_fractional_life_prorates_final_year() -> None:
     data = _data()
     data["framework_inputs"]["KR"]["life"]["score"] = 30   # L = 4 + 3·10/40 = 4.75
     run = value_under(_case(data), "KR")
-    r = run.resolved.parameter("discount_rate").value
+    r = float(run.resolved.parameter("discount_rate").value)  # type: ignore[arg-type]
     cc = 0.308
     # the engine's DCF kernel counts the final 0.75 year by its fraction and discounts it at
     # the end of the life (t = 4.75), not at t = 5
