@@ -146,3 +146,14 @@ def test_too_few_cash_flows_for_life() -> None:
     data["approaches"][0]["cash_flows"] = FCF[:5]
     with pytest.raises(InputError, match="at least 8 years"):
         get("KR").resolve(_case(data))
+
+
+def test_life_from_factors_is_flagged_unconfirmed() -> None:
+    data = _data()
+    data["framework_inputs"]["KR"]["life"].pop("score")
+    data["framework_inputs"]["KR"]["life"]["factors"] = dict.fromkeys(kr.LIFE_FACTORS, 4)
+    res = get("KR").resolve(_case(data))
+    # S = 2·(10·4) = 80 -> 7 + 5·20/40 = 9.5 years
+    assert res.parameter("economic_life_years").value == pytest.approx(9.5)
+    assert res.parameter("life_score").evidence == "U"
+    assert "unconfirmed_parameter" in [w.code for w in res.warnings()]
