@@ -228,6 +228,33 @@ def test_growth_closed_form_equals_general_path(timing: str, tv: str | None) -> 
     assert closed.discount_factors is None and closed.cash_flows is None
 
 
+def test_growth_closed_form_many_paths_match_single_calls() -> None:
+    rng = np.random.default_rng(3)
+    n = 40_000
+    BLOCK = 16_384  # spot-check paths across the array
+    rate = rng.uniform(0.05, 0.25, n)
+    growth = rng.uniform(-0.1, 0.3, n)
+    growth[-1] = -2.0  # an invalid draw in the last block
+    tab_rates = rng.uniform(0.1, 0.3, n)
+    tab = TaxAmortisation(tax_rate=tab_rates, amortisation_years=15, timing="end")
+    kw = dict(horizon=12, timing="mid", tab=tab, terminal_growth=0.01,
+              tv_discounting="end_of_horizon")
+    whole = relief_from_royalty_growth(100.0, growth, 0.05, 0.25, rate, invalid="nan", **kw)  # type: ignore[arg-type]
+    assert whole.value.shape == (n,) and whole.valid.sum() == n - 1
+    assert np.isnan(whole.value[-1])
+    for i in (0, BLOCK - 1, BLOCK, n - 2):
+        one = relief_from_royalty_growth(
+            100.0, growth[i], 0.05, 0.25, rate[i], horizon=12, timing="mid",
+            tab=TaxAmortisation(float(tab_rates[i]), 15, "end"),
+            terminal_growth=0.01, tv_discounting="end_of_horizon",
+        )
+        assert whole.value[i] == pytest.approx(float(one.value), rel=1e-14)
+        assert whole.tab[i] == pytest.approx(float(one.tab), rel=1e-13)
+    with pytest.raises(InputError) as err:
+        relief_from_royalty_growth(100.0, growth, 0.05, 0.25, rate, **kw)  # type: ignore[arg-type]
+    assert err.value.field == "growth"
+
+
 pos = st.floats(0.001, 0.5)
 
 
