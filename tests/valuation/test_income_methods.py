@@ -16,6 +16,7 @@ from ipvalue.valuation.income import (
     excess_earnings,
     income_warning_flags,
     premium_profit_flows,
+    reconcile_asset_returns,
     profit_split,
     regional_income,
     relief_from_royalty,
@@ -75,6 +76,36 @@ def test_mpeem_vectorised_balances() -> None:
     wc = ContributoryAsset("wc", "working_capital", np.array([[100.0, 100.0], [0.0, 0.0]]), 0.1)
     res = excess_earnings([100.0, 100.0], 0.0, 0.0, [wc], timing="end", tab=None)
     assert res.value == pytest.approx([180.0, 200.0], rel=REL)
+
+
+def test_wara_reconciliation_by_hand() -> None:
+    # values 100, 300, 200, 300, 100 (total 1000) at 4 %, 7 %, 10 %, 14 %, 18 %
+    # WARA = (4 + 21 + 20 + 42 + 18) / 1000 = 0.105; gap to a 10 % WACC = 0.005
+    values = {"wc": 100.0, "ppe": 300.0, "customers": 200.0, "subject": 300.0, "goodwill": 100.0}
+    rates = {"wc": 0.04, "ppe": 0.07, "customers": 0.10, "subject": 0.14, "goodwill": 0.18}
+    rec = reconcile_asset_returns(values, rates, 0.10)
+    assert rec.wara == pytest.approx(0.105, rel=REL)
+    assert rec.gap == pytest.approx(0.005, rel=1e-10)
+    assert rec.weights["subject"] == pytest.approx(0.3)
+
+
+@pytest.mark.parametrize(
+    ("values", "rates", "wacc", "field"),
+    [
+        ({}, {}, 0.1, "fair_values"),
+        ({"a": 1.0}, {"b": 0.1}, 0.1, "required_returns"),
+        ({"a": 1.0}, {"a": 0.1}, -1.0, "wacc"),
+        ({"a": -1.0}, {"a": 0.1}, 0.1, "fair_values.a"),
+        ({"a": 1.0}, {"a": -1.5}, 0.1, "required_returns.a"),
+        ({"a": 0.0}, {"a": 0.1}, 0.1, "fair_values"),
+    ],
+)
+def test_wara_bad_input(
+    values: dict[str, float], rates: dict[str, float], wacc: float, field: str
+) -> None:
+    with pytest.raises(InputError) as err:
+        reconcile_asset_returns(values, rates, wacc)
+    assert err.value.field == field
 
 
 def test_with_and_without_by_hand() -> None:

@@ -232,3 +232,48 @@ def excess_earnings(
         excess_earnings=ee,
         charges=tuple(charges),
     )
+
+
+@dataclass(frozen=True)
+class ReturnReconciliation:
+    """Weighted average return on assets (WARA) against the entity's WACC or IRR."""
+
+    wara: float
+    wacc: float
+    gap: float
+    weights: dict[str, float]
+
+
+def reconcile_asset_returns(
+    fair_values: dict[str, float], required_returns: dict[str, float], wacc: float
+) -> ReturnReconciliation:
+    """``WARA = sum_j V_j r_j / sum_j V_j`` compared with the WACC/IRR (METHODS §2.3 check).
+
+    Pass every asset of the business, the subject and goodwill included, at fair value; a
+    ``gap = WARA - WACC`` far from 0 means the contributory rates or the subject's rate need
+    another look.
+
+    Raises
+    ------
+    InputError
+        No assets, names that differ between the two mappings, negative or all-zero values,
+        returns <= -1, a WACC <= -1.
+    """
+    if not fair_values:
+        raise InputError("fair_values", "at least one asset is required")
+    if set(fair_values) != set(required_returns):
+        raise InputError("required_returns", "must name exactly the assets in fair_values")
+    if not wacc > -1:
+        raise InputError("wacc", "must be > -1")
+    for name, v in fair_values.items():
+        if not (np.isfinite(v) and v >= 0):
+            raise InputError(f"fair_values.{name}", "must be >= 0")
+        if not required_returns[name] > -1:
+            raise InputError(f"required_returns.{name}", "must be > -1")
+    total = float(sum(fair_values.values()))
+    if not total > 0:
+        raise InputError("fair_values", "must not all be 0")
+    weights = {k: v / total for k, v in fair_values.items()}
+    wara = float(sum(weights[k] * required_returns[k] for k in weights))
+    return ReturnReconciliation(wara=wara, wacc=float(wacc), gap=wara - float(wacc),
+                                weights=weights)

@@ -12,7 +12,9 @@ from ._mpeem import (
     ContributoryAsset,
     ContributoryCharge,
     ExcessEarningsResult,
+    ReturnReconciliation,
     excess_earnings,
+    reconcile_asset_returns,
 )
 from ._profit_split import profit_split, royalty_rate_from_split, split_from_royalty_rate
 from ._regional import Market, MarketValue, RegionalResult, regional_income
@@ -30,12 +32,14 @@ __all__ = [
     "Market",
     "MarketValue",
     "RegionalResult",
+    "ReturnReconciliation",
     "SanityCheck",
     "dcf",
     "excess_earnings",
     "income_warning_flags",
     "premium_profit_flows",
     "profit_split",
+    "reconcile_asset_returns",
     "regional_income",
     "relief_from_royalty",
     "relief_from_royalty_growth",
