@@ -83,25 +83,27 @@ def test_monte_carlo_mean_converges_to_the_deterministic_value(case: dict[str, A
 @SETTINGS
 @given(
     paths=st.integers(1, 3000),
-    block_size=st.integers(1, 700),
+    block_size=st.integers(50, 700),
     chunks=st.lists(st.integers(1, 4000), min_size=2, max_size=2),
     workers=st.integers(1, 3),
     seed=st.integers(0, 2**63),
+    max_stored=st.sampled_from([1, 10**9]),
 )
 def test_chunking_never_changes_the_numbers(
-    paths: int, block_size: int, chunks: list[int], workers: int, seed: int
+    paths: int, block_size: int, chunks: list[int], workers: int, seed: int, max_stored: int
 ) -> None:
+    """Chunk size, threads and replaying (instead of storing) never change the numbers."""
     dists = {"x": Lognormal(mean=1, sd=0.8), "y": Uniform(low=-1, high=1)}
 
     def f(p: dict[str, FloatArray]) -> FloatArray:
         return np.where(p["y"] > -0.9, p["x"] * p["y"], np.nan)
 
     runs = []
-    for chunk_size, w in ((chunks[0], 1), (chunks[1], workers)):
+    for chunk_size, w, stored in ((chunks[0], 1, 10**9), (chunks[1], workers, max_stored)):
         try:
             runs.append(run_monte_carlo(
                 f, dists, paths=paths, seed=seed, block_size=block_size, chunk_size=chunk_size,
-                workers=w, correlation={("x", "y"): 0.4},
+                workers=w, correlation={("x", "y"): 0.4}, max_stored=stored,
             ))
         except InputError as e:  # every draw rejected (possible for tiny runs): in both
             runs.append(e)
@@ -110,7 +112,7 @@ def test_chunking_never_changes_the_numbers(
         assert isinstance(b, InputError) and a.rule == b.rule
         return
     assert not isinstance(b, InputError)
-    for key in ("mean", "std", "percentiles", "histogram", "n", "rejected", "minimum"):
+    for key in ("mean", "std", "percentiles", "histogram", "n", "rejected", "minimum", "maximum"):
         assert getattr(a, key) == getattr(b, key)
     table = list(a.percentiles.values())
     assert table == sorted(table) and a.minimum <= table[0] and table[-1] <= a.maximum

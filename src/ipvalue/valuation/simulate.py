@@ -11,7 +11,8 @@ How a run is organised
   rounded up to a whole number of blocks). Because randomness is fixed per block and
   ``evaluate`` is elementwise over paths, **results are bit-identical for every chunk size**.
   Memory is ``8 bytes × paths`` for the stored values (needed for exact percentiles) plus
-  ``O(chunk_size × inputs)`` working memory.
+  ``O(chunk_size × inputs)`` working memory; runs longer than ``max_stored`` paths keep no
+  values and replay the simulation to select exact percentiles (memory independent of paths).
 * **Correlation** goes through a Gaussian copula: block normals ``Z`` (``n × k``) are correlated
   as ``Z·Aᵀ`` (``A·Aᵀ`` = the normal correlation implied by the requested rank correlation) and
   mapped to each marginal by its inverse CDF. Without correlation each input uses numpy's native
@@ -45,12 +46,16 @@ from ipvalue.valuation._simulate_correlation import (
     normal_correlation,
     validate_correlation,
 )
+from ipvalue.valuation._simulate_stream import streaming_statistics
 from ipvalue.valuation._simulate_summary import (
     DEFAULT_PERCENTILES,
     PERCENTILE_METHOD,
+    BlockMoments,
     Histogram,
+    RunningMoments,
+    block_moments,
     percentile_key,
-    summarise,
+    stored_statistics,
 )
 
 __all__ = [
@@ -82,6 +87,10 @@ DEFAULT_BINS = 50
 NON_FINITE = "non-finite value"
 #: Threads evaluating chunks by default (numpy releases the GIL in its loops).
 DEFAULT_WORKERS = max(1, min(4, os.cpu_count() or 1))
+#: Runs longer than this replay the simulation instead of storing values (128 MB of float64).
+MAX_STORED_PATHS = 16_000_000
+#: Values per selected bin extracted at once when replaying (2 MB each).
+STREAM_EXTRACT_LIMIT = 1 << 18
 #: Bits of OS entropy in a seed drawn when none is given.
 SEED_BITS = 53
 #: Random-number generator, recorded in results.
@@ -219,6 +228,7 @@ class _ChunkResult:
     values: FloatArray  # valid values only, in path order
     rejected_by: dict[str, int]
     done: int  # paths completed up to the end of this chunk
+    moments: list[BlockMoments]  # per block, in block order
 
 
 @dataclass(frozen=True)
@@ -249,7 +259,8 @@ class _Plan:
         rejected_by[NON_FINITE] = int(np.count_nonzero(valid & ~finite))
         valid &= finite
         kept = values if bool(valid.all()) else values[valid]
-        return _ChunkResult(kept, rejected_by, blocks[-1] * self.block_size + sizes[-1])
+        done = blocks[-1] * self.block_size + sizes[-1]
+        return _ChunkResult(kept, rejected_by, done, block_moments(values, valid, sizes))
 
 
 def _run_chunks(
@@ -324,6 +335,7 @@ def run_monte_carlo(
     bins: int = DEFAULT_BINS,
     block_size: int = BLOCK_SIZE,
     workers: int | None = None,
+    max_stored: int = MAX_STORED_PATHS,
 ) -> SimulationSummary:
     """Simulate ``evaluate`` over ``paths`` draws of the uncertain inputs.
 
@@ -361,6 +373,11 @@ def run_monte_carlo(
     workers : int, optional
         Threads evaluating chunks concurrently (default :data:`DEFAULT_WORKERS`); never
         changes the numbers. ``evaluate`` must be thread-safe (pure numpy kernels are).
+    max_stored : int
+        Longest run whose values are kept in memory (8 bytes per path) for the percentiles.
+        Longer runs replay the simulation (usually twice more) to select the exact order
+        statistics with memory independent of ``paths``; ``evaluate`` must then be
+        deterministic. Never changes the numbers.
 
     Returns
     -------
@@ -378,6 +395,7 @@ def run_monte_carlo(
     chunk_size = _check_int(chunk_size, "chunk_size", 1)
     block_size = _check_int(block_size, "block_size", 1)
     workers = DEFAULT_WORKERS if workers is None else _check_int(workers, "workers", 1)
+    max_stored = _check_int(max_stored, "max_stored", 1)
     _check_request(dists, percentiles, bins)
     seed = _resolve_seed(seed)
     random_names = [k for k, d in dists.items() if not isinstance(d, int | float)]
@@ -396,38 +414,64 @@ def run_monte_carlo(
         for first in range(0, n_blocks, blocks_per_chunk)
     ]
     plan = _Plan(evaluate, sampler, tuple(constraints), seed, paths, block_size)
-    stored = np.empty(paths)
-    n_valid = 0
+    streaming = paths > max_stored
+    passes = 3 if streaming else 1  # expected, for the progress bar
+    stored = None if streaming else np.empty(paths)
+    moments = RunningMoments()
+    low, high = math.inf, -math.inf
     rejected_by = {c.name: 0 for c in constraints}
     rejected_by[NON_FINITE] = 0
     for result in _run_chunks(plan, chunks, workers):
         kept = len(result.values)
-        stored[n_valid : n_valid + kept] = result.values
-        n_valid += kept
+        if stored is not None:
+            stored[moments.n : moments.n + kept] = result.values
+        if kept:
+            low = min(low, float(result.values.min()))
+            high = max(high, float(result.values.max()))
+        for block in result.moments:
+            moments.add(block)
         for name, count in result.rejected_by.items():
             rejected_by[name] += count
         if progress is not None:
-            progress(result.done, paths)
+            progress(result.done, paths * passes)
 
+    n_valid = moments.n
     rejected = paths - n_valid
     if n_valid == 0:
         detail = ", ".join(f"{k}: {v:,}" for k, v in rejected_by.items() if v)
         raise InputError("monte_carlo", f"every one of the {paths:,} draws was rejected ({detail})")
     wanted = sorted({*percentiles, 5.0, 50.0, 95.0})
-    stats = summarise(stored[:n_valid], wanted, bins, workers)
-    del stored
-    table = stats.percentiles
+    if stored is not None:
+        table, histogram = stored_statistics(stored[:n_valid], wanted, bins, workers)
+        del stored
+    else:
+        done_passes = 1
+
+        def replay(consume: Callable[[FloatArray], None]) -> None:
+            nonlocal done_passes
+            for result in _run_chunks(plan, chunks, workers):
+                consume(result.values)
+                if progress is not None:
+                    progress(min(done_passes * paths + result.done, paths * passes),
+                             paths * passes)
+            done_passes += 1
+
+        table, histogram, _ = streaming_statistics(
+            replay, n_valid, low, high, wanted, bins, STREAM_EXTRACT_LIMIT
+        )
+        if progress is not None:
+            progress(paths * passes, paths * passes)
     return SimulationSummary(
-        mean=stats.mean,
-        std=stats.std,
-        standard_error=stats.std / math.sqrt(n_valid),
+        mean=moments.mean,
+        std=moments.std,
+        standard_error=moments.std / math.sqrt(n_valid),
         p5=table[percentile_key(5.0)],
         p50=table[percentile_key(50.0)],
         p95=table[percentile_key(95.0)],
-        minimum=stats.minimum,
-        maximum=stats.maximum,
+        minimum=low,
+        maximum=high,
         percentiles=table,
-        histogram=stats.histogram,
+        histogram=histogram,
         n=n_valid,
         rejected=rejected,
         rejected_by=rejected_by,
