@@ -120,6 +120,21 @@ def test_bs_value_bounds(s: float, k: float, sigma: float, t: float, r: float) -
     assert res.value >= upper - k * math.exp(-r * t) - 1e-9
 
 
+def test_nan_mode_marks_invalid_draws() -> None:
+    sigma = np.array([0.3, -0.1, 0.3, 0.02])
+    bs = black_scholes_delay(100.0, 80.0, sigma, 10.0, 0.05, cost_of_delay=0.1, invalid="nan")
+    assert bs.valid.tolist() == [True, False, True, True]
+    assert np.isnan(bs.value[1]) and np.isfinite(bs.value[[0, 2, 3]]).all()
+    # sigma 2 % with y = 1 in the last year: q_k < 0 on that path only
+    tree = binomial_real_option(100.0, 80.0, sigma, 10.0, 0.05, steps=400, exercise="american",
+                                cost_of_delay="year_stepped", invalid="nan")
+    assert tree.valid.tolist() == [True, False, True, False]
+    one = binomial_real_option(100.0, 80.0, 0.3, 10.0, 0.05, steps=400, exercise="american",
+                               cost_of_delay="year_stepped")
+    assert tree.value[0] == pytest.approx(float(one.value), rel=1e-13)
+    assert np.isnan(tree.value[[1, 3]]).all()
+
+
 ARGS = (100.0, 80.0, 0.3, 10.0, 0.05)
 
 

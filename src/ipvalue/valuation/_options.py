@@ -12,7 +12,16 @@ from scipy.special import ndtr
 
 from ipvalue.core.errors import InputError
 
-from ._arrays import Checks, FloatArray, as_param, col, leading_shape, require_choice
+from ._arrays import (
+    BoolArray,
+    Checks,
+    FloatArray,
+    InvalidMode,
+    as_param,
+    col,
+    leading_shape,
+    require_choice,
+)
 
 CostOfDelay = Literal["inverse_life", "year_stepped"]
 _YEAR_TOL = 1e-9  # T - k*dt within this of a whole year counts as that year
@@ -32,6 +41,8 @@ class OptionResult:
         ``C - max(S - K, 0)``.
     cost_of_delay : ndarray
         Delay yield ``y`` at the valuation date.
+    valid : ndarray of bool
+        False where a path broke a rule (only with ``invalid="nan"``; values are ``nan`` there).
     d1, d2 : ndarray or None
         Black–Scholes terms (None for the lattice).
     """
@@ -40,13 +51,19 @@ class OptionResult:
     npv: FloatArray
     time_premium: FloatArray
     cost_of_delay: FloatArray
+    valid: BoolArray
     d1: FloatArray | None = None
     d2: FloatArray | None = None
 
 
 def _inputs(
-    value: ArrayLike, cost: ArrayLike, volatility: ArrayLike, life: ArrayLike, rate: ArrayLike
-) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray, tuple[int, ...]]:
+    value: ArrayLike,
+    cost: ArrayLike,
+    volatility: ArrayLike,
+    life: ArrayLike,
+    rate: ArrayLike,
+    invalid: InvalidMode,
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray, Checks]:
     s = as_param(value, "value")
     k = as_param(cost, "cost")
     sigma = as_param(volatility, "volatility")
@@ -54,22 +71,24 @@ def _inputs(
     r = as_param(rate, "riskless_rate")
     shape = leading_shape({"value": s, "cost": k, "volatility": sigma, "life": t,
                            "riskless_rate": r})
-    checks = Checks(shape, "raise")
+    checks = Checks(shape, invalid)
     checks.require("value", "must be > 0 (PV of the cash flows if launched now)", s > 0)
     checks.require("cost", "must be > 0 (PV of the launch investment)", k > 0)
     checks.require("volatility", "must be > 0", sigma > 0)
     checks.require("life", "must be > 0 years of remaining protection", t > 0)
     checks.require("riskless_rate", "must be a finite number", np.isfinite(r))
-    return s, k, sigma, t, r, shape
+    return s, k, sigma, t, r, checks
 
 
-def _constant_delay(cost_of_delay: object, t: FloatArray) -> FloatArray:
+def _constant_delay(cost_of_delay: object, t: FloatArray, checks: Checks) -> FloatArray:
     if isinstance(cost_of_delay, str):
         if cost_of_delay != "inverse_life":
             raise InputError("cost_of_delay", "must be 'inverse_life' or a number >= 0")
-        return np.asarray(1.0 / t, dtype=np.float64)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.asarray(1.0 / t, dtype=np.float64)
     y = as_param(cost_of_delay, "cost_of_delay")  # type: ignore[arg-type]
-    Checks((), "raise").require("cost_of_delay", "must be >= 0", y >= 0)
+    leading_shape({"cost_of_delay": y, "life": np.empty(checks.shape)})
+    checks.require("cost_of_delay", "must be >= 0", y >= 0)
     return y
 
 
@@ -81,6 +100,7 @@ def black_scholes_delay(
     riskless_rate: ArrayLike,
     *,
     cost_of_delay: Literal["inverse_life"] | ArrayLike,
+    invalid: InvalidMode = "raise",
 ) -> OptionResult:
     """``C = S e^(-yT) N(d1) - K e^(-rT) N(d2)`` with ``y`` the continuous cost of delay.
 
@@ -101,28 +121,33 @@ def black_scholes_delay(
         Continuously compounded riskless rate for maturity ``T``.
     cost_of_delay : "inverse_life" or float or array (n,)
         ``y = 1/T`` (each year of delay loses one year of protection) or a given yield >= 0.
+    invalid : {"raise", "nan"}
+        ``nan`` marks paths breaking a rule (Monte Carlo draws) instead of raising.
 
     Raises
     ------
     InputError
         ``S, K, sigma, T`` not > 0, a non-finite rate, a negative or unknown cost of delay.
     """
-    s, k, sigma, t, r, shape = _inputs(value, cost, volatility, life, riskless_rate)
-    y = _constant_delay(cost_of_delay, t)
-    vol_t = sigma * np.sqrt(t)
-    d1 = (np.log(s / k) + (r - y + 0.5 * sigma * sigma) * t) / vol_t
-    d2 = d1 - vol_t
-    c = s * np.exp(-y * t) * ndtr(d1) - k * np.exp(-r * t) * ndtr(d2)
-    npv = s - k
+    s, k, sigma, t, r, checks = _inputs(value, cost, volatility, life, riskless_rate, invalid)
+    y = _constant_delay(cost_of_delay, t, checks)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        vol_t = sigma * np.sqrt(t)
+        d1 = (np.log(s / k) + (r - y + 0.5 * sigma * sigma) * t) / vol_t
+        d2 = d1 - vol_t
+        c = s * np.exp(-y * t) * ndtr(d1) - k * np.exp(-r * t) * ndtr(d2)
+        npv = s - k
+        premium = c - np.maximum(npv, 0.0)
 
     def shaped(x: ArrayLike) -> FloatArray:
-        return np.asarray(np.broadcast_to(x, shape), dtype=np.float64)
+        return checks.finish(np.asarray(np.broadcast_to(x, checks.shape), dtype=np.float64))
 
     return OptionResult(
         value=shaped(c),
         npv=shaped(npv),
-        time_premium=shaped(c - np.maximum(npv, 0.0)),
+        time_premium=shaped(premium),
         cost_of_delay=shaped(y),
+        valid=checks.mask(),
         d1=shaped(d1),
         d2=shaped(d2),
     )
@@ -145,6 +170,36 @@ def delay_yield_schedule(life: ArrayLike, steps: int) -> FloatArray:
     return np.asarray(1.0 / np.ceil(remaining - _YEAR_TOL), dtype=np.float64)
 
 
+def _lattice(
+    s: FloatArray,
+    k: FloatArray,
+    sigma: FloatArray,
+    t: FloatArray,
+    r: FloatArray,
+    y: FloatArray,
+    m: int,
+    exercise: str,
+    shape: tuple[int, ...],
+) -> tuple[FloatArray, FloatArray]:
+    """Backward induction over ``m`` steps, vectorised over paths; returns ``(q_k, value)``."""
+    dt = t / m
+    u = np.exp(sigma * np.sqrt(dt))
+    d = 1.0 / u
+    q = (np.exp((col(r) - y) * col(dt)) - col(d)) / (col(u) - col(d))
+    disc = np.exp(-r * dt)
+    j = np.arange(m + 1, dtype=np.float64)
+    s_col, k_col, u_col = col(np.broadcast_to(s, shape)), col(np.broadcast_to(k, shape)), col(u)
+    payoff = np.maximum(s_col * u_col ** (2.0 * j - m) - k_col, 0.0)
+    v = np.broadcast_to(payoff, (*shape, m + 1)).copy()
+    for step in range(m - 1, -1, -1):
+        q_k = q[..., step : step + 1]
+        v = col(disc) * (q_k * v[..., 1:] + (1.0 - q_k) * v[..., :-1])
+        if exercise == "american":
+            nodes = s_col * u_col ** (2.0 * j[: step + 1] - step)
+            v = np.maximum(v, nodes - k_col)
+    return np.asarray(q, dtype=np.float64), np.asarray(v[..., 0], dtype=np.float64)
+
+
 def binomial_real_option(
     value: ArrayLike,
     cost: ArrayLike,
@@ -155,6 +210,7 @@ def binomial_real_option(
     steps: int,
     exercise: Literal["american", "european"],
     cost_of_delay: CostOfDelay | ArrayLike,
+    invalid: InvalidMode = "raise",
 ) -> OptionResult:
     """Cox–Ross–Rubinstein lattice; with ``american`` exercise the launch may happen at any node.
 
@@ -172,6 +228,9 @@ def binomial_real_option(
     cost_of_delay : "year_stepped", "inverse_life" or float or array (n,)
         ``year_stepped``: ``y_k = 1/ceil(T - k dt)`` (1/T, then 1/(T - 1), ...);
         ``inverse_life``: constant ``1/T``; a number: constant yield.
+    invalid : {"raise", "nan"}
+        ``nan`` marks paths breaking a rule (including ``q_k`` outside (0, 1)) instead of
+        raising.
 
     Raises
     ------
@@ -180,38 +239,36 @@ def binomial_real_option(
         (named ``steps``: refine the lattice).
     """
     require_choice("exercise", exercise, ("american", "european"))
-    s, k, sigma, t, r, shape = _inputs(value, cost, volatility, life, riskless_rate)
+    s, k, sigma, t, r, checks = _inputs(value, cost, volatility, life, riskless_rate, invalid)
+    shape = checks.shape
     if int(steps) != steps or steps < 1:
         raise InputError("steps", "must be a whole number >= 1")
     m = int(steps)
     if isinstance(cost_of_delay, str) and cost_of_delay == "year_stepped":
-        y = delay_yield_schedule(t, m)
+        # invalid lives are already recorded; a stand-in keeps their schedule finite
+        y = delay_yield_schedule(np.where(t > 0, t, 1.0), m)
     else:
-        y = np.asarray(col(_constant_delay(cost_of_delay, t)) * np.ones(m), dtype=np.float64)
-    dt = t / m
-    u = np.exp(sigma * np.sqrt(dt))
-    d = 1.0 / u
-    q = (np.exp((col(r) - y) * col(dt)) - col(d)) / (col(u) - col(d))
-    if not np.all((q > 0) & (q < 1)):
-        raise InputError(
-            "steps", "risk-neutral probabilities q_k must lie in (0, 1): use more steps"
+        y = np.asarray(
+            col(_constant_delay(cost_of_delay, t, checks)) * np.ones(m), dtype=np.float64
         )
-    disc = np.exp(-r * dt)
-    j = np.arange(m + 1, dtype=np.float64)
-    s_col, k_col, u_col = col(np.broadcast_to(s, shape)), col(np.broadcast_to(k, shape)), col(u)
-    payoff = np.maximum(s_col * u_col ** (2.0 * j - m) - k_col, 0.0)
-    v = np.broadcast_to(payoff, (*shape, m + 1)).copy()
-    for step in range(m - 1, -1, -1):
-        q_k = q[..., step : step + 1]
-        v = col(disc) * (q_k * v[..., 1:] + (1.0 - q_k) * v[..., :-1])
-        if exercise == "american":
-            nodes = s_col * u_col ** (2.0 * j[: step + 1] - step)
-            v = np.maximum(v, nodes - k_col)
-    c = v[..., 0]
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        q, c = _lattice(s, k, sigma, t, r, y, m, exercise, shape)
+    checks.require(
+        "steps",
+        "risk-neutral probabilities q_k must lie in (0, 1): use more steps",
+        (q > 0) & (q < 1),
+        per_year=True,
+    )
     npv = np.broadcast_to(s - k, shape)
+    premium = c - np.maximum(npv, 0.0)
+
+    def shaped(x: ArrayLike) -> FloatArray:
+        return checks.finish(np.asarray(np.broadcast_to(x, shape), dtype=np.float64))
+
     return OptionResult(
-        value=np.asarray(c, dtype=np.float64),
-        npv=np.asarray(npv, dtype=np.float64),
-        time_premium=np.asarray(c - np.maximum(npv, 0.0), dtype=np.float64),
-        cost_of_delay=np.asarray(np.broadcast_to(y[..., 0], shape), dtype=np.float64),
+        value=shaped(c),
+        npv=shaped(npv),
+        time_premium=shaped(premium),
+        cost_of_delay=shaped(y[..., 0]),
+        valid=checks.mask(),
     )
