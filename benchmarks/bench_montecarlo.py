@@ -30,10 +30,14 @@ from typing import Any
 import numpy as np
 
 from ipvalue.model.distributions import Lognormal, Normal, Pert, Triangular
-from ipvalue.valuation._simulate_summary import DEFAULT_PERCENTILES, summarise
+from ipvalue.valuation._simulate_summary import (
+    DEFAULT_PERCENTILES,
+    block_moments,
+    stored_statistics,
+)
 from ipvalue.valuation.discounting import TaxAmortisation
 from ipvalue.valuation.income import relief_from_royalty, relief_from_royalty_growth
-from ipvalue.valuation.simulate import DEFAULT_WORKERS, run_monte_carlo
+from ipvalue.valuation.simulate import DEFAULT_WORKERS, MAX_STORED_PATHS, run_monte_carlo
 
 FloatArray = np.ndarray[Any, np.dtype[np.float64]]
 HORIZON = 20
@@ -99,6 +103,8 @@ def speed(paths: int, repeat: int) -> None:
 
     drawn = [{k: d.sample(rng, chunk) for k, d in DISTS.items()} for _ in range(paths // chunk)]
     values = np.concatenate([rfr_closed_form(p) for p in drawn])
+    valid = np.isfinite(values)
+    sizes = [chunk] * len(drawn)
     wanted = sorted({*DEFAULT_PERCENTILES, 5.0, 50.0, 95.0})
     fns: dict[str, Callable[[], object]] = {
         "numpy draws (baseline)": lambda: numpy_draws(paths, rng),
@@ -110,7 +116,8 @@ def speed(paths: int, repeat: int) -> None:
         )
     parts: dict[str, Callable[[], object]] = {
         "  of which: RFR kernel on chunks": lambda: [rfr_closed_form(p) for p in drawn],
-        "  of which: exact statistics": lambda: summarise(values.copy(), wanted, 50, 1),
+        "  of which: moments": lambda: block_moments(values, valid, sizes),
+        "  of which: exact percentiles": lambda: stored_statistics(values.copy(), wanted, 50, 1),
     }
     times = best({**fns, **parts}, repeat)
     times |= best({"year by year, 1 thread": lambda: mc(rfr_year_by_year, 1)}, max(1, repeat // 3))
@@ -130,7 +137,7 @@ def speed(paths: int, repeat: int) -> None:
           f"n {summary.n:,}  rejected {summary.rejected:,}  seed {summary.seed}")
 
 
-def memory_child(paths: int) -> None:
+def memory_child(paths: int, max_stored: int | None) -> None:
     """Runs in a fresh interpreter: print the memory figures as JSON."""
     import gc
 
@@ -138,29 +145,33 @@ def memory_child(paths: int) -> None:
     rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     start = time.perf_counter()
     tracemalloc.start()
-    summary = run_monte_carlo(rfr_closed_form, DISTS, paths=paths, seed=7)
+    summary = run_monte_carlo(rfr_closed_form, DISTS, paths=paths, seed=7,
+                              max_stored=MAX_STORED_PATHS if max_stored is None else max_stored)
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     elapsed = time.perf_counter() - start
     rss1 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(json.dumps({"rss_delta_mb": (rss1 - rss0) / 1024, "tracemalloc_peak_mb": peak / 2**20,
                       "seconds": elapsed, "n": summary.n, "chunk_size": summary.chunk_size,
-                      "workers": summary.workers}))
+                      "workers": summary.workers, "p50": summary.p50}))
 
 
-def memory(paths: int) -> None:
-    out = subprocess.run(
-        [sys.executable, __file__, "--memory-child", str(paths)],
-        check=True, capture_output=True, text=True,
-    )
-    m = json.loads(out.stdout.strip().splitlines()[-1])
+def memory(paths: int, max_stored: int | None = None) -> dict[str, Any]:
+    args = [sys.executable, __file__, "--memory-child", str(paths)]
+    if max_stored is not None:
+        args += ["--max-stored", str(max_stored)]
+    out = subprocess.run(args, check=True, capture_output=True, text=True)
+    m: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
     worst = max(m["rss_delta_mb"], m["tracemalloc_peak_mb"])
-    print(f"(b) {paths:,} paths (chunk {m['chunk_size']:,}, {m['workers']} threads, "
+    mode = "values stored" if max_stored is None else f"replayed, max_stored={max_stored:,}"
+    print(f"(b) {paths:,} paths, {mode} (chunk {m['chunk_size']:,}, {m['workers']} threads, "
           f"{m['seconds']:.1f} s with tracemalloc on)")
     print(f"    peak RSS over import baseline {m['rss_delta_mb']:7.1f} MB")
     print(f"    tracemalloc peak              {m['tracemalloc_peak_mb']:7.1f} MB")
-    print(f"    of which stored values        {m['n'] * 8 / 2**20:7.1f} MB (8 bytes per path)")
+    if max_stored is None:
+        print(f"    of which stored values        {m['n'] * 8 / 2**20:7.1f} MB (8 bytes per path)")
     print(f"    target <= {TARGET_MB:.0f} MB -> {'MET' if worst <= TARGET_MB else 'NOT MET'}")
+    return m
 
 
 def main() -> None:
@@ -168,12 +179,17 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="smaller sizes, one repeat")
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--memory-child", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--max-stored", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.memory_child:
-        memory_child(args.memory_child)
+        memory_child(args.memory_child, args.max_stored)
         return
     speed(100_000 if args.quick else 1_000_000, 1 if args.quick else args.repeat)
-    memory(1_000_000 if args.quick else 10_000_000)
+    paths = 1_000_000 if args.quick else 10_000_000
+    stored = memory(paths)
+    replayed = memory(paths, max_stored=paths // 10)
+    same = "identical" if stored["p50"] == replayed["p50"] else "DIFFERENT"
+    print(f"    p50 stored vs replayed: {same}")
 
 
 if __name__ == "__main__":
