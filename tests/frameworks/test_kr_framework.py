@@ -157,3 +157,10 @@ def test_life_from_factors_is_flagged_unconfirmed() -> None:
     assert res.parameter("economic_life_years").value == pytest.approx(9.5)
     assert res.parameter("life_score").evidence == "U"
     assert "unconfirmed_parameter" in [w.code for w in res.warnings()]
+
+
+def test_resolving_twice_does_not_apply_contribution_twice() -> None:
+    once = get("KR").resolve(_case(_data()))
+    twice = get("KR").resolve(once.case)
+    assert twice.case.approaches[0].cash_flows == once.case.approaches[0].cash_flows
+    assert ipvalue.value(twice.case).value == pytest.approx(ipvalue.value(once.case).value)

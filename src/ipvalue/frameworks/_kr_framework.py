@@ -89,6 +89,9 @@ class KrInputs(_Strict):
     life: KrLifeInputs | None = None
     royalty_benchmark: str | None = None
     smart: dict[str, Any] | None = Field(default=None, description="scoring only (ipvalue score)")
+    contribution_applied: float | None = Field(
+        default=None, description="set by the framework in the resolved case (the contribution "
+        "step is not applied twice); never set it in a case file")
 
 
 _IN = "framework_inputs.KR"
@@ -152,8 +155,12 @@ class KoreaFramework:
             if open_field(a, "royalty_rate") and inp.royalty_benchmark:
                 res.refdata("royalty_rate", inp.royalty_benchmark, "income",
                             f"approaches.{i}.royalty_rate", f"approaches.{i}.royalty_rate")
-        if inp.contribution is not None:
+        if inp.contribution is not None and inp.contribution_applied is None:
             self._contribution(res, inp.contribution, life)
+        elif inp.contribution_applied is not None:
+            res.add("technology_contribution", inp.contribution_applied, "fraction",
+                    "already applied to the cash flows of this (resolved) case", "input",
+                    "income")
         return res.result()
 
     # -- parts ----------------------------------------------------------------------------
@@ -288,6 +295,9 @@ class KoreaFramework:
                 "FCF_t × CC (capped by the engine at the economic life, final year prorated)",
                 "input", "income", f"approaches.{i}.cash_flows",
                 {"model": "explicit", "values": attributable})
+        # marker in the resolved case so that resolving it again does not multiply twice
+        res.add("contribution_applied", cc.contribution, "fraction", "resolution marker",
+                "input", "income", "framework_inputs.KR.contribution_applied")
 
 
 FRAMEWORK = KoreaFramework()
