@@ -64,6 +64,32 @@ def test_multiplicative_value_between_zero_and_cost_new(
                                       abs=1e-9)
 
 
+def test_nan_mode_marks_invalid_draws() -> None:
+    # a drawn functional obsolescence above 1 and amounts above the cost new are rejected per path
+    res = cost_approach(100.0, 0.0, developer_profit=0.0, entrepreneurial_incentive=0.0,
+                        basis="replacement", obsolescence_mode="multiplicative", physical=0.0,
+                        functional=np.array([0.2, 1.2]), economic=0.0, invalid="nan")
+    assert res.valid.tolist() == [True, False]
+    assert res.value[0] == pytest.approx(80.0) and np.isnan(res.value[1])
+    amounts = cost_approach(100.0, 0.0, developer_profit=0.0, entrepreneurial_incentive=0.0,
+                            basis="replacement", obsolescence_mode="amounts", physical=0.0,
+                            functional=np.array([20.0, 120.0]), economic=0.0, invalid="nan")
+    assert amounts.valid.tolist() == [True, False]
+    rd = activity_based_rd_cost(
+        [RDActivity("a", "r", 0.0, 100.0, {"engineer": np.array([10.0, -1.0])})],
+        role_rates=ROLES, valuation_index=100.0, opportunity_rate=0.0, completion_time=0.0,
+        basis="reproduction", invalid="nan",
+    )
+    assert rd.valid.tolist() == [True, False]
+    assert rd.restated_total[0] == pytest.approx(800.0) and np.isnan(rd.restated_total[1])
+    fees = filing_maintenance_cost(
+        [CountryFees("KR", "KRW", np.array([0.001, -0.001]), {2025: 1000.0}, {2025: 1.0})],
+        valuation_year=2025, invalid="nan",
+    )
+    assert fees.valid.tolist() == [True, False]
+    assert fees.value[0] == pytest.approx(1.0) and np.isnan(fees.value[1])
+
+
 ROLES = {"engineer": 80.0, "technician": 40.0}
 ACTIVITIES = [
     RDActivity("concept", "research", 0.0, 100.0, {"engineer": 100, "technician": 50},

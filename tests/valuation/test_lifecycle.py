@@ -59,6 +59,13 @@ def test_lifecycle_vectorised() -> None:
     assert fc.income[1] == pytest.approx([1.2, 1.44, 7.2 * 0.3], rel=REL)
 
 
+def test_lifecycle_nan_mode() -> None:
+    stages = [Stage("growth", 1, 2, growth=np.array([0.1, -1.5]), margin=0.1)]
+    fc = lifecycle_forecast(100.0, stages, economic_life=5, legal_term=None, invalid="nan")
+    assert fc.valid.tolist() == [True, False]
+    assert fc.revenue[0] == pytest.approx([110.0, 121.0]) and np.isnan(fc.income[1]).all()
+
+
 def _stage(name: str = "growth", start: int = 1, end: int = 3, **kw: object) -> Stage:
     args: dict[str, object] = dict(growth=0.1, margin=0.2)
     args.update(kw)

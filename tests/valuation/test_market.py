@@ -97,6 +97,25 @@ def test_vectorised_unit_prices() -> None:
     assert res.high == pytest.approx([100.0, 240.0], rel=REL)
 
 
+def test_nan_mode_marks_invalid_draws() -> None:
+    comps = [
+        Comparable("A", np.array([100.0, -5.0, 100.0]),
+                   {"technology_stage": np.array([1.0, 1.0, 1.6])}, weight=1.0),
+        Comparable("B", 50.0, weight=1.0),
+    ]
+    res = comparable_transactions(comps, subject_scale=1.0, c_min=0.5, c_max=1.5, min_count=2,
+                                  invalid="nan")
+    assert res.valid.tolist() == [True, False, False]
+    assert res.value[0] == pytest.approx(75.0) and np.isnan(res.value[1:]).all()
+    with pytest.raises(InputError) as err:
+        comparable_transactions(
+            [Comparable("A", np.array([1.0, 2.0]), {"technology_stage": np.array([1.0] * 3)},
+                        weight=1.0)],
+            subject_scale=1.0, c_min=0.5, c_max=1.5, min_count=1, invalid="nan",
+        )
+    assert err.value.field == "comparables.0.coefficients.technology_stage"
+
+
 def test_quality_ratio_by_hand() -> None:
     # 100 x 60/80 = 75; 200 x 60/50 = 240; mean = 157.5
     res = quality_ratio_value([100.0, 200.0], [80.0, 50.0], 60.0)

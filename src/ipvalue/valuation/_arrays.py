@@ -123,7 +123,11 @@ class Checks:
                 raise InputError(field, rule)
             return
         # broadcasting lets rules checked before the final shape is known join in
-        self.valid = np.asarray(self.valid & mask)
+        try:
+            self.valid = np.asarray(self.valid & mask)
+        except ValueError:
+            raise InputError(field, "has a different number of paths/assets than the other "
+                             "inputs") from None
 
     def mask(self) -> BoolArray:
         """The validity mask broadcast to :attr:`shape` (a fresh array)."""

@@ -11,7 +11,7 @@ from numpy.typing import ArrayLike
 
 from ipvalue.core.errors import InputError
 
-from ._arrays import Checks, FloatArray, as_param, leading_shape
+from ._arrays import BoolArray, Checks, FloatArray, InvalidMode, as_param, leading_shape
 
 STANDARD_COEFFICIENTS: tuple[str, ...] = (
     "technology_stage",
@@ -80,6 +80,8 @@ class MarketResult:
         Weighted coefficient of variation ``sqrt(sum_i w_i (V_i - V)^2) / V``.
     comparables : tuple of AdjustedComparable
         Per comparable: coefficient product, adjusted value, normalised weight.
+    valid : ndarray of bool
+        False where a path broke a rule (``invalid="nan"``; its figures are ``nan``).
     """
 
     value: FloatArray
@@ -88,6 +90,7 @@ class MarketResult:
     spread: FloatArray
     dispersion: FloatArray
     comparables: tuple[AdjustedComparable, ...]
+    valid: BoolArray
 
 
 def _raw_weights(comparables: Sequence[Comparable]) -> FloatArray:
@@ -150,6 +153,7 @@ def comparable_transactions(
     c_max: float,
     min_count: int,
     max_weight: float | None = None,
+    invalid: InvalidMode = "raise",
 ) -> MarketResult:
     """``V_i = X_i x Scale_subject x prod_j c_(i,j)``; ``V = sum_i w_i V_i`` (METHODS §3.1-3.3).
 
@@ -166,6 +170,9 @@ def comparable_transactions(
         Least number of comparables required (>= 1).
     max_weight : float, optional
         Cap on any one normalised weight.
+    invalid : {"raise", "nan"}
+        ``nan`` marks paths whose drawn prices, coefficients or scale break a rule instead of
+        raising; structural rules (counts, names, bounds, weights) always raise.
 
     Returns
     -------
@@ -187,7 +194,7 @@ def comparable_transactions(
     if not (0 < c_min <= 1 <= c_max and np.isfinite(c_max)):
         raise InputError("c_min", "bounds must satisfy 0 < c_min <= 1 <= c_max")
     scale = as_param(subject_scale, "subject_scale")
-    checks = Checks((), "raise")
+    checks = Checks((), invalid)
     checks.require("subject_scale", "must be >= 0", scale >= 0)
     raw = _raw_weights(comparables)
     if not raw.sum() > 0:
@@ -214,6 +221,7 @@ def comparable_transactions(
         value = np.asarray(price * scale * product, dtype=np.float64)
         values.append(value)
         adjusted.append(AdjustedComparable(c.name, np.asarray(product), value, float(w)))
+    checks.shape = leading_shape(fields)
     stack = np.stack(np.broadcast_arrays(*values))
     w_col = weights.reshape((-1,) + (1,) * (stack.ndim - 1))
     total = np.sum(w_col * stack, axis=0)
@@ -222,13 +230,17 @@ def comparable_transactions(
         spread = np.where(total > 0, (high - low) / np.where(total > 0, total, 1.0), np.nan)
         disp = np.sqrt(np.sum(w_col * (stack - total) ** 2, axis=0))
         dispersion = np.where(total > 0, disp / np.where(total > 0, total, 1.0), np.nan)
+    def fin(x: ArrayLike) -> FloatArray:
+        return checks.finish(np.asarray(np.broadcast_to(x, checks.shape), dtype=np.float64))
+
     return MarketResult(
-        value=np.asarray(total, dtype=np.float64),
-        low=np.asarray(low, dtype=np.float64),
-        high=np.asarray(high, dtype=np.float64),
-        spread=np.asarray(spread, dtype=np.float64),
-        dispersion=np.asarray(dispersion, dtype=np.float64),
+        value=fin(total),
+        low=fin(low),
+        high=fin(high),
+        spread=fin(spread),
+        dispersion=fin(dispersion),
         comparables=tuple(adjusted),
+        valid=checks.mask(),
     )
 
 

@@ -8,9 +8,15 @@ from typing import Literal
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ipvalue.core.errors import InputError
-
-from ._arrays import Checks, FloatArray, as_param, leading_shape, require_choice
+from ._arrays import (
+    BoolArray,
+    Checks,
+    FloatArray,
+    InvalidMode,
+    as_param,
+    leading_shape,
+    require_choice,
+)
 
 CostBasis = Literal["reproduction", "replacement"]
 ObsolescenceMode = Literal["multiplicative", "amounts"]
@@ -35,6 +41,8 @@ class CostResult:
         Their sum.
     value : ndarray
         ``RC - obsolescence``. No TAB is ever applied to a cost value.
+    valid : ndarray of bool
+        False where a path broke a rule (``invalid="nan"``; its amounts are ``nan``).
     """
 
     basis: str
@@ -49,6 +57,7 @@ class CostResult:
     economic: FloatArray
     obsolescence: FloatArray
     value: FloatArray
+    valid: BoolArray
 
 
 def cost_approach(
@@ -62,6 +71,7 @@ def cost_approach(
     physical: ArrayLike,
     functional: ArrayLike,
     economic: ArrayLike,
+    invalid: InvalidMode = "raise",
 ) -> CostResult:
     """``RC = direct + indirect + developer's profit + entrepreneurial incentive``, less
     obsolescence.
@@ -82,6 +92,8 @@ def cost_approach(
         ``amounts``: ``V = RC - (D_p + D_f + D_e)`` with amounts >= 0 that may not exceed RC.
     physical, functional, economic : float or array (n,)
         Fractions or amounts per the mode (physical deterioration is usually 0 for intangibles).
+    invalid : {"raise", "nan"}
+        ``nan`` marks paths breaking a rule (Monte Carlo draws) instead of raising.
 
     Returns
     -------
@@ -109,7 +121,7 @@ def cost_approach(
         "economic": as_param(economic, "economic"),
     }
     shape = leading_shape({**parts, **obs})
-    checks = Checks(shape, "raise")
+    checks = Checks(shape, invalid)
     for name, arr in parts.items():
         checks.require(name, "must be >= 0", arr >= 0)
     rc = parts["direct"] + parts["indirect"] + parts["developer_profit"]
@@ -117,19 +129,26 @@ def cost_approach(
     if obsolescence_mode == "multiplicative":
         for name, arr in obs.items():
             checks.require(name, "must be a fraction in [0, 1]", (arr >= 0) & (arr <= 1))
+        # chain the remaining values so a heavily written-down value keeps full precision
         phys = rc * obs["physical"]
-        func = (rc - phys) * obs["functional"]
-        econ = (rc - phys - func) * obs["economic"]
+        after_phys = rc * (1.0 - obs["physical"])
+        func = after_phys * obs["functional"]
+        after_func = after_phys * (1.0 - obs["functional"])
+        econ = after_func * obs["economic"]
+        value = after_func * (1.0 - obs["economic"])
     else:
         for name, arr in obs.items():
             checks.require(name, "must be an amount >= 0", arr >= 0)
         phys, func, econ = obs["physical"], obs["functional"], obs["economic"]
-        if np.any(phys + func + econ > rc):
-            raise InputError("economic", "obsolescence amounts must not exceed the cost new")
+        checks.require(
+            "economic", "obsolescence amounts must not exceed the cost new",
+            phys + func + econ <= rc,
+        )
+        value = rc - (phys + func + econ)
     total = phys + func + econ
 
     def shaped(x: ArrayLike) -> FloatArray:
-        return np.asarray(np.broadcast_to(x, shape), dtype=np.float64)
+        return checks.finish(np.asarray(np.broadcast_to(x, shape), dtype=np.float64))
 
     return CostResult(
         basis=basis,
@@ -143,5 +162,6 @@ def cost_approach(
         functional=shaped(func),
         economic=shaped(econ),
         obsolescence=shaped(total),
-        value=shaped(rc - total),
+        value=shaped(value),
+        valid=checks.mask(),
     )

@@ -10,7 +10,7 @@ from numpy.typing import ArrayLike
 
 from ipvalue.core.errors import InputError
 
-from ._arrays import Checks, FloatArray, as_param, leading_shape
+from ._arrays import BoolArray, Checks, FloatArray, InvalidMode, as_param, leading_shape
 
 
 @dataclass(frozen=True)
@@ -52,19 +52,24 @@ class CountryCost:
 
 @dataclass(frozen=True)
 class FilingCostResult:
-    """Total restated filing and maintenance cost in the valuation currency."""
+    """Total restated filing and maintenance cost in the valuation currency.
+
+    ``valid`` is False for paths whose drawn fees or rates break a rule (``invalid="nan"``).
+    """
 
     value: FloatArray
     countries: tuple[CountryCost, ...]
+    valid: BoolArray
 
 
 def filing_maintenance_cost(
-    countries: Sequence[CountryFees], *, valuation_year: int
+    countries: Sequence[CountryFees], *, valuation_year: int, invalid: InvalidMode = "raise"
 ) -> FilingCostResult:
     """``sum_c FX_c sum_y fee_(c,y) Index_c(valuation_year) / Index_c(y)``.
 
     Each country's fees are restated with its own price index to the valuation year, then
     converted at the valuation-date rate. Fees after the valuation year are refused (look-ahead).
+    With ``invalid="nan"`` drawn fees or FX rates that break a rule give ``nan`` on their path.
 
     Raises
     ------
@@ -76,7 +81,7 @@ def filing_maintenance_cost(
         raise InputError("countries", "at least one country is required")
     if len({c.country for c in countries}) != len(countries):
         raise InputError("countries", "each country may appear once")
-    checks = Checks((), "raise")
+    checks = Checks((), invalid)
     fields: dict[str, np.ndarray] = {}
     out: list[CountryCost] = []
     for i, c in enumerate(countries):
@@ -114,7 +119,12 @@ def filing_maintenance_cost(
             )
         )
     shape = leading_shape(fields)
+    checks.shape = shape
     total = np.zeros(shape)
     for cc in out:
         total = total + cc.value
-    return FilingCostResult(value=np.asarray(total, dtype=np.float64), countries=tuple(out))
+    return FilingCostResult(
+        value=checks.finish(np.asarray(total, dtype=np.float64)),
+        countries=tuple(out),
+        valid=checks.mask(),
+    )

@@ -11,7 +11,7 @@ from numpy.typing import ArrayLike
 
 from ipvalue.core.errors import InputError
 
-from ._arrays import Checks, FloatArray, as_param, col, leading_shape
+from ._arrays import BoolArray, Checks, FloatArray, InvalidMode, as_param, col, leading_shape
 
 StageName = Literal["introduction", "growth", "maturity", "decline"]
 STAGE_ORDER: tuple[str, ...] = ("introduction", "growth", "maturity", "decline")
@@ -56,6 +56,9 @@ class LifecycleForecast:
         ``Rev_t = Rev_(t-1) (1 + g_s(t))`` and ``income_t = Rev_t m_s(t)``.
     probability : ndarray
         Stage probability per year (1 where none was given); pass it to :func:`dcf`.
+    valid : ndarray of bool
+        False for paths whose drawn stage parameters break a rule (``invalid="nan"``; their rows
+        are ``nan``).
     """
 
     years: np.ndarray
@@ -63,6 +66,7 @@ class LifecycleForecast:
     revenue: FloatArray
     income: FloatArray
     probability: FloatArray
+    valid: BoolArray
 
 
 def lifecycle_forecast(
@@ -71,6 +75,7 @@ def lifecycle_forecast(
     *,
     economic_life: float,
     legal_term: float | None,
+    invalid: InvalidMode = "raise",
 ) -> LifecycleForecast:
     """Build revenue and income from contiguous lifecycle stages.
 
@@ -85,6 +90,9 @@ def lifecycle_forecast(
         Economic life in years (> 0).
     legal_term : float or None
         Remaining legal term in years (> 0); None for unregistered rights (know-how).
+    invalid : {"raise", "nan"}
+        ``nan`` marks paths whose drawn growth, margin, probability or base revenue break a rule
+        instead of raising; the stage layout always raises.
 
     Returns
     -------
@@ -140,13 +148,14 @@ def lifecycle_forecast(
         p = as_param(1.0 if st.probability is None else st.probability, f"stages.{i}.probability")
         fields.update({f"stages.{i}.growth": g, f"stages.{i}.margin": m,
                        f"stages.{i}.probability": p})
-        checks = Checks((), "raise")
+        params.append((st, g, m, p))
+    shape = leading_shape(fields)
+    checks = Checks(shape, invalid)
+    for i, (_, g, m, p) in enumerate(params):
         checks.require(f"stages.{i}.growth", "must be > -1", g > -1)
         checks.require(f"stages.{i}.margin", "must be in [-1, 1]", (m >= -1) & (m <= 1))
         checks.require(f"stages.{i}.probability", "must be in [0, 1]", (p >= 0) & (p <= 1))
-        params.append((st, g, m, p))
-    Checks((), "raise").require("base_revenue", "must be >= 0", rev0 >= 0)
-    shape = leading_shape(fields)
+    checks.require("base_revenue", "must be >= 0", rev0 >= 0)
     growth = np.empty((*shape, horizon))
     margin = np.empty((*shape, horizon))
     prob = np.empty((*shape, horizon))
@@ -157,11 +166,19 @@ def lifecycle_forecast(
         margin[..., sl] = col(m)
         prob[..., sl] = col(p)
         names.extend([st.name] * (int(st.end) - int(st.start) + 1))
-    revenue = col(rev0) * np.cumprod(1.0 + growth, axis=-1)
+    with np.errstate(invalid="ignore", over="ignore"):
+        revenue = col(rev0) * np.cumprod(1.0 + growth, axis=-1)
+        income = revenue * margin
+    valid = checks.mask()
+    if not valid.all():
+        bad = ~valid
+        revenue[bad] = np.nan
+        income[bad] = np.nan
     return LifecycleForecast(
         years=np.arange(1, horizon + 1),
         stage_of_year=tuple(names),
         revenue=np.asarray(revenue, dtype=np.float64),
-        income=np.asarray(revenue * margin, dtype=np.float64),
+        income=np.asarray(income, dtype=np.float64),
         probability=prob,
+        valid=valid,
     )

@@ -11,7 +11,15 @@ from numpy.typing import ArrayLike
 
 from ipvalue.core.errors import InputError
 
-from ._arrays import Checks, FloatArray, as_param, leading_shape, require_choice
+from ._arrays import (
+    BoolArray,
+    Checks,
+    FloatArray,
+    InvalidMode,
+    as_param,
+    leading_shape,
+    require_choice,
+)
 
 
 @dataclass(frozen=True)
@@ -77,6 +85,9 @@ class RDCostResult:
     nominal_total, restated_total, opportunity_cost : ndarray
         ``sum Cost_a``; ``RC = sum Cost_a Index(valuation)/Index(a)``;
         ``OC = sum Cost_a [(1 + r_oc)^(T_complete - t_a) - 1]``.
+    valid : ndarray of bool
+        False for paths whose drawn hours, rates or costs break a rule (``invalid="nan"``;
+        their totals are ``nan``).
     """
 
     basis: str
@@ -86,6 +97,7 @@ class RDCostResult:
     nominal_total: FloatArray
     restated_total: FloatArray
     opportunity_cost: FloatArray
+    valid: BoolArray
 
 
 def activity_based_rd_cost(
@@ -96,6 +108,7 @@ def activity_based_rd_cost(
     opportunity_rate: ArrayLike,
     completion_time: float,
     basis: Literal["reproduction", "replacement"],
+    invalid: InvalidMode = "raise",
 ) -> RDCostResult:
     """``Cost_a = sum_roles hours x loaded rate + materials + equipment + external`` (§4.2).
 
@@ -114,6 +127,9 @@ def activity_based_rd_cost(
         ``T_complete`` on the activities' clock; every ``time`` must be <= it.
     basis : {"reproduction", "replacement"}
         ``replacement`` drops activities with ``needed_for_replacement=False``.
+    invalid : {"raise", "nan"}
+        ``nan`` marks paths whose drawn numbers break a rule instead of raising; structural
+        rules (names, roles, index levels, times) always raise.
 
     Raises
     ------
@@ -129,7 +145,7 @@ def activity_based_rd_cost(
     if not valuation_index > 0:
         raise InputError("valuation_index", "must be > 0")
     r_oc = as_param(opportunity_rate, "opportunity_rate")
-    checks = Checks((), "raise")
+    checks = Checks((), invalid)
     checks.require("opportunity_rate", "must be > -1", r_oc > -1)
     rates = {role: as_param(rate, f"role_rates.{role}") for role, rate in role_rates.items()}
     for role, rate in rates.items():
@@ -176,6 +192,7 @@ def activity_based_rd_cost(
             )
         )
     shape = leading_shape(fields)
+    checks.shape = shape
     if not kept:
         raise InputError("activities", "no activity is left on the replacement basis")
     by_stage: dict[str, FloatArray] = {}
@@ -186,7 +203,7 @@ def activity_based_rd_cost(
         out = np.zeros(shape)
         for a in kept:
             out = out + getattr(a, attr)
-        return np.asarray(out, dtype=np.float64)
+        return checks.finish(np.asarray(out, dtype=np.float64))
 
     return RDCostResult(
         basis=basis,
@@ -196,4 +213,5 @@ def activity_based_rd_cost(
         nominal_total=total("nominal"),
         restated_total=total("restated"),
         opportunity_cost=total("opportunity_cost"),
+        valid=checks.mask(),
     )
