@@ -164,3 +164,17 @@ def test_resolving_twice_does_not_apply_contribution_twice() -> None:
     twice = get("KR").resolve(once.case)
     assert twice.case.approaches[0].cash_flows == once.case.approaches[0].cash_flows
     assert ipvalue.value(twice.case).value == pytest.approx(ipvalue.value(once.case).value)
+
+
+def test_technology_value_is_contribution_times_business_value() -> None:
+    # cross-check: the same case valued as plain DCF of the business flows (same rate, life,
+    # year end, no TAB) times CC equals the KR technology value
+    run = value_under(_case(_data()), "KR")
+    r = float(run.resolved.parameter("discount_rate").value)  # type: ignore[arg-type]
+    data = _data()
+    data["framework_inputs"] = {}
+    data.pop("framework")
+    data["asset"]["economic_life_years"] = 8.0
+    data["approaches"][0].update({"discount_rate": r, "timing": "end", "tab": False})
+    business = ipvalue.value(_case(data)).value
+    assert run.valuation.value == pytest.approx(0.308 * business, rel=1e-12)
