@@ -178,3 +178,38 @@ def test_technology_value_is_contribution_times_business_value() -> None:
     data["approaches"][0].update({"discount_rate": r, "timing": "end", "tab": False})
     business = ipvalue.value(_case(data)).value
     assert run.valuation.value == pytest.approx(0.308 * business, rel=1e-12)
+
+
+def test_industry_factor_from_user_refdata_table(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    # a KSIC factor table keyed in by the user as an override of industry_technology_factors
+    from ipvalue.core.settings import get_settings
+
+    (tmp_path / "industry_technology_factors.csv").write_text(
+        "record_id,jurisdiction,factor_type,classification_system,classification_code,value,"
+        "unit,source,source_date,author,reason\n"
+        "KR-C28,KR,industry_technology_factor,KSIC,C28,55,%,KR guide 2021 table 3-2,2021,"
+        "J. Kim,keyed in from the guide\n", encoding="utf-8")
+    monkeypatch.setenv("IPVALUE_REFDATA_DIR", str(tmp_path))
+    get_settings.cache_clear()
+    try:
+        data = _data()
+        contribution = data["framework_inputs"]["KR"]["contribution"]
+        contribution["industry_factor"] = {"ref": "industry_technology_factors/KR-C28/value"}
+        del contribution["industry_factor_source"]
+        res = get("KR").resolve(_case(data))
+        p = res.parameter("industry_technology_factor")
+        assert p.value == pytest.approx(0.55) and p.evidence == "refdata"
+        assert "KR guide 2021 table 3-2" in p.source
+        assert res.parameter("technology_contribution").value == pytest.approx(0.308)
+    finally:
+        monkeypatch.delenv("IPVALUE_REFDATA_DIR")
+        get_settings.cache_clear()
+
+
+def test_numeric_industry_factor_needs_source() -> None:
+    data = _data()
+    del data["framework_inputs"]["KR"]["contribution"]["industry_factor_source"]
+    with pytest.raises(InputError) as e:
+        get("KR").resolve(_case(data))
+    assert e.value.field == "framework_inputs.KR.contribution.industry_factor_source"

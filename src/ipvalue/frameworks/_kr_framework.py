@@ -58,10 +58,15 @@ class KrRateInputs(_Strict):
     trp_items: dict[str, float] | None = None
 
 
+class KrRefIn(_Strict):
+    ref: str = Field(pattern=r"^[A-Za-z0-9_.\-]+/[^/]+/[A-Za-z0-9_.\-]+$")
+
+
 class KrContributionInputs(_Strict):
     approach: str = Field(min_length=1, description="id of the dcf approach with business FCF")
-    industry_factor: float
-    industry_factor_source: str
+    industry_factor: float | KrRefIn
+    industry_factor_source: str | None = Field(
+        default=None, description="required for a number; a {ref} carries its table's source")
     tech_share: float = 1.0
     strength_scores: dict[str, float]
     strength_weights: Literal["equal"] | dict[str, float]
@@ -248,6 +253,21 @@ class KoreaFramework:
                 "asset.economic_life_years")
         return m.life_years
 
+    def _industry_factor(self, res: Resolution,
+                         c: KrContributionInputs) -> tuple[float, str, Any]:
+        """The 산업기술요소: a number with its source, or a reference figure (e.g. a KSIC table
+        loaded as a user override of ``industry_technology_factors``; ipvalue ships none)."""
+        if isinstance(c.industry_factor, KrRefIn):
+            from ipvalue.refdata import lookup
+
+            f = lookup(c.industry_factor.ref)
+            src = f"refdata {f.ref}: {f.source}" + (f" ({f.source_date})" if f.source_date else "")
+            return f.as_float(), src, "refdata"
+        if not c.industry_factor_source:
+            raise InputError("framework_inputs.KR.contribution.industry_factor_source",
+                             "is required (guide edition and page of the factor)")
+        return c.industry_factor, c.industry_factor_source, "input"
+
     def _contribution(self, res: Resolution, c: KrContributionInputs,
                       life: float | None) -> None:
         where = "framework_inputs.KR.contribution"
@@ -264,15 +284,16 @@ class KoreaFramework:
             raise InputError(f"approaches.{i}.cash_flows", "KR contribution needs explicit "
                              "numeric business free cash flows (no distributions or refs)")
         st = individual_strength(c.strength_scores, c.strength_weights)
-        cc = technology_contribution(industry_factor=c.industry_factor,
-                                     industry_factor_source=c.industry_factor_source,
+        factor, factor_source, factor_ev = self._industry_factor(res, c)
+        cc = technology_contribution(industry_factor=factor,
+                                     industry_factor_source=factor_source,
                                      tech_share=c.tech_share, strength=st.strength)
         res.note_all(cc.warnings)
         res.add("individual_technology_strength", st.strength, "fraction",
                 f"20-item score, {st.weighting}: Σ w·s / (5·Σ w) = {st.weighted_sum:g} / "
                 f"{st.max_weighted_sum:g}", "input", "income")
-        res.add("industry_technology_factor", cc.industry_factor, "fraction",
-                c.industry_factor_source, "input", "income")
+        res.add("industry_technology_factor", cc.industry_factor, "fraction", factor_source,
+                factor_ev, "income")
         res.add("technology_share", cc.tech_share, "fraction", "case input", "input", "income")
         res.add("technology_contribution", cc.contribution, "fraction",
                 "CC = industry factor × technology share × strength (" + GUIDE + ")", "V",
