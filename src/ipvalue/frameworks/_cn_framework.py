@@ -48,6 +48,8 @@ class _Strict(BaseModel):
 
 
 class EquivalentIn(_Strict):
+    """Inputs of the equivalent-investment (约当投资) split."""
+
     patent_cost: float
     patent_profit_ratio: float
     licensee_assets: float
@@ -55,6 +57,8 @@ class EquivalentIn(_Strict):
 
 
 class IncrementalIn(_Strict):
+    """Inputs of the split from incremental profit (rate and timing explicit)."""
+
     incremental_profit: list[float] = Field(min_length=1)
     profit_share: list[float] = Field(min_length=1)
     rate: float
@@ -62,6 +66,8 @@ class IncrementalIn(_Strict):
 
 
 class ScoringIn(_Strict):
+    """Inputs of the split by scoring (K range and weights with sources)."""
+
     k_min: float
     k_max: float
     range_source: str
@@ -71,6 +77,8 @@ class ScoringIn(_Strict):
 
 
 class CnSplitInputs(_Strict):
+    """``framework_inputs.CN.split``: how the split rate K is obtained."""
+
     method: Literal["given", "equivalent_investment", "incremental_profit", "scoring"]
     basis: Literal["profit", "revenue"] = Field(
         description="base of K; equivalent_investment and incremental_profit give K on profit")
@@ -84,12 +92,16 @@ class CnSplitInputs(_Strict):
 
 
 class CnRateInputs(_Strict):
+    """``framework_inputs.CN.rate``: risk-free rate (optional) and the four premia."""
+
     risk_free: float | None = None
     risk_free_source: str | None = None
     premia: dict[str, float]
 
 
 class CnInputs(_Strict):
+    """``framework_inputs.CN`` (unknown keys refused)."""
+
     split: CnSplitInputs | None = None
     rate: CnRateInputs | None = None
     gbt42748: dict[str, Any] | None = Field(default=None, description="scoring only")
@@ -126,6 +138,7 @@ class ChinaFramework:
         return {"timing": "end"}
 
     def requirements(self, case: Any) -> tuple[Requirement, ...]:
+        """No non-numeric requirements are documented for this framework."""
         return ()
 
     def resolve(self, case: Any) -> ResolvedCase:

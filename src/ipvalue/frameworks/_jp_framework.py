@@ -28,6 +28,8 @@ from ipvalue.frameworks.base import Requirement, ResolvedCase
 
 
 class JpInputs(BaseModel):
+    """``framework_inputs.JP`` (unknown keys refused)."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     royalty_field: str | None = Field(default=None, description="key of JPO_FY2009_FIELDS")
@@ -52,6 +54,7 @@ class JapanFramework:
         return {}
 
     def requirements(self, case: Any) -> tuple[Requirement, ...]:
+        """No non-numeric requirements are documented for this framework."""
         return ()
 
     def resolve(self, case: Any) -> ResolvedCase:

@@ -49,13 +49,16 @@ class Resolution:
 
     def add(self, name: str, value: Any, unit: str | None, source: str, evidence: Evidence,
             factor: Factor, path: str | None = None, patch: Any = None, **kw: Any) -> None:
+        """Record a parameter (with ``path``: also a patch of the case)."""
         self.params.append(ResolvedParameter(name, value, unit, source, evidence, factor, path,
                                              patch, **kw))
 
     def warn(self, code: str, message: str) -> None:
+        """Add a framework warning (prefixed with the framework code)."""
         self.warnings.append(FrameworkWarning(code, f"{self.code}: {message}"))
 
     def note_all(self, notes: Any) -> None:
+        """Carry the warnings of a formula result into the resolution."""
         for n in notes:
             self.warn(n.code, n.message)
 
@@ -74,6 +77,7 @@ class Resolution:
         return value
 
     def result(self, requirements: tuple[Any, ...] = ()) -> ResolvedCase:
+        """The resolved case: every path-bearing parameter patched into a validated copy."""
         patches = {p.path: p.patch_value for p in self.params if p.path is not None}
         return ResolvedCase(
             framework=self.code, case=apply_patches(self.case, patches),

@@ -46,6 +46,8 @@ class _Strict(BaseModel):
 
 
 class KrRateInputs(_Strict):
+    """``framework_inputs.KR.rate``: build-up components with sources; variant required."""
+
     kr_rate_variant: Literal["guide_example", "wacc_tax_shield"]
     cost_of_equity: float = Field(ge=-0.5, lt=1, allow_inf_nan=False)
     cost_of_equity_source: str = Field(min_length=1)
@@ -59,10 +61,14 @@ class KrRateInputs(_Strict):
 
 
 class KrRefIn(_Strict):
+    """A reference-data figure ``{ref: table/key/column}``."""
+
     ref: str = Field(pattern=r"^[A-Za-z0-9_.\-]+/[^/]+/[A-Za-z0-9_.\-]+$")
 
 
 class KrContributionInputs(_Strict):
+    """``framework_inputs.KR.contribution``: CC inputs and the dcf approach they apply to."""
+
     approach: str = Field(min_length=1, description="id of the dcf approach with business FCF")
     industry_factor: float | KrRefIn
     industry_factor_source: str | None = Field(
@@ -73,6 +79,8 @@ class KrContributionInputs(_Strict):
 
 
 class KrQuartilesIn(_Strict):
+    """Cited-patent age quartiles given directly, with their source."""
+
     q1: float
     q2: float
     q3: float
@@ -80,6 +88,8 @@ class KrQuartilesIn(_Strict):
 
 
 class KrLifeInputs(_Strict):
+    """``framework_inputs.KR.life``: quartiles (or a cycle-time file) and the life score."""
+
     quartiles: KrQuartilesIn | None = None
     cycle_time_file: str | None = None
     scheme: str | None = None
@@ -89,6 +99,8 @@ class KrLifeInputs(_Strict):
 
 
 class KrInputs(_Strict):
+    """``framework_inputs.KR`` (unknown keys refused)."""
+
     rate: KrRateInputs | None = None
     contribution: KrContributionInputs | None = None
     life: KrLifeInputs | None = None
@@ -130,6 +142,7 @@ class KoreaFramework:
         return {"timing": "end"}
 
     def requirements(self, case: Any) -> tuple[Requirement, ...]:
+        """No non-numeric requirements are documented for this framework."""
         return ()
 
     def resolve(self, case: Any) -> ResolvedCase:

@@ -37,6 +37,8 @@ class _Strict(BaseModel):
 
 
 class SmartInputs(_Strict):
+    """``framework_inputs.KR.smart``."""
+
     sector: str
     ratings: dict[str, float]
     group_weights: str | dict[str, float] = Field(
@@ -51,6 +53,8 @@ class SmartInputs(_Strict):
 
 
 class GbtInputs(_Strict):
+    """``framework_inputs.CN.gbt42748``."""
+
     scenario: str
     scores: dict[str, float]
     config: str | None = None
@@ -58,29 +62,39 @@ class GbtInputs(_Strict):
 
 
 class IpscoreAnswerIn(_Strict):
+    """One IPscore answer: a 1-5 rating or a numeric value."""
+
     rating: float | None = None
     value: float | None = None
 
 
 class LimitsIn(_Strict):
+    """Replacement limits of a numeric IPscore factor."""
+
     worst: float
     best: float
     unit: str = ""
 
 
 class IpscoreInputs(_Strict):
+    """``framework_inputs.IPSCORE``."""
+
     answers: dict[str, float | IpscoreAnswerIn]
     weights: dict[str, float] | None = None
     limits: dict[str, LimitsIn] | None = None
 
 
 class DimensionIn(_Strict):
+    """One bank-assessment dimension: rating, evidence, concerns."""
+
     rating: float
     evidence: list[str] = Field(default_factory=list)
     concerns: list[str] = Field(default_factory=list)
 
 
 class BankInputs(_Strict):
+    """``framework_inputs.JP.bank``."""
+
     dimensions: dict[str, DimensionIn]
     weights: dict[str, float] | None = None
     value: float | None = None
@@ -88,6 +102,8 @@ class BankInputs(_Strict):
 
 
 class TmfInputs(_Strict):
+    """``framework_inputs.JP.tmf``."""
+
     trl: int
     ratings: dict[str, dict[str, float]]
     axis_weights: dict[str, float] | None = None

@@ -26,6 +26,7 @@ class Node:
 
     @property
     def is_leaf(self) -> bool:
+        """True for a scored indicator (no children)."""
         return not self.children
 
 
