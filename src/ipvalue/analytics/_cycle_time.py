@@ -37,15 +37,16 @@ def cycle_time_table(tables: dict[str, ir.Table], *, min_ages: int = 1) -> ir.Ta
     )
     memberships = codes.union(fields).distinct()
     j = ages.join(memberships, ages.focal == memberships.pub_id).select("scheme", "code", "focal", "age")
-    years = j.age / DAYS_PER_YEAR
+    # quartiles of whole days are exact multiples of ¼ day on every engine; scale afterwards
     out = j.group_by(["scheme", "code"]).aggregate(
         n_patents=j.focal.nunique(),
         n_ages=j.count(),
-        q1=years.quantile(0.25),
-        q2=years.quantile(0.5),
-        q3=years.quantile(0.75),
-        mean=years.mean(),
+        q1=j.age.quantile(0.25) / DAYS_PER_YEAR,
+        q2=j.age.quantile(0.5) / DAYS_PER_YEAR,
+        q3=j.age.quantile(0.75) / DAYS_PER_YEAR,
+        total=j.age.sum(),
     )
+    out = out.mutate(mean=out.total / out.n_ages / DAYS_PER_YEAR)
     out = out.filter(out.n_ages >= min_ages)
     return out.select(
         out.scheme,

@@ -148,28 +148,34 @@ def _concentration(
     return h.select(pub_id=h.focal, **{name: value.cast("float64")})
 
 
-def indicator_table(tables: dict[str, ir.Table], opts: IndicatorOptions) -> ir.Table:
+def indicator_table(
+    tables: dict[str, ir.Table], opts: IndicatorOptions, *, materialize: bool = False
+) -> ir.Table:
     """Build the indicator expression over canonical tables of any Ibis backend.
 
     ``tables`` maps canonical table names to Ibis tables of one backend. The result has the
     columns of ``INDICATOR_COLUMNS``, one row per publication. Execute it with ``.to_pyarrow()``.
+    ``materialize`` caches the shared intermediate tables (edges, class shares, each component):
+    Spark inlines common sub-plans and would otherwise recompute and re-optimise them many times;
+    DuckDB does better with one fused plan.
     """
+    m = _cache if materialize else _identity
     scheme = opts.resolved_scheme or resolve_scheme(tables, opts.scheme)
     pub = tables["publication"]
     cit = tables["citation"]
     cls_all = tables["classification"]
     cls = cls_all.filter(cls_all.scheme == scheme).select("pub_id", "seq", "subclass4", "section")
-    cls = cls.filter(cls.subclass4.notnull())
+    cls = m(cls.filter(cls.subclass4.notnull()))
 
     # documents in the data, by doc_id (kind-less) so citations can find them
-    docs = pub.group_by("doc_id").aggregate(cited_pub=pub.pub_id.min(), cited_grant=pub.grant_date.min())
+    docs = m(pub.group_by("doc_id").aggregate(cited_pub=pub.pub_id.min(), cited_grant=pub.grant_date.min()))
     pcit = cit.filter(cit.origin.isin(PATENT_ORIGINS) & cit.cited_doc_id.notnull())
     edges = (
         pcit.join(docs, pcit.cited_doc_id == docs.doc_id)
         .select(citing=pcit.citing_pub_id, cited=docs.cited_pub)
         .distinct()
     )
-    edges = edges.filter(edges.citing != edges.cited)
+    edges = m(edges.filter(edges.citing != edges.cited))
     grants = pub.select(gpid=pub.pub_id, gdate=pub.grant_date)
 
     # forward citations within the window
@@ -197,6 +203,7 @@ def indicator_table(tables: dict[str, ir.Table], opts: IndicatorOptions) -> ir.T
         prim = _first_of(cls, "subclass4")
         shares = prim.select("pub_id", "subclass4", share=ibis.literal(1.0, "float64"))
 
+    shares = m(shares)
     generality = _concentration(edges, shares, "cited", "citing", opts.bias_correction, "generality")
     originality = _concentration(edges, shares, "citing", "cited", opts.bias_correction, "originality")
     scope = cls.group_by("pub_id").aggregate(patent_scope=cls.subclass4.nunique())
@@ -222,10 +229,11 @@ def indicator_table(tables: dict[str, ir.Table], opts: IndicatorOptions) -> ir.T
         "pub_id", "source_id", "grant_date", "filing_date", "n_claims", "patent_type",
         "term_extension_days", "citations_listed",
     )
+    fwd, bwd = m(fwd), m(bwd)
     r = base.left_join(fwd, base.pub_id == fwd.fwd_pub).drop("fwd_pub")
     r = r.left_join(bwd, r.pub_id == bwd.citing_pub_id).drop("citing_pub_id")
     for extra in (scope, generality, originality, rad, tct, family, cohort):
-        r = _lj(r, extra)
+        r = _lj(r, m(extra))
     cutoff = pub.grant_date.max().as_scalar()
     listed = r.citations_listed.fill_null(False)
     r = r.mutate(
@@ -241,7 +249,7 @@ def indicator_table(tables: dict[str, ir.Table], opts: IndicatorOptions) -> ir.T
     )
     vdate = ibis.literal(opts.valuation_date, "date")
     rem = _days(r.expiry_date, vdate).cast("float64") / DAYS_PER_YEAR
-    r = r.mutate(remaining_life=ibis.cases((rem < 0, 0.0), else_=rem))
+    r = m(r.mutate(remaining_life=ibis.cases((rem < 0, 0.0), else_=rem)))
     r = _cohort_scores(r, opts)
     return r.select(
         patent_id=r.source_id,
@@ -279,6 +287,14 @@ def _expiry(r: ir.Table) -> ir.DateValue:
     return ibis.cases(
         (r.patent_type == "design", design), else_=(utility + ext).cast("date")
     ).cast("date")
+
+
+def _cache(t: ir.Table) -> ir.Table:
+    return t.cache()
+
+
+def _identity(t: ir.Table) -> ir.Table:
+    return t
 
 
 def _lj(left: ir.Table, right: ir.Table, key: str = "pub_id") -> ir.Table:

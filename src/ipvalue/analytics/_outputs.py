@@ -28,7 +28,7 @@ def compute_indicators(
     with engine_tables(db, engine, spark=spark) as tables:
         scheme = resolve_scheme(tables, options.scheme)
         opts = IndicatorOptions(**{**_opts_dict(options), "resolved_scheme": scheme})
-        out = indicator_table(tables, opts).to_pyarrow()
+        out = indicator_table(tables, opts, materialize=engine == "spark").to_pyarrow()
     meta = {f"ipvalue.{k}": str(v) for k, v in _opts_dict(opts).items()}
     meta["ipvalue.engine"] = engine
     return _clean(out).replace_schema_metadata(meta)

@@ -33,6 +33,8 @@ def spark_session(master: str | None = None, app_name: str = "ipvalue") -> Any:
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.shuffle.partitions", "4")
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.driver.memory", "2g")
         .getOrCreate()
     )
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import io
+import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, ParamSpec
@@ -230,5 +231,11 @@ def figure_svg(fig: Figure) -> str:
     buf = io.StringIO()
     with matplotlib.rc_context(_style()):
         fig.savefig(buf, format="svg", metadata={"Date": None})
-    text = buf.getvalue()
+    return inline_svg(buf.getvalue())
+
+
+def inline_svg(document: str) -> str:
+    """An SVG document reduced to its ``<svg>`` element, for embedding in HTML."""
+    # The RDF metadata block only names namespaces; drop it from inline copies.
+    text = re.sub(r"<metadata>.*?</metadata>\s*", "", document, flags=re.DOTALL)
     return text[text.index("<svg") :]

@@ -50,7 +50,9 @@ _DATE_COLUMNS: dict[str, tuple[str, ...]] = {
 Progress = Callable[[str], None]
 
 
-def read_csv_corpus(path: Path, *, date_basis: DateBasis = "publication") -> PatentCorpus:
+def read_csv_corpus(
+    path: Path, *, date_basis: DateBasis = "publication", encoding: str = "utf-8"
+) -> PatentCorpus:
     """Read a one-row-per-patent CSV (optionally ``.gz``) into a corpus.
 
     The date column is chosen by ``date_basis``; when the file has no column for it, the first
@@ -62,11 +64,15 @@ def read_csv_corpus(path: Path, *, date_basis: DateBasis = "publication") -> Pat
         Unreadable file, not UTF-8, no identifier column, duplicate identifiers, bad dates.
     """
     try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding=encoding)
     except FileNotFoundError as exc:
         raise InputError("--source", f"{path} does not exist") from exc
+    except LookupError as exc:
+        raise InputError("--encoding", f"unknown encoding {encoding!r}") from exc
     except UnicodeDecodeError as exc:
-        raise InputError(str(path), f"must be UTF-8 encoded ({exc.reason})") from exc
+        raise InputError(
+            str(path), f"must be {encoding} encoded ({exc.reason}); pass --encoding if not"
+        ) from exc
     except (pd.errors.ParserError, pd.errors.EmptyDataError, OSError, EOFError) as exc:
         raise InputError(str(path), f"is not a readable CSV file ({exc})") from exc
     lower = {c.strip().lower(): c for c in raw.columns}
@@ -183,9 +189,12 @@ def load_corpus(
     *,
     db: Path | None = None,
     date_basis: DateBasis = "filing",
+    encoding: str = "utf-8",
     progress: Progress | None = None,
 ) -> PatentCorpus:
     """Load a corpus from ``source`` in format ``fmt``, or from the analytics database ``db``.
+
+    ``encoding`` applies to CSV files (``csv`` and Lens exports, e.g. ``cp1252``).
 
     Raises
     ------
@@ -213,13 +222,13 @@ def load_corpus(
             raise InputError("--source", "must be a CSV file for --format csv")
         if progress:
             progress(f"reading {source.name}")
-        return read_csv_corpus(source, date_basis=date_basis)
+        return read_csv_corpus(source, date_basis=date_basis, encoding=encoding)
     from ipvalue.analytics import import_source, open_duckdb
 
     con = open_duckdb(":memory:")
     try:
         try:
-            report = import_source(con, source, fmt, progress=progress)
+            report = import_source(con, source, fmt, encoding=encoding, progress=progress)
         except ImportError as exc:  # importer of that format not installed in this build
             raise InputError("--format", f"{fmt} import is not available ({exc})") from exc
         corpus = corpus_from_duckdb(con, date_basis=date_basis, source=str(source))

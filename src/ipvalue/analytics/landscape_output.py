@@ -169,8 +169,14 @@ def _write_all(
     svgs: dict[str, str] = {}
 
     def chart(name: str, fig: Figure) -> None:
-        charts.save_figure(fig, stage / "charts" / name, formats)
-        svgs[name] = charts.figure_svg(fig)
+        # Render each format once; the inline HTML copy reuses the SVG file.
+        written = charts.save_figure(fig, stage / "charts" / name, formats)
+        svg_file = next((p for p in written if p.suffix == ".svg"), None)
+        svgs[name] = (
+            charts.inline_svg(svg_file.read_text(encoding="utf-8"))
+            if svg_file is not None
+            else charts.figure_svg(fig)
+        )
 
     def csv(name: str, frame: pd.DataFrame) -> None:
         frame.to_csv(stage / f"{name}.csv", index=False)

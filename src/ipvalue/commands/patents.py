@@ -175,6 +175,30 @@ def cycle_time_cmd(
     _out.print(f"wrote {table.num_rows} fields to {out}")
 
 
+@patents_app.command("generate")
+def generate_cmd(
+    out: Annotated[Path, typer.Option("--out", help="Folder for the PatentsView-format tables.")],
+    patents: Annotated[int, typer.Option("--patents", help="Number of granted patents.")] = 10_000,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed (recorded).")] = 0,
+    citations_per_patent: Annotated[
+        float, typer.Option("--citations-per-patent", help="Mean US-patent references per patent.")
+    ] = 10.0,
+    fmt: Annotated[str, typer.Option("--format", help="tsv | parquet")] = "tsv",
+) -> None:
+    """Synthetic PatentsView tables whose distributions follow the real samples (for tests,
+    demos and benchmarks at scale)."""
+    from ipvalue.analytics._generator import generate, write_tables
+
+    if fmt not in ("tsv", "parquet"):
+        raise InputError("--format", "must be tsv or parquet")
+    with _progress() as bar:
+        task = bar.add_task(f"generating {patents:,} patents", total=None)
+        g = generate(patents, seed=seed, citations_per_patent=citations_per_patent)
+        bar.update(task, description=f"writing {fmt} to {out}")
+        write_tables(g, out, fmt)  # type: ignore[arg-type]
+    _out.print(f"wrote {g.n_patents:,} patents, {g.n_citations:,} US-patent citations to {out} (seed {seed})")
+
+
 def _parse_date(text: str, option: str) -> date:
     try:
         return date.fromisoformat(text)
