@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from tests.conftest import SHARED_DATA, require_shared_data
 
 PATENTS = SHARED_DATA / "patents"
@@ -19,7 +18,7 @@ def test_landscape_on_uspto_sample(run_cli, tmp_path: Path) -> None:
     # 2,000 real grants (a seeded random sample, 2005-2018) keep the test lean.
     sample = tmp_path / "uspto_2000.csv"
     pd.read_csv(src, dtype=str).sample(2000, random_state=0).to_csv(sample, index=False)
-    code, out, err = run_cli(
+    code, _out, err = run_cli(
         "patents", "landscape", "--source", sample, "--format", "csv", "--out", tmp_path / "o",
         "--clusters", "4", "--min-recent-docs", "3",
     )
@@ -55,7 +54,7 @@ def test_landscape_on_lens_export(run_cli, tmp_path: Path) -> None:
 
 def test_landscape_on_patentsview_fixture(run_cli, tmp_path: Path) -> None:
     mini = Path(__file__).resolve().parents[1] / "data" / "patentsview_mini"
-    code, out, err = run_cli(
+    code, _out, err = run_cli(
         "patents", "landscape", "--source", mini, "--format", "patentsview",
         "--out", tmp_path / "o", "--clusters", "0", "--min-recent-docs", "1",
         "--by", "year,assignee", "--charts", "svg", "--no-html",

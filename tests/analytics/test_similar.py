@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import sys
+
 import numpy as np
 import pandas as pd
 import pytest
+from tests.conftest import SHARED_DATA, require_shared_data
 
 from ipvalue.analytics.landscape_corpus import corpus_from_frame
 from ipvalue.analytics.similar import (
@@ -17,7 +19,6 @@ from ipvalue.analytics.similar import (
 )
 from ipvalue.analytics.similar_embed import load_encoder, model_folder
 from ipvalue.core.errors import InputError
-from tests.conftest import SHARED_DATA, require_shared_data
 
 ABSTRACTS = {
     "US-1": "A lithium ion battery cathode of nickel manganese cobalt oxide with a coating layer.",
@@ -50,7 +51,7 @@ def corpus():
 
 def test_near_duplicate_ranks_first_by_patent(corpus) -> None:
     r = similar_to(build_index(corpus), patent="US-1", top=3)
-    assert [h.pub_id for h in r.hits][0] == "US-2"
+    assert r.hits[0].pub_id == "US-2"
     assert "US-1" not in [h.pub_id for h in r.hits]  # the query itself is excluded
     assert r.hits[1].pub_id == "US-5"  # shares "lithium" and H01M
     # the query patent has classes, so similarity = 0.7 text + 0.3 class for every hit

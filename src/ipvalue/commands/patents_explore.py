@@ -31,6 +31,10 @@ DbOpt = Annotated[
     Path | None,
     typer.Option("--db", help="Read an analytics DuckDB file (from `ipvalue patents import`)."),
 ]
+EncodingOpt = Annotated[
+    str,
+    typer.Option("--encoding", help="Text encoding of CSV files and Lens exports (cp1252, …)."),
+]
 DateBasisOpt = Annotated[
     str,
     typer.Option(
@@ -83,6 +87,7 @@ def landscape(
         str, typer.Option("--class-level", help="section | class | subclass | group")
     ] = "subclass",
     date_basis: DateBasisOpt = "filing",
+    encoding: EncodingOpt = "utf-8",
     top: Annotated[int, typer.Option("--top", help="Rows per category table and chart.")] = 20,
     window: Annotated[
         str | None,
@@ -140,7 +145,10 @@ def landscape(
         def step(msg: str) -> None:
             bar.update(task, description=msg)
 
-        corpus = load_corpus(source, fmt, db=db, date_basis=date_basis, progress=step)  # type: ignore[arg-type]
+        corpus = load_corpus(
+            source, fmt, db=db, date_basis=date_basis, encoding=encoding,  # type: ignore[arg-type]
+            progress=step,
+        )
         land = build_landscape(corpus, options, progress=step)
         files = write_landscape(land, out, chart_formats=formats, html=html, progress=step)
     s = summary_dict(land)
@@ -160,8 +168,10 @@ def landscape(
 def register(app: typer.Typer) -> None:
     """Attach ``landscape`` and ``similar`` to the ``patents`` group."""
     group = _patents_group(app)
-    group.command("landscape")(landscape)
-    group.command("similar")(similar)
+    present = {c.name for c in group.registered_commands}
+    for name, func in (("landscape", landscape), ("similar", similar)):
+        if name not in present:  # register() may run more than once in one process (tests)
+            group.command(name)(func)
 
 
 def _patents_group(app: typer.Typer) -> typer.Typer:
@@ -188,6 +198,7 @@ def similar(
     source: SourceOpt = None,
     fmt: FormatOpt = "csv",
     db: DbOpt = None,
+    encoding: EncodingOpt = "utf-8",
     top: Annotated[int, typer.Option("--top", help="Number of similar patents.")] = 10,
     method: Annotated[
         str, typer.Option("--method", help="tfidf (offline, default) | embeddings")
@@ -219,7 +230,7 @@ def similar(
     with _progress() as bar:
         task = bar.add_task("reading patents", total=None)
         corpus = load_corpus(
-            source, fmt, db=db, date_basis="publication",
+            source, fmt, db=db, date_basis="publication", encoding=encoding,
             progress=lambda m: bar.update(task, description=m),
         )
         bar.update(task, description=f"indexing {len(corpus):,} patents ({method})")
