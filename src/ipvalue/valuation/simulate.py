@@ -86,7 +86,8 @@ DEFAULT_BINS = 50
 #: Name under which draws with a non-finite value from ``evaluate`` are counted.
 NON_FINITE = "non-finite value"
 #: Threads evaluating chunks by default (numpy releases the GIL in its loops).
-DEFAULT_WORKERS = max(1, min(4, os.cpu_count() or 1))
+DEFAULT_WORKERS = max(1, min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+                             else os.cpu_count() or 1))
 #: Runs longer than this replay the simulation instead of storing values (128 MB of float64).
 MAX_STORED_PATHS = 16_000_000
 #: Values per selected bin extracted at once when replaying (2 MB each).
@@ -165,6 +166,7 @@ class SimulationSummary:
     correlation_kind: CorrelationKind | None = None
     bit_generator: str = BIT_GENERATOR
     percentile_method: str = PERCENTILE_METHOD
+    std_ddof: int = 1
     warnings: tuple[SimulationWarning, ...] = field(default=())
 
 
