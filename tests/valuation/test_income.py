@@ -231,7 +231,7 @@ def test_growth_closed_form_equals_general_path(timing: str, tv: str | None) -> 
 def test_growth_closed_form_many_paths_match_single_calls() -> None:
     rng = np.random.default_rng(3)
     n = 40_000
-    BLOCK = 16_384  # spot-check paths across the array
+    block = 16_384  # spot-check paths across the array
     rate = rng.uniform(0.05, 0.25, n)
     growth = rng.uniform(-0.1, 0.3, n)
     growth[-1] = -2.0  # an invalid draw in the last block
@@ -242,7 +242,7 @@ def test_growth_closed_form_many_paths_match_single_calls() -> None:
     whole = relief_from_royalty_growth(100.0, growth, 0.05, 0.25, rate, invalid="nan", **kw)  # type: ignore[arg-type]
     assert whole.value.shape == (n,) and whole.valid.sum() == n - 1
     assert np.isnan(whole.value[-1])
-    for i in (0, BLOCK - 1, BLOCK, n - 2):
+    for i in (0, block - 1, block, n - 2):
         one = relief_from_royalty_growth(
             100.0, growth[i], 0.05, 0.25, rate[i], horizon=12, timing="mid",
             tab=TaxAmortisation(float(tab_rates[i]), 15, "end"),
