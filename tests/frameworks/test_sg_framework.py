@@ -22,3 +22,18 @@ def test_panel_requirement_only_for_collateral() -> None:
     assert [r.code for r in rc.requirements] == ["sg_ip_financing_panel"]
     assert rc.requirements[0].evidence == "S"
     assert rc.patches()["approaches.0.tab"] is False  # collateral: no TAB by default (U)
+
+
+def test_frameworks_grade_with_ipscore() -> None:
+    from pathlib import Path
+
+    import ipvalue
+    from ipvalue.core.errors import InputError
+
+    ex = Path(__file__).resolve().parents[2] / "examples" / "jurisdictions"
+    case = ipvalue.load_case(ex / "jp_bank_assessment.yaml")  # carries IPSCORE answers
+    out = get("SG").score(case)
+    assert out["framework"] == "ipscore" and out["valuation_framework"] == "SG"
+    assert 1.0 <= out["score"] <= 5.0
+    with pytest.raises(InputError, match="IPSCORE"):
+        get("SG").score(make_case())

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, cast
 
 from ipvalue.core.errors import InputError
@@ -169,6 +170,24 @@ class IvsFamilyFramework:
         a warning for each U parameter.
         """
         return {}
+
+    #: Scoring systems this framework grades with (``ipvalue score --framework …``).
+    scoring_systems: tuple[str, ...] = ("ipscore",)
+
+    def score(self, case: ValuationCase, *, base_dir: Path | None = None) -> dict[str, Any]:
+        """Grade the asset: IVS prescribes no grade, so the IPscore-style questionnaire (any
+        asset, any jurisdiction; ``framework_inputs.IPSCORE``) is used, tagged with this
+        framework's code.
+
+        Raises
+        ------
+        InputError
+            No ``framework_inputs.IPSCORE`` block, or an invalid answer (named by field).
+        """
+        from ipvalue.frameworks._scoring_case import score_case
+
+        out = score_case(case, "ipscore", base_dir=base_dir or Path("."))
+        return {**out, "valuation_framework": self.code}
 
     def requirements(self, case: ValuationCase) -> tuple[Requirement, ...]:
         reqs = list(self.framework_requirements)
