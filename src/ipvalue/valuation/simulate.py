@@ -231,6 +231,8 @@ class _ChunkResult:
     rejected_by: dict[str, int]
     done: int  # paths completed up to the end of this chunk
     moments: list[BlockMoments]  # per block, in block order
+    low: float  # smallest kept value (inf when none)
+    high: float  # largest kept value (-inf when none)
 
 
 @dataclass(frozen=True)
@@ -262,7 +264,8 @@ class _Plan:
         valid &= finite
         kept = values if bool(valid.all()) else values[valid]
         done = blocks[-1] * self.block_size + sizes[-1]
-        return _ChunkResult(kept, rejected_by, done, block_moments(values, valid, sizes))
+        low, high = (float(kept.min()), float(kept.max())) if len(kept) else (math.inf, -math.inf)
+        return _ChunkResult(kept, rejected_by, done, block_moments(values, valid, sizes), low, high)
 
 
 def _run_chunks(
@@ -427,9 +430,7 @@ def run_monte_carlo(
         kept = len(result.values)
         if stored is not None:
             stored[moments.n : moments.n + kept] = result.values
-        if kept:
-            low = min(low, float(result.values.min()))
-            high = max(high, float(result.values.max()))
+        low, high = min(low, result.low), max(high, result.high)
         for block in result.moments:
             moments.add(block)
         for name, count in result.rejected_by.items():
