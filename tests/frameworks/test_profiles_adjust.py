@@ -129,3 +129,41 @@ def test_case_weights_beat_profile_weights() -> None:
     run = value_under(case, "SG")
     assert [a.weight for a in run.valuation.approaches] == [1.0]
     assert isinstance(run.profile, Profile)
+
+
+def test_organisation_profile_from_setting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """IPVALUE_PROFILE_FILE applies to a plain `ipvalue value` (no framework named)."""
+    import ipvalue
+    from ipvalue.core.settings import get_settings
+
+    f = tmp_path / "org.yaml"
+    f.write_text(
+        "name: Bank A\nscope: organisation\nrationale: haircut policy\n"
+        "coefficients: {haircut: 0.6}\n",
+        encoding="utf-8",
+    )
+    case = make_case(
+        approaches=[
+            {
+                "method": "relief_from_royalty",
+                "revenue": [100.0],
+                "royalty_rate": 0.05,
+                "discount_rate": 0.1,
+                "tab": False,
+                "timing": "end",
+                "tax_rate": 0.2,
+            }
+        ]
+    )
+    plain = ipvalue.value(case)
+    monkeypatch.setenv("IPVALUE_PROFILE_FILE", str(f))
+    get_settings.cache_clear()
+    try:
+        adjusted = ipvalue.value(case)
+    finally:
+        monkeypatch.delenv("IPVALUE_PROFILE_FILE")
+        get_settings.cache_clear()
+    # 100 · 0.05 · (1 − 0.2) / 1.1 = 3.636…; × 0.6
+    assert plain.value == pytest.approx(100 * 0.05 * 0.8 / 1.1, rel=1e-12)
+    assert adjusted.value == pytest.approx(plain.value * 0.6, rel=1e-15)
+    assert adjusted.trace[-1].step == "profile_adjustment"

@@ -24,6 +24,12 @@ class Settings(BaseSettings):
         description="Folder of user reference-data CSV files that override the packaged tables "
         "(same file names and columns; rows with the same key replace packaged rows).",
     )
+    profile_file: Path | None = Field(
+        default=None,
+        description="Organisation adjustment profile (YAML/JSON) applied to every valuation "
+        "whose case has no inline profile: method weights, indicator weights, correction "
+        "coefficients (docs/frameworks/compare.md).",
+    )
     db_url: str = Field(
         default="sqlite:///ipvalue.db",
         description="SQLAlchemy URL of the case database: a SQLite file by default, "

@@ -34,12 +34,24 @@ class FrameworkRun:
 
 
 def case_profile(case: ValuationCase, profile: Profile | None = None) -> Profile | None:
-    """The profile to apply: the one given (organisation), else the case's inline one."""
+    """The profile to apply: the one given, else the case's inline one, else the organisation
+    profile of the setting ``profile_file`` (``IPVALUE_PROFILE_FILE``)."""
     if profile is not None:
         return profile
     if case.profile is not None:
         return parse_profile(case.profile, "profile")
+    org = _organisation_profile_file()
+    if org is not None:
+        from ipvalue.frameworks.profiles import load_profile
+
+        return load_profile(org)
     return None
+
+
+def _organisation_profile_file() -> Any:
+    from ipvalue.core.settings import get_settings
+
+    return get_settings().profile_file
 
 
 def with_profile_weights(
@@ -189,15 +201,17 @@ RESOLVED = _Resolved()
 
 
 def wants_resolution(case: Any, framework: Any) -> bool:
-    """Engine hook: resolve with :func:`value_under` when the caller passes a framework or the
-    case names one (``framework:``) or carries a ``profile``; never for :data:`RESOLVED`.
+    """Engine hook: resolve with :func:`value_under` when the caller passes a framework, the
+    case names one (``framework:``) or carries a ``profile``, or an organisation profile is set
+    (setting ``profile_file``); never for :data:`RESOLVED`.
     A bare ``jurisdiction`` only supplies reference data and ``defaults``."""
     if getattr(framework, "resolved_already", False):
         return False
     return (
         framework is not None
         or getattr(case, "framework", None) is not None
-        or (getattr(case, "profile", None) is not None)
+        or getattr(case, "profile", None) is not None
+        or _organisation_profile_file() is not None
     )
 
 
