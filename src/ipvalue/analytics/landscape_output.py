@@ -24,6 +24,7 @@ from matplotlib.figure import Figure
 from ipvalue.analytics import charts
 from ipvalue.analytics.charts_html import ReportSection, landscape_html
 from ipvalue.analytics.landscape import Landscape
+from ipvalue.analytics.landscape_aggregate import AggregateLandscape
 from ipvalue.analytics.landscape_networks import edge_table
 from ipvalue.core.errors import InputError
 
@@ -116,6 +117,24 @@ def write_landscape(
     InputError
         ``out`` exists and is not a folder, or an unknown chart format.
     """
+    step = progress or (lambda _m: None)
+
+    def build(stage: Path) -> None:
+        sections = _write_all(land, stage, chart_formats, step)
+        (stage / "summary.json").write_text(
+            json.dumps(summary_dict(land), indent=2, ensure_ascii=False), encoding="utf-8"
+        )
+        if html:
+            step("HTML report")
+            doc = landscape_html("Patent landscape", sections, meta=_meta(land),
+                                 warnings=land.warnings)
+            (stage / "landscape.html").write_text(doc, encoding="utf-8")
+
+    return _staged(out, chart_formats, build)
+
+
+def _staged(out: Path, chart_formats: Sequence[str], build: Callable[[Path], None]) -> list[Path]:
+    """Run ``build`` in a staging folder inside ``out``, then move its files into ``out``."""
     for fmt in chart_formats:
         if fmt not in charts.CHART_FORMATS:
             allowed = ", ".join(charts.CHART_FORMATS)
@@ -123,19 +142,10 @@ def write_landscape(
     if out.exists() and not out.is_dir():
         raise InputError("--out", f"{out} exists and is not a folder")
     out.mkdir(parents=True, exist_ok=True)
-    step = progress or (lambda _m: None)
     with tempfile.TemporaryDirectory(dir=out, prefix=".landscape-") as tmp:
         stage = Path(tmp)
         (stage / "charts").mkdir()
-        sections = _write_all(land, stage, chart_formats, step)
-        (stage / "summary.json").write_text(
-            json.dumps(summary_dict(land), indent=2, ensure_ascii=False), encoding="utf-8"
-        )
-        if html:
-            step("HTML report")
-            meta = _meta(land)
-            doc = landscape_html("Patent landscape", sections, meta=meta, warnings=land.warnings)
-            (stage / "landscape.html").write_text(doc, encoding="utf-8")
+        build(stage)
         written = []
         for path in sorted(stage.rglob("*")):
             if path.is_file():
@@ -144,6 +154,88 @@ def write_landscape(
                 shutil.move(str(path), target)
                 written.append(target)
     return written
+
+
+def write_aggregate_landscape(
+    agg: AggregateLandscape,
+    out: Path,
+    *,
+    chart_formats: Sequence[str] = charts.CHART_FORMATS,
+    html: bool = True,
+) -> list[Path]:
+    """Write the tables, charts, HTML and summary of an aggregate-statistics landscape."""
+
+    def build(stage: Path) -> None:
+        sections: list[ReportSection] = []
+        for dim, table in agg.counts.items():
+            table.to_csv(stage / f"filings_by_{dim}.csv", index=False)
+            svgs = []
+            if dim == "year":
+                fig = charts.trend_chart(table.set_index("year")["n"], title="Filings by year")
+            else:
+                fig = charts.bar_chart(table[dim].tolist(), table["n"].tolist(),
+                                       title=f"Filings by {dim}", xlabel="filings")
+            svgs.append(_save(fig, stage, f"filings_by_{dim}", chart_formats))
+            wide = agg.year_matrix.get(dim)
+            if wide is not None and not wide.empty:
+                wide.reset_index().to_csv(stage / f"filings_{dim}_by_year.csv", index=False)
+                svgs.append(_save(charts.trend_chart(wide, title=f"Filings by year and {dim}"),
+                                  stage, f"trend_{dim}", chart_formats))
+            sections.append(ReportSection(f"Filings by {dim}", (), ((dim, table),),
+                                          tuple(svgs)))
+        notes = []
+        for label, k in (("fields", agg.field_concentration),
+                         ("offices", agg.office_concentration)):
+            if k is not None:
+                k.shares.to_csv(stage / f"concentration_{label}.csv", index=False)
+                notes.append(f"{label}: CR{k.k} = {k.cr_k:.4f}, HHI = {k.hhi:.4f} "
+                             f"({k.hhi_points:,.0f} points), {k.n_entities} {label}")
+        if notes:
+            sections.append(ReportSection("Concentration", tuple(notes)))
+        if agg.growth is not None:
+            agg.growth.yoy.to_csv(stage / "growth.csv", index=False)
+            rate = "undefined" if agg.growth.cagr is None else f"{agg.growth.cagr:.2%}"
+            sections.append(ReportSection(
+                f"Growth {agg.growth.start_year}–{agg.growth.end_year}", (f"CAGR {rate}",),
+                (("Year-on-year", agg.growth.yoy),)))
+        if agg.emerging_fields is not None and agg.windows is not None:
+            agg.emerging_fields.to_csv(stage / "emerging_fields.csv", index=False)
+            (b0, b1), (r0, r1) = agg.windows
+            svg = _save(charts.emerging_chart(agg.emerging_fields, title="Emerging fields"),
+                        stage, "emerging_fields", chart_formats)
+            sections.append(ReportSection(
+                "Emerging fields",
+                (f"Base {b0}–{b1}, recent {r0}–{r1}; emergence = ln((n_R+1)/(N_R+1)) − "
+                 "ln((n_B+1)/(N_B+1)) on summed counts.",),
+                (("Emerging fields", agg.emerging_fields),), (svg,)))
+        summary = {
+            "source": agg.source,
+            "total_filings": float(agg.counts["year"]["n"].sum()),
+            "growth": None if agg.growth is None else {
+                "start_year": agg.growth.start_year, "end_year": agg.growth.end_year,
+                "cagr": agg.growth.cagr},
+            "field_concentration": None if agg.field_concentration is None else {
+                "cr_k": agg.field_concentration.cr_k, "hhi": agg.field_concentration.hhi},
+            "office_concentration": None if agg.office_concentration is None else {
+                "cr_k": agg.office_concentration.cr_k, "hhi": agg.office_concentration.hhi},
+            "warnings": list(agg.warnings),
+        }
+        (stage / "summary.json").write_text(json.dumps(_clean(summary), indent=2),
+                                            encoding="utf-8")
+        if html:
+            doc = landscape_html("Filing statistics landscape", sections,
+                                 meta=[("Source", agg.source)], warnings=agg.warnings)
+            (stage / "landscape.html").write_text(doc, encoding="utf-8")
+
+    return _staged(out, chart_formats, build)
+
+
+def _save(fig: Figure, stage: Path, name: str, formats: Sequence[str]) -> str:
+    written = charts.save_figure(fig, stage / "charts" / name, formats)
+    svg_file = next((p for p in written if p.suffix == ".svg"), None)
+    if svg_file is None:
+        return charts.figure_svg(fig)
+    return charts.inline_svg(svg_file.read_text(encoding="utf-8"))
 
 
 def _meta(land: Landscape) -> list[tuple[str, str]]:
@@ -170,13 +262,7 @@ def _write_all(
 
     def chart(name: str, fig: Figure) -> None:
         # Render each format once; the inline HTML copy reuses the SVG file.
-        written = charts.save_figure(fig, stage / "charts" / name, formats)
-        svg_file = next((p for p in written if p.suffix == ".svg"), None)
-        svgs[name] = (
-            charts.inline_svg(svg_file.read_text(encoding="utf-8"))
-            if svg_file is not None
-            else charts.figure_svg(fig)
-        )
+        svgs[name] = _save(fig, stage, name, formats)
 
     def csv(name: str, frame: pd.DataFrame) -> None:
         frame.to_csv(stage / f"{name}.csv", index=False)

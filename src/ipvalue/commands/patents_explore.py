@@ -25,7 +25,12 @@ SourceOpt = Annotated[
     Path | None, typer.Option("--source", help="Patent file or folder to read.")
 ]
 FormatOpt = Annotated[
-    str, typer.Option("--format", help="csv | patentsview | uspto-xml | lens | bigquery")
+    str,
+    typer.Option(
+        "--format",
+        help="csv | patentsview | uspto-xml | lens | bigquery; landscape also takes "
+        "wipo-stats (counts by office, field and year)",
+    ),
 ]
 DbOpt = Annotated[
     Path | None,
@@ -122,6 +127,9 @@ def landscape(
 
     if novelty_k < 0:
         raise InputError("--novelty-k", "must be >= 0")
+    if fmt == "wipo-stats":
+        _aggregate_landscape(source, out, top, recent_years, base_years, chart_formats, html)
+        return
     options = LandscapeOptions(
         by=_csv_list(by, "--by", DIMENSIONS),
         class_level=class_level,
@@ -162,6 +170,36 @@ def landscape(
     _out.print(f"  {len(files)} files: tables (CSV), charts/, summary.json"
                + (", landscape.html" if html else ""))
     for w in land.warnings:
+        _err.print(f"warning: {w}", markup=False)
+
+
+def _aggregate_landscape(
+    source: Path | None, out: Path, top: int, recent_years: int, base_years: int,
+    chart_formats: str, html: bool,
+) -> None:
+    """``--format wipo-stats``: landscape of aggregate counts (office × field × year)."""
+    from ipvalue.analytics.charts import CHART_FORMATS
+    from ipvalue.analytics.landscape_aggregate import build_aggregate_landscape, read_wipo_stats
+    from ipvalue.analytics.landscape_output import write_aggregate_landscape
+
+    if source is None:
+        raise InputError("--source", "is required with --format wipo-stats")
+    formats = _csv_list(chart_formats, "--charts", CHART_FORMATS)
+    if out.exists() and not out.is_dir():
+        raise InputError("--out", f"{out} exists and is not a folder")
+    with _progress() as bar:
+        bar.add_task(f"reading {source.name}", total=None)
+        agg = build_aggregate_landscape(
+            read_wipo_stats(source), top=top, recent_years=recent_years, base_years=base_years,
+            source=str(source),
+        )
+        files = write_aggregate_landscape(agg, out, chart_formats=formats, html=html)
+    total = agg.counts["year"]["n"].sum()
+    _out.print(f"landscape of {total:,.0f} filings ({source}) → {out}: {len(files)} files")
+    if agg.field_concentration is not None:
+        k = agg.field_concentration
+        _out.print(f"  technology fields: CR4 {k.cr_k:.3f}  HHI {k.hhi:.4f}")
+    for w in agg.warnings:
         _err.print(f"warning: {w}", markup=False)
 
 
