@@ -296,3 +296,10 @@ def test_an_error_inside_a_worker_propagates() -> None:
         run_monte_carlo(failing, {"x": Uniform(low=0, high=1)}, paths=20 * BLOCK_SIZE, seed=1,
                         chunk_size=BLOCK_SIZE, workers=2)
     assert len(calls) < 20  # queued chunks are cancelled, the run stops early
+
+
+def test_overflowing_values_are_refused_rather_than_reported_as_inf() -> None:
+    with pytest.raises(InputError) as info:
+        run_monte_carlo(lambda p: p["x"] * 1e308, {"x": Uniform(low=1, high=1.7)}, paths=100,
+                        seed=1)
+    assert info.value.field == "monte_carlo" and "overflow" in info.value.rule

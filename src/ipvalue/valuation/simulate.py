@@ -443,6 +443,8 @@ def run_monte_carlo(
     if n_valid == 0:
         detail = ", ".join(f"{k}: {v:,}" for k, v in rejected_by.items() if v)
         raise InputError("monte_carlo", f"every one of the {paths:,} draws was rejected ({detail})")
+    if not (math.isfinite(moments.mean) and math.isfinite(moments.std)):
+        raise InputError("monte_carlo", "simulated values overflow float64 (mean or std)")
     wanted = sorted({*percentiles, 5.0, 50.0, 95.0})
     if stored is not None:
         table, histogram = stored_statistics(stored[:n_valid], wanted, bins, workers)
