@@ -68,8 +68,9 @@ def block_moments(values: FloatArray, valid: BoolArray, sizes: Sequence[int]) ->
         if len(v) == 0:
             out.append((0, 0.0, 0.0))
             continue
-        mean = float(np.mean(v))
-        out.append((len(v), mean, float(np.sum(np.square(v - mean)))))
+        with np.errstate(over="ignore", invalid="ignore"):  # overflow is refused by the caller
+            mean = float(np.mean(v))
+            out.append((len(v), mean, float(np.sum(np.square(v - mean)))))
     return out
 
 
