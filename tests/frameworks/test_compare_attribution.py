@@ -217,3 +217,23 @@ def test_attribution_sums_exactly_for_any_inputs(
         assert math.fsum(a.contributions.values()) + a.residual == a.difference
         assert a.difference == pytest.approx(v - base, rel=1e-12, abs=1e-9)
         assert abs(a.residual) <= 1e-9
+
+
+def test_attribution_failure_is_reported_per_framework() -> None:
+    """An evaluator that refuses one mixed parameter set (HK's TAB with IVS's rate)."""
+
+    def picky(case: ValuationCase) -> float:
+        a = case.approaches[0]
+        tab = getattr(a, "tab", None)
+        if (
+            tab
+            and tab.period_years == 1
+            and getattr(a, "discount_rate", None) == pytest.approx(0.13609)
+        ):
+            raise InputError("approaches.0.tab", "refused in this test")
+        return closed_form(case)
+
+    cmp = compare(make_case(), ["HK", "SG"], evaluate=picky)
+    hk = cmp.value_of("HK")
+    assert hk.value is not None and "attribution failed" in (hk.error or "")
+    assert [a.code for a in cmp.attributions] == ["SG"]

@@ -14,6 +14,7 @@ case's ``simulation`` section is ignored) and does not depend on the order of th
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 from collections.abc import Callable, Sequence
@@ -322,7 +323,11 @@ def compare(
             continue
         active = [f for f in FACTORS if _differs(base, p, f)]
         v = coalition_value(base, p)
-        phi = shapley(active, v)
+        try:
+            phi = shapley(active, v)
+        except InputError as exc:  # a mixed parameter set the engine refuses
+            values[-1] = dataclasses.replace(values[-1], error=f"attribution failed: {exc}")
+            continue
         total = v(frozenset(FACTORS)) - v(frozenset())
         contributions: dict[str, float] = {f: phi.get(f, 0.0) for f in FACTORS}
         attributions.append(
