@@ -98,6 +98,9 @@ def landscape(
         str | None,
         typer.Option("--window", help="Growth window START-END (default: last 5 full years)."),
     ] = None,
+    period_years: Annotated[
+        int, typer.Option("--period-years", help="Length of keyword periods in years.")
+    ] = 5,
     clusters: Annotated[
         int, typer.Option("--clusters", help="k of k-means on abstracts (0 = skip).")
     ] = 8,
@@ -135,6 +138,7 @@ def landscape(
         class_level=class_level,
         top=top,
         growth_window=_window(window),
+        period_years=period_years,
         clusters=clusters,
         seed=seed,
         community_method=community,
