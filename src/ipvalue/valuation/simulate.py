@@ -13,6 +13,9 @@ How a run is organised
   Memory is ``8 bytes × paths`` for the stored values (needed for exact percentiles) plus
   ``O(chunk_size × inputs)`` working memory; runs longer than ``max_stored`` paths keep no
   values and replay the simulation to select exact percentiles (memory independent of paths).
+* **Threads.** Chunks run concurrently in ``workers`` threads (numpy releases the GIL in its
+  random fills and ufunc loops); results are consumed in path order and the moments are
+  combined per block in block order, so the thread count never changes the numbers either.
 * **Correlation** goes through a Gaussian copula: block normals ``Z`` (``n × k``) are correlated
   as ``Z·Aᵀ`` (``A·Aᵀ`` = the normal correlation implied by the requested rank correlation) and
   mapped to each marginal by its inverse CDF. Without correlation each input uses numpy's native
