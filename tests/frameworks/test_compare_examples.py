@@ -105,3 +105,36 @@ def test_compare_cli_bad_jurisdiction_exit_2() -> None:
     )
     assert r.returncode == 2
     assert "--jurisdictions" in r.stderr and "ZZ" in r.stderr and "Traceback" not in r.stderr
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "ipvalue", *args], capture_output=True, text=True, timeout=120
+    )
+
+
+def test_frameworks_list_and_resolve_cli() -> None:
+    r = _cli("frameworks", "list", "--json")
+    assert r.returncode == 0, r.stderr
+    codes = {x["code"]: x["available"] for x in json.loads(r.stdout)}
+    assert all(codes[c] for c in ("IVS", "SG", "HK", "IN", "AU"))
+    r = _cli("frameworks", "resolve", str(EX / "hk_trademark_bilingual.yaml"), "-f", "HK", "--json")
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert {x["code"] for x in out["requirements"]} >= {"hk_bilingual_report"}
+    rate = next(p for p in out["parameters"] if p["name"] == "discount_rate")
+    assert rate["value"] == pytest.approx(0.03755 + 0.0513 + 0.04) and rate["evidence"] == "U"
+    r = _cli("frameworks", "resolve", str(EX / "hk_trademark_bilingual.yaml"), "-f", "XX")
+    assert r.returncode == 2 and "unknown framework" in r.stderr
+
+
+def test_compare_cli_missing_profile_exit_2() -> None:
+    r = _cli(
+        "compare",
+        str(EX / "compare_battery_patent.yaml"),
+        "-j",
+        "SG",
+        "--profile",
+        "/nonexistent/profile.yaml",
+    )
+    assert r.returncode == 2 and "profile file not found" in r.stderr
