@@ -53,6 +53,8 @@ Finite = Annotated[float, Field(strict=True, allow_inf_nan=False)]
 
 #: Smallest probability a truncated normal's interval may hold under the parent normal.
 MIN_TRUNCATED_MASS = 1e-12
+#: Truncated normals holding at least this probability are sampled by rejection.
+REJECTION_MIN_MASS = 0.25
 #: Tolerance on the sum of discrete probabilities.
 PROBABILITY_SUM_TOLERANCE = 1e-9
 
@@ -237,9 +239,23 @@ class Normal(DistributionBase):
         return self._truncated_ppf(special.ndtr(z), special.ndtr(-z))
 
     def sample(self, rng: np.random.Generator, size: int) -> FloatArray:
-        if self.truncated:
+        """Native normal draws; truncated: rejection when the interval holds >= 25 % of the
+        probability (exact and several times faster than the inverse CDF), else inverse CDF."""
+        if not self.truncated:
+            return rng.normal(self.loc, self.sd, size)
+        mass = self._mass
+        if mass < REJECTION_MIN_MASS:
             return self.ppf(rng.random(size))
-        return rng.normal(self.loc, self.sd, size)
+        lo, hi = self.support()
+        out = np.empty(size)
+        filled = 0
+        while filled < size:
+            need = size - filled
+            x = rng.normal(self.loc, self.sd, int(need / mass * 1.05) + 16)
+            x = x[(x >= lo) & (x <= hi)][:need]
+            out[filled : filled + len(x)] = x
+            filled += len(x)
+        return out
 
 
 def _phi(x: float) -> float:
