@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import matplotlib.image
 import networkx as nx
 import pandas as pd
 import pytest
+from tests.conftest import require_service
 
 from ipvalue.analytics import charts
 from ipvalue.analytics.charts_html import ReportSection, landscape_html, table_html
@@ -30,7 +32,7 @@ def _figures():
     )
     membership = pd.DataFrame({"node": ["H01M", "B60L"], "community": [0, 0]})
     return {
-        "bar": charts.bar_chart(["삼성전자", "ソニー", "华为"], [3, 2, 1], title="t", xlabel="x"),
+        "bar": charts.bar_chart(["SAMSUNG SDI", "LG CHEM"], [3, 2], title="t", xlabel="x"),
         "trend": charts.trend_chart(wide, title="trend"),
         "heat": charts.heatmap_chart(wide, title="heat"),
         "net": charts.network_chart(g, membership, title="net"),
@@ -97,3 +99,15 @@ def test_unknown_format(tmp_path: Path) -> None:
     fig = charts.bar_chart(["a"], [1], title="t", xlabel="x")
     with pytest.raises(InputError, match="png, svg"):
         charts.save_figure(fig, tmp_path / "x", ["pdf"])
+
+
+@pytest.mark.integration
+def test_cjk_labels_render_with_a_cjk_font(tmp_path: Path) -> None:
+    require_service("CJK fonts", charts.cjk_font() is not None, "apt-get install fonts-noto-cjk")
+    fig = charts.bar_chart(["삼성전자", "ソニー株式会社", "华为技术有限公司"], [3, 2, 1],
+                           title="출원인 / 出願人 / 申请人", xlabel="patents")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # "Glyph … missing from font(s)" would raise
+        png, svg = charts.save_figure(fig, tmp_path / "cjk")
+    assert png.read_bytes()[:8] == PNG_MAGIC
+    assert ET.parse(svg).getroot().tag.endswith("svg")

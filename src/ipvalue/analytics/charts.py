@@ -39,10 +39,27 @@ _RC: dict[str, Any] = {
 }
 
 
+@functools.cache
+def cjk_font() -> str | None:
+    """The CJK font family charts fall back to for Korean, Japanese and Chinese labels, or None.
+
+    Fonts installed after matplotlib built its font cache are not in the cache; they are looked
+    up on the system and registered once.
+    """
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    if not installed.intersection(_CJK_FONTS):
+        for path in font_manager.findSystemFonts():
+            name = Path(path).name
+            if "CJK" in name and "Sans" in name and "Mono" not in name:
+                font_manager.fontManager.addfont(path)
+        installed = {f.name for f in font_manager.fontManager.ttflist}
+    return next((f for f in _CJK_FONTS if f in installed), None)
+
+
 def _style() -> Any:  # a dict of rc keys (matplotlib types them as literals)
     """rc settings of every chart, applied in a context (no global matplotlib state changes)."""
-    installed = {f.name for f in font_manager.fontManager.ttflist}
-    return {**_RC, "font.family": ["DejaVu Sans", *[f for f in _CJK_FONTS if f in installed]]}
+    cjk = cjk_font()
+    return {**_RC, "font.family": ["DejaVu Sans", *([cjk] if cjk else [])]}
 
 
 def _styled(func: Callable[P, Figure]) -> Callable[P, Figure]:
