@@ -155,3 +155,44 @@ def test_override_folder_must_exist(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     with pytest.raises(InputError, match="not a directory") as exc:
         lookup("country_parameters/KR/cit_statutory_combined_pct")
     assert exc.value.field == "IPVALUE_REFDATA_DIR"
+
+
+def test_override_is_recorded_in_a_valuation(override_dir: Path) -> None:
+    """A case referring to an overridden figure: value, assumption, warning and version."""
+    import ipvalue
+
+    _write(
+        override_dir,
+        "country_parameters.csv",
+        "iso2,cit_statutory_combined_pct,source,source_date,author\n"
+        "KR,20,Test override,2025-06-01,QA\n",
+    )
+    case = ipvalue.load_case(
+        {
+            "schema_version": 1,
+            "id": "ov",
+            "title": "override",
+            "purpose": "licensing",
+            "valuation_date": "2025-06-30",
+            "currency": "KRW",
+            "asset": {"type": "patent", "name": "p", "remaining_legal_term_years": 5.0},
+            "approaches": [
+                {
+                    "method": "relief_from_royalty",
+                    "revenue": [100.0],
+                    "royalty_rate": 0.05,
+                    "discount_rate": 0.1,
+                    "timing": "end",
+                    "tab": False,
+                    "tax_rate": {"ref": "country_parameters/KR/cit_statutory_combined_pct"},
+                }
+            ],
+        }
+    )
+    val = ipvalue.value(case)
+    # 100 · 0.05 · (1 − 0.20) / 1.1
+    assert val.value == pytest.approx(100 * 0.05 * 0.8 / 1.1, rel=1e-12)
+    tax = next(a for a in val.assumptions if a.name == "approaches.0.tax_rate")
+    assert "Test override" in tax.source and tax.source_date == "2025-06-01"
+    assert "refdata_override" in {w.code for w in val.warnings}
+    assert val.refdata_version is not None and "+override." in val.refdata_version
