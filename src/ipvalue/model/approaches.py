@@ -102,31 +102,44 @@ class ReliefFromRoyalty(_Taxed):
     royalty_rate: Fraction | None = Field(default=None, description="pre-tax rate on revenue")
 
 
-CacKind = Literal[
-    "working_capital", "land", "fixed_assets", "workforce", "customer_relationships",
-    "trademark", "technology", "software", "other_intangible",
-]
+CacKind = Literal["working_capital", "land", "workforce", "fixed_asset", "intangible"]
 _RETURN_ON_ONLY = {"working_capital", "land", "workforce"}
 
 
 class ContributoryAsset(_Strict):
-    """A contributory asset charge: ``r_j · B_t + D_t`` with ``B_t = balance_share · Rev_t``."""
+    """A contributory asset charge ``CAC_t = r_j·B_t + D_t`` with ``B_t = balance_share·Rev_t``
+    and ``D_t = return_of·Rev_t`` (METHODS §2.3).
+
+    Working capital, land and workforce earn a return on only; fixed assets and intangibles
+    also a return of, unless their depreciation is already deducted in EBITA.
+    """
 
     name: str = Field(min_length=1, max_length=200)
     kind: CacKind
-    balance_share: NonNegative = Field(description="asset balance as a share of revenue")
+    balance_share: NonNegative = Field(description="average balance as a share of revenue")
     return_on: Rate = Field(description="required return on the asset (after tax)")
-    return_of: NonNegative = Field(
-        default=0.0, description="economic depreciation as a share of revenue (return of)"
+    return_of: NonNegative | None = Field(
+        default=None, description="economic depreciation as a share of revenue (return of)"
     )
-    return_of_in_ebita: bool = Field(
-        default=False, description="true when depreciation is already deducted in EBITA"
+    return_of_in_ebita: bool | None = Field(
+        default=None, description="fixed assets / intangibles: is depreciation already in EBITA?"
     )
 
     @model_validator(mode="after")
-    def _return_on_only(self) -> ContributoryAsset:
-        if self.kind in _RETURN_ON_ONLY and isinstance(self.return_of, float) and self.return_of:
-            raise ValueError(f"return_of must be 0 for {self.kind}: it earns a return on only")
+    def _return_of_rules(self) -> ContributoryAsset:
+        if self.kind in _RETURN_ON_ONLY:
+            if self.return_of is not None or self.return_of_in_ebita is not None:
+                raise ValueError(
+                    f"return_of must not be given for {self.kind}: it earns a return on only"
+                )
+            return self
+        if self.return_of_in_ebita is None:
+            raise ValueError(
+                f"return_of_in_ebita is required for {self.kind} (is depreciation already "
+                "deducted in EBITA?)"
+            )
+        if not self.return_of_in_ebita and self.return_of is None:
+            raise ValueError("return_of is required when depreciation is not deducted in EBITA")
         return self
 
 
@@ -165,16 +178,29 @@ class ProfitSplit(_Taxed):
 
 
 class Market(_Strict):
-    """One market of a regional income valuation, in its own currency (METHODS §2.7)."""
+    """One market of a regional income valuation (METHODS §2.7).
+
+    Either the market brings its own ``income`` forecast in its own currency, or it takes a
+    ``share`` of the approach's shared ``income`` (optionally growing at ``share_growth``,
+    renormalised each year).
+    """
 
     market: str = Field(pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2")
     currency: str = Field(pattern=r"^[A-Z]{3}$")
-    income: Forecast = Field(description="pre-tax income attributable to the asset, local currency")
+    income: Forecast | None = Field(
+        default=None, description="pre-tax income attributable to the asset, local currency"
+    )
+    share: Fraction | None = Field(default=None, description="w_m: share of the shared income")
+    share_growth: float | None = Field(
+        default=None, gt=-1, allow_inf_nan=False, description="growth of the share per year"
+    )
     discount_rate: Rate = Field(description="local-currency discount rate before risk adjustment")
     risk_premium: Rate = Field(default=0.0, description="country risk premium added to the rate")
     tax_rate: TaxRate | None = Field(default=None, description="default: refdata CIT of market")
+    terminal_growth: Growth | None = None
     protected_years: float | None = Field(
-        default=None, gt=0, le=200, allow_inf_nan=False, description="A_(m,t) = 1 while t ≤ this"
+        default=None, gt=0, le=200, allow_inf_nan=False,
+        description="A_(m,t) = 1 while t <= protected_years, else 0 (no enforceable right)",
     )
     fx_rate: Positive | None = Field(
         default=None, description="case currency per unit of local currency; default: refdata"
@@ -185,14 +211,26 @@ class RegionalIncome(_Approach):
     """Regionally weighted income: PV per market in local currency, converted at spot (§2.7)."""
 
     method: Literal["regional_income"]
+    income: Forecast | None = Field(
+        default=None, description="shared pre-tax income, split between markets by share"
+    )
     markets: list[Market] = Field(min_length=1)
     timing: Timing | None = None
+    terminal_discounting: TerminalDiscounting | None = None
 
     @model_validator(mode="after")
-    def _unique_markets(self) -> RegionalIncome:
+    def _markets(self) -> RegionalIncome:
         names = [m.market for m in self.markets]
         if len(set(names)) != len(names):
             raise ValueError("markets: each market may appear only once")
+        own = [m.income is not None for m in self.markets]
+        if self.income is None and not all(own):
+            raise ValueError("every market needs its own income, or give a shared income")
+        if self.income is not None:
+            if any(own):
+                raise ValueError("markets must not have their own income when income is shared")
+            if any(m.share is None for m in self.markets):
+                raise ValueError("every market needs a share of the shared income")
         return self
 
 
@@ -208,7 +246,12 @@ class Comparable(_Strict):
     name: str = Field(min_length=1, max_length=300)
     unit_price: NonNegative = Field(description="X_i: price, royalty rate or price/revenue")
     coefficients: dict[CoefficientName, Positive] = Field(default_factory=dict)
-    weight: Fraction | None = None
+    weight: Fraction | None = Field(
+        default=None, description="given weight; else similarity × recency × quality"
+    )
+    similarity: Fraction | None = None
+    recency: Fraction | None = None
+    quality: Fraction | None = None
     date: dt.date | None = None
     source: str | None = Field(default=None, max_length=2000)
 
@@ -223,7 +266,12 @@ class MarketComparables(_Approach):
         default=1.0, description="subject's scale (e.g. revenue when X is price/revenue)"
     )
     coefficient_bounds: tuple[float, float] | None = Field(
-        default=None, description="[c_min, c_max]: every coefficient must lie inside"
+        default=None,
+        description="[c_min, c_max]: every coefficient must lie inside; default [0.5, 2]",
+    )
+    min_comparables: int = Field(default=1, ge=1, le=1000, strict=True)
+    max_weight: float | None = Field(
+        default=None, gt=0, le=1, allow_inf_nan=False, description="cap on one weight"
     )
 
     @model_validator(mode="after")
@@ -287,60 +335,72 @@ class Cost(_Cost):
     )
 
 
-class LabourInput(_Strict):
-    role: str = Field(min_length=1, max_length=200)
-    hours: NonNegative
-    rate: NonNegative = Field(description="loaded cost per hour")
-
-
 class Activity(_Strict):
-    """One R&D activity: labour by role plus materials, equipment use and external costs."""
+    """One R&D activity: hours per role plus materials, equipment use and external costs."""
 
     name: str = Field(min_length=1, max_length=300)
-    stage: Literal["research", "development", "testing", "commercialisation", "other"] = "other"
-    date: dt.date
-    labour: list[LabourInput] = Field(default_factory=list)
+    stage: str = Field(default="development", min_length=1, max_length=100)
+    date: dt.date = Field(description="when the cost was incurred (≤ valuation date)")
+    hours: dict[str, NonNegative] = Field(default_factory=dict, description="hours per role")
     materials: NonNegative = 0.0
     equipment: NonNegative = 0.0
     external: NonNegative = 0.0
-    price_index: Positive = Field(default=1.0, description="cost index at the activity date")
+    price_index: float = Field(
+        default=1.0, gt=0, allow_inf_nan=False, description="cost index at the activity date"
+    )
+    needed_for_replacement: bool = Field(
+        default=True, description="false: dropped on the replacement basis"
+    )
 
 
 class ActivityBasedRdCost(_Cost):
-    """Activity-based R&D cost restated to the valuation date, plus opportunity cost (§4.2)."""
+    """Activity-based R&D cost restated to the valuation date plus opportunity cost (§4.2).
+
+    ``RC = Σ_a Cost_a · I_valuation / I_a``; ``OC = Σ_a Cost_a [(1 + r_oc)^(T − t_a) − 1]``;
+    value = ``(RC · (1 + developer_profit_rate) + OC)`` less obsolescence.
+    """
 
     method: Literal["activity_based_rd_cost"]
+    basis: Literal["reproduction", "replacement"] = "reproduction"
+    role_rates: dict[str, NonNegative] = Field(description="loaded cost per hour by role")
     activities: list[Activity] = Field(min_length=1)
-    price_index_at_valuation: Positive = 1.0
+    price_index_at_valuation: float = Field(default=1.0, gt=0, allow_inf_nan=False)
     opportunity_cost_rate: Rate = 0.0
     completion_date: dt.date | None = Field(
         default=None, description="T_complete; default: the valuation date"
     )
     developer_profit_rate: NonNegative = 0.0
 
+    @model_validator(mode="after")
+    def _roles(self) -> ActivityBasedRdCost:
+        for i, act in enumerate(self.activities):
+            for role in act.hours:
+                if role not in self.role_rates:
+                    raise ValueError(f"activities.{i}.hours.{role}: no rate in role_rates")
+        return self
+
 
 class CountryCost(_Strict):
-    """Filing, prosecution, translation and maintenance costs spent in one country."""
+    """Official and attorney fees paid for the right in one country, by calendar year."""
 
     country: str = Field(pattern=r"^[A-Z]{2}$")
     currency: str = Field(pattern=r"^[A-Z]{3}$")
     fx_rate: Positive | None = Field(
         default=None, description="case currency per unit of local currency; default: refdata"
     )
-    filing: NonNegative = 0.0
-    prosecution: NonNegative = 0.0
-    translation: NonNegative = 0.0
-    maintenance: list[NonNegative] = Field(default_factory=list, description="annuities paid")
+    fees: dict[int, NonNegative] = Field(min_length=1, description="fees paid per year")
+    price_index: dict[int, float] | None = Field(
+        default=None,
+        description="index level per fee year and the valuation year; omit for no restatement",
+    )
 
 
 class FilingMaintenanceCost(_Cost):
-    """Cost of obtaining and keeping the rights in several countries (METHODS §4)."""
+    """Filing, prosecution and maintenance cost across countries, restated and converted
+    (METHODS §4): ``Σ_c FX_c Σ_y fee_(c,y) · I_c(valuation year) / I_c(y)``."""
 
     method: Literal["filing_maintenance_cost"]
     countries: list[CountryCost] = Field(min_length=1)
-    price_index_factor: Positive = Field(
-        default=1.0, description="restatement factor Index(valuation date)/Index(spend dates)"
-    )
 
 
 class _Option(_Approach):
@@ -356,7 +416,9 @@ class RealOptionBlackScholes(_Option):
     """Black–Scholes with a continuous cost of delay ``y`` (default ``1/T``), METHODS §5.1."""
 
     method: Literal["real_option_black_scholes"]
-    cost_of_delay: NonNegative | None = Field(default=None, description="y; default 1/T")
+    cost_of_delay: NonNegative | None = Field(
+        default=None, description="continuous yield y; omit for y = 1/T (inverse life)"
+    )
 
 
 class RealOptionBinomial(_Option):
@@ -364,6 +426,13 @@ class RealOptionBinomial(_Option):
 
     method: Literal["real_option_binomial"]
     steps: int = Field(default=200, ge=1, le=5000, strict=True)
+    exercise: Literal["american", "european"] = "american"
+    delay_schedule: Literal["year_stepped", "inverse_life"] = Field(
+        default="year_stepped", description="y_k = 1/ceil(T − kΔt), or constant 1/T"
+    )
+    cost_of_delay: NonNegative | None = Field(
+        default=None, description="constant yield instead of the schedule"
+    )
 
 
 Approach = Annotated[

@@ -26,10 +26,10 @@ def vec(p: Params, path: str, n: int) -> FloatArray:
 
 @dataclass(frozen=True)
 class Series:
-    """A forecast as arrays ``(n, T)``: values, and lifecycle margins / probabilities if any."""
+    """A forecast as arrays ``(n, T)``: values, and lifecycle income / probabilities if any."""
 
     values: FloatArray
-    margin: FloatArray | None = None
+    income: FloatArray | None = None
     probability: FloatArray | None = None
     stages: tuple[str, ...] | None = None
 
@@ -38,7 +38,9 @@ class Series:
         return int(self.values.shape[-1])
 
 
-def forecast(model: object, path: str, p: Params, n: int) -> Series:
+def forecast(
+    model: object, path: str, p: Params, n: int, life: ArrayLike | None = None
+) -> Series:
     """Evaluate the forecast ``model`` stored at ``path`` inside the approach.
 
     Explicit: the values as given. Growth: ``X_t = year1·(1+g)^(t−1)``. Lifecycle:
@@ -54,21 +56,20 @@ def forecast(model: object, path: str, p: Params, n: int) -> Series:
         g = vec(p, f"{path}.growth", n)[:, None]
         return Series(year1 * np.power(1.0 + g, t))
     if isinstance(model, LifecycleForecast):
-        growth, margin, prob, stages = [], [], [], []
-        for s, st in enumerate(model.stages):
-            g = vec(p, f"{path}.stages.{s}.growth", n)
-            m = vec(p, f"{path}.stages.{s}.margin", n)
-            q = vec(p, f"{path}.stages.{s}.probability", n)
-            for _ in range(st.years):
-                growth.append(g)
-                margin.append(m)
-                prob.append(q)
-                stages.append(st.stage)
-        factors = np.cumprod(1.0 + np.stack(growth, axis=1), axis=1)
-        base = vec(p, f"{path}.base", n)[:, None]
-        return Series(
-            base * factors, np.stack(margin, axis=1), np.stack(prob, axis=1), tuple(stages)
-        )
+        from ipvalue.valuation.lifecycle import Stage, lifecycle_forecast
+
+        stages, start = [], 1
+        for k, st in enumerate(model.stages):
+            pre = f"{path}.stages.{k}"
+            stages.append(Stage(st.stage, start, start + st.years - 1, vec(p, f"{pre}.growth", n),
+                                vec(p, f"{pre}.margin", n), vec(p, f"{pre}.probability", n)))
+            start += st.years
+        cap = model.years if life is None else float(np.min(life))
+        fc = lifecycle_forecast(vec(p, f"{path}.base", n), stages, economic_life=cap,
+                                legal_term=None)
+        shape = (n, model.years)
+        return Series(np.broadcast_to(fc.revenue, shape), np.broadcast_to(fc.income, shape),
+                      np.broadcast_to(fc.probability, shape), fc.stage_of_year)
     raise TypeError(f"unknown forecast model {type(model).__name__}")
 
 

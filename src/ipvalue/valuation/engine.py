@@ -43,7 +43,17 @@ def evaluate_approach(
 ) -> Outcome:
     """Evaluate one resolved approach on parameters ``p`` (floats or arrays of shape ``(n,)``)."""
     fn = EVALUATORS[ra.model.method]
-    return fn(ra.model, ra.settings, p, n, invalid, series)  # type: ignore[arg-type]
+    try:
+        return fn(ra.model, ra.settings, p, n, invalid, series)  # type: ignore[arg-type]
+    except InputError as exc:
+        # Kernels name their own arguments; report the case field path instead.
+        head, _, rest = exc.field.partition(".")
+        field = _KERNEL_FIELDS.get(head, head) + (f".{rest}" if rest else "")
+        raise InputError(f"{ra.prefix}{field}", exc.rule) from None
+
+
+_KERNEL_FIELDS = {"rate": "discount_rate", "life": "life (asset legal term / economic life)",
+                  "tv_discounting": "terminal_discounting", "tab": "tab"}
 
 
 def framework_for(case: ValuationCase | PortfolioCase, framework: Any = None) -> Any:

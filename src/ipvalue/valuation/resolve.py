@@ -17,6 +17,7 @@ import typing
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache, lru_cache
 from typing import Any
 
 from pydantic import BaseModel
@@ -24,7 +25,7 @@ from pydantic import BaseModel
 from ipvalue.core.errors import InputError
 from ipvalue.model._numbers import Ref, bounds_of, check_bounds
 from ipvalue.model.approaches import (
-    Cost,
+    ActivityBasedRdCost,
     ExcessEarnings,
     FilingMaintenanceCost,
     MarketComparables,
@@ -57,6 +58,7 @@ class ResolvedApproach:
     params: dict[str, float] = field(default_factory=dict)
     dists: dict[str, Any] = field(default_factory=dict)
     settings: dict[str, Any] = field(default_factory=dict)
+    structure: tuple[Any, ...] = ()
 
     @property
     def name(self) -> str:
@@ -119,32 +121,67 @@ def _element_bounds(annotation: Any) -> dict[str, float] | None:
     return None
 
 
+@lru_cache(maxsize=1)
+def _dist_types() -> tuple[type, ...]:
+    from ipvalue.model import distributions as d
+
+    return (d.Normal, d.Lognormal, d.Uniform, d.Triangular, d.Pert, d.Discrete)
+
+
 def _is_dist(obj: Any) -> bool:
-    return isinstance(obj, BaseModel) and hasattr(obj, "dist") and hasattr(obj, "point")
+    return isinstance(obj, _dist_types())
 
 
-def _leaves(model: BaseModel) -> Iterator[tuple[str, Any, Any]]:
-    for name, info in type(model).model_fields.items():
-        value = getattr(model, name)
+def _is_container(obj: Any) -> bool:
+    return isinstance(obj, BaseModel) and not isinstance(obj, (Ref, *_dist_types()))
+
+
+_NOT_STRUCTURAL = frozenset({"id", "weight", "rationale", "source", "name"})
+
+
+@cache
+def _plan(cls: type[BaseModel]) -> tuple[tuple[str, dict[str, float] | None], ...]:
+    """Per model class: each field with the bounds of its Nums (cached: portfolios walk many)."""
+    out = []
+    for name, info in cls.model_fields.items():
         b = bounds_of(info.metadata)
         if b is None:
             b = _element_bounds(info.annotation)
-        if isinstance(value, BaseModel) and not isinstance(value, Ref) and not _is_dist(value):
-            for p, leaf, bb in _leaves(value):
-                yield f"{name}.{p}", leaf, bb
+        out.append((name, b))
+    return tuple(out)
+
+
+def _leaves(
+    model: BaseModel, structure: list[Any] | None = None, base: str = ""
+) -> Iterator[tuple[str, Any, Any]]:
+    """Yield ``(path, leaf, bounds)`` for each numeric leaf; append every other scalar that
+    shapes the calculation (forecast years, kinds, flags) to ``structure``."""
+    for name, b in _plan(type(model)):
+        value = getattr(model, name)
+        path = base + name
+        if _is_container(value):
+            yield from _leaves(value, structure, path + ".")
         elif isinstance(value, list | tuple):
+            if structure is not None:
+                structure.append((path, len(value)))
             for i, v in enumerate(value):
-                if isinstance(v, BaseModel) and not isinstance(v, Ref) and not _is_dist(v):
-                    for p, leaf, bb in _leaves(v):
-                        yield f"{name}.{i}.{p}", leaf, bb
+                if _is_container(v):
+                    yield from _leaves(v, structure, f"{path}.{i}.")
                 elif b is not None:
-                    yield f"{name}.{i}", v, b
+                    yield f"{path}.{i}", v, b
+                elif structure is not None:
+                    structure.append((f"{path}.{i}", v))
         elif isinstance(value, dict):
+            if structure is not None:
+                structure.append((path, tuple(value)))
             for k, v in value.items():
                 if b is not None:
-                    yield f"{name}.{k}", v, b
-        elif b is not None and value is not None:
-            yield name, value, b
+                    yield f"{path}.{k}", v, b
+        elif b is not None:
+            if value is not None:
+                yield path, value, b
+        elif structure is not None and name not in _NOT_STRUCTURAL:
+            structure.append((path, value))
 
 
 def remaining_legal_term(asset: Asset, valuation_date: date) -> tuple[float | None, str]:
@@ -169,6 +206,7 @@ def resolve(
     *,
     framework: Any = None,
     prefix: str = "",
+    record_case_values: bool = True,
 ) -> Resolution:
     """Resolve the approaches of one asset.
 
@@ -185,6 +223,9 @@ def resolve(
         ``tab_period``, ``weights``) fills open conventions; see :mod:`ipvalue.frameworks`.
     prefix : str
         Path prefix for messages (``assets.3.``) in portfolios.
+    record_case_values : bool
+        Record plain case-file numbers as assumptions (portfolios turn this off: the case file
+        is the source; figures from reference data and defaults are always recorded).
 
     Raises
     ------
@@ -197,7 +238,8 @@ def resolve(
     out = []
     for i, a in enumerate(approaches):
         ra = ResolvedApproach(model=a, prefix=f"{prefix}approaches.{i}.")
-        for path, leaf, bounds in _leaves(a):
+        structure: list[Any] = []
+        for path, leaf, bounds in _leaves(a, structure):
             full = ra.prefix + path
             if isinstance(leaf, Ref):
                 ra.params[path] = rec.figure(full, leaf.ref, bounds)
@@ -211,8 +253,11 @@ def resolve(
                 rec.assume(full, base, None, f"{CASE_FILE} (distribution {leaf.dist}, base point)")
             else:
                 ra.params[path] = float(leaf)
-                if ".values." not in path and not path.startswith("probability."):
+                if record_case_values and ".values." not in path and not path.startswith(
+                    "probability."
+                ):
                     rec.assume(full, float(leaf), None, CASE_FILE)
+        ra.structure = tuple(structure)
         _fill_open(ra, header, asset, fw, rec)
         ra.settings["life_years"] = life
         ra.settings["life_source"] = life_src
@@ -318,10 +363,11 @@ def _fill_open(
     country = _jurisdiction(header, asset)
     if hasattr(a, "timing"):
         ra.settings["timing"] = _setting(ra, "timing", header, fw, "end", rec)
-    if hasattr(a, "discount_rate"):
+    if hasattr(a, "terminal_discounting"):
         ra.settings["terminal_discounting"] = _setting(
             ra, "terminal_discounting", header, fw, "final_factor", rec
         )
+    if hasattr(a, "discount_rate"):
         _require(ra, "discount_rate", "a number, distribution or {ref: ...}")
         _tab(ra, fw, rec)
     if hasattr(a, "tax_rate") and not isinstance(a, RegionalIncome):
@@ -335,19 +381,54 @@ def _fill_open(
                              "is lifecycle-staged (its stage margins are used)")
     if isinstance(a, RegionalIncome):
         for j, m in enumerate(a.markets):
+            share = f"markets.{j}.share"
+            if share in ra.dists:
+                raise InputError(ra.prefix + share, "must be a number (a share is not uncertain)")
+            if share in ra.params:  # shares shape the kernel call: keep them structural
+                ra.structure += ((share, ra.params[share]),)
             _tax_from_refdata(ra, f"markets.{j}.tax_rate", m.market, rec)
             _fx_from_refdata(ra, f"markets.{j}.fx_rate", m.currency, header, rec)
     if isinstance(a, FilingMaintenanceCost):
         for j, c in enumerate(a.countries):
             _fx_from_refdata(ra, f"countries.{j}.fx_rate", c.currency, header, rec)
     if isinstance(a, RealOptionBlackScholes) and "cost_of_delay" not in ra.params:
-        ra.settings["cost_of_delay"] = "1/T"
+        ra.settings["cost_of_delay"] = "inverse_life"
         rec.assume(f"{ra.prefix}cost_of_delay", "1 / term_years", "per year",
                    "METHODS §5.1: y = 1 / remaining protected life")
     if isinstance(a, RealOptionBinomial):
         ra.settings["steps"] = a.steps
-    if isinstance(a, MarketComparables | Cost):
-        pass
+        if "cost_of_delay" not in ra.params:
+            ra.settings["cost_of_delay"] = a.delay_schedule
+    if isinstance(a, MarketComparables):
+        _market_settings(ra, rec)
+    if isinstance(a, ActivityBasedRdCost):
+        ra.settings["completion_date"] = a.completion_date or header.valuation_date
+        if a.completion_date is None:
+            rec.assume(f"{ra.prefix}completion_date", str(header.valuation_date), None,
+                       "ipvalue default: the valuation date")
+    if isinstance(a, FilingMaintenanceCost):
+        ra.settings["valuation_year"] = header.valuation_date.year
+        for j, c in enumerate(a.countries):
+            late = [y for y in c.fees if y > header.valuation_date.year]
+            if late:
+                raise InputError(f"{ra.prefix}countries.{j}.fees.{late[0]}",
+                                 "must not be after the valuation year (look-ahead)")
+
+
+def _market_settings(ra: ResolvedApproach, rec: _Recorder) -> None:
+    a = ra.model
+    for i in range(len(a.comparables)):
+        for key in ("weight", "similarity", "recency", "quality"):
+            path = f"comparables.{i}.{key}"
+            if path in ra.dists:
+                raise InputError(ra.prefix + path, "must be a number (weights are not uncertain)")
+            if path in ra.params:  # weights shape the kernel call: keep them structural
+                ra.structure += ((path, ra.params[path]),)
+    if a.coefficient_bounds is None:
+        ra.settings["coefficient_bounds"] = (0.5, 2.0)
+        rec.assume(f"{ra.prefix}coefficient_bounds", "[0.5, 2.0]", None, IPVALUE_DEFAULT)
+    else:
+        ra.settings["coefficient_bounds"] = tuple(a.coefficient_bounds)
 
 
 def _tab(ra: ResolvedApproach, fw: Mapping[str, Any], rec: _Recorder) -> None:
