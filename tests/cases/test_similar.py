@@ -71,3 +71,26 @@ def test_store_similar_by_id_and_by_file(store: CaseStore) -> None:
     by_file = store.similar("acme", source(9), top=5)
     assert [h.case_id for h in by_file] == [1, 2]
     assert by_file[0].score > by_file[1].score
+
+
+def test_extend_replaces_a_case_and_adds_new_ones() -> None:
+    idx = SimilarityIndex([doc(1, "patent", "KR", "H01M4/04", "licensing", "dry coating"),
+                           doc(2, "patent", "CN", None, None, "beverage brand")])
+    idx.extend([CaseDoc(1, 2, "", "trademark", "KR", None, None, "beverage brand",
+                        {"royalty_rate": 0.05}),
+                CaseDoc(3, 1, "", "patent", "KR", "H01M4/04", "licensing", "dry coating")])
+    assert len(idx) == 3  # case 1 now has one (new) row
+    hits = idx.query(query(text="dry coating"), top=5)
+    assert [(h.case_id, h.version_no) for h in hits][0] == (3, 1)
+    assert {(h.case_id, h.version_no) for h in hits} == {(1, 2), (2, 1), (3, 1)}
+    rows = idx.param_rows(exclude_case=3)
+    assert rows.shape == (2, 5) and 0.05 in rows[:, 0].tolist()
+
+
+def test_store_index_follows_new_versions(store: CaseStore) -> None:
+    store.save(source(1), org="acme", user="alice")
+    store.save(source(2), org="acme", user="alice")
+    assert [h.version_no for h in store.similar("acme", 2)] == [1]
+    store.save(source(1, royalty=0.05), org="acme", user="alice", case_id=1)
+    (hit,) = store.similar("acme", 2)
+    assert (hit.case_id, hit.version_no, hit.params["royalty_rate"]) == (1, 2, 0.05)

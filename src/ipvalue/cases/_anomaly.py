@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 import numpy as np
-from sklearn.ensemble import IsolationForest
 
 from ipvalue.cases._checks import QualityFinding
 
@@ -22,18 +21,8 @@ MIN_CASES = 20
 MAX_FIT_CASES = 5_000
 
 
-def _matrix(rows: Sequence[Mapping[str, float | None]], features: Sequence[str]) -> np.ndarray:
-    out = np.full((len(rows), len(features)), np.nan)
-    for i, r in enumerate(rows):
-        for j, f in enumerate(features):
-            v = r.get(f)
-            if v is not None:
-                out[i, j] = float(v)
-    return out
-
-
 def anomaly_finding(
-    base: Sequence[Mapping[str, float | None]],
+    base: np.ndarray,
     row: Mapping[str, float | None],
     features: Sequence[str],
     *,
@@ -42,21 +31,27 @@ def anomaly_finding(
 ) -> QualityFinding | None:
     """``Q-ANOM-001`` when ``row`` is among the most isolated of ``base`` + ``row``.
 
-    Returns None (no finding) when the base has fewer than ``MIN_CASES`` other cases, when no
-    feature has a value, or when the case is not isolated.
+    ``base`` holds the other cases' parameters, one row per case, columns in ``features``
+    order, NaN where missing. Returns None (no finding) when the base has fewer than
+    ``MIN_CASES`` cases, when no feature is present in both the case and the base, or when the
+    case is not isolated.
     """
     if len(base) < MIN_CASES:
         return None
     rng = np.random.default_rng(seed)
-    sample = (base if len(base) <= MAX_FIT_CASES
-              else [base[i] for i in rng.choice(len(base), MAX_FIT_CASES, replace=False)])
-    x = _matrix([*sample, row], features)
-    keep = ~np.all(np.isnan(x), axis=0) & ~np.isnan(x[-1])
+    sample = base if len(base) <= MAX_FIT_CASES else base[
+        np.sort(rng.choice(len(base), MAX_FIT_CASES, replace=False))]
+    mine = np.array([[np.nan if row.get(f) is None else float(row[f] or 0.0)
+                      for f in features]])
+    x = np.vstack([sample, mine])
+    keep = ~np.all(np.isnan(x[:-1]), axis=0) & ~np.isnan(x[-1])
     if not keep.any():
         return None
     used = [f for f, k in zip(features, keep, strict=True) if k]
     x = x[:, keep]
     x = np.where(np.isnan(x), np.nanmedian(x, axis=0), x)
+    from sklearn.ensemble import IsolationForest  # heavy import, only when there is a base
+
     forest = IsolationForest(n_estimators=100, contamination=contamination, random_state=seed)
     flags = forest.fit_predict(x)
     if flags[-1] != -1:

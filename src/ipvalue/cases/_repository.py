@@ -143,16 +143,17 @@ class CaseRepository:
             stmt = stmt.limit(limit)
         return list(self.session.execute(stmt).scalars())
 
-    def latest_profiles(self) -> Sequence[Any]:
-        """Columns the similarity index and anomaly check need, for every case's latest version."""
+    def latest_profiles(self, *, after_version_id: int = 0) -> Sequence[Any]:
+        """Columns the similarity index needs, for every case's latest version (only versions
+        with an id above ``after_version_id``), in version-id order."""
         cv = CaseVersion
-        stmt = (select(cv.case_id, cv.version_no, cv.title, cv.ip_type, cv.jurisdiction,
+        stmt = (select(cv.id, cv.case_id, cv.version_no, cv.title, cv.ip_type, cv.jurisdiction,
                        cv.tech_class, cv.purpose, cv.description, cv.royalty_rate,
                        cv.discount_rate, cv.economic_life, cv.growth, cv.contribution)
                 .join(Case, Case.id == cv.case_id)
                 .where(Case.org_id == self.org.id, cv.org_id == self.org.id,
-                       cv.version_no == Case.latest_version)
-                .order_by(cv.case_id))
+                       cv.version_no == Case.latest_version, cv.id > after_version_id)
+                .order_by(cv.id))
         return list(self.session.execute(stmt).all())
 
     # review ----------------------------------------------------------------------------------

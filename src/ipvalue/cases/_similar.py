@@ -8,8 +8,8 @@ Score = Σ weight × component, each component in [0, 1]:
 * ``text``: cosine similarity of TF-IDF vectors of title + description, character 2–3-grams
   within words, so that Chinese, Japanese and Korean text without spaces is compared too.
 
-A component missing on either side scores 0. The index is built once per organisation and
-reused until the audit chain head moves (every write moves it).
+A component missing on either side scores 0. The store builds the index once per organisation
+and process, then extends it with the versions saved since (see :class:`SimilarityIndex`).
 """
 
 from __future__ import annotations
@@ -19,14 +19,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
 
-from ipvalue.cases._intake import CaseProfile
+from ipvalue.cases._intake import KEY_PARAMETERS, CaseProfile
 
 WEIGHTS: dict[str, float] = {
     "ip_type": 0.25, "jurisdiction": 0.2, "tech_class": 0.2, "purpose": 0.1, "text": 0.25,
 }
 _TECH_LEVELS = ((4, 0.75), (3, 0.5), (1, 0.25))
+PARAMS = tuple(KEY_PARAMETERS)
+#: The store rebuilds an index (refitting TF-IDF) once it has grown by this factor.
+REBUILD_GROWTH = 1.1
 
 
 @dataclass(frozen=True)
@@ -56,74 +58,132 @@ class SimilarCase:
     params: dict[str, float | None]
 
 
-def _codes(values: Sequence[str | None]) -> tuple[np.ndarray, dict[str, int]]:
-    vocab: dict[str, int] = {}
-    out = np.full(len(values), -1, dtype=np.int64)
-    for i, v in enumerate(values):
-        if v:
-            out[i] = vocab.setdefault(v, len(vocab))
-    return out, vocab
+class _Codes:
+    """Integer codes of a categorical column that can grow (-1 = missing)."""
+
+    def __init__(self) -> None:
+        self.vocab: dict[str, int] = {}
+        self.codes = np.zeros(0, dtype=np.int64)
+
+    def extend(self, values: Sequence[str | None]) -> None:
+        new = np.fromiter((self.vocab.setdefault(v, len(self.vocab)) if v else -1
+                           for v in values), dtype=np.int64, count=len(values))
+        self.codes = np.concatenate([self.codes, new])
+
+    def match(self, value: str | None) -> np.ndarray:
+        if value is None or value not in self.vocab:
+            return np.zeros(self.codes.size, bool)
+        return self.codes == self.vocab[value]
 
 
 class SimilarityIndex:
-    """Vectorised similarity over a fixed set of cases (build once, query many times)."""
+    """Vectorised similarity over the latest versions of an organisation's cases.
+
+    Build once, then :meth:`extend` with newly saved versions: a new version of a case already
+    indexed replaces it (the old row is masked out). New texts are vectorised with the
+    vocabulary and IDF weights of the build; the store rebuilds from scratch once the index has
+    grown by :data:`REBUILD_GROWTH` so the weights follow the case base.
+    """
 
     def __init__(self, docs: Sequence[CaseDoc]) -> None:
-        self.docs = list(docs)
-        self._case_ids = np.array([d.case_id for d in self.docs], dtype=np.int64)
-        self._cat: dict[str, tuple[np.ndarray, dict[str, int]]] = {
-            k: _codes([getattr(d, k) for d in self.docs])
-            for k in ("ip_type", "jurisdiction", "purpose")
-        }
-        tech = [d.tech_class for d in self.docs]
-        self._tech = {n: _codes([t[:n] if t and len(t) >= n else None for t in tech])
-                      for n, _ in _TECH_LEVELS}
-        self._tech_full = _codes(tech)
-        texts = [f"{d.title} {d.description}".strip() for d in self.docs]
-        self._vectorizer: TfidfVectorizer | None = None
-        self._matrix: Any = None
+        self.docs: list[CaseDoc] = []
+        self._row_of: dict[int, int] = {}
+        self._case_ids = np.zeros(0, dtype=np.int64)
+        self._active = np.zeros(0, dtype=bool)
+        self.params = np.zeros((0, len(PARAMS)))
+        self._cat = {k: _Codes() for k in ("ip_type", "jurisdiction", "purpose")}
+        self._tech = {n: _Codes() for n, _ in _TECH_LEVELS}
+        self._tech_full = _Codes()
+        self._blocks: list[Any] = []
+        self._vectorizer: Any = None
+        self.built_size = len(docs)
+        texts = [_text(d) for d in docs]
         if any(texts):
-            self._vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 3),
-                                               sublinear_tf=True, dtype=np.float32)
+            from sklearn.feature_extraction.text import TfidfVectorizer  # heavy; lazy
+
+            vec = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 3), sublinear_tf=True,
+                                  dtype=np.float32)
             try:
-                self._matrix = self._vectorizer.fit_transform(texts)
+                self._blocks.append(vec.fit_transform(texts))
+                self._vectorizer = vec
             except ValueError:  # no n-gram at all (e.g. one-character texts)
-                self._vectorizer = None
+                pass
+        self._append(docs, fitted=True)
+
+    def _append(self, docs: Sequence[CaseDoc], *, fitted: bool) -> None:
+        if not docs:
+            return
+        if not fitted and self._vectorizer is not None:
+            self._blocks.append(self._vectorizer.transform([_text(d) for d in docs]))
+        start = len(self.docs)
+        self.docs.extend(docs)
+        for key, codes in self._cat.items():
+            codes.extend([getattr(d, key) for d in docs])
+        tech = [d.tech_class for d in docs]
+        for n, codes in self._tech.items():
+            codes.extend([t[:n] if t and len(t) >= n else None for t in tech])
+        self._tech_full.extend(tech)
+        ids = np.array([d.case_id for d in docs], dtype=np.int64)
+        active = np.ones(len(docs), dtype=bool)
+        for i, cid in enumerate(ids.tolist()):
+            old = self._row_of.get(cid)
+            if old is not None:
+                if old >= start:
+                    active[old - start] = False
+                else:
+                    self._active[old] = False
+            self._row_of[cid] = start + i
+        self._case_ids = np.concatenate([self._case_ids, ids])
+        self._active = np.concatenate([self._active, active])
+        vals = np.array([[np.nan if d.params.get(p) is None else float(d.params[p] or 0.0)
+                          for p in PARAMS] for d in docs], dtype=float)
+        self.params = np.vstack([self.params, vals.reshape(len(docs), len(PARAMS))])
+
+    def extend(self, docs: Sequence[CaseDoc]) -> None:
+        """Add newly saved latest versions (replacing earlier rows of the same cases)."""
+        self._append(docs, fitted=False)
 
     def __len__(self) -> int:
-        return len(self.docs)
+        """Number of cases indexed (latest versions only)."""
+        return int(self._active.sum())
+
+    def _text_scores(self, text: str) -> np.ndarray:
+        n = len(self.docs)
+        if self._vectorizer is None or not text or not self._blocks:
+            return np.zeros(n)
+        qv = self._vectorizer.transform([text]).T
+        parts = [np.asarray((b @ qv).toarray()).ravel() for b in self._blocks]
+        out = np.concatenate(parts).astype(float)
+        return out if out.size == n else np.pad(out, (0, n - out.size))
 
     def scores(self, query: CaseProfile) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-        """Total score and each component for every indexed case."""
-        n = len(self.docs)
-        comps: dict[str, np.ndarray] = {}
-        for key in ("ip_type", "jurisdiction", "purpose"):
-            codes, vocab = self._cat[key]
-            q = getattr(query, key)
-            comps[key] = ((codes == vocab[q]) if q in vocab else np.zeros(n, bool)).astype(float)
-        comps["tech_class"] = self._tech_scores(query.tech_class, n)
-        text = f"{query.title} {query.description}".strip()
-        if self._vectorizer is not None and text:
-            qv = self._vectorizer.transform([text])
-            comps["text"] = np.asarray((self._matrix @ qv.T).toarray()).ravel().astype(float)
-        else:
-            comps["text"] = np.zeros(n)
+        """Total score and each component for every indexed row (inactive rows included)."""
+        comps: dict[str, np.ndarray] = {
+            key: self._cat[key].match(getattr(query, key)).astype(float)
+            for key in ("ip_type", "jurisdiction", "purpose")
+        }
+        comps["tech_class"] = self._tech_scores(query.tech_class)
+        comps["text"] = self._text_scores(_text(query))
         total = sum(WEIGHTS[k] * v for k, v in comps.items())
         return np.asarray(total, dtype=float), comps
 
-    def _tech_scores(self, tech: str | None, n: int) -> np.ndarray:
-        out = np.zeros(n)
+    def _tech_scores(self, tech: str | None) -> np.ndarray:
+        out = np.zeros(len(self.docs))
         if not tech:
             return out
-        codes, vocab = self._tech_full
-        if tech in vocab:
-            out[codes == vocab[tech]] = 1.0
+        out[self._tech_full.match(tech)] = 1.0
         for length, credit in _TECH_LEVELS:
-            codes, vocab = self._tech[length]
-            key = tech[:length]
-            if len(tech) >= length and key in vocab:
-                np.maximum(out, np.where(codes == vocab[key], credit, 0.0), out=out)
+            if len(tech) >= length:
+                hit = self._tech[length].match(tech[:length])
+                out[hit] = np.maximum(out[hit], credit)
         return out
+
+    def param_rows(self, *, exclude_case: int | None = None) -> np.ndarray:
+        """Key parameters (columns :data:`PARAMS`, NaN = missing) of every indexed case."""
+        mask = self._active.copy()
+        if exclude_case is not None:
+            mask &= self._case_ids != exclude_case
+        return self.params[mask]
 
     def query(
         self,
@@ -141,7 +201,7 @@ class SimilarityIndex:
         if not self.docs or top <= 0:
             return []
         total, comps = self.scores(query)
-        mask = np.ones(len(self.docs), bool)
+        mask = self._active.copy()
         if exclude_case is not None:
             mask &= self._case_ids != exclude_case
         if same_ip_type:
@@ -161,3 +221,7 @@ class SimilarityIndex:
             )
             for i in order
         ]
+
+
+def _text(d: CaseDoc | CaseProfile) -> str:
+    return f"{d.title} {d.description}".strip()

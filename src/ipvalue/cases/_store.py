@@ -56,7 +56,7 @@ from ipvalue.cases._models import (
     Transition,
 )
 from ipvalue.cases._repository import CaseRepository, ensure_org, find_org
-from ipvalue.cases._similar import CaseDoc, SimilarCase, SimilarityIndex
+from ipvalue.cases._similar import REBUILD_GROWTH, CaseDoc, SimilarCase, SimilarityIndex
 from ipvalue.core.db import read_session, run_write
 from ipvalue.core.errors import InputError
 
@@ -120,7 +120,12 @@ class SaveReceipt:
     findings: tuple[QualityFinding, ...]
 
 
-_INDEX_CACHE: dict[tuple[str, int], tuple[int, SimilarityIndex, Sequence[Any]]] = {}
+_INDEX_CACHE: dict[tuple[str, int], tuple[int, int, SimilarityIndex]] = {}
+
+
+def _doc(r: Any) -> CaseDoc:
+    return CaseDoc(r.case_id, r.version_no, r.title, r.ip_type, r.jurisdiction, r.tech_class,
+                   r.purpose, r.description, {p: getattr(r, p) for p in PARAMS})
 
 
 class CaseStore:
@@ -146,21 +151,30 @@ class CaseStore:
         """A repository bound to organisation ``code`` (InputError if unknown)."""
         return CaseRepository(session, find_org(session, code))
 
-    def index(self, repo: CaseRepository) -> tuple[SimilarityIndex, Sequence[Any]]:
-        """The organisation's similarity index (rebuilt only when the audit head moved)."""
+    def index(self, repo: CaseRepository) -> SimilarityIndex:
+        """The organisation's similarity index, kept per process.
+
+        Built once from every case's latest version, then extended with the versions saved
+        since (found by version id: writers of one organisation are serialised, so ids grow in
+        commit order) and rebuilt once it has grown by ``REBUILD_GROWTH``.
+        """
         head = repo.session.get(AuditHead, repo.org.id)
         seq = head.seq if head else 0
         key = (str(self.engine.url), repo.org.id)
         cached = _INDEX_CACHE.get(key)
         if cached is not None and cached[0] == seq:
-            return cached[1], cached[2]
+            return cached[2]
+        if cached is not None:
+            _, last_id, index = cached
+            rows = repo.latest_profiles(after_version_id=last_id)
+            index.extend([_doc(r) for r in rows])
+            if len(index.docs) <= index.built_size * REBUILD_GROWTH:
+                _INDEX_CACHE[key] = (seq, max([last_id, *(r.id for r in rows)]), index)
+                return index
         rows = repo.latest_profiles()
-        docs = [CaseDoc(r.case_id, r.version_no, r.title, r.ip_type, r.jurisdiction, r.tech_class,
-                        r.purpose, r.description, {p: getattr(r, p) for p in PARAMS})
-                for r in rows]
-        index = SimilarityIndex(docs)
-        _INDEX_CACHE[key] = (seq, index, rows)
-        return index, rows
+        index = SimilarityIndex([_doc(r) for r in rows])
+        _INDEX_CACHE[key] = (seq, max([0, *(r.id for r in rows)]), index)
+        return index
 
     def similar(self, org: str, query: int | CaseSource, *, top: int = 10) -> list[SimilarCase]:
         """Cases most similar to stored case ``query`` (its latest version) or to a case file."""
@@ -174,21 +188,20 @@ class CaseStore:
                 exclude: int | None = query
             else:
                 prof, exclude = profile_case(query.data), None
-            index, _ = self.index(repo)
-            return index.query(prof, top=top, exclude_case=exclude)
+            return self.index(repo).query(prof, top=top, exclude_case=exclude)
 
     # --------------------------------------------------------------------------- checks
     def _context_findings(
         self, repo: CaseRepository, prof: CaseProfile, case_id: int | None
     ) -> list[QualityFinding]:
         cfg = CheckSettings.load(repo.settings())
-        index, rows = self.index(repo)
+        index = self.index(repo)
         hits = index.query(prof, top=cfg.similar_peers, exclude_case=case_id, same_ip_type=True)
         peers = [Peer(h.case_id, h.version_no, h.title, h.params) for h in hits]
         out = deviation_findings(prof.params, peers, threshold=cfg.deviation_threshold,
                                  min_peers=cfg.deviation_min_peers)
-        base = [{p: getattr(r, p) for p in PARAMS} for r in rows if r.case_id != case_id]
-        found = anomaly_finding(base, prof.params, PARAMS, seed=cfg.anomaly_seed,
+        found = anomaly_finding(index.param_rows(exclude_case=case_id), prof.params, PARAMS,
+                                seed=cfg.anomaly_seed,
                                 contamination=cfg.anomaly_contamination)
         if found is not None:
             out.append(found)

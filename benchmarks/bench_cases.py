@@ -1,0 +1,185 @@
+"""Case store benchmark: save throughput and similar-case latency with 100,000 stored cases.
+
+Usage::
+
+    .venv/bin/python benchmarks/bench_cases.py [--cases 100000] [--saves 100] [--db URL]
+
+Every figure is printed next to a baseline measured in the same run on the same database:
+
+* save: ``CaseStore.save`` (parse → checks incl. deviation and anomaly → one transaction with
+  the version, findings and audit entries) against a bare one-row INSERT per transaction.
+  The valuation itself is precomputed once with the real engine (``examples/``) so the figure
+  is the store's own cost; the engine's time for that case is printed separately.
+* similar: a warm ``SimilarityIndex.query`` and a warm ``CaseStore.similar`` (read session,
+  cache check, query) against a primary-key lookup; the one-off index build is printed too.
+  Target: similar-case query ≤ 50 ms with 100,000 stored cases.
+
+Descriptions and technology classes of the synthetic case base are real USPTO abstracts and
+CPC codes (``../shared/data/patents/uspto_random_10000.csv.gz``, cycled); IP type,
+jurisdiction, purpose and key parameters are drawn from a seeded generator.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import insert, select, text
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT.parent / "shared" / "data" / "patents" / "uspto_random_10000.csv.gz"
+EXAMPLE = ROOT / "examples" / "relief_from_royalty_patent.yaml"
+
+
+def timed(fn: Callable[[], Any], repeat: int) -> list[float]:
+    out = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - t)
+    return out
+
+
+def ms(xs: list[float]) -> str:
+    arr = np.asarray(xs) * 1000
+    return f"median {np.median(arr):8.2f} ms  p95 {np.percentile(arr, 95):8.2f} ms"
+
+
+def bulk_cases(engine: Any, org_id: int, user_id: int, n: int, seed: int) -> None:
+    """Insert ``n`` cases (header + version) directly, in chunks (benchmark setup only)."""
+    from ipvalue.cases._models import Case, CaseVersion
+
+    with gzip.open(DATA, "rt", encoding="utf-8") as fh:
+        pats = pd.read_csv(fh, usecols=["abstract", "classifications_cpc"]).dropna()
+    rng = np.random.default_rng(seed)
+    abstracts = pats["abstract"].tolist()
+    cpcs = [c.split(";")[0].replace(" ", "").upper() for c in pats["classifications_cpc"]]
+    types = ["patent"] * 7 + ["trademark", "copyright", "trade_secret", "data_asset"]
+    jurs = ["KR", "CN", "JP", "SG", "HK", "IN", "AU", "US"]
+    purposes = ["licensing", "collateral", "transaction", "financial_reporting", "tax",
+                "litigation"]
+    now = "2026-01-01T00:00:00Z"
+    chunk = 5_000
+    with engine.begin() as conn:
+        start = conn.execute(select(Case.id).order_by(Case.id.desc()).limit(1)).scalar() or 0
+    for lo in range(0, n, chunk):
+        hi = min(n, lo + chunk)
+        heads, versions = [], []
+        for i in range(lo, hi):
+            cid = start + i + 1
+            k = i % len(abstracts)
+            heads.append({"id": cid, "org_id": org_id, "title": f"case {cid}",
+                          "latest_version": 1, "created_at": now, "created_by": user_id})
+            versions.append({
+                "org_id": org_id, "case_id": cid, "version_no": 1, "created_at": now,
+                "created_by": user_id, "source_name": "bench", "source_format": "yaml",
+                "source_text": "", "case_json": "{}", "resolved_json": "{}",
+                "result_json": "{}", "content_sha256": "0" * 64, "software_version": "bench",
+                "refdata_version": None, "title": f"case {cid}",
+                "ip_type": types[rng.integers(len(types))],
+                "jurisdiction": jurs[rng.integers(len(jurs))], "tech_class": cpcs[k],
+                "purpose": purposes[rng.integers(len(purposes))],
+                "description": abstracts[k], "value": float(rng.lognormal(20, 1)),
+                "currency": "KRW", "royalty_rate": float(rng.uniform(0.01, 0.08)),
+                "discount_rate": float(rng.uniform(0.08, 0.25)),
+                "economic_life": float(rng.integers(3, 15)), "growth": None,
+                "contribution": float(rng.uniform(0.1, 0.5)),
+            })
+        with engine.begin() as conn:
+            conn.execute(insert(Case), heads)
+            conn.execute(insert(CaseVersion), versions)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--cases", type=int, default=100_000)
+    ap.add_argument("--saves", type=int, default=100)
+    ap.add_argument("--queries", type=int, default=100)
+    ap.add_argument("--db", default=None, help="database URL (default: a temporary SQLite file)")
+    args = ap.parse_args()
+    if not DATA.exists():
+        sys.exit(f"missing {DATA}")
+
+    import ipvalue
+    from ipvalue.cases import CaseStore, profile_case, read_source
+    from ipvalue.cases._intake import engine_evaluator
+    from ipvalue.cases._models import Case, Organisation, User
+    from ipvalue.core.db import make_engine, read_session
+
+    tmp = tempfile.TemporaryDirectory()
+    url = args.db or f"sqlite:///{Path(tmp.name) / 'bench.db'}"
+    engine = make_engine(url)
+    source = read_source(EXAMPLE)
+    t = time.perf_counter()
+    evaluation = engine_evaluator(source.data)
+    engine_s = time.perf_counter() - t
+    store = CaseStore(engine, evaluator=lambda case, seed=None: evaluation)
+    print(f"database: {engine.dialect.name}; ipvalue {ipvalue.__version__}")
+    print(f"valuation engine, example case (not part of the save figures): "
+          f"{engine_s * 1000:.1f} ms")
+
+    # ---- case base of args.cases cases
+    store.save(source, org="bench", user="alice")
+    with read_session(engine) as s:
+        org_id = s.execute(select(Organisation.id).where(Organisation.code == "bench")).scalar()
+        user_id = s.execute(select(User.id).where(User.username == "alice")).scalar()
+    t = time.perf_counter()
+    bulk_cases(engine, int(org_id), int(user_id), args.cases - 1, seed=42)
+    print(f"setup: {args.cases:,} cases bulk-inserted in {time.perf_counter() - t:.1f} s")
+
+    # ---- similar-case query
+    with read_session(engine) as s:
+        repo = store.org(s, "bench")
+        t = time.perf_counter()
+        index, _ = store.index(repo)
+        build_s = time.perf_counter() - t
+    query = profile_case(source.data, evaluation.result)
+    q_index = timed(lambda: index.query(query, top=10, exclude_case=1), args.queries)
+    q_store = timed(lambda: store.similar("bench", 1, top=10), args.queries)
+
+    def pk_lookup() -> None:
+        with read_session(engine) as s:
+            s.execute(select(Case.title).where(Case.org_id == org_id, Case.id == 4242)).one()
+
+    base = timed(pk_lookup, args.queries)
+    print(f"\nsimilar cases with {len(index):,} stored cases (top 10; target <= 50 ms)")
+    print(f"  index build (once per process, cached until the next write): {build_s:.2f} s")
+    print(f"  baseline primary-key lookup     {ms(base)}")
+    print(f"  SimilarityIndex.query           {ms(q_index)}  "
+          f"ratio {np.median(q_index) / np.median(base):6.1f}x")
+    print(f"  CaseStore.similar (warm)        {ms(q_store)}  "
+          f"ratio {np.median(q_store) / np.median(base):6.1f}x")
+    best = index.query(query, top=3, exclude_case=1)
+    print("  best hits:", ", ".join(f"#{h.case_id} {h.score:.3f}" for h in best))
+
+    # ---- save throughput (on top of the full case base)
+    def bare_insert() -> None:
+        with engine.begin() as conn:
+            conn.execute(text("INSERT INTO org_setting (org_id, key, value) VALUES "
+                              "(:o, :k, 'x')"), {"o": org_id, "k": f"b{time.perf_counter_ns()}"})
+
+    n = args.saves
+    bare = timed(bare_insert, n)
+    saves = timed(lambda: store.save(source, org="bench", user="alice", case_id=1), n)
+    print(f"\nsave throughput over {n} saves (new versions of one case, {args.cases:,} cases "
+          "stored, deviation + anomaly checks on)")
+    print(f"  baseline bare INSERT transaction {statistics.median(bare) * 1000:8.2f} ms  "
+          f"{n / sum(bare):8.1f} /s")
+    print(f"  CaseStore.save                   {statistics.median(saves) * 1000:8.2f} ms  "
+          f"{n / sum(saves):8.1f} /s  ratio {statistics.median(saves) / statistics.median(bare):.1f}x")
+    print(f"  audit chain intact: {store.verify('bench').ok}")
+    engine.dispose()
+    tmp.cleanup()
+
+
+if __name__ == "__main__":
+    main()

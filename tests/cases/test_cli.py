@@ -1,0 +1,147 @@
+"""The CLI end to end (in process): exit codes 0 / 1 / 2, JSON output, review and audit."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from helpers import case_text, disable_append_only, execute
+
+from ipvalue.cli import main
+from ipvalue.core.db import make_engine
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+EXAMPLE = EXAMPLES / "relief_from_royalty_patent.yaml"
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    try:
+        main(list(args))
+        code = 0
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str], db_url: str):  # type: ignore[no-untyped-def]
+    def call(*args: str, org: str | None = "acme", user: str | None = None):  # type: ignore[no-untyped-def]
+        extra = ["--db", db_url]
+        if org:
+            extra += ["--org", org]
+        if user:
+            extra += ["--user", user]
+        return run(capsys, *args, *extra)
+
+    return call
+
+
+def test_save_list_show_history_similar_check(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    code, out, err = cli("cases", "save", str(EXAMPLE), "--json", user="alice")
+    assert code == 0, err
+    saved = json.loads(out)
+    assert (saved["case_id"], saved["version"], saved["currency"]) == (1, 1, "KRW")
+    assert saved["value"] == pytest.approx(1767250577.9655604, rel=1e-12)
+    assert "Q-METH-002" in {f["code"] for f in saved["findings"]}
+    edited = tmp_path / "edited.yaml"
+    edited.write_text(EXAMPLE.read_text(encoding="utf-8").replace("royalty_rate: 0.04",
+                                                                  "royalty_rate: 0.05"))
+    assert cli("cases", "save", str(edited), "--case", "1", user="alice")[0] == 0
+    code, out, _ = cli("cases", "list", "--json")
+    (row,) = json.loads(out)
+    assert (row["case_id"], row["version"], row["state"]) == (1, 2, "draft")
+    code, out, _ = cli("cases", "show", "1", "--version", "1", "--json")
+    shown = json.loads(out)
+    assert shown["parameters"]["royalty_rate"] == 0.04
+    assert shown["refdata_version"] and shown["software_version"] == "0.1.0"
+    code, out, _ = cli("cases", "show", "1", "--source")
+    assert out == edited.read_text(encoding="utf-8")
+    code, out, _ = cli("cases", "history", "1", "--json")
+    assert [v["version"] for v in json.loads(out)] == [1, 2]
+    code, out, _ = cli("cases", "similar", str(EXAMPLE), "--json")
+    assert json.loads(out)[0]["case_id"] == 1 and json.loads(out)[0]["score"] == pytest.approx(
+        1.0, abs=0.1)
+    code, out, _ = cli("cases", "check", "1", "--json", user="alice")
+    assert code == 0 and "Q-CALC-000" in {f["code"] for f in json.loads(out)}
+
+
+def test_review_flow_and_rule_violations_exit_2(cli) -> None:  # type: ignore[no-untyped-def]
+    assert cli("cases", "save", str(EXAMPLE), user="alice")[0] == 0
+    assert cli("cases", "user", "add", "bob", user="alice")[0] == 0
+    assert cli("review", "submit", "1", user="alice")[0] == 0
+    code, _, err = cli("review", "assign", "1", "--reviewer", "alice", user="alice")
+    assert code == 2 and "--reviewer: the preparer cannot review" in err
+    assert cli("review", "assign", "1", "--reviewer", "bob", user="alice")[0] == 0
+    code, _, err = cli("review", "approve", "1", user="alice")
+    assert code == 2 and "--user: the preparer cannot approve" in err
+    assert cli("review", "comment", "1", "--field", "approaches.0.royalty_rate",
+               "--text", "source?", user="bob")[0] == 0
+    code, out, _ = cli("review", "approve", "1", user="bob")
+    assert code == 0 and "approved" in out
+    code, _, err = cli("review", "return", "1", "--reason", "late", user="bob")
+    assert code == 2 and "only a version in review" in err
+
+
+def test_audit_verify_and_export(cli, db_url: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    cli("cases", "save", str(EXAMPLE), user="alice")
+    code, out, _ = cli("audit", "verify")
+    assert code == 0 and "intact: 4 entries" in out
+    dest = tmp_path / "audit.jsonl"
+    assert cli("audit", "export", "--out", str(dest))[0] == 0
+    lines = [json.loads(x) for x in dest.read_text(encoding="utf-8").splitlines()]
+    assert [e["action"] for e in lines] == ["org.create", "user.create", "case.create",
+                                           "version.save"]
+    engine = make_engine(db_url)
+    disable_append_only(engine, "audit_log")
+    execute(engine, "UPDATE audit_log SET actor = 'mallory' WHERE seq = 2")
+    engine.dispose()
+    code, _, err = cli("audit", "verify")
+    assert code == 1 and "BROKEN: entry seq 2" in err and "altered" in err
+
+
+@pytest.mark.parametrize("args, field", [
+    (("cases", "list"), "--org: unknown organisation"),
+    (("cases", "show", "7"), "--org"),
+    (("cases", "similar", "not-a-file"), "--org"),
+])
+def test_unknown_org_exits_2(cli, args: tuple[str, ...], field: str) -> None:  # type: ignore[no-untyped-def]
+    code, _, err = cli(*args, org="ghost")
+    assert code == 2 and field in err
+
+
+def test_bad_inputs_exit_2(cli, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    code, _, err = cli("cases", "save", str(tmp_path / "missing.yaml"), user="alice")
+    assert code == 2 and "file not found" in err
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("title: [unclosed\n", encoding="utf-8")
+    code, _, err = cli("cases", "save", str(bad), user="alice")
+    assert code == 2 and "bad.yaml:2: invalid YAML" in err
+    invalid = tmp_path / "invalid.yaml"
+    invalid.write_text(case_text(1), encoding="utf-8")  # not a valid engine case
+    code, _, err = cli("cases", "save", str(invalid), user="alice")
+    assert code == 2 and err.startswith("error: ")
+    assert cli("cases", "save", str(EXAMPLE), user="alice")[0] == 0
+    code, _, err = cli("cases", "similar", "abc")
+    assert code == 2 and "CASE_ID|FILE: must be a stored case id" in err
+    code, _, err = cli("cases", "show", "99")
+    assert code == 2 and "CASE_ID: no case 99" in err
+    code, _, err = cli("cases", "config", "set", "deviation_threshold", "-2", user="alice")
+    assert code == 2 and "deviation_threshold: must be in" in err
+    code, _, err = run(capsys, "cases", "list", "--db", "mysql://x/y", "--org", "a")
+    assert code == 2 and "--db: backend 'mysql' unsupported" in err
+    code, _, err = run(capsys, "cases", "list", "--db", "not a url", "--org", "a")
+    assert code == 2 and "--db: must be a SQLAlchemy URL" in err
+
+
+def test_seed_demo(cli) -> None:  # type: ignore[no-untyped-def]
+    code, out, err = cli("cases", "seed-demo", "--examples", str(EXAMPLES), org="demo")
+    assert code == 0, err
+    assert "cases saved" in out
+    code, out, _ = cli("cases", "list", "--json", org="demo")
+    states = {r["state"] for r in json.loads(out)}
+    assert "approved" in states
+    code, _, err = cli("cases", "seed-demo", "--examples", str(EXAMPLES), org="demo")
+    assert code == 2 and "already has cases" in err
+    assert cli("audit", "verify", org="demo")[0] == 0
