@@ -31,17 +31,25 @@ from __future__ import annotations
 import math
 import os
 import secrets
-from collections import deque
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TypeAlias
 
 import numpy as np
-from numpy.typing import NDArray
 
 from ipvalue.core.errors import InputError
 from ipvalue.model.distributions import DistributionBase
+from ipvalue.valuation._simulate_chunks import (
+    NON_FINITE,
+    Constraint,
+    Evaluate,
+    FloatArray,
+    Plan,
+    Sampler,
+    block_generator,
+    less_than,
+    run_chunks,
+)
 from ipvalue.valuation._simulate_correlation import (
     CorrelationKind,
     CorrelationSpec,
@@ -53,10 +61,8 @@ from ipvalue.valuation._simulate_stream import streaming_statistics
 from ipvalue.valuation._simulate_summary import (
     DEFAULT_PERCENTILES,
     PERCENTILE_METHOD,
-    BlockMoments,
     Histogram,
     RunningMoments,
-    block_moments,
     percentile_key,
     stored_statistics,
 )
@@ -65,6 +71,7 @@ __all__ = [
     "BLOCK_SIZE",
     "DEFAULT_CHUNK_SIZE",
     "DEFAULT_PERCENTILES",
+    "NON_FINITE",
     "Constraint",
     "Histogram",
     "SimulationSummary",
@@ -74,10 +81,6 @@ __all__ = [
     "run_monte_carlo",
 ]
 
-FloatArray: TypeAlias = NDArray[np.float64]
-BoolArray: TypeAlias = NDArray[np.bool_]
-Params: TypeAlias = dict[str, FloatArray]
-Evaluate: TypeAlias = Callable[[Params], FloatArray]
 Progress: TypeAlias = Callable[[int, int], None]
 
 #: Paths per random-number block. Part of the reproducibility contract (recorded in results).
@@ -86,8 +89,6 @@ BLOCK_SIZE = 50_000
 DEFAULT_CHUNK_SIZE = 250_000
 #: Bins of the histogram by default.
 DEFAULT_BINS = 50
-#: Name under which draws with a non-finite value from ``evaluate`` are counted.
-NON_FINITE = "non-finite value"
 #: Threads evaluating chunks by default (numpy releases the GIL in its loops).
 DEFAULT_WORKERS = max(1, min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
                              else os.cpu_count() or 1))
@@ -99,32 +100,6 @@ STREAM_EXTRACT_LIMIT = 1 << 18
 SEED_BITS = 53
 #: Random-number generator, recorded in results.
 BIT_GENERATOR = "PCG64"
-
-
-@dataclass(frozen=True)
-class Constraint:
-    """A named rule every draw must satisfy; failing draws are rejected and counted.
-
-    ``holds(params)`` returns a boolean array, ``True`` where the draw is valid.
-    """
-
-    name: str
-    holds: Callable[[Params], BoolArray]
-
-
-def less_than(left: str | float, right: str | float) -> Constraint:
-    """Constraint ``left < right`` between inputs (by name) or an input and a number.
-
-    Example: ``less_than("growth", "discount_rate")`` enforces ``g < r`` on every draw.
-    """
-
-    def side(params: Params, x: str | float) -> FloatArray | float:
-        return params[x] if isinstance(x, str) else float(x)
-
-    def holds(params: Params) -> BoolArray:
-        return np.asarray(side(params, left) < side(params, right), dtype=np.bool_)
-
-    return Constraint(name=f"{left} < {right}", holds=holds)
 
 
 @dataclass(frozen=True)
@@ -173,11 +148,6 @@ class SimulationSummary:
     warnings: tuple[SimulationWarning, ...] = field(default=())
 
 
-def block_generator(seed: int, block: int) -> np.random.Generator:
-    """Generator of block ``block``: the ``block``-th child of ``SeedSequence(seed)``."""
-    return np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(block,))))
-
-
 def _check_int(value: object, name: str, minimum: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum:
         raise InputError(name, f"must be an integer >= {minimum}")
@@ -189,112 +159,6 @@ def _resolve_seed(seed: int | None) -> int:
         # OS entropy, kept below 2**53 so that the recorded seed survives any JSON reader.
         return secrets.randbits(SEED_BITS)
     return _check_int(seed, "seed", 0)
-
-
-@dataclass(frozen=True)
-class _Sampler:
-    """Draws the inputs of one block (independent natives, or the Gaussian copula)."""
-
-    dists: Mapping[str, float | DistributionBase]
-    factor: FloatArray | None  # copula factor A over the distribution inputs, or None
-
-    def draw(self, rng: np.random.Generator, size: int) -> Params:
-        random = [k for k, d in self.dists.items() if not isinstance(d, int | float)]
-        out: Params = {}
-        if self.factor is None:
-            for name in random:
-                out[name] = self.dists[name].sample(rng, size)  # type: ignore[union-attr]
-        else:
-            z = rng.standard_normal((size, len(random))) @ self.factor.T
-            for j, name in enumerate(random):
-                dist = self.dists[name]
-                out[name] = dist.from_standard_normal(z[:, j])  # type: ignore[union-attr]
-        for name, d in self.dists.items():
-            if isinstance(d, int | float):
-                out[name] = np.full(size, float(d))
-        return out
-
-
-def _draw_chunk(sampler: _Sampler, seed: int, blocks: range, sizes: list[int]) -> Params:
-    if len(blocks) == 1:  # common fast path: no copy into a chunk buffer
-        return sampler.draw(block_generator(seed, blocks[0]), sizes[0])
-    total = sum(sizes)
-    chunk = {name: np.empty(total) for name in sampler.dists}
-    start = 0
-    for block, size in zip(blocks, sizes, strict=True):
-        for name, arr in sampler.draw(block_generator(seed, block), size).items():
-            chunk[name][start : start + size] = arr
-        start += size
-    return chunk
-
-
-@dataclass(frozen=True)
-class _ChunkResult:
-    values: FloatArray  # valid values only, in path order
-    rejected_by: dict[str, int]
-    done: int  # paths completed up to the end of this chunk
-    moments: list[BlockMoments]  # per block, in block order
-    low: float  # smallest kept value (inf when none)
-    high: float  # largest kept value (-inf when none)
-
-
-@dataclass(frozen=True)
-class _Plan:
-    """Everything a worker needs to simulate one chunk (shared, read-only)."""
-
-    evaluate: Evaluate
-    sampler: _Sampler
-    constraints: Sequence[Constraint]
-    seed: int
-    paths: int
-    block_size: int
-
-    def chunk(self, blocks: range) -> _ChunkResult:
-        sizes = [min(self.block_size, self.paths - b * self.block_size) for b in blocks]
-        size = sum(sizes)
-        params = _draw_chunk(self.sampler, self.seed, blocks, sizes)
-        rejected_by = {c.name: 0 for c in self.constraints}
-        valid = np.ones(size, dtype=np.bool_)
-        for c in self.constraints:
-            ok = np.asarray(c.holds(params), dtype=np.bool_)
-            rejected_by[c.name] += int(size - np.count_nonzero(ok))
-            valid &= ok
-        values = np.asarray(self.evaluate(params), dtype=np.float64)
-        if values.shape != (size,):
-            raise ValueError(f"evaluate must return shape ({size},), got {values.shape}")
-        finite = np.isfinite(values)
-        rejected_by[NON_FINITE] = int(np.count_nonzero(valid & ~finite))
-        valid &= finite
-        kept = values if bool(valid.all()) else values[valid]
-        done = blocks[-1] * self.block_size + sizes[-1]
-        low, high = (float(kept.min()), float(kept.max())) if len(kept) else (math.inf, -math.inf)
-        return _ChunkResult(kept, rejected_by, done, block_moments(values, valid, sizes), low, high)
-
-
-def _run_chunks(
-    plan: _Plan, chunks: list[range], workers: int
-) -> Iterator[_ChunkResult]:
-    """Chunk results in path order; with ``workers > 1`` chunks run in a thread pool.
-
-    numpy releases the GIL inside random fills and ufunc loops, so threads overlap the heavy
-    work. At most ``2 × workers`` chunks are in flight, which keeps memory bounded.
-    """
-    if workers == 1 or len(chunks) == 1:
-        for blocks in chunks:
-            yield plan.chunk(blocks)
-        return
-    pool = ThreadPoolExecutor(max_workers=workers)
-    try:
-        pending: deque[Future[_ChunkResult]] = deque()
-        for blocks in chunks:
-            pending.append(pool.submit(plan.chunk, blocks))
-            if len(pending) >= 2 * workers:
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
-    finally:
-        # On an error (or an abandoned run) queued chunks are dropped, running ones finish.
-        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _check_request(
@@ -413,7 +277,7 @@ def run_monte_carlo(
     if correlation is not None:
         rank = validate_correlation(correlation, random_names)
         factor = copula_factor(normal_correlation(rank, correlation_kind))
-    sampler = _Sampler(dists=dists, factor=factor)
+    sampler = Sampler(dists=dists, factor=factor)
 
     blocks_per_chunk = -(-chunk_size // block_size)
     n_blocks = -(-paths // block_size)
@@ -421,7 +285,7 @@ def run_monte_carlo(
         range(first, min(first + blocks_per_chunk, n_blocks))
         for first in range(0, n_blocks, blocks_per_chunk)
     ]
-    plan = _Plan(evaluate, sampler, tuple(constraints), seed, paths, block_size)
+    plan = Plan(evaluate, sampler, tuple(constraints), seed, paths, block_size)
     streaming = paths > max_stored
     passes = 3 if streaming else 1  # expected, for the progress bar
     stored = None if streaming else np.empty(paths)
@@ -429,7 +293,7 @@ def run_monte_carlo(
     low, high = math.inf, -math.inf
     rejected_by = {c.name: 0 for c in constraints}
     rejected_by[NON_FINITE] = 0
-    for result in _run_chunks(plan, chunks, workers):
+    for result in run_chunks(plan, chunks, workers):
         kept = len(result.values)
         if stored is not None:
             stored[moments.n : moments.n + kept] = result.values
@@ -457,7 +321,7 @@ def run_monte_carlo(
 
         def replay(consume: Callable[[FloatArray], None]) -> None:
             nonlocal done_passes
-            for result in _run_chunks(plan, chunks, workers):
+            for result in run_chunks(plan, chunks, workers):
                 consume(result.values)
                 if progress is not None:
                     progress(min(done_passes * paths + result.done, paths * passes),
