@@ -249,6 +249,7 @@ def test_progress_reports_paths_done() -> None:
         ({"chunk_size": 0}, "chunk_size"),
         ({"block_size": 0}, "block_size"),
         ({"workers": 0}, "workers"),
+        ({"max_stored": 0}, "max_stored"),
         ({"bins": 0}, "bins"),
         ({"percentiles": (5, 101)}, "percentiles"),
         ({"percentiles": (-1,)}, "percentiles"),
