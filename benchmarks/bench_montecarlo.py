@@ -131,6 +131,9 @@ def speed(paths: int, repeat: int) -> None:
     for name, (wall, cpu) in times.items():
         print(f"    {name:36s} {wall * 1e3:9.1f} {wall / base_wall:6.2f} {cpu * 1e3:9.1f} "
               f"{cpu / base_cpu:6.2f}")
+    if os.getloadavg()[0] > (os.cpu_count() or 1):
+        print("    NOTE: the machine is oversubscribed (load > CPUs): threads cannot overlap and"
+              " all times are inflated; rerun on a quiet machine for the wall ratio")
     ratio = min(times[k][0] for k in fns if k.startswith("run_")) / base_wall
     print(f"    best wall ratio {ratio:.2f} (target <= {TARGET_RATIO}) -> "
           f"{'MET' if ratio <= TARGET_RATIO else 'NOT MET'}")
