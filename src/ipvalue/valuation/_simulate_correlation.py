@@ -4,6 +4,9 @@ Users state **rank (Spearman) correlations**, the convention of spreadsheet risk
 measure that survives any monotone transform of the marginals. The copula needs the
 correlation of the underlying normals, ``ρ_N = 2·sin(π·ρ_S / 6)`` (exact for the Gaussian
 copula); ``kind="gaussian"`` takes the matrix as ``ρ_N`` directly.
+
+Edge case: a discrete input has ties, so the rank correlation achieved with it is smaller in
+magnitude than requested (the copula correlates the underlying normals exactly).
 """
 
 from __future__ import annotations
