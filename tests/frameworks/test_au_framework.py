@@ -9,7 +9,7 @@ from ipvalue.frameworks import get
 
 
 def test_au_defaults_are_flagged_as_ours() -> None:
-    rc = get("AU").resolve(make_case())
+    rc = get("AU").resolve(make_case(currency="AUD"))
     msgs = [w.message for w in rc.warnings()]
     assert any("au_practice" in m and "ipvalue default for AU" in m for m in msgs)
     assert rc.patches()["approaches.0.tab"] == {"period_years": 20}

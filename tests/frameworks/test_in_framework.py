@@ -9,7 +9,7 @@ from ipvalue.frameworks import get
 
 
 def test_icai_rate_tax_tab() -> None:
-    rc = get("IN").resolve(make_case())
+    rc = get("IN").resolve(make_case(currency="INR"))
     # 6.52 % (2025-12-02) + 7.26 % (mature 4.33 + CRP 2.93) + 6 %
     assert rc.patches()["approaches.0.discount_rate"] == pytest.approx(0.1978, abs=1e-15)
     assert "ICAI VS 302 ¶34–39" in rc.parameter("discount_rate").source

@@ -37,3 +37,26 @@ def test_frameworks_grade_with_ipscore() -> None:
     assert 1.0 <= out["score"] <= 5.0
     with pytest.raises(InputError, match="IPSCORE"):
         get("SG").score(make_case())
+
+
+def test_rate_translated_to_the_case_currency() -> None:
+    """SG rate on KRW flows: (1 + 0.13609)·(1 + 0.019)/(1 + 0.024) − 1 (KR CPI Dec 2024 y/y 1.9 %,
+    SG 2024 annual 2.4 %; METHODS §1.5)."""
+    rc = get("SG").resolve(make_case(currency="KRW"))
+    expected = (1 + 0.13609) * (1 + 0.019) / (1 + 0.024) - 1
+    assert rc.patches()["approaches.0.discount_rate"] == pytest.approx(expected, rel=1e-14)
+    assert rc.parameter("case_inflation").source_date == "2024-12"
+    assert rc.parameter("rate_currency_translation").value == "SGD→KRW"
+
+
+def test_rate_translation_inputs_and_missing_inflation() -> None:
+    inputs = {
+        "common": {"asset_risk_premium": 0.06},
+        "SG": {"home_inflation": 0.02, "case_inflation": 0.03},
+    }
+    rc = get("SG").resolve(make_case(currency="HKD", framework_inputs=inputs))
+    expected = (1 + 0.13609) * 1.03 / 1.02 - 1
+    assert rc.patches()["approaches.0.discount_rate"] == pytest.approx(expected, rel=1e-14)
+    missing = get("SG").resolve(make_case(currency="HKD"))  # no HK CPI in reference data
+    assert missing.patches()["approaches.0.discount_rate"] == pytest.approx(0.13609)
+    assert "rate_currency_mismatch" in {w.code for w in missing.warnings()}

@@ -46,6 +46,20 @@ class FrameworkInputs(BaseModel):
         allow_inf_nan=False,
         description="replaces the refdata Damodaran total equity risk premium",
     )
+    home_inflation: float | None = Field(
+        default=None,
+        gt=-0.5,
+        lt=1,
+        allow_inf_nan=False,
+        description="expected inflation of the framework's currency (rate translation)",
+    )
+    case_inflation: float | None = Field(
+        default=None,
+        gt=-0.5,
+        lt=1,
+        allow_inf_nan=False,
+        description="expected inflation of the case currency (rate translation)",
+    )
     royalty_benchmark: str | None = Field(
         default=None, pattern=_REF, description="refdata ref used when royalty_rate is open"
     )
