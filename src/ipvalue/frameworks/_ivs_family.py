@@ -21,20 +21,18 @@ from pathlib import Path
 from typing import Any, cast
 
 from ipvalue.core.errors import InputError
-from ipvalue.frameworks._inputs import FrameworkInputs, inputs_for
+from ipvalue.frameworks._inputs import inputs_for
+from ipvalue.frameworks._ivs_context import OURS, _Ctx, _figure
+from ipvalue.frameworks._ivs_rate import build_discount_rate
 from ipvalue.frameworks._patch import apply_patches
 from ipvalue.frameworks._tab_periods import tab_asset_class, tab_period
 from ipvalue.frameworks.base import (
     Evidence,
-    Factor,
     FrameworkWarning,
     Requirement,
     ResolvedCase,
-    ResolvedParameter,
 )
 from ipvalue.model.case import ValuationCase
-
-OURS = "ipvalue convention (docs/frameworks/ivs.md: not prescribed by the standard)"
 
 #: Approach-family weights by purpose when the case gives none (U: ipvalue convention).
 IVS_WEIGHTS: dict[str, dict[str, float]] = {
@@ -47,60 +45,6 @@ IVS_WEIGHTS: dict[str, dict[str, float]] = {
 }
 #: Purposes for which TAB applies by default (a market-participant buyer who can amortise).
 TAB_PURPOSES = frozenset({"financial_reporting", "transaction", "tax"})
-
-
-@dataclass
-class _Ctx:
-    code: str
-    case: ValuationCase
-    inputs: FrameworkInputs
-    origin: dict[str, str]
-    country: str
-    params: list[ResolvedParameter] = field(default_factory=list)
-    warnings: list[FrameworkWarning] = field(default_factory=list)
-
-    def add(
-        self,
-        name: str,
-        value: Any,
-        unit: str | None,
-        source: str,
-        evidence: Evidence,
-        factor: Factor,
-        path: str | None = None,
-        patch: Any = None,
-        **kw: Any,
-    ) -> None:
-        self.params.append(
-            ResolvedParameter(name, value, unit, source, evidence, factor, path, patch, **kw)
-        )
-
-    def input_field(self, name: str) -> str:
-        return f"framework_inputs.{self.origin.get(name, self.code)}.{name}"
-
-
-def _country_of_currency(ccy: str) -> str | None:
-    """The reference-data country whose currency is ``ccy`` (EUR → DE); None if not unique."""
-    from ipvalue.refdata import get_table
-
-    rows = get_table("country_parameters").rows
-    hits = [k for k, r in rows.items() if r.cells.get("currency_iso4217", "").strip() == ccy]
-    return hits[0] if len(hits) == 1 else None
-
-
-def _figure(ctx: _Ctx, ref: str, hint: str, *, warn: bool = False) -> Any:
-    """Look up ``ref``; with ``warn`` add its staleness / look-ahead / confidence warnings (for
-    components the engine never sees; figures written as ``{ref}`` are checked by the engine)."""
-    from ipvalue.refdata import figure_warnings, lookup
-
-    try:
-        fig = lookup(ref)
-    except InputError as exc:
-        raise InputError(exc.field, f"{exc.rule}; or give {hint}") from None
-    if warn:
-        for w in figure_warnings(fig, ctx.case.valuation_date):
-            ctx.warnings.append(FrameworkWarning(w.code, f"{ctx.code}: {w.message}"))
-    return fig
 
 
 @dataclass(frozen=True)
@@ -248,151 +192,8 @@ class IvsFamilyFramework:
             )
 
     def discount_rate(self, ctx: _Ctx, i: int) -> None:
-        """``r = r_f + ERP + asset premium (+ size premium)`` in the framework's country."""
-        inp, c = ctx.inputs, ctx.country
-        if inp.asset_risk_premium is None:
-            raise InputError(
-                ctx.input_field("asset_risk_premium"),
-                f"is required: approaches.{i}.discount_rate is open and framework {self.code} "
-                "builds it as r_f + ERP + asset premium (or give the discount rate)",
-            )
-        if inp.risk_free_rate is not None:
-            rf = inp.risk_free_rate
-            ctx.add("risk_free_rate", rf, "fraction", "case input", "input", "discount_rate")
-        else:
-            f = _figure(
-                ctx,
-                f"country_parameters/{c}/gov_bond_10y_pct",
-                f"{ctx.input_field('risk_free_rate')}",
-                warn=True,
-            )
-            rf = f.as_float()
-            ctx.add(
-                "risk_free_rate",
-                rf,
-                "fraction",
-                f"refdata {f.ref}: {f.source}",
-                "refdata",
-                "discount_rate",
-                source_date=f.source_date,
-                confidence=f.confidence,
-            )
-        if inp.equity_risk_premium is not None:
-            erp = inp.equity_risk_premium
-            ctx.add("equity_risk_premium", erp, "fraction", "case input", "input", "discount_rate")
-        else:
-            f = _figure(
-                ctx,
-                f"country_parameters/{c}/damodaran_total_erp_pct",
-                ctx.input_field("equity_risk_premium"),
-                warn=True,
-            )
-            erp = f.as_float()
-            ctx.add(
-                "equity_risk_premium",
-                erp,
-                "fraction",
-                f"refdata {f.ref}: {f.source} (mature-market ERP + country risk premium; "
-                "secondary transcription, check the primary)",
-                "refdata",
-                "discount_rate",
-                source_date=f.source_date,
-                confidence=f.confidence,
-            )
-        prem = inp.asset_risk_premium
-        ctx.add("asset_risk_premium", prem, "fraction", "case input", "input", "discount_rate")
-        size = inp.size_premium or 0.0
-        if inp.size_premium is not None:
-            ctx.add("size_premium", size, "fraction", "case input", "input", "discount_rate")
-        r_home = rf + erp + prem + size
-        built = f"{self.rate_source} = {rf:.6g} + {erp:.6g} + {prem:.6g}" + (
-            f" + {size:.6g}" if size else ""
-        )
-        r, how = self._translate(ctx, r_home)
-        ctx.add(
-            "discount_rate",
-            r,
-            "fraction",
-            built + (f"; {how}" if how else ""),
-            "U",
-            "discount_rate",
-            f"approaches.{i}.discount_rate",
-        )
-
-    def _translate(self, ctx: _Ctx, r_home: float) -> tuple[float, str]:
-        """Put a home-currency rate on the case currency (METHODS §1.5 [Dam-CR]):
-        ``1 + r_case = (1 + r_home) · (1 + π_case) / (1 + π_home)``.
-
-        π is the latest annual (else monthly year-on-year) CPI inflation in reference data, or
-        ``home_inflation`` / ``case_inflation`` inputs; CPI as expected inflation is our proxy
-        (U). Without both figures the rate stays untranslated and a warning says so.
-        """
-        home_ccy = self._home_currency(ctx)
-        case_ccy = ctx.case.currency
-        if home_ccy is None or home_ccy == case_ccy:
-            return r_home, ""
-        pi_home = self._inflation(ctx, "home_inflation", ctx.country)
-        pi_case = self._inflation(ctx, "case_inflation", _country_of_currency(case_ccy))
-        if pi_home is None or pi_case is None:
-            ctx.warnings.append(
-                FrameworkWarning(
-                    "rate_currency_mismatch",
-                    f"{self.code}: the discount rate is built in {home_ccy} but the cash flows "
-                    f"are in {case_ccy}; no inflation figure to translate it (give "
-                    f"{ctx.input_field('home_inflation')} and "
-                    f"{ctx.input_field('case_inflation')}, or the rate itself)",
-                )
-            )
-            return r_home, f"not translated from {home_ccy} to {case_ccy} (inflation missing)"
-        r = (1 + r_home) * (1 + pi_case) / (1 + pi_home) - 1
-        ctx.add(
-            "rate_currency_translation",
-            f"{home_ccy}→{case_ccy}",
-            None,
-            "1 + r_case = (1 + r_home)(1 + π_case)/(1 + π_home) (METHODS §1.5 [Dam-CR]); CPI "
-            "inflation as the expected-inflation proxy is an ipvalue convention",
-            "U",
-            "discount_rate",
-        )
-        return r, (
-            f"translated {home_ccy}→{case_ccy}: (1 + {r_home:.6g})·(1 + {pi_case:.6g})/"
-            f"(1 + {pi_home:.6g}) − 1"
-        )
-
-    def _home_currency(self, ctx: _Ctx) -> str | None:
-        if self.currency:
-            return self.currency
-        from ipvalue.refdata import lookup
-
-        try:
-            return str(lookup(f"country_parameters/{ctx.country}/currency_iso4217").value)
-        except InputError:
-            return None
-
-    def _inflation(self, ctx: _Ctx, name: str, country: str | None) -> float | None:
-        given = getattr(ctx.inputs, name)
-        if given is not None:
-            ctx.add(name, given, "fraction", "case input", "input", "discount_rate")
-            return float(given)
-        if country is None:
-            return None
-        for col in ("cpi_inflation_annual_pct", "cpi_latest_monthly_yoy_pct"):
-            try:
-                f = _figure(ctx, f"country_parameters/{country}/{col}", "", warn=True)
-            except InputError:
-                continue
-            ctx.add(
-                name,
-                f.as_float(),
-                "fraction",
-                f"refdata {f.ref}: {f.source}",
-                "refdata",
-                "discount_rate",
-                source_date=f.source_date,
-                confidence=f.confidence,
-            )
-            return f.as_float()
-        return None
+        """``r = r_f + ERP + asset premium (+ size premium)``, put on the case currency."""
+        build_discount_rate(self, ctx, i)
 
     def tax_rate(self, ctx: _Ctx, i: int) -> None:
         ref = f"country_parameters/{ctx.country}/cit_statutory_combined_pct"

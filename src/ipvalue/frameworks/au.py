@@ -5,7 +5,7 @@ the effective lives and the reference figures. See docs/frameworks/au.md."""
 
 from __future__ import annotations
 
-from ipvalue.frameworks._ivs_family import _Ctx
+from ipvalue.frameworks._ivs_context import _Ctx
 from ipvalue.frameworks.ivs import IvsFramework, record_brand_methods
 
 __all__ = ["FRAMEWORK", "AuFramework"]

@@ -4,7 +4,7 @@ docs/frameworks/hk.md."""
 
 from __future__ import annotations
 
-from ipvalue.frameworks._ivs_family import _Ctx
+from ipvalue.frameworks._ivs_context import _Ctx
 from ipvalue.frameworks.base import Requirement
 from ipvalue.frameworks.ivs import IvsFramework, record_brand_methods
 

@@ -4,7 +4,7 @@ Income Tax Act s.32 25 % block for TAB (S). See docs/frameworks/in.md."""
 
 from __future__ import annotations
 
-from ipvalue.frameworks._ivs_family import _Ctx
+from ipvalue.frameworks._ivs_context import _Ctx
 from ipvalue.frameworks.base import FrameworkWarning, Requirement
 from ipvalue.frameworks.ivs import IvsFramework, record_brand_methods
 

@@ -4,7 +4,8 @@ assets), with the case jurisdiction's reference data. See docs/frameworks/ivs.md
 from __future__ import annotations
 
 from ipvalue.frameworks._iso10668 import brand_methods_for
-from ipvalue.frameworks._ivs_family import IVS_WEIGHTS, TAB_PURPOSES, IvsFamilyFramework, _Ctx
+from ipvalue.frameworks._ivs_context import _Ctx
+from ipvalue.frameworks._ivs_family import IVS_WEIGHTS, TAB_PURPOSES, IvsFamilyFramework
 
 __all__ = ["FRAMEWORK", "IVS_WEIGHTS", "TAB_PURPOSES", "IvsFramework"]
 
