@@ -120,3 +120,7 @@ def test_missing_blocks_and_bad_premia() -> None:
     with pytest.raises(InputError) as e:
         get("CN").resolve(ipvalue.load_case(data))
     assert e.value.field == "framework_inputs.CN.split"
+
+
+def test_public_api_resolves_the_cn_case() -> None:
+    assert ipvalue.value(_case(_data())).value == pytest.approx(35_099_382.83, abs=0.01)

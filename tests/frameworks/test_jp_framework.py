@@ -66,3 +66,8 @@ def test_bad_inputs() -> None:
     with pytest.raises(InputError) as e:
         get("JP").resolve(ipvalue.load_case(data))
     assert e.value.field == "framework_inputs.JP.discount_rate"
+
+
+def test_public_api_resolves_the_jp_case() -> None:
+    direct = ipvalue.value(_case(_data())).value
+    assert direct == pytest.approx(value_under(_case(_data()), "JP").valuation.value, rel=1e-12)

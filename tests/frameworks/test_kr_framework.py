@@ -213,3 +213,10 @@ def test_numeric_industry_factor_needs_source() -> None:
     with pytest.raises(InputError) as e:
         get("KR").resolve(_case(data))
     assert e.value.field == "framework_inputs.KR.contribution.industry_factor_source"
+
+
+def test_public_api_resolves_the_kr_case() -> None:
+    # ipvalue.value / `ipvalue value` on the example: the engine resolves the KR framework
+    direct = ipvalue.value(_case(_data())).value
+    assert direct == pytest.approx(value_under(_case(_data()), "KR").valuation.value, rel=1e-12)
+    assert direct == pytest.approx(4.2705e9, rel=1e-4)
