@@ -312,10 +312,12 @@ def value(
         fw_obj = framework_for(case, framework) if framework or case.framework else None
         return value_under(case, fw_obj, seed=seed, paths=paths, progress=progress).valuation
     fw = framework_for(case, framework)
+    case, fw_assumptions, fw_warnings, fw_trace = _apply_framework(fw, case)
     res = resolve(case, case.asset, case.approaches, framework=fw)
+    res.assumptions[:0] = fw_assumptions
     run = _deterministic(res, case, _threshold(case))
-    warnings = _run_warnings(run, case, case.asset)
-    trace = [approach_trace(ra, run.outcomes[ra.name]) for ra in res.approaches]
+    warnings = fw_warnings + _run_warnings(run, case, case.asset)
+    trace = fw_trace + [approach_trace(ra, run.outcomes[ra.name]) for ra in res.approaches]
     trace.append(_recon_trace(run))
     rng = ValueRange(run.reconciled.low, run.reconciled.high, "approaches")
     dist = None
@@ -342,6 +344,28 @@ def value(
         distribution=dist, sensitivity=_tornado(run),
         sanity_checks=tuple(_sanity_checks(run)),
     )
+
+
+def _apply_framework(
+    fw: Any, case: ValuationCase
+) -> tuple[ValuationCase, list[Assumption], list[ValuationWarning], list[TraceStep]]:
+    """Let the framework fill the case's open parameters (case values are never replaced) and
+    record what it filled, with evidence labels, as assumptions and warnings."""
+    if fw is None or not hasattr(fw, "resolve"):
+        return case, [], [], []
+    rc = fw.resolve(case)
+    assumptions = [
+        Assumption(p.path or f"framework.{p.name}", p.value, p.unit,
+                   f"{rc.framework} [{p.evidence}]: {p.source}", p.source_date, p.confidence)
+        for p in rc.parameters if p.evidence != "input"
+    ]
+    warnings = [ValuationWarning(w.code, w.message) for w in rc.warnings()]
+    trace = [TraceStep(
+        step="framework", detail={"framework": rc.framework, "parameters": len(rc.parameters)},
+        rows=tuple({"requirement": r.code, "text": r.text, "source": r.source,
+                    "evidence": r.evidence} for r in rc.requirements),
+    )]
+    return rc.case, assumptions, warnings, trace
 
 
 def _sanity_checks(run: _Run) -> list[TraceStep]:
