@@ -121,7 +121,7 @@ def test_read_csv_aliases_and_errors(tmp_path: Path) -> None:
         read_csv_corpus(bad)
     latin = tmp_path / "c.csv"
     latin.write_bytes("pub_id,title\nX,Caf\xe9\n".encode("latin-1"))
-    with pytest.raises(InputError, match="UTF-8"):
+    with pytest.raises(InputError, match="must be utf-8 encoded.*--encoding"):
         read_csv_corpus(latin)
     dates = tmp_path / "d.csv"
     dates.write_text("pub_id,date\nX,2015-01-01\nY,not a date\n", encoding="utf-8")
@@ -175,3 +175,29 @@ def test_write_refuses_a_file_as_out(small_corpus, tmp_path: Path) -> None:
     with pytest.raises(InputError, match="not a folder"):
         write_landscape(land, f)
     assert summary_dict(land)["n_patents"] == len(small_corpus)
+
+
+def test_canonical_tables_prefer_assignees_and_give_countries() -> None:
+    from ipvalue.analytics.landscape_corpus import corpus_from_tables
+    from ipvalue.analytics.landscape_counts import filings_by
+
+    pub = pd.DataFrame({"pub_id": ["A", "B", "C"], "country": ["US", "US", "US"],
+                        "filing_date": ["2010-01-01", "2011-01-01", "2012-01-01"]})
+    party = pd.DataFrame({
+        "pub_id": ["A", "A", "B", "C"],
+        "role": ["assignee", "applicant", "applicant", "inventor"],
+        "name_norm": ["Acme Corp", "John Doe", "Sony Corp", "Jane Roe"],
+        "country": ["kr", "US", "JP", "US"],
+    })
+    classification = pd.DataFrame({
+        "pub_id": ["A", "A", "B"], "scheme": ["CPC", "IPC", "IPC"],
+        "code_full": ["H01M 4/13", "H01M 4/02", "G06F 3/041"], "subclass4": ["H01M"] * 2 + ["G06F"],
+    })
+    c = corpus_from_tables(pub, party=party, classification=classification)
+    # A keeps its assignee (not the inventor-applicant); B has only an applicant; C none.
+    assert sorted(map(tuple, c.assignees[["pub_id", "name"]].to_numpy())) == [
+        ("A", "ACME CORP"), ("B", "SONY CORP")]
+    countries = filings_by(c, "country").table.set_index("country")["n"].to_dict()
+    assert countries == {"KR": 1, "JP": 1}
+    # CPC first: A uses its CPC code only, B (IPC only) its IPC code
+    assert sorted(c.classes["code"]) == ["G06F3/041", "H01M4/13"]

@@ -73,7 +73,7 @@ class LandscapeOptions:
     Attributes
     ----------
     by : tuple of str
-        Dimensions to count: year, office, class, field, assignee.
+        Dimensions to count: year, office, class, field, assignee, country (of assignees).
     class_level : str
         section, class, subclass or group for class tables and networks.
     top : int
@@ -103,7 +103,7 @@ class LandscapeOptions:
         Novelty neighbours; None skips novelty.
     """
 
-    by: tuple[str, ...] = ("year", "office", "class", "field", "assignee")
+    by: tuple[str, ...] = ("year", "office", "class", "field", "assignee", "country")
     class_level: str = "subclass"
     top: int = 20
     growth_window: tuple[int, int] | None = None
@@ -322,5 +322,6 @@ def _emerging(
             warnings.append(f"emerging {items} skipped: {exc.rule}")
             return None
         raise
-    warnings.extend(result.warnings)
+    # The date-basis caveat is already stated once for growth.
+    warnings.extend(w for w in result.warnings if not w.startswith("years are"))
     return result

@@ -42,7 +42,8 @@ class PatentCorpus:
         ``pub_id, scheme, code, subclass`` — one row per distinct (patent, code); ``subclass`` is
         the 4-character IPC/CPC subclass (``H01M``).
     assignees : DataFrame
-        ``pub_id, name`` — one row per distinct (patent, normalised assignee name).
+        ``pub_id, name`` (+ ``country`` when known) — one row per distinct (patent, normalised
+        assignee name); from canonical tables, applicants only where a patent has no assignee.
     fields : DataFrame
         ``pub_id, field_id, field_title`` — WIPO technology fields (35-field scheme).
     citations : DataFrame
@@ -371,12 +372,29 @@ def corpus_from_tables(
             raise InputError("party.name_norm", "column is required (or name_raw)")
         p = party[party["pub_id"].isin(known)]
         if "role" in p.columns:
-            p = p[p["role"].astype(str).str.lower().isin(["assignee", "applicant", "owner"])]
+            # Owners first: applicants count only for patents without an assignee (pre-AIA US
+            # applicants are the inventors, not the owners).
+            roles = {"assignee": 0, "owner": 0, "applicant": 1}
+            role_rank = p["role"].astype(str).str.lower().map(roles)
+            p = p[role_rank.notna()]
+            role_rank = role_rank[role_rank.notna()]
+            p = p[role_rank == role_rank.groupby(p["pub_id"]).transform("min")]
         names = p[name_col].astype("string").fillna("").map(normalise_name)
+        country = (
+            p["country"].astype("string").str.strip().str.upper()
+            if "country" in p.columns
+            else pd.Series(pd.NA, index=p.index, dtype="string")
+        )
         assignees = (
-            pd.DataFrame({"pub_id": p["pub_id"].to_numpy(), "name": names.to_numpy()})
+            pd.DataFrame(
+                {
+                    "pub_id": p["pub_id"].to_numpy(),
+                    "name": names.to_numpy(),
+                    "country": country.mask(country == "").to_numpy(dtype=object),
+                }
+            )
             .query("name != ''")
-            .drop_duplicates()
+            .drop_duplicates(["pub_id", "name"])
             .reset_index(drop=True)
         )
     fields = corpus.fields

@@ -25,8 +25,8 @@ import pandas as pd
 from ipvalue.analytics.landscape_corpus import PatentCorpus
 from ipvalue.core.errors import InputError
 
-Dimension = Literal["year", "office", "class", "field", "assignee"]
-DIMENSIONS: tuple[str, ...] = ("year", "office", "class", "field", "assignee")
+Dimension = Literal["year", "office", "class", "field", "assignee", "country"]
+DIMENSIONS: tuple[str, ...] = ("year", "office", "class", "field", "assignee", "country")
 ClassLevel = Literal["section", "class", "subclass", "group"]
 CLASS_LEVELS: tuple[str, ...] = ("section", "class", "subclass", "group")
 Counting = Literal["whole", "fractional"]
@@ -93,6 +93,13 @@ def category_pairs(
             titles = f["field_title"].astype(str)
             label = label.where(titles == "", label + " " + titles)
         pairs = pd.DataFrame({"pub_id": f["pub_id"], "category": label})
+    elif by == "country":  # country of the assignees' addresses
+        a = corpus.assignees
+        if "country" not in a.columns:
+            return pd.DataFrame({"pub_id": pd.Series(dtype=object),
+                                 "category": pd.Series(dtype=object)})
+        a = a.dropna(subset=["country"])
+        pairs = pd.DataFrame({"pub_id": a["pub_id"], "category": a["country"].astype(str)})
     else:
         a = corpus.assignees
         pairs = pd.DataFrame({"pub_id": a["pub_id"], "category": a["name"]})
@@ -112,7 +119,9 @@ def filings_by(
     Parameters
     ----------
     corpus : PatentCorpus
-    by : {"year", "office", "class", "field", "assignee"}
+    by : {"year", "office", "class", "field", "assignee", "country"}
+        ``country`` is the assignees' country (where the owners are), ``office`` the issuing
+        office.
     class_level : {"section", "class", "subclass", "group"}
         Level of ``by="class"`` (group = the full code).
     counting : {"whole", "fractional"}

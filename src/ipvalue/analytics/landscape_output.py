@@ -32,7 +32,7 @@ Progress = Callable[[str], None]
 
 _DIM_LABEL = {
     "year": "year", "office": "office", "class": "class", "field": "WIPO field",
-    "assignee": "assignee",
+    "assignee": "assignee", "country": "assignee country",
 }
 
 

@@ -86,8 +86,11 @@ def landscape(
     fmt: FormatOpt = "csv",
     db: DbOpt = None,
     by: Annotated[
-        str, typer.Option("--by", help="Comma list of year, office, class, field, assignee.")
-    ] = "year,office,class,field,assignee",
+        str,
+        typer.Option(
+            "--by", help="Comma list of year, office, class, field, assignee, country."
+        ),
+    ] = "year,office,class,field,assignee,country",
     class_level: Annotated[
         str, typer.Option("--class-level", help="section | class | subclass | group")
     ] = "subclass",
