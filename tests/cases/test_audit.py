@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 
 import pytest
@@ -53,7 +54,7 @@ def test_intact_chain_verifies_and_links(store: CaseStore, engine: Engine) -> No
         "org.create", "user.create", "case.create", "version.save", "case.create",
         "version.save", "case.create", "version.save", "user.create", "review.submit"]
     assert rows[0]["prev_hash"] == GENESIS
-    assert all(b["prev_hash"] == a["hash"] for a, b in zip(rows, rows[1:], strict=False))
+    assert all(b["prev_hash"] == a["hash"] for a, b in itertools.pairwise(rows))
     assert report.head_hash == rows[-1]["hash"]
 
 

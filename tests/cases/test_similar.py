@@ -81,7 +81,7 @@ def test_extend_replaces_a_case_and_adds_new_ones() -> None:
                 CaseDoc(3, 1, "", "patent", "KR", "H01M4/04", "licensing", "dry coating")])
     assert len(idx) == 3  # case 1 now has one (new) row
     hits = idx.query(query(text="dry coating"), top=5)
-    assert [(h.case_id, h.version_no) for h in hits][0] == (3, 1)
+    assert (hits[0].case_id, hits[0].version_no) == (3, 1)
     assert {(h.case_id, h.version_no) for h in hits} == {(1, 2), (2, 1), (3, 1)}
     rows = idx.param_rows(exclude_case=3)
     assert rows.shape == (2, 5) and 0.05 in rows[:, 0].tolist()

@@ -18,7 +18,7 @@ import numpy as np
 from ipvalue.cases._checks import QualityFinding
 
 MIN_CASES = 20
-MAX_FIT_CASES = 5_000
+MAX_FIT_CASES = 2_000
 
 
 def anomaly_finding(
@@ -52,7 +52,7 @@ def anomaly_finding(
     x = np.where(np.isnan(x), np.nanmedian(x, axis=0), x)
     from sklearn.ensemble import IsolationForest  # heavy import, only when there is a base
 
-    forest = IsolationForest(n_estimators=100, contamination=contamination, random_state=seed)
+    forest = IsolationForest(n_estimators=50, contamination=contamination, random_state=seed)
     flags = forest.fit_predict(x)
     if flags[-1] != -1:
         return None

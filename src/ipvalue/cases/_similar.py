@@ -5,8 +5,9 @@ Score = Σ weight × component, each component in [0, 1]:
 * ``ip_type``, ``jurisdiction``, ``purpose``: 1 when equal, else 0;
 * ``tech_class`` (IPC/CPC symbol, spaces removed): 1 equal, 0.75 same subclass (``H04L``),
   0.5 same class (``H04``), 0.25 same section (``H``);
-* ``text``: cosine similarity of TF-IDF vectors of title + description, character 2–3-grams
-  within words, so that Chinese, Japanese and Korean text without spaces is compared too.
+* ``text``: cosine similarity of TF-IDF vectors (sublinear tf) of title + description; words
+  of two or more letters, and runs of Chinese, Japanese or Korean characters split into
+  overlapping character bigrams, so text without spaces between words is compared too.
 
 A component missing on either side scores 0. The store builds the index once per organisation
 and process, then extends it with the versions saved since (see :class:`SimilarityIndex`).
@@ -14,6 +15,7 @@ and process, then extends it with the versions saved since (see :class:`Similari
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -101,8 +103,8 @@ class SimilarityIndex:
         if any(texts):
             from sklearn.feature_extraction.text import TfidfVectorizer  # heavy; lazy
 
-            vec = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 3), sublinear_tf=True,
-                                  dtype=np.float32)
+            vec = TfidfVectorizer(preprocessor=_cjk_bigrams, token_pattern=r"(?u)\b\w\w+\b",
+                                  sublinear_tf=True, dtype=np.float32)
             try:
                 self._blocks.append(vec.fit_transform(texts))
                 self._vectorizer = vec
@@ -221,6 +223,22 @@ class SimilarityIndex:
             )
             for i in order
         ]
+
+
+_CJK_RUN = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]+")
+
+
+def _cjk_bigrams(text: str) -> str:
+    """Lower-case; split runs of Chinese, Japanese or Korean characters into overlapping
+    bigrams ("锂电池" → "锂电 电池"), since these scripts do not separate words by spaces."""
+
+    def split(m: re.Match[str]) -> str:
+        run = m.group(0)
+        if len(run) < 2:
+            return f" {run}{run} "  # single character: a two-character token of itself
+        return " " + " ".join(run[i:i + 2] for i in range(len(run) - 1)) + " "
+
+    return _CJK_RUN.sub(split, text.lower())
 
 
 def _text(d: CaseDoc | CaseProfile) -> str:
