@@ -1,0 +1,77 @@
+"""Portfolio: stacked kernel calls equal a loop of single-asset valuations, exactly."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+from ipvalue import load_case, value
+from ipvalue.valuation.portfolio import asset_case
+
+
+def _portfolio(n: int, seed: int = 5, synergy: float | None = None) -> Any:
+    rng = np.random.default_rng(seed)
+    assets = []
+    for i in range(n):
+        approaches: list[dict[str, Any]] = [{
+            "method": "relief_from_royalty", "revenue": rng.uniform(1e5, 1e7, 4).tolist(),
+            "royalty_rate": float(rng.uniform(0.01, 0.08)), "tax_rate": 0.24,
+            "discount_rate": float(rng.uniform(0.08, 0.2)), "tab": {"period_years": 15},
+        }]
+        if i % 3 == 0:  # a second structure: cost with different obsolescence
+            approaches.append({"method": "cost", "basis": "replacement",
+                               "direct_cost": float(rng.uniform(1e5, 1e6)),
+                               "obsolescence": {"functional": float(rng.uniform(0, 0.5))}})
+        assets.append({"asset": {"id": f"A{i}", "type": "patent", "name": f"p{i}",
+                                 "remaining_legal_term_years": float(rng.uniform(2, 10))},
+                       "approaches": approaches})
+    doc: dict[str, Any] = {"id": "pf", "title": "pf", "purpose": "transaction",
+                           "valuation_date": "2025-01-01", "currency": "USD",
+                           "conventions": {"timing": "mid"}, "assets": assets}
+    if synergy is not None:
+        doc["synergy"] = {"rate": synergy, "rationale": "test"}
+    return load_case(doc)
+
+
+def test_portfolio_equals_loop_of_single_assets_exactly() -> None:
+    pf = _portfolio(30)
+    result = value(pf)
+    singles = [value(asset_case(pf, i)) for i in range(30)]
+    assert [a.value for a in result.assets] == [s.value for s in singles]
+    assert [[x.value for x in a.approaches] for a in result.assets] == [
+        [x.value for x in s.approaches] for s in singles]
+    kernel_calls = [t for t in result.trace if t.step == "kernel_call"]
+    assert sorted(t.detail["assets"] for t in kernel_calls) == [10, 30]  # one call per group
+
+
+def test_synergy_adjusts_total() -> None:
+    pf = _portfolio(4, synergy=-0.1)
+    v = value(pf)
+    subtotal = sum(a.value for a in v.assets)
+    assert v.value == pytest.approx(subtotal * 0.9, rel=1e-15)
+    assert v.synergy == pytest.approx(-0.1 * subtotal, rel=1e-15)
+    assert v.range.low <= v.value <= v.range.high
+
+
+def test_portfolio_error_names_the_asset(run_cli: Any, tmp_path: Any) -> None:
+    import json
+
+    pf = _portfolio(3).model_dump(mode="json", exclude_none=True)
+    del pf["assets"][2]["approaches"][0]["discount_rate"]
+    f = tmp_path / "pf.json"
+    f.write_text(json.dumps(pf))
+    code, _, err = run_cli("value", f)
+    assert code == 2 and "assets.2.approaches.0.discount_rate" in err
+
+
+def test_duplicate_asset_ids_refused(run_cli: Any, tmp_path: Any) -> None:
+    import json
+
+    pf = _portfolio(2).model_dump(mode="json", exclude_none=True)
+    pf["assets"][1]["asset"]["id"] = "A0"
+    f = tmp_path / "pf.json"
+    f.write_text(json.dumps(pf))
+    code, _, err = run_cli("value", f)
+    assert code == 2 and "assets.1.asset.id" in err
