@@ -195,7 +195,8 @@ def test_missing_tax_rate_without_jurisdiction(run_cli: Any, tmp_path: Path) -> 
 
 
 def test_unknown_reference(run_cli: Any, tmp_path: Path) -> None:
-    doc = _set(BASE, "approaches.0.tax_rate", {"ref": "country_parameters/XX/cit_statutory_combined_pct"})
+    ref = "country_parameters/XX/cit_statutory_combined_pct"
+    doc = _set(BASE, "approaches.0.tax_rate", {"ref": ref})
     code, _, err = run_cli("value", _write(tmp_path, doc))
     assert code == 2 and "country_parameters" in err
 
