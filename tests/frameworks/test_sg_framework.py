@@ -60,3 +60,43 @@ def test_rate_translation_inputs_and_missing_inflation() -> None:
     missing = get("SG").resolve(make_case(currency="HKD"))  # no HK CPI in reference data
     assert missing.patches()["approaches.0.discount_rate"] == pytest.approx(0.13609)
     assert "rate_currency_mismatch" in {w.code for w in missing.warnings()}
+
+
+def test_portfolio_resolved_asset_by_asset() -> None:
+    """A portfolio naming SG: each asset equals the same asset valued alone under SG."""
+    import ipvalue
+
+    header = {
+        "schema_version": 1,
+        "id": "pf",
+        "title": "pf",
+        "purpose": "transaction",
+        "valuation_date": "2025-06-30",
+        "currency": "SGD",
+        "framework": "SG",
+        "framework_inputs": {"common": {"asset_risk_premium": 0.06}},
+    }
+    items = [
+        {
+            "asset": {"id": "a", "type": "patent", "name": "a", "remaining_legal_term_years": 9.0},
+            "approaches": [
+                {"method": "relief_from_royalty", "revenue": [100.0, 120.0], "royalty_rate": 0.05}
+            ],
+        },
+        {
+            "asset": {"id": "b", "type": "trademark", "name": "b", "renewable": True},
+            "approaches": [
+                {
+                    "method": "relief_from_royalty",
+                    "revenue": [50.0, 55.0, 60.0],
+                    "royalty_rate": 0.02,
+                }
+            ],
+        },
+    ]
+    pf = ipvalue.value(ipvalue.load_case({**header, "assets": items}))
+    singles = [ipvalue.value(ipvalue.load_case({**header, **it})).value for it in items]
+    assert [a.value for a in pf.assets] == pytest.approx(singles, rel=1e-12)
+    assert pf.value == pytest.approx(sum(singles), rel=1e-12)
+    assert pf.trace[0].step == "framework_resolution"
+    assert any(w.message.startswith("assets.1: SG:") for w in pf.warnings)

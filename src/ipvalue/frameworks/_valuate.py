@@ -21,6 +21,7 @@ from ipvalue.frameworks.profiles import (
 )
 from ipvalue.frameworks.registry import get
 from ipvalue.model.case import ValuationCase
+from ipvalue.model.portfolio import PortfolioCase
 from ipvalue.model.result import Assumption, TraceStep, Valuation
 
 
@@ -247,3 +248,61 @@ def value_under(
     val = value(resolved.case, seed=seed, paths=paths, framework=RESOLVED, progress=progress)
     val = _merge(val, resolved)
     return FrameworkRun(resolved, apply_profile(val, prof), prof)
+
+
+def resolve_portfolio(
+    case: PortfolioCase, framework: Any
+) -> tuple[PortfolioCase, list[ResolvedCase]]:
+    """Resolve every asset of a portfolio under one framework (same header for each asset).
+
+    Returns the portfolio with each asset's open fields filled and the per-asset resolutions
+    (their parameters, warnings and requirements).
+    """
+    fw = get(framework) if isinstance(framework, str) else framework
+    header = case.model_dump(mode="python", exclude_none=True, exclude={"assets", "synergy"})
+    resolved: list[ResolvedCase] = []
+    items: list[dict[str, Any]] = []
+    for item in case.assets:
+        single = ValuationCase.model_validate(
+            {**header, **item.model_dump(mode="python", exclude_none=True)}
+        )
+        rc = fw.resolve(single)
+        resolved.append(rc)
+        filled = rc.case.model_dump(mode="python", exclude_none=True)
+        items.append({"asset": filled["asset"], "approaches": filled["approaches"]})
+    data = case.model_dump(mode="python", exclude_none=True)
+    data["assets"] = items
+    return PortfolioCase.model_validate(data), resolved
+
+
+def value_portfolio_under(case: PortfolioCase, framework: Any) -> Valuation:
+    """Value a portfolio under ``framework``: each asset resolved, then the engine's
+    vectorised portfolio valuation; framework assumptions and warnings are prefixed
+    ``assets.<i>.``. (Profiles are not applied to portfolios.)"""
+    from ipvalue.valuation.portfolio import value_portfolio
+
+    filled, resolutions = resolve_portfolio(case, framework)
+    val = value_portfolio(filled, framework=RESOLVED)
+    assumptions = list(val.assumptions)
+    warnings = list(val.warnings)
+    seen = {(w.code, w.message) for w in warnings}
+    for i, rc in enumerate(resolutions):
+        assumptions += [
+            dataclasses.replace(a, name=f"assets.{i}.{a.name}") for a in rc.assumptions()
+        ]
+        for w in rc.valuation_warnings():
+            w2 = dataclasses.replace(w, message=f"assets.{i}: {w.message}")
+            if (w2.code, w2.message) not in seen:
+                seen.add((w2.code, w2.message))
+                warnings.append(w2)
+    step = TraceStep(
+        step="framework_resolution",
+        detail={
+            "framework": resolutions[0].framework if resolutions else "",
+            "assets": len(resolutions),
+            "parameters": sum(len(r.parameters) for r in resolutions),
+        },
+    )
+    return dataclasses.replace(
+        val, assumptions=tuple(assumptions), warnings=tuple(warnings), trace=(step, *val.trace)
+    )

@@ -303,7 +303,12 @@ def value(
     if isinstance(case, PortfolioCase):
         from ipvalue.valuation.portfolio import value_portfolio
 
-        return value_portfolio(case, framework=framework_for(case, framework))
+        fw = framework_for(case, framework)
+        if hasattr(fw, "resolve") and (framework is not None or case.framework):
+            from ipvalue.frameworks._valuate import value_portfolio_under  # frameworks stream
+
+            return value_portfolio_under(case, fw)
+        return value_portfolio(case, framework=fw)
     if paths is not None and paths < 1:
         raise InputError("--paths", "must be >= 1")
     from ipvalue.frameworks._valuate import value_under, wants_resolution
