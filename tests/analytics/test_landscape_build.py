@@ -201,3 +201,24 @@ def test_canonical_tables_prefer_assignees_and_give_countries() -> None:
     assert countries == {"KR": 1, "JP": 1}
     # CPC first: A uses its CPC code only, B (IPC only) its IPC code
     assert sorted(c.classes["code"]) == ["G06F3/041", "H01M4/13"]
+
+
+def test_select_patents(small_corpus) -> None:
+    from ipvalue.analytics.landscape_corpus import select_patents
+
+    batteries = select_patents(small_corpus, classes=["h01m"])
+    assert set(batteries.classes["subclass"]) == {"H01M", "B60L"}  # B60L co-classified
+    assert len(batteries) == (small_corpus.classes["subclass"] == "H01M").sum()
+    both = select_patents(small_corpus, classes=["H01M", "A21B"], years=(2015, 2017))
+    assert both.patents["year"].between(2015, 2017).all()
+    pizza = select_patents(small_corpus, terms=["PIZZA"], offices=["kr"])
+    assert (pizza.patents["office"] == "KR").all() and len(pizza) > 0
+    assert pizza.patents["abstract"].str.contains("pizza").all()
+    with pytest.raises(InputError, match="no patent"):
+        select_patents(small_corpus, terms=["quantum"])
+    with pytest.raises(InputError) as exc:
+        select_patents(small_corpus, classes=["426/231"])
+    assert exc.value.field == "--select-class"
+    with pytest.raises(InputError) as exc:
+        select_patents(small_corpus, years=(2017, 2015))
+    assert exc.value.field == "--select-years"

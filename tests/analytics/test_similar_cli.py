@@ -73,3 +73,17 @@ def test_similar_on_lens_export(run_cli) -> None:
 def test_bad_input_exit_2(run_cli, sample: Path, args, message) -> None:
     code, _out, err = run_cli("patents", "similar", "--source", sample, *args)
     assert code == 2 and message in err and "Traceback" not in err
+
+
+def test_similar_within_a_selection(run_cli, sample: Path) -> None:
+    frame = pd.read_csv(sample, dtype=str, keep_default_na=False)
+    query = frame[frame["classifications_cpc"].str.startswith("G06F")].iloc[0]["patent_id"]
+    code, out, err = run_cli("patents", "similar", "--source", sample, "--patent", query,
+                             "--select-class", "H01L", "--top", "5", "--json")
+    assert code == 0, err
+    hits = [r["patent_id"] for r in json.loads(out)["results"]]
+    h01l = set(frame.loc[frame["classifications_cpc"].str.contains("H01L"), "patent_id"])
+    assert hits and set(hits) <= h01l  # only patents of the selection are proposed
+    code, _out, err = run_cli("patents", "similar", "--source", sample, "--text", "chip",
+                              "--select-years", "2019-2015")
+    assert code == 2 and "--select-years" in err

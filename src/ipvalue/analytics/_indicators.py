@@ -338,11 +338,14 @@ def _cohorts(tables: dict[str, ir.Table], pub: ir.Table, cls: ir.Table) -> ir.Ta
 def _cohort_scores(r: ir.Table, opts: IndicatorOptions) -> ir.Table:
     q = opts.breakthrough_quantile
     comps = {"fwd_cits5": r.fwd_cits5, "family_size": r.family_size, "claims": r.claims, "generality": r.generality}
-    stats: dict[str, Any] = {"p_fwd": r.fwd_cits5.cast("float64").quantile(q)}
+    stats: dict[str, Any] = {}
     for name, col in comps.items():
         x = col.cast("float64")
         stats[f"hi_{name}"] = x.quantile(0.99)
-        stats[f"lo_{name}"] = x.quantile(0.01)
+        if opts.normalisation == "trim1_max":
+            stats[f"lo_{name}"] = x.quantile(0.01)
+    if q != 0.99:  # else the breakthrough threshold is the fwd_cits5 normalisation cap
+        stats["p_fwd"] = r.fwd_cits5.cast("float64").quantile(q)
     c = r.filter(r.cohort.notnull()).group_by("cohort").aggregate(**stats)
     r = _lj(r, c, "cohort")
     if opts.normalisation == "trim1_max":
@@ -369,10 +372,11 @@ def _cohort_scores(r: ir.Table, opts: IndicatorOptions) -> ir.Table:
     total = sum((n.fill_null(0.0) for n in normed), ibis.literal(0.0))
     count = sum((n.notnull().cast("int64") for n in normed), ibis.literal(0))
     fwd = r.fwd_cits5.cast("float64")
+    p_fwd = r.p_fwd if q != 0.99 else r.hi_fwd_cits5
     return r.mutate(
         breakthrough=ibis.cases(
-            (fwd.isnull() | r.p_fwd.isnull(), ibis.null("int64")),
-            ((fwd >= r.p_fwd) & (fwd > 0), 1),
+            (fwd.isnull() | p_fwd.isnull(), ibis.null("int64")),
+            ((fwd >= p_fwd) & (fwd > 0), 1),
             else_=0,
         ).cast("int64"),
         quality_index=ibis.cases(

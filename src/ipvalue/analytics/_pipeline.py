@@ -18,25 +18,31 @@ Engine = Literal["duckdb", "spark"]
 ENGINES = ("duckdb", "spark")
 
 
-def spark_session(master: str | None = None, app_name: str = "ipvalue") -> Any:
+def spark_session(
+    master: str | None = None, app_name: str = "ipvalue", conf: dict[str, str] | None = None
+) -> Any:
     """A local or cluster Spark session (master from the ``spark_master`` setting by default).
 
-    Session time zone is UTC so that dates never shift between engines.
+    Session time zone is UTC so that dates never shift between engines. ``conf`` adds or
+    overrides Spark settings (tests use one shuffle partition and no adaptive execution: the
+    data are tiny and per-stage overhead dominates).
     """
     from pyspark.sql import SparkSession
 
     from ipvalue.core.settings import get_settings
 
-    return (
-        SparkSession.builder.master(master or get_settings().spark_master)
-        .appName(app_name)
-        .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.sql.shuffle.partitions", "4")
-        .config("spark.ui.enabled", "false")
-        .config("spark.ui.showConsoleProgress", "false")
-        .config("spark.driver.memory", "2g")
-        .getOrCreate()
-    )
+    settings = {
+        "spark.sql.session.timeZone": "UTC",
+        "spark.sql.shuffle.partitions": "4",
+        "spark.ui.enabled": "false",
+        "spark.ui.showConsoleProgress": "false",
+        "spark.driver.memory": "2g",
+        **(conf or {}),
+    }
+    builder = SparkSession.builder.master(master or get_settings().spark_master).appName(app_name)
+    for key, value in settings.items():
+        builder = builder.config(key, value)
+    return builder.getOrCreate()
 
 
 @contextmanager

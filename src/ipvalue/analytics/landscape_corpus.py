@@ -432,3 +432,56 @@ def corpus_from_tables(
         source=source,
         warnings=corpus.warnings,
     )
+
+
+def select_patents(
+    corpus: PatentCorpus,
+    *,
+    classes: Sequence[str] | None = None,
+    years: tuple[int, int] | None = None,
+    terms: Sequence[str] | None = None,
+    offices: Sequence[str] | None = None,
+) -> PatentCorpus:
+    """The patents of a technology: all given criteria must hold (AND); within one, any (OR).
+
+    Parameters
+    ----------
+    classes : sequence of str, optional
+        Class code prefixes (``H01M``, ``H01M10/05``); spaces ignored, case-insensitive.
+    years : (int, int), optional
+        Inclusive year range (patents without a year are dropped when given).
+    terms : sequence of str, optional
+        Words or phrases, matched case-insensitively as whole words in title or abstract.
+    offices : sequence of str, optional
+        Issuing offices (``KR``, ``JP`` …).
+
+    Raises
+    ------
+    InputError
+        A class prefix that is not a code, an inverted year range, or an empty selection.
+    """
+    keep = pd.Series(True, index=corpus.patents.index)
+    p = corpus.patents
+    if classes:
+        prefixes = [c.strip().upper().replace(" ", "") for c in classes if c.strip()]
+        if not prefixes or any(not re.match(r"^[A-HY]", c) for c in prefixes):
+            raise InputError("--select-class", "must be CPC/IPC code prefixes such as H01M")
+        hit = corpus.classes["code"].str.startswith(tuple(prefixes))
+        keep &= p["pub_id"].isin(set(corpus.classes.loc[hit, "pub_id"]))
+    if years is not None:
+        if years[1] < years[0]:
+            raise InputError("--select-years", "end year must not be before start year")
+        keep &= p["year"].between(years[0], years[1]).fillna(False).astype(bool)
+    if terms:
+        words = [t.strip() for t in terms if t.strip()]
+        if not words:
+            raise InputError("--select-text", "must name at least one word")
+        pattern = r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b"
+        text = p["title"].fillna("") + " " + p["abstract"].fillna("")
+        keep &= text.str.contains(pattern, case=False, regex=True)
+    if offices:
+        keep &= p["office"].isin([o.strip().upper() for o in offices])
+    ids = p.loc[keep, "pub_id"]
+    if ids.empty:
+        raise InputError("--select", "no patent matches the selection")
+    return corpus.subset(ids)

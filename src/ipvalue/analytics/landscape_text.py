@@ -39,7 +39,7 @@ PATENT_STOP_WORDS = frozenset(
         "present", "invention", "disclosed", "embodiment", "embodiments", "having", "said", "least",
         "plurality", "first", "second", "third", "configured", "based", "using", "used", "use",
         "uses", "relates", "related", "thereof", "therein", "thereto", "respective",
-        "corresponding", "associated", "portion", "portions",
+        "corresponding", "associated", "portion", "portions", "described", "describes",
     )
 )
 

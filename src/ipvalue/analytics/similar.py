@@ -156,6 +156,19 @@ def _key(identifier: str) -> str:
     return re.sub(r"[\s\-/_.]", "", identifier).upper()
 
 
+def find_patent(corpus: PatentCorpus, identifier: str) -> str | None:
+    """``pub_id`` of the patent named ``identifier`` (pub_id, source id or document number;
+    case, spaces, hyphens and slashes ignored), or None."""
+    key = _key(identifier)
+    for col in ("pub_id", "source_id", "doc_id"):
+        if col in corpus.patents.columns:
+            values = corpus.patents[col].astype("string").fillna("")
+            hit = corpus.patents.loc[values.map(_key) == key, "pub_id"]
+            if len(hit):
+                return str(hit.iloc[0])
+    return None
+
+
 def build_index(
     corpus: PatentCorpus,
     options: SimilarityOptions | None = None,
