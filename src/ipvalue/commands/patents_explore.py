@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -17,6 +17,9 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from ipvalue.core.errors import InputError
+
+if TYPE_CHECKING:
+    from ipvalue.analytics.landscape_corpus import PatentCorpus
 
 _out = Console(highlight=False)
 _err = Console(stderr=True, highlight=False)
@@ -39,6 +42,22 @@ DbOpt = Annotated[
 EncodingOpt = Annotated[
     str,
     typer.Option("--encoding", help="Text encoding of CSV files and Lens exports (cp1252, …)."),
+]
+SelectClassOpt = Annotated[
+    str | None,
+    typer.Option("--select-class", help="Keep patents with a class starting with any of these "
+                 "(comma list, e.g. H01M,H01G)."),
+]
+SelectYearsOpt = Annotated[
+    str | None, typer.Option("--select-years", help="Keep patents of years START-END.")
+]
+SelectTextOpt = Annotated[
+    str | None,
+    typer.Option("--select-text", help="Keep patents whose title/abstract has any of these words "
+                 "(comma list)."),
+]
+SelectOfficeOpt = Annotated[
+    str | None, typer.Option("--select-office", help="Keep patents of these offices (KR,JP,…).")
 ]
 DateBasisOpt = Annotated[
     str,
@@ -68,16 +87,51 @@ def _csv_list(text: str, option: str, allowed: tuple[str, ...]) -> tuple[str, ..
     return items
 
 
-def _window(text: str | None) -> tuple[int, int] | None:
+def _window(text: str | None, option: str = "--window") -> tuple[int, int] | None:
     if text is None:
         return None
     m = re.fullmatch(r"\s*(\d{4})\s*[-:]\s*(\d{4})\s*", text)
     if not m:
-        raise InputError("--window", "must be START-END years, e.g. 2010-2018")
+        raise InputError(option, "must be START-END years, e.g. 2010-2018")
     start, end = int(m.group(1)), int(m.group(2))
-    if end <= start:
-        raise InputError("--window", "end year must be after start year")
+    if end < start or (option == "--window" and end == start):
+        raise InputError(option, "end year must be after start year")
     return start, end
+
+
+def _select(
+    corpus: PatentCorpus,
+    classes: str | None,
+    years: str | None,
+    text: str | None,
+    offices: str | None,
+    *,
+    keep: str | None = None,
+) -> PatentCorpus:
+    """Apply the --select-* options; the selection is recorded in the corpus source label."""
+    from dataclasses import replace
+
+    from ipvalue.analytics.landscape_corpus import select_patents
+
+    if not any((classes, years, text, offices)):
+        return corpus
+    def split(value: str | None) -> list[str] | None:
+        return [x for x in value.split(",") if x.strip()] if value else None
+
+    chosen = select_patents(
+        corpus, classes=split(classes), years=_window(years, "--select-years"),
+        terms=split(text), offices=split(offices),
+    )
+    if keep is not None:
+        from ipvalue.analytics.similar import find_patent
+
+        # the query patent stays indexed even when it falls outside the selection
+        pid = find_patent(corpus, keep)
+        if pid is not None and pid not in set(chosen.patents["pub_id"]):
+            chosen = corpus.subset([*chosen.patents["pub_id"], pid])
+    label = "; ".join(f"{k} {v}" for k, v in (("class", classes), ("years", years),
+                                               ("text", text), ("office", offices)) if v)
+    return replace(chosen, source=f"{corpus.source} [selected: {label}]")
 
 
 def landscape(
@@ -85,6 +139,10 @@ def landscape(
     source: SourceOpt = None,
     fmt: FormatOpt = "csv",
     db: DbOpt = None,
+    select_class: SelectClassOpt = None,
+    select_years: SelectYearsOpt = None,
+    select_text: SelectTextOpt = None,
+    select_office: SelectOfficeOpt = None,
     by: Annotated[
         str,
         typer.Option(
@@ -164,6 +222,7 @@ def landscape(
             source, fmt, db=db, date_basis=date_basis, encoding=encoding,  # type: ignore[arg-type]
             progress=step,
         )
+        corpus = _select(corpus, select_class, select_years, select_text, select_office)
         land = build_landscape(corpus, options, progress=step)
         files = write_landscape(land, out, chart_formats=formats, html=html, progress=step)
     s = summary_dict(land)
@@ -244,6 +303,10 @@ def similar(
     fmt: FormatOpt = "csv",
     db: DbOpt = None,
     encoding: EncodingOpt = "utf-8",
+    select_class: SelectClassOpt = None,
+    select_years: SelectYearsOpt = None,
+    select_text: SelectTextOpt = None,
+    select_office: SelectOfficeOpt = None,
     top: Annotated[int, typer.Option("--top", help="Number of similar patents.")] = 10,
     method: Annotated[
         str, typer.Option("--method", help="tfidf (offline, default) | embeddings")
@@ -278,6 +341,8 @@ def similar(
             source, fmt, db=db, date_basis="publication", encoding=encoding,
             progress=lambda m: bar.update(task, description=m),
         )
+        corpus = _select(corpus, select_class, select_years, select_text, select_office,
+                         keep=patent)
         bar.update(task, description=f"indexing {len(corpus):,} patents ({method})")
         index = build_index(corpus, opts)
         bar.update(task, description="ranking")
