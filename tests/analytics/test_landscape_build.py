@@ -121,7 +121,7 @@ def test_read_csv_aliases_and_errors(tmp_path: Path) -> None:
         read_csv_corpus(bad)
     latin = tmp_path / "c.csv"
     latin.write_bytes("pub_id,title\nX,Caf\xe9\n".encode("latin-1"))
-    with pytest.raises(InputError, match="must be utf-8 encoded.*--encoding"):
+    with pytest.raises(InputError, match=r"must be utf-8 encoded.*--encoding"):
         read_csv_corpus(latin)
     dates = tmp_path / "d.csv"
     dates.write_text("pub_id,date\nX,2015-01-01\nY,not a date\n", encoding="utf-8")
