@@ -81,3 +81,19 @@ def test_on_demand_check_recalculates_and_is_recorded(store: CaseStore, engine: 
         assert "Q-CALC-001" in {f.code for f in latest}
     assert store.export("acme")[-1]["action"] == "version.check"
     assert store.verify("acme").ok
+
+
+def test_case_base_scan_flags_the_outlier_and_records_it(store: CaseStore) -> None:
+    # 24 saves (the scan reads the stored case base), the last one odd
+    for i in range(23):
+        store.save(source(i, royalty=0.03 + 0.0005 * (i % 7)), org="acme", user="alice")
+    store.save(source(99, royalty=0.45), org="acme", user="alice")
+    flagged = store.scan_anomalies(org="acme", user="alice")
+    assert 24 in {c for c, _, _ in flagged}
+    assert all(f.code == "Q-ANOM-002" for _, _, f in flagged)
+    assert len(flagged) <= 2  # contamination 5 % of 24 cases
+    entry = store.export("acme")[-1]
+    assert entry["action"] == "anomaly.scan" and "#24v1" in entry["payload"]["flagged"]
+    with read_session(store.engine) as s:
+        repo = store.org(s, "acme")
+        assert [f.code for f in repo.findings(repo.version(24).id)] == ["Q-ANOM-002"]

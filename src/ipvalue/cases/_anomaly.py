@@ -12,6 +12,7 @@ seed and case counts are recorded in the finding, so the flag can be reproduced.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -67,3 +68,45 @@ def anomaly_finding(
          "contamination": contamination, "cases": n, "case_base": len(base) + 1,
          "values": {f: row.get(f) for f in used}},
     )
+
+
+@dataclass(frozen=True)
+class AnomalyScan:
+    """Result of scanning a whole case base: which rows are flagged, scores, threshold."""
+
+    flagged: np.ndarray
+    scores: np.ndarray
+    threshold: float
+    features: tuple[str, ...]
+    seed: int
+    contamination: float
+    fitted_on: int
+
+
+def scan_case_base(
+    matrix: np.ndarray, features: Sequence[str], *, seed: int, contamination: float
+) -> AnomalyScan | None:
+    """Fit one seeded forest on the case base (a seeded sample above ``MAX_FIT_CASES``) and
+    score every case; a case is flagged when its score is below the forest's threshold.
+
+    None when fewer than ``MIN_CASES`` cases or no feature has a value.
+    """
+    if len(matrix) < MIN_CASES:
+        return None
+    keep = ~np.all(np.isnan(matrix), axis=0)
+    if not keep.any():
+        return None
+    x = matrix[:, keep]
+    x = np.where(np.isnan(x), np.nanmedian(x, axis=0), x)
+    rng = np.random.default_rng(seed)
+    fit = x if len(x) <= MAX_FIT_CASES else x[
+        np.sort(rng.choice(len(x), MAX_FIT_CASES, replace=False))]
+    from sklearn.ensemble import IsolationForest
+
+    forest = IsolationForest(n_estimators=100, contamination=contamination, random_state=seed)
+    forest.fit(fit)
+    scores = forest.score_samples(x)
+    threshold = float(forest.offset_)
+    used = tuple(f for f, k in zip(features, keep, strict=True) if k)
+    return AnomalyScan(scores < threshold, scores, threshold, used, seed, contamination,
+                       len(fit))

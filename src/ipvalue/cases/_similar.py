@@ -180,6 +180,10 @@ class SimilarityIndex:
                 out[hit] = np.maximum(out[hit], credit)
         return out
 
+    def active_docs(self) -> list[CaseDoc]:
+        """The indexed cases (latest versions), in row order of :meth:`param_rows`."""
+        return [d for d, a in zip(self.docs, self._active.tolist(), strict=True) if a]
+
     def param_rows(self, *, exclude_case: int | None = None) -> np.ndarray:
         """Key parameters (columns :data:`PARAMS`, NaN = missing) of every indexed case."""
         mask = self._active.copy()

@@ -12,11 +12,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+import numpy as np
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from ipvalue.cases import _workflow as wf
-from ipvalue.cases._anomaly import anomaly_finding
+from ipvalue.cases._anomaly import anomaly_finding, scan_case_base
 from ipvalue.cases._audit import (
     AuditReport,
     append,
@@ -325,6 +326,53 @@ class CaseStore:
 
         run_write(self.engine, work)
         return findings
+
+    def scan_anomalies(self, *, org: str, user: str) -> list[tuple[int, int, QualityFinding]]:
+        """Flag the anomalous cases of the whole case base for review (one seeded forest).
+
+        Each flagged case's latest version gets a ``Q-ANOM-002`` finding (trigger ``scan``);
+        one audit entry lists them. Returns ``(case_id, version_no, finding)`` per flag.
+        """
+        with read_session(self.engine) as session:
+            repo = self.org(session, org)
+            repo.user(user)
+            cfg = CheckSettings.load(repo.settings())
+            index = self.index(repo)
+            docs, matrix = index.active_docs(), index.param_rows()
+            ids = {(v.case_id, v.version_no): v.id for v in repo.latest_versions()}
+        scan = scan_case_base(matrix, PARAMS, seed=cfg.anomaly_seed,
+                              contamination=cfg.anomaly_contamination)
+        if scan is None:
+            return []
+        flagged = []
+        for i in np.flatnonzero(scan.flagged).tolist():
+            d = docs[i]
+            values = {f: d.params.get(f) for f in scan.features}
+            flagged.append((d.case_id, d.version_no, QualityFinding(
+                "Q-ANOM-002", "warning", "parameters",
+                f"flagged for review by the case-base scan: {', '.join(scan.features)} = "
+                f"{values} is among the {scan.contamination:.0%} most unusual of "
+                f"{len(docs)} cases (isolation score {scan.scores[i]:.3f}, threshold "
+                f"{scan.threshold:.3f}, seed {scan.seed})",
+                {"score": float(scan.scores[i]), "threshold": scan.threshold,
+                 "features": list(scan.features), "values": values, "seed": scan.seed,
+                 "contamination": scan.contamination, "cases": len(docs),
+                 "fitted_on": scan.fitted_on})))
+
+        def work(session: Session) -> None:
+            scope = find_org(session, org)
+            head = lock_head(session, scope.id)
+            now = utc_now()
+            for case_id, version_no, f in flagged:
+                self._add_findings(session, scope.id, ids[(case_id, version_no)], [f], "scan",
+                                   now)
+            append(session, head, actor=user, action="anomaly.scan", entity="organisation",
+                   entity_id=scope.id,
+                   payload={"cases": len(docs), "seed": scan.seed,
+                            "flagged": [f"#{c}v{v}" for c, v, _ in flagged]})
+
+        run_write(self.engine, work)
+        return flagged
 
     # --------------------------------------------------------------------------- review
     def _review(self, org: str, case_id: int, version_no: int | None, user: str,

@@ -269,6 +269,19 @@ def check_cmd(case_id: CaseId, org: Org, user: UserOpt, version: Version = None,
     _out.print(_findings_table(findings))
 
 
+@cases_app.command("anomalies")
+def anomalies_cmd(org: Org, user: UserOpt, db: Db = None, as_json: AsJson = False) -> None:
+    """Scan the whole case base with a seeded IsolationForest; flag unusual cases for review."""
+    flagged = _store(db).scan_anomalies(org=org, user=user)
+    if as_json:
+        _print_json([{"case_id": c, "version": v, **_finding_dict(f)} for c, v, f in flagged])
+        return
+    if not flagged:
+        _out.print("no case flagged (or fewer than 20 cases with key parameters)")
+    for c, v, f in flagged:
+        _say(f"case {c} v{v}: {f.message}")
+
+
 @cases_app.command("seed-demo")
 def seed_demo_cmd(
     db: Db = None,
