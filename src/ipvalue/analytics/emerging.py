@@ -211,6 +211,42 @@ def document_novelty(
     return pd.Series(np.clip(out, 0.0, 1.0), index=texts_recent.index)
 
 
+def emerging_windows(
+    corpus: PatentCorpus, *, end_year: int | None, recent_years: int, base_years: int
+) -> tuple[tuple[int, int], tuple[int, int]]:
+    """``(base, recent)`` year windows ending at ``end_year`` (default: last year of the data).
+
+    Raises
+    ------
+    InputError
+        Window lengths below 1 or a corpus without years.
+    """
+    if recent_years < 1 or base_years < 1:
+        raise InputError("windows", "recent_years and base_years must be >= 1")
+    years = corpus.years
+    if years.empty:
+        raise InputError("date", "no patent has a year")
+    last = int(years.max()) if end_year is None else int(end_year)
+    recent = (last - recent_years + 1, last)
+    return (recent[0] - base_years, recent[0] - 1), recent
+
+
+def window_novelty(
+    corpus: PatentCorpus, *, base: tuple[int, int], recent: tuple[int, int], k: int = 1
+) -> pd.Series | None:
+    """Novelty of each recent document against the base window (None when a window has no
+    document with text); see :func:`document_novelty`."""
+    years = corpus.years
+    texts = document_texts(corpus)
+    texts = texts.reindex(years[(years >= base[0]) & (years <= recent[1])].index)
+    texts = texts[texts.fillna("") != ""]
+    yrs = years.reindex(texts.index)
+    base_t, recent_t = texts[yrs <= base[1]], texts[yrs >= recent[0]]
+    if base_t.empty or recent_t.empty:
+        return None
+    return document_novelty(recent_t, base_t, k=k)
+
+
 def detect_emerging(
     corpus: PatentCorpus,
     *,
@@ -222,6 +258,7 @@ def detect_emerging(
     novelty_k: int | None = 1,
     ngram_range: tuple[int, int] = (1, 2),
     top: int | None = 30,
+    novelty: pd.Series | None = None,
 ) -> EmergingResult:
     """Rank terms or classes by how fast their share grows and how novel their documents are.
 
@@ -242,6 +279,9 @@ def detect_emerging(
         Term n-gram lengths (``items="terms"``).
     top : int or None
         Rows to keep.
+    novelty : Series, optional
+        Document novelty already computed for these windows (:func:`window_novelty`), reused
+        instead of recomputed (``novelty_k`` is then only recorded).
 
     Returns
     -------
@@ -260,14 +300,11 @@ def detect_emerging(
     """
     if items not in ("terms", "classes", "groups"):
         raise InputError("items", "must be terms, classes or groups")
-    if recent_years < 1 or base_years < 1:
-        raise InputError("windows", "recent_years and base_years must be >= 1")
+    base, recent = emerging_windows(
+        corpus, end_year=end_year, recent_years=recent_years, base_years=base_years
+    )
     years = corpus.years
-    if years.empty:
-        raise InputError("date", "no patent has a year")
-    last = int(years.max()) if end_year is None else int(end_year)
-    recent = (last - recent_years + 1, last)
-    base = (recent[0] - base_years, recent[0] - 1)
+    last = recent[1]
     warnings: list[str] = []
     if corpus.date_basis in ("filing", "priority") and last >= int(years.max()):
         warnings.append(
@@ -295,18 +332,10 @@ def detect_emerging(
             corpus, "class", class_level="subclass" if items == "classes" else "group"
         )
         doc_items = pairs.rename(columns={"category": "item"})
-    novelty = None
-    if novelty_k is not None:
-        texts = document_texts(corpus)
-        in_window = years[(years >= base[0]) & (years <= recent[1])].index
-        texts = texts.reindex(in_window)
-        texts = texts[texts.fillna("") != ""]
-        yrs = years.reindex(texts.index)
-        base_t, recent_t = texts[yrs <= base[1]], texts[yrs >= recent[0]]
-        if base_t.empty or recent_t.empty:
+    if novelty is None and novelty_k is not None:
+        novelty = window_novelty(corpus, base=base, recent=recent, k=novelty_k)
+        if novelty is None:
             warnings.append("novelty not computed: a window has no document with text")
-        else:
-            novelty = document_novelty(recent_t, base_t, k=novelty_k)
     table = emergence_table(
         doc_items, years, base=base, recent=recent, min_recent_docs=min_recent_docs,
         novelty=novelty,

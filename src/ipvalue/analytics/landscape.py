@@ -19,7 +19,12 @@ from dataclasses import dataclass, field
 import networkx as nx
 import pandas as pd
 
-from ipvalue.analytics.emerging import EmergingResult, detect_emerging
+from ipvalue.analytics.emerging import (
+    EmergingResult,
+    detect_emerging,
+    emerging_windows,
+    window_novelty,
+)
 from ipvalue.analytics.landscape_corpus import (
     PatentCorpus,
     corpus_from_frame,
@@ -279,9 +284,23 @@ def build_landscape(
             cit_comm = communities(connected, method=method, seed=opts.seed)
         else:
             warnings.append("no citation links between patents of the corpus: network skipped")
-    em_terms = _emerging(corpus, opts, "terms", warnings, step) if has_text else None
+    novelty = None
+    if has_text and opts.novelty_k is not None:
+        # One novelty computation serves both the term and the class tables.
+        try:
+            base, recent = emerging_windows(
+                corpus, end_year=None, recent_years=opts.recent_years,
+                base_years=opts.base_years,
+            )
+            step("novelty of recent documents")
+            novelty = window_novelty(corpus, base=base, recent=recent, k=opts.novelty_k)
+        except InputError as exc:
+            warnings.append(f"novelty skipped: {exc.rule}")
+    em_terms = _emerging(corpus, opts, "terms", warnings, step, novelty) if has_text else None
     em_classes = (
-        _emerging(corpus, opts, "classes", warnings, step) if not corpus.classes.empty else None
+        _emerging(corpus, opts, "classes", warnings, step, novelty)
+        if not corpus.classes.empty
+        else None
     )
     return Landscape(
         corpus=corpus,
@@ -304,7 +323,12 @@ def build_landscape(
 
 
 def _emerging(
-    corpus: PatentCorpus, opts: LandscapeOptions, items: str, warnings: list[str], step: Progress
+    corpus: PatentCorpus,
+    opts: LandscapeOptions,
+    items: str,
+    warnings: list[str],
+    step: Progress,
+    novelty: pd.Series | None,
 ) -> EmergingResult | None:
     step(f"emerging {items}")
     try:
@@ -314,8 +338,9 @@ def _emerging(
             recent_years=opts.recent_years,
             base_years=opts.base_years,
             min_recent_docs=opts.min_recent_docs,
-            novelty_k=opts.novelty_k,
+            novelty_k=opts.novelty_k if novelty is not None else None,
             top=opts.top,
+            novelty=novelty,
         )
     except InputError as exc:
         if exc.field in ("windows", "abstract", "date", "novelty_k"):
