@@ -18,7 +18,7 @@ from ipvalue.cases import CaseStore
 from ipvalue.core.db import make_engine
 
 sys.path.insert(0, str(Path(__file__).parent))
-from helpers import fake_evaluator
+from cases_helpers import fake_evaluator
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -7,7 +7,7 @@ import itertools
 import json
 
 import pytest
-from helpers import disable_append_only, execute, source
+from cases_helpers import disable_append_only, execute, source
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
 

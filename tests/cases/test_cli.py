@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from helpers import case_text, disable_append_only, execute
+from cases_helpers import case_text, disable_append_only, execute
 
 import ipvalue.cli as cli_module
 from ipvalue.core.db import make_engine

@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import source
+from cases_helpers import source
 from sqlalchemy import Engine, text
 
 from ipvalue.cases import CaseStore

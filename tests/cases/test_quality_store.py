@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from helpers import fake_evaluator, source
+from cases_helpers import fake_evaluator, source
 from sqlalchemy import Engine
 
 from ipvalue.cases import CaseStore, Evaluation, parse_source

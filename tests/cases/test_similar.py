@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from helpers import source
+from cases_helpers import source
 
 from ipvalue.cases import CaseDoc, CaseProfile, CaseStore, SimilarityIndex
 from ipvalue.cases._similar import WEIGHTS

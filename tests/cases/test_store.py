@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from helpers import case_text, source
+from cases_helpers import case_text, source
 from sqlalchemy import Engine, text
 
 from ipvalue.cases import CaseStore, current_revision, head_revision, migrate, parse_source

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from helpers import source
+from cases_helpers import source
 
 from ipvalue.cases import CaseStore
 from ipvalue.cases import _workflow as wf

@@ -13,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from helpers import fake_evaluator, source
+from cases_helpers import fake_evaluator, source
 
 from ipvalue.cases import CaseStore
 from ipvalue.core.db import read_session
