@@ -222,3 +222,29 @@ def test_select_patents(small_corpus) -> None:
     with pytest.raises(InputError) as exc:
         select_patents(small_corpus, years=(2017, 2015))
     assert exc.value.field == "--select-years"
+
+
+def test_count_families() -> None:
+    from ipvalue.analytics.landscape_corpus import count_families
+    from ipvalue.analytics.landscape_counts import filings_by
+
+    c = corpus_from_frame(pd.DataFrame({
+        "pub_id": ["KR-1", "US-2", "JP-3", "CN-4"],
+        "family_id": ["F1", "F1", "F1", None],
+        "office": ["KR", "US", "JP", "CN"],
+        "date": ["2012-03-01", "2013-05-01", "2014-01-01", "2015-01-01"],
+        "classes": ["H01M4/13", "H01M10/05;B60L50/64", "", "G06F3/01"],
+        "assignees": ["SAMSUNG SDI", "SAMSUNG SDI CO", "", "HUAWEI"],
+        "cites": ["", "KR-1", "", "US-2"],
+    }))
+    f = count_families(c)
+    # F1 counts once, at its earliest document (KR, 2012); CN-4 is its own family
+    assert f.patents["pub_id"].tolist() == ["KR-1", "CN-4"]
+    assert filings_by(f, "office").table.set_index("office")["n"].to_dict() == {"KR": 1, "CN": 1}
+    assert set(f.classes.loc[f.classes["pub_id"] == "KR-1", "subclass"]) == {"H01M", "B60L"}
+    assert len(f.assignees[f.assignees["pub_id"] == "KR-1"]) == 2  # names are not merged
+    # US-2 -> KR-1 is inside the family (dropped); CN-4 -> US-2 now points at KR-1
+    assert f.citations.to_numpy().tolist() == [["CN-4", "KR-1"]]
+    assert "4 documents counted as 2 families" in f.source
+    plain = corpus_from_frame(pd.DataFrame({"pub_id": ["a"]}))
+    assert "no family data" in count_families(plain).warnings[-1]

@@ -41,12 +41,14 @@ def test_landscape_on_lens_export(run_cli, tmp_path: Path) -> None:
     code, out, err = run_cli(
         "patents", "landscape", "--source", src, "--format", "lens", "--encoding", "mac_roman",
         "--out", tmp_path / "o", "--clusters", "0", "--novelty-k", "0",
-        "--by", "office,assignee", "--charts", "svg", "--no-html",
+        "--by", "office,assignee", "--charts", "svg", "--no-html", "--count", "families",
     )
     assert code == 0, err
     offices = pd.read_csv(tmp_path / "o" / "filings_by_office.csv").set_index("office")["n"]
     # the data README counts KR 164, AU 101, JP 46 among the 1,000 records
+    # (documents with the same priorities are one family: 3 of the 1,000 merge, none of these)
     assert offices["KR"] == 164 and offices["AU"] == 101 and offices["JP"] == 46
+    assert offices.sum() == 997
     summary = json.loads((tmp_path / "o" / "summary.json").read_text())
     assert 0 < summary["concentration"]["hhi"] < 1
     assert "CR4" in out
@@ -78,6 +80,7 @@ def test_landscape_on_patentsview_fixture(run_cli, tmp_path: Path) -> None:
         (["--format", "excel"], "--format"),
         (["--date-basis", "birth"], "--date-basis"),
         (["--community", "leiden"], "--community"),
+        (["--count", "inventions"], "--count"),
     ],
 )
 def test_bad_options_exit_2(run_cli, tmp_path: Path, args, message) -> None:

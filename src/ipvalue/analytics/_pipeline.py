@@ -58,7 +58,7 @@ def engine_tables(
 
     if engine not in ENGINES:
         raise InputError("--engine", f"must be one of {', '.join(ENGINES)} (got {engine!r})")
-    duck = open_duckdb(db, read_only=str(db) != ":memory:" and db is not None and Path(db).exists())
+    duck = open_duckdb(db, read_only=str(db) != ":memory:")  # raises if the file does not exist
     try:
         if engine == "duckdb":
             con = ibis.duckdb.from_connection(duck)

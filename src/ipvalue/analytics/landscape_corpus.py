@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 import pandas as pd
@@ -37,7 +37,8 @@ class PatentCorpus:
     patents : DataFrame
         One row per patent: ``pub_id`` (unique str), ``office`` (str or missing), ``date``
         (datetime64, the date named by ``date_basis``; NaT when unknown), ``year`` (Int64),
-        ``title``, ``abstract`` (str, empty when unknown).
+        ``title``, ``abstract`` (str, empty when unknown); optional ``source_id``, ``doc_id``
+        (identifiers of the source) and ``family_key`` (see :func:`count_families`).
     classes : DataFrame
         ``pub_id, scheme, code, subclass`` — one row per distinct (patent, code); ``subclass`` is
         the 4-character IPC/CPC subclass (``H01M``).
@@ -157,7 +158,8 @@ def corpus_from_frame(
     frame : DataFrame
         Required column ``pub_id``. Optional: ``office``, ``title``, ``abstract``, the date
         column, ``classes`` (CPC/IPC codes, a list or a ``;``/``;;``/``|``-separated string),
-        ``assignees`` (same), ``wipo_field`` (same) and ``cites`` (cited ``pub_id`` values).
+        ``assignees`` (same), ``wipo_field`` (same), ``cites`` (cited ``pub_id`` values) and
+        ``family_id``.
     date_column : str
         Column holding the date that ``year`` is taken from.
     date_basis : {"filing", "priority", "publication", "grant"}
@@ -220,6 +222,9 @@ def corpus_from_frame(
             "abstract": text("abstract"),
         }
     )
+    if "family_id" in frame.columns:
+        fam = frame["family_id"].astype("string").str.strip()
+        patents["family_key"] = fam.mask(fam == "").to_numpy(dtype=object)
     id_list = patents["pub_id"].tolist()
     warnings: list[str] = []
 
@@ -431,6 +436,48 @@ def corpus_from_tables(
         date_basis=date_basis,
         source=source,
         warnings=corpus.warnings,
+    )
+
+
+def count_families(corpus: PatentCorpus) -> PatentCorpus:
+    """One record per patent family instead of one per document.
+
+    A family is the ``family_key`` column of ``patents`` (family id, or the set of priority
+    numbers); documents without a key are families of their own. Each family is represented by
+    its earliest document (date, then ``pub_id``), so it counts once, in the year and office of
+    its first filing. The family's classes, assignees and WIPO fields are the union over its
+    members; citations between members disappear and citations to members point to the
+    representative.
+
+    Returns the corpus unchanged (with a warning) when no family key is known.
+    """
+    p = corpus.patents
+    if "family_key" not in p.columns or p["family_key"].isna().all():
+        return replace(corpus, warnings=(*corpus.warnings,
+                                         "no family data: documents are counted, not families"))
+    key = p["family_key"].astype("string").fillna("doc:" + p["pub_id"].astype(str))
+    order = p.assign(_key=key).sort_values(["_key", "date", "pub_id"], na_position="last")
+    rep = order.drop_duplicates("_key").set_index("_key")["pub_id"]
+    to_rep = pd.Series(rep.reindex(key).to_numpy(), index=p["pub_id"].to_numpy())
+
+    def remap(frame: pd.DataFrame, col: str, subset: list[str]) -> pd.DataFrame:
+        out = frame.assign(**{col: to_rep.reindex(frame[col]).to_numpy()})
+        return out.dropna(subset=[col]).drop_duplicates(subset).reset_index(drop=True)
+
+    citations = corpus.citations.assign(
+        citing=to_rep.reindex(corpus.citations["citing"]).to_numpy(),
+        cited=[to_rep.get(c, c) for c in corpus.citations["cited"]],
+    )
+    citations = citations[citations["citing"] != citations["cited"]].drop_duplicates()
+    n_docs, n_fam = len(p), len(rep)
+    return replace(
+        corpus,
+        patents=p[p["pub_id"].isin(set(rep))].reset_index(drop=True),
+        classes=remap(corpus.classes, "pub_id", ["pub_id", "code"]),
+        assignees=remap(corpus.assignees, "pub_id", ["pub_id", "name"]),
+        fields=remap(corpus.fields, "pub_id", ["pub_id", "field_id"]),
+        citations=citations.reset_index(drop=True),
+        source=f"{corpus.source} [{n_docs:,} documents counted as {n_fam:,} families]",
     )
 
 

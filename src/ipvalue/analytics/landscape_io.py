@@ -39,6 +39,7 @@ CSV_ALIASES: dict[str, tuple[str, ...]] = {
     "assignees": ("assignees", "assignee", "applicants", "applicant", "owner"),
     "office": ("office", "country", "jurisdiction", "country_code"),
     "wipo_field": ("wipo_field", "wipo_field_id"),
+    "family_id": ("family_id", "family id", "docdb family id", "simple family id"),
 }
 _DATE_COLUMNS: dict[str, tuple[str, ...]] = {
     "filing": ("filing_date", "application date", "application_date"),
@@ -165,8 +166,10 @@ def corpus_from_duckdb(
         source=source,
     )
     aliases = pub.set_index("pub_id")[["source_id", "doc_id"]].reindex(corpus.patents["pub_id"])
+    keys = family_keys(pub, con.execute("SELECT pub_id, prio_number FROM priority").df())
     patents = corpus.patents.assign(
-        source_id=aliases["source_id"].to_numpy(), doc_id=aliases["doc_id"].to_numpy()
+        source_id=aliases["source_id"].to_numpy(), doc_id=aliases["doc_id"].to_numpy(),
+        family_key=keys.reindex(corpus.patents["pub_id"]).to_numpy(),
     )
     return _with_warnings(
         PatentCorpus(
@@ -181,6 +184,19 @@ def corpus_from_duckdb(
         ),
         warnings,
     )
+
+
+def family_keys(publication: pd.DataFrame, priority: pd.DataFrame) -> pd.Series:
+    """Family of each publication: its ``family_id``, else its set of priority numbers (the DOCDB
+    simple-family rule: same priorities, same family), else missing."""
+    fam = publication.set_index("pub_id")["family_id"].astype("string")
+    prio = (
+        priority.dropna(subset=["prio_number"])
+        .assign(n=lambda d: d["prio_number"].astype(str).str.replace(" ", "").str.upper())
+        .groupby("pub_id")["n"]
+        .apply(lambda v: "prio:" + ";".join(sorted(set(v))))
+    )
+    return fam.fillna(prio.reindex(fam.index).astype("string"))
 
 
 def load_corpus(
