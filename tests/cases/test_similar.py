@@ -94,3 +94,14 @@ def test_store_index_follows_new_versions(store: CaseStore) -> None:
     store.save(source(1, royalty=0.05), org="acme", user="alice", case_id=1)
     (hit,) = store.similar("acme", 2)
     assert (hit.case_id, hit.version_no, hit.params["royalty_rate"]) == (1, 2, 0.05)
+
+
+def test_fast_query_vector_equals_sklearn_transform() -> None:
+    idx = SimilarityIndex([doc(i, None, None, None, None, t) for i, t in enumerate(
+        ["dry coating of cathode material", "cathode cathode binder", "锂电池正极涂布", "x"])])
+    text = "Cathode coating, dry 锂电池 cathode unknownword"
+    cols, w = idx._query_vector(text)
+    ref = idx._vectorizer.transform([text])
+    got = dict(zip(cols.tolist(), w.tolist(), strict=True))
+    assert got == pytest.approx(dict(zip(ref.indices.tolist(), ref.data.tolist(), strict=True)),
+                                rel=1e-6)

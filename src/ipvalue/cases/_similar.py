@@ -98,6 +98,8 @@ class SimilarityIndex:
         self._tech_full = _Codes()
         self._blocks: list[Any] = []
         self._vectorizer: Any = None
+        self._analyzer: Any = None
+        self._idf = np.zeros(0)
         self.built_size = len(docs)
         texts = [_text(d) for d in docs]
         if any(texts):
@@ -106,8 +108,11 @@ class SimilarityIndex:
             vec = TfidfVectorizer(preprocessor=_cjk_bigrams, token_pattern=r"(?u)\b\w\w+\b",
                                   sublinear_tf=True, dtype=np.float32)
             try:
-                self._blocks.append(vec.fit_transform(texts))
+                # CSC: a query touches only the columns of its own terms (see _text_scores).
+                self._blocks.append(vec.fit_transform(texts).tocsc())
                 self._vectorizer = vec
+                self._analyzer = vec.build_analyzer()
+                self._idf = vec.idf_.astype(np.float64)
             except ValueError:  # no n-gram at all (e.g. one-character texts)
                 pass
         self._append(docs, fitted=True)
@@ -116,7 +121,7 @@ class SimilarityIndex:
         if not docs:
             return
         if not fitted and self._vectorizer is not None:
-            self._blocks.append(self._vectorizer.transform([_text(d) for d in docs]))
+            self._blocks.append(self._vectorizer.transform([_text(d) for d in docs]).tocsc())
         start = len(self.docs)
         self.docs.extend(docs)
         for key, codes in self._cat.items():
@@ -153,10 +158,28 @@ class SimilarityIndex:
         n = len(self.docs)
         if self._vectorizer is None or not text or not self._blocks:
             return np.zeros(n)
-        qv = self._vectorizer.transform([text]).T
-        parts = [np.asarray((b @ qv).toarray()).ravel() for b in self._blocks]
-        out = np.concatenate(parts).astype(float)
+        cols, weights = self._query_vector(text)
+        if cols.size == 0:
+            return np.zeros(n)
+        # Rows are L2-normalised, so the dot product over the query's terms is the cosine.
+        parts = [np.asarray(b[:, cols] @ weights).ravel() for b in self._blocks]
+        out = np.concatenate(parts) if parts else np.zeros(0)
         return out if out.size == n else np.pad(out, (0, n - out.size))
+
+    def _query_vector(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """TF-IDF of one query exactly as the vectorizer computes it (sublinear tf × idf, L2
+        norm), without sklearn's per-call validation overhead."""
+        vocab = self._vectorizer.vocabulary_
+        counts: dict[int, int] = {}
+        for token in self._analyzer(text):
+            col = vocab.get(token)
+            if col is not None:
+                counts[col] = counts.get(col, 0) + 1
+        cols = np.fromiter(counts, dtype=np.int64, count=len(counts))
+        tf = 1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))
+        w = tf * self._idf[cols]
+        norm = float(np.sqrt(w @ w))
+        return cols, (w / norm if norm > 0 else w)
 
     def scores(self, query: CaseProfile) -> tuple[np.ndarray, dict[str, np.ndarray]]:
         """Total score and each component for every indexed row (inactive rows included)."""
