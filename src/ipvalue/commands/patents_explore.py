@@ -59,6 +59,10 @@ SelectTextOpt = Annotated[
 SelectOfficeOpt = Annotated[
     str | None, typer.Option("--select-office", help="Keep patents of these offices (KR,JP,…).")
 ]
+CountOpt = Annotated[
+    str,
+    typer.Option("--count", help="documents | families (one per family, at its first filing)."),
+]
 DateBasisOpt = Annotated[
     str,
     typer.Option(
@@ -143,6 +147,7 @@ def landscape(
     select_years: SelectYearsOpt = None,
     select_text: SelectTextOpt = None,
     select_office: SelectOfficeOpt = None,
+    count: CountOpt = "documents",
     by: Annotated[
         str,
         typer.Option(
@@ -191,6 +196,8 @@ def landscape(
 
     if novelty_k < 0:
         raise InputError("--novelty-k", "must be >= 0")
+    if count not in ("documents", "families"):
+        raise InputError("--count", "must be documents or families")
     if fmt == "wipo-stats":
         _aggregate_landscape(source, out, top, recent_years, base_years, chart_formats, html)
         return
@@ -223,6 +230,10 @@ def landscape(
             progress=step,
         )
         corpus = _select(corpus, select_class, select_years, select_text, select_office)
+        if count == "families":
+            from ipvalue.analytics.landscape_corpus import count_families
+
+            corpus = count_families(corpus)
         land = build_landscape(corpus, options, progress=step)
         files = write_landscape(land, out, chart_formats=formats, html=html, progress=step)
     s = summary_dict(land)
