@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import math
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -106,7 +107,8 @@ def test_unknown_table_in_get_table() -> None:
 
 
 def test_every_non_empty_numeric_cell_round_trips() -> None:
-    """Each number in every packaged table is returned unrounded (pct / 100 exactly)."""
+    """Each number in every packaged table is returned unrounded: pct cells as the decimal
+    fraction of the published digits (Decimal(raw) / 100, correctly rounded once to float)."""
     checked = 0
     for name, spec in TABLES.items():
         table = get_table(name)
@@ -124,7 +126,9 @@ def test_every_non_empty_numeric_cell_round_trips() -> None:
                     continue
                 f = lookup(f"{name}/{key}/{col}")
                 expected = (
-                    number / 100 if is_pct or (f.unit or "").startswith("fraction") else number
+                    float(Decimal(raw) / 100)
+                    if is_pct or (f.unit or "").startswith("fraction")
+                    else number
                 )
                 assert f.value == expected
                 assert f.source, f.ref
@@ -175,3 +179,12 @@ def test_parse_source_date(text: str, iso: str) -> None:
 @pytest.mark.parametrize("text", [None, "", "unknown", "2023-13"])
 def test_parse_source_date_undated(text: str | None) -> None:
     assert parse_source_date(text) is None
+
+
+def test_percent_figures_keep_their_published_digits() -> None:
+    # JPO FY2009 micro/nanotech mean royalty is published as 4.1 %; 4.1 / 100 in binary
+    # floating point gives 0.040999999999999995, Decimal division gives exactly 0.041.
+    from ipvalue.refdata._lookup import _percent_to_fraction
+
+    assert _percent_to_fraction("4.1") == 0.041
+    assert _percent_to_fraction("29.74") == 0.2974

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from ipvalue.core.errors import InputError
@@ -26,6 +27,14 @@ def _number(text: str) -> float | None:
     return value if value == value and abs(value) != float("inf") else None
 
 
+def _percent_to_fraction(text: str) -> float:
+    # Decimal division keeps the published digits: "4.1" -> 0.041, not 0.040999999999999995.
+    try:
+        return float(Decimal(text) / 100)
+    except InvalidOperation:  # pragma: no cover - _number already accepted the text
+        return float(text) / 100.0
+
+
 def figure_from_row(table: Table, key: str, row: Row, column: str, ref: str) -> Figure:
     """Build a :class:`Figure` from a raw cell (see :func:`lookup` for the rules)."""
     spec = table.spec
@@ -44,9 +53,9 @@ def figure_from_row(table: Table, key: str, row: Row, column: str, ref: str) -> 
     if number is not None:
         value = number
         if column.endswith("_pct"):
-            value = number / 100.0
+            value = _percent_to_fraction(raw)
         elif unit is not None and unit.lstrip().startswith("%"):
-            value, unit = number / 100.0, f"fraction ({unit.strip()})"
+            value, unit = _percent_to_fraction(raw), f"fraction ({unit.strip()})"
     else:
         unit = None
     notes: list[str] = []
