@@ -8,9 +8,11 @@ over its leading axis, each asset's value equals the value of that asset valued 
 
 from __future__ import annotations
 
+import gc
 import math
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -27,8 +29,8 @@ from ipvalue.model.result import (
     ValuationWarning,
     ValueRange,
 )
-from ipvalue.valuation.reconcile import reconcile
-from ipvalue.valuation.resolve import ResolvedApproach, resolve
+from ipvalue.valuation.reconcile import Divergence, default_weights, divergences
+from ipvalue.valuation.resolve import ResolvedApproach
 
 
 def asset_case(case: PortfolioCase, index: int) -> ValuationCase:
@@ -44,11 +46,13 @@ def asset_case(case: PortfolioCase, index: int) -> ValuationCase:
 def structure_key(ra: ResolvedApproach) -> tuple[Any, ...]:
     """Approaches with equal keys can be evaluated in one stacked kernel call: same method,
     same parameter paths, same non-numeric structure and conventions."""
+    no_life = ra.settings.get("life_years") is None
+    if ra.key is not None:
+        return (ra.model.method, ra.key, no_life)
     settings = tuple(sorted(
         (k, v) for k, v in ra.settings.items() if k not in ("life_years", "life_source")
     ))
-    return (ra.model.method, tuple(ra.params), ra.structure, settings,
-            ra.settings.get("life_years") is None)
+    return (ra.model.method, tuple(ra.params), ra.structure, settings, no_life)
 
 
 def _stack(members: list[tuple[int, ResolvedApproach]]) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -63,38 +67,37 @@ def _stack(members: list[tuple[int, ResolvedApproach]]) -> tuple[dict[str, Any],
     return params, settings
 
 
-def _evaluate_groups(
-    resolved: list[list[ResolvedApproach]],
-) -> tuple[dict[tuple[int, str], tuple[float, float | None, float | None]], list[TraceStep]]:
+# Per asset, per approach position: (value, own low or None, own high or None).
+Values = list[list[tuple[float, float | None, float | None]]]
+
+
+def _evaluate_groups(resolved: list[list[ResolvedApproach]]) -> tuple[Values, list[TraceStep]]:
     from ipvalue.valuation.engine import evaluate_approach
 
-    groups: dict[tuple[Any, ...], list[tuple[int, ResolvedApproach]]] = defaultdict(list)
+    groups: dict[tuple[Any, ...], list[tuple[int, int, ResolvedApproach]]] = defaultdict(list)
     for i, approaches in enumerate(resolved):
-        for ra in approaches:
-            groups[structure_key(ra)].append((i, ra))
-    results: dict[tuple[int, str], tuple[float, float | None, float | None]] = {}
+        for j, ra in enumerate(approaches):
+            groups[structure_key(ra)].append((i, j, ra))
+    results: Values = [[(math.nan, None, None)] * len(a) for a in resolved]
     steps = []
     for members in groups.values():
-        params, settings = _stack(members)
-        first = members[0][1]
+        params, settings = _stack([(i, ra) for i, _, ra in members])
+        first = members[0][2]
         stacked = ResolvedApproach(first.model, first.prefix, params, {}, settings)
         out = evaluate_approach(stacked, params, len(members), invalid="nan", series=False)
         bad = np.flatnonzero(~(out.valid & np.isfinite(out.value)))
         if bad.size:
-            _, ra = members[int(bad[0])]
+            ra = members[int(bad[0])][2]
             evaluate_approach(ra, ra.params, 1)  # raises naming the asset's field
             raise InputError(ra.prefix.rstrip("."), "the inputs give no finite value")
-        lows = out.low if out.low is not None else None
-        highs = out.high if out.high is not None else None
-        for j, (i, ra) in enumerate(members):
-            results[(i, ra.name)] = (
-                float(out.value[j]),
-                None if lows is None else float(lows[j]),
-                None if highs is None else float(highs[j]),
-            )
+        n = len(members)
+        lows = out.low.tolist() if out.low is not None else [None] * n
+        highs = out.high.tolist() if out.high is not None else [None] * n
+        for (i, j, _), v, lo, hi in zip(members, out.value.tolist(), lows, highs, strict=True):
+            results[i][j] = (v, lo, hi)
         steps.append(TraceStep(
             step="kernel_call", approach=first.model.method,
-            detail={"method": first.model.method, "assets": len(members)},
+            detail={"method": first.model.method, "assets": n},
         ))
     return results, steps
 
@@ -124,52 +127,60 @@ def value_portfolio(case: PortfolioCase, *, framework: Any = None) -> Valuation:
     """Value every asset of a portfolio and the total after synergy.
 
     Each asset's approaches are reconciled as in a single-asset case (weights given or by
-    purpose); the total is ``Σ asset values · (1 + synergy rate)``.
+    purpose); the total is ``Σ asset values · (1 + synergy rate)``. Approaches with the same
+    input structure are resolved from one template and evaluated in one kernel call, and
+    reconciliation runs on arrays, so cost per asset stays small.
 
     Raises
     ------
     InputError
         As :func:`ipvalue.valuation.engine.value`, naming ``assets.<i>.approaches.<j>...``.
     """
+    with _no_gc():
+        return _value_portfolio(case, framework)
+
+
+@contextmanager
+def _no_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector: a large portfolio case holds millions of objects and
+    every generation-2 pass would traverse them all while the pass allocates results."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _value_portfolio(case: PortfolioCase, framework: Any) -> Valuation:
+    from ipvalue.valuation._portfolio_fast import resolve_portfolio
     from ipvalue.valuation.engine import _refdata_version, _software_version, _threshold
 
-    resolutions = [
-        resolve(case, item.asset, item.approaches, framework=framework, prefix=f"assets.{i}.",
-                record_case_values=False)
-        for i, item in enumerate(case.assets)
-    ]
-    values, steps = _evaluate_groups([r.approaches for r in resolutions])
-    threshold = _threshold(case)
+    batch = resolve_portfolio(case, framework=framework)
+    values, steps = _evaluate_groups(batch.approaches)
+    recs = _reconcile_assets(case, batch, values, _threshold(case))
     assets: list[AssetResult] = []
     flat: list[ApproachValue] = []
     warnings: list[ValuationWarning] = []
-    assumptions: list[Assumption] = []
-    for i, (item, res) in enumerate(zip(case.assets, resolutions, strict=True)):
+    for i, w in batch.warnings:
+        aid = case.assets[i].asset.id or case.assets[i].asset.name
+        warnings.append(ValuationWarning(w.code, f"{aid}: {w.message}"))
+    for i, (item, approaches) in enumerate(zip(case.assets, batch.approaches, strict=True)):
         aid = item.asset.id or item.asset.name
-        vals = {ra.name: values[(i, ra.name)][0] for ra in res.approaches}
-        ranges = {ra.name: (values[(i, ra.name)][1], values[(i, ra.name)][2])
-                  for ra in res.approaches if values[(i, ra.name)][1] is not None}
-        weights = None
-        if res.approaches[0].model.weight is not None:
-            weights = {ra.name: ra.params["weight"] for ra in res.approaches}
-        rec = reconcile(
-            vals, {ra.name: ra.model.family for ra in res.approaches}, purpose=case.purpose,
-            threshold=threshold, weights=weights, framework_weights=res.weights_by_purpose,
-            ranges=ranges,  # type: ignore[arg-type]
-        )
+        concluded, low, high, weights, divs = recs[i]
         avs = tuple(
-            ApproachValue(ra.model.family, ra.model.method, ra.name, vals[ra.name],
-                          rec.weights[ra.name], *values[(i, ra.name)][1:])
-            for ra in res.approaches
+            ApproachValue(ra.model.family, ra.model.method, ra.name, values[i][k][0],
+                          weights[k], values[i][k][1], values[i][k][2])
+            for k, ra in enumerate(approaches)
         )
-        assets.append(AssetResult(aid, item.asset.name, item.asset.type, rec.value,
-                                  ValueRange(rec.low, rec.high), avs))
-        flat.extend(ApproachValue(a.approach, a.method, f"{aid}/{a.id}", a.value, a.weight,
-                                  a.low, a.high) for a in avs)
-        warnings.extend(_prefixed(res.warnings, aid))
+        assets.append(AssetResult(aid, item.asset.name, item.asset.type, concluded,
+                                  ValueRange(low, high), avs))
+        flat.extend(ApproachValue(x.approach, x.method, f"{aid}/{x.id}", x.value, x.weight,
+                                  x.low, x.high) for x in avs)
         warnings.extend(ValuationWarning("approaches_diverge", f"{aid}: {d.message}")
-                        for d in rec.divergences)
-        assumptions.extend(res.assumptions)
+                        for d in divs)
+    assumptions = list(batch.assumptions)
     rate, syn_assumptions = _synergy_rate(case)
     assumptions.extend(syn_assumptions)
     subtotal = math.fsum(a.value for a in assets)
@@ -192,6 +203,68 @@ def value_portfolio(case: PortfolioCase, *, framework: Any = None) -> Valuation:
         refdata_version=_refdata_version(), assets=tuple(assets),
         synergy=subtotal * rate if case.synergy is not None else None,
     )
+
+
+_AssetRec = tuple[float, float, float, list[float], list[Divergence]]
+
+
+def _reconcile_assets(
+    case: PortfolioCase, batch: Any, values: Values, threshold: float
+) -> list[_AssetRec]:
+    """Reconcile each asset's approaches on arrays, grouping assets with the same approach list.
+
+    Same arithmetic, in the same order, as :func:`ipvalue.valuation.reconcile.reconcile`.
+    """
+    groups: dict[tuple[Any, ...], list[int]] = defaultdict(list)
+    for i, approaches in enumerate(batch.approaches):
+        key = tuple((ra.name, ra.model.family) for ra in approaches) if len(approaches) > 1 \
+            else ((approaches[0].name, approaches[0].model.family),)
+        groups[(key, approaches[0].model.weight is not None)].append(i)
+    out: list[_AssetRec | None] = [None] * len(batch.approaches)
+    for (key, given), idx in groups.items():
+        names = [k for k, _ in key]
+        k = len(names)
+        rows = [values[i] for i in idx]
+        val = np.array([[c[0] for c in r] for r in rows], dtype=np.float64).reshape(len(idx), k)
+        if given:
+            w = np.array([[ra.params["weight"] for ra in batch.approaches[i]] for i in idx])
+            w = w.reshape(len(idx), k)
+        else:
+            dw, _ = default_weights(dict(key), case.purpose, batch.weights_by_purpose)
+            w = np.broadcast_to(np.array([dw[n] for n in names]), (len(idx), k))
+        total = np.zeros(len(idx))
+        for c in range(k):
+            total = total + w[:, c] * val[:, c]
+        on = w > 0
+        low = np.where(on, val, np.inf).min(axis=1)
+        high = np.where(on, val, -np.inf).max(axis=1)
+        for c in range(k):
+            if rows[0][c][1] is not None:
+                lo = np.array([r[c][1] for r in rows], dtype=np.float64)
+                hi = np.array([r[c][2] for r in rows], dtype=np.float64)
+                low = np.where(on[:, c], np.minimum(low, lo), low)
+                high = np.where(on[:, c], np.maximum(high, hi), high)
+        total = np.minimum(np.maximum(total, low), high)
+        flagged = _divergent(val, threshold)
+        wl = w.tolist()
+        for r, (i, t, lo_, hi_) in enumerate(zip(idx, total.tolist(), low.tolist(),
+                                                  high.tolist(), strict=True)):
+            divs = [] if not flagged[r] else list(
+                divergences(dict(zip(names, val[r].tolist(), strict=True)), threshold))
+            out[i] = (t, lo_, hi_, wl[r], divs)
+    return [o for o in out if o is not None]
+
+
+def _divergent(val: np.ndarray, threshold: float) -> np.ndarray:
+    flagged = np.zeros(val.shape[0], dtype=bool)
+    for a in range(val.shape[1]):
+        for b in range(a + 1, val.shape[1]):
+            diff = np.abs(val[:, a] - val[:, b])
+            lo = np.minimum(np.abs(val[:, a]), np.abs(val[:, b]))
+            with np.errstate(divide="ignore", invalid="ignore"):
+                rel = np.where(lo > 0, diff / np.where(lo > 0, lo, 1.0), np.inf)
+            flagged |= (diff != 0) & (rel > threshold)
+    return flagged
 
 
 def _prefixed(warnings: Iterable[ValuationWarning], aid: str) -> list[ValuationWarning]:

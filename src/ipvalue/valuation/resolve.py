@@ -59,6 +59,7 @@ class ResolvedApproach:
     dists: dict[str, Any] = field(default_factory=dict)
     settings: dict[str, Any] = field(default_factory=dict)
     structure: tuple[Any, ...] = ()
+    key: Any = None  # portfolio grouping key when resolved from a template
 
     @property
     def name(self) -> str:
@@ -265,18 +266,24 @@ def resolve(
     return Resolution(out, rec.assumptions, rec.warnings, life, fw.get("weights"))
 
 
-def _life(asset: Asset, valuation_date: date, rec: _Recorder) -> tuple[float | None, str]:
-    legal, legal_src = remaining_legal_term(asset, valuation_date)
+def resolved_life(asset: Asset, valuation_date: date) -> tuple[float | None, str]:
+    """Income-period cap: the shorter of remaining legal term and economic life, and which."""
+    legal, _ = remaining_legal_term(asset, valuation_date)
     econ = asset.economic_life_years
-    if legal is not None:
-        rec.assume("asset.remaining_legal_term_years", legal, "years", legal_src)
-    if econ is not None:
-        rec.assume("asset.economic_life_years", econ, "years", CASE_FILE)
     if legal is None and econ is None:
         return None, ""
     if econ is None or (legal is not None and legal <= econ):
         return legal, "remaining legal term"
     return econ, "economic life"
+
+
+def _life(asset: Asset, valuation_date: date, rec: _Recorder) -> tuple[float | None, str]:
+    legal, legal_src = remaining_legal_term(asset, valuation_date)
+    if legal is not None:
+        rec.assume("asset.remaining_legal_term_years", legal, "years", legal_src)
+    if asset.economic_life_years is not None:
+        rec.assume("asset.economic_life_years", asset.economic_life_years, "years", CASE_FILE)
+    return resolved_life(asset, valuation_date)
 
 
 def _framework_defaults(framework: Any, header: CaseHeader, rec: _Recorder) -> dict[str, Any]:
