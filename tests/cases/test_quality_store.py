@@ -97,3 +97,30 @@ def test_case_base_scan_flags_the_outlier_and_records_it(store: CaseStore) -> No
     with read_session(store.engine) as s:
         repo = store.org(s, "acme")
         assert [f.code for f in repo.findings(repo.version(24).id)] == ["Q-ANOM-002"]
+
+
+def test_real_engine_monte_carlo_case_recalculates_with_its_seed(engine: Engine) -> None:
+    from pathlib import Path
+
+    from ipvalue.cases import read_source
+
+    example = Path(__file__).resolve().parents[2] / "examples" / "monte_carlo_rfr_patent.yaml"
+    store = CaseStore(engine)  # the real valuation engine
+    r = store.save(read_source(example), org="acme", user="alice")
+    with read_session(engine) as s:
+        stored = json.loads(store.org(s, "acme").version(r.case_id).result_json)
+    assert stored["distribution"]["seed"] is not None
+    codes = {f.code for f in store.check(r.case_id, org="acme", user="alice")}
+    assert "Q-CALC-000" in codes and "Q-CALC-001" not in codes
+
+
+def test_unseeded_monte_carlo_records_the_drawn_seed_and_reproduces(engine: Engine) -> None:
+    from pathlib import Path
+
+    example = Path(__file__).resolve().parents[2] / "examples" / "monte_carlo_rfr_patent.yaml"
+    text = example.read_text(encoding="utf-8").replace("  seed: 20250630\n", "")
+    assert "seed:" not in text.split("simulation:")[1].split("correlations")[0]
+    store = CaseStore(engine)
+    r = store.save(parse_source(text, "mc.yaml"), org="acme", user="alice")
+    codes = {f.code for f in store.check(r.case_id, org="acme", user="alice")}
+    assert "Q-CALC-000" in codes and "Q-CALC-001" not in codes

@@ -105,3 +105,15 @@ def test_fast_query_vector_equals_sklearn_transform() -> None:
     got = dict(zip(cols.tolist(), w.tolist(), strict=True))
     assert got == pytest.approx(dict(zip(ref.indices.tolist(), ref.data.tolist(), strict=True)),
                                 rel=1e-6)
+
+
+def test_many_extensions_are_merged_and_scores_unchanged() -> None:
+    texts = ["dry coating cathode", "beverage brand", "neural network accelerator"]
+    idx = SimilarityIndex([doc(0, None, None, None, None, "dry coating cathode binder")])
+    for i in range(1, 40):
+        idx.extend([doc(i, None, None, None, None, texts[i % 3])])
+    assert len(idx._blocks) <= 17 and len(idx) == 40
+    _, comps = idx.scores(query(None, None, None, None, "dry coating cathode"))
+    # identical texts score the same wherever their rows sit
+    assert comps["text"][3] == pytest.approx(comps["text"][39]) and comps["text"][3] > 0.5
+    assert comps["text"][2] == 0.0

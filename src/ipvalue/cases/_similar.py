@@ -29,6 +29,8 @@ WEIGHTS: dict[str, float] = {
 }
 _TECH_LEVELS = ((4, 0.75), (3, 0.5), (1, 0.25))
 PARAMS = tuple(KEY_PARAMETERS)
+#: Text blocks added by extend() are merged once there are more than this many.
+_MAX_BLOCKS = 16
 #: The store rebuilds an index (refitting TF-IDF) once it has grown by this factor.
 REBUILD_GROWTH = 1.1
 
@@ -122,6 +124,10 @@ class SimilarityIndex:
             return
         if not fitted and self._vectorizer is not None:
             self._blocks.append(self._vectorizer.transform([_text(d) for d in docs]).tocsc())
+            if len(self._blocks) > _MAX_BLOCKS:  # keep queries to a few column slices
+                from scipy.sparse import vstack
+
+                self._blocks[1:] = [vstack(self._blocks[1:], format="csc")]
         start = len(self.docs)
         self.docs.extend(docs)
         for key, codes in self._cat.items():
