@@ -102,3 +102,21 @@ def test_missing_source_and_file_as_out(run_cli, tmp_path: Path) -> None:
     f.write_text("x")
     code, _out, err = run_cli("patents", "landscape", "--source", f, "--out", f)
     assert code == 2 and "--out" in err
+
+
+def test_landscape_on_uspto_xml(run_cli, tmp_path: Path) -> None:
+    src = require_shared_data(PATENTS / "uspto-xml")
+    code, _out, err = run_cli(
+        "patents", "landscape", "--source", src, "--format", "uspto-xml", "--out", tmp_path / "o",
+        "--by", "year,class,country,assignee", "--clusters", "0", "--novelty-k", "0",
+        "--charts", "svg", "--no-html", "--top", "40",
+    )
+    assert code == 0, err
+    countries = pd.read_csv(tmp_path / "o" / "filings_by_country.csv").set_index("country")["n"]
+    # patents per assignee country; the data README counts assignees: JP 75, KR 19, TW 13, CN 4
+    assert list(countries.index[:4]) == ["US", "JP", "DE", "KR"]
+    assert countries["JP"] == 74 and countries["KR"] == 18 and countries["TW"] == 13
+    assert countries["CN"] == 4 and countries["SG"] == 1 and countries["AU"] == 1
+    summary = json.loads((tmp_path / "o" / "summary.json").read_text())
+    assert summary["n_patents"] == 421  # 225 utility + 196 design grants
+    assert "patents have no class" in err  # the 196 design grants carry Locarno classes only

@@ -148,7 +148,7 @@ def corpus_from_duckdb(
     classification = con.execute(
         "SELECT pub_id, scheme, code_full, subclass4 FROM classification"
     ).df()
-    party = con.execute("SELECT pub_id, role, name_raw, name_norm FROM party").df()
+    party = con.execute("SELECT pub_id, role, name_raw, name_norm, country FROM party").df()
     party["name_norm"] = party["name_norm"].fillna(party["name_raw"])
     fields = con.execute("SELECT pub_id, wipo_field_id, wipo_field_title FROM tech_field").df()
     cites = con.execute(
