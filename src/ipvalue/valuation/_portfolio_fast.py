@@ -138,10 +138,43 @@ def _template(ra: ResolvedApproach) -> _Template | None:
 
 
 @dataclass
-class BatchResolution:
-    """Per asset the resolved approaches; assumptions and warnings once per template."""
+class Group:
+    """Approaches evaluated in one kernel call: one template, one row of numbers per member."""
 
-    approaches: list[list[ResolvedApproach]]
+    template: ResolvedApproach
+    paths: tuple[str, ...]
+    members: list[tuple[int, int]] = field(default_factory=list)
+    rows: list[list[float]] = field(default_factory=list)
+    lives: list[float | None] = field(default_factory=list)
+
+    def member(self, r: int) -> ResolvedApproach:
+        """Member ``r`` as a resolved approach of its own (for error messages)."""
+        i, j = self.members[r]
+        t = self.template
+        settings = {**t.settings, "life_years": self.lives[r]}
+        return ResolvedApproach(t.model, f"assets.{i}.approaches.{j}.",
+                                dict(zip(self.paths, self.rows[r], strict=True)), {}, settings)
+
+
+@dataclass
+class Meta:
+    """What reconciliation and the result need of one asset's approach."""
+
+    name: str
+    family: str
+    method: str
+    weight: float | None
+    group: int
+    row: int
+
+
+@dataclass
+class BatchResolution:
+    """Groups of stacked approaches, per-asset approach metadata, assumptions once per
+    template."""
+
+    groups: list[Group]
+    meta: list[list[Meta]]
     assumptions: list[Assumption] = field(default_factory=list)
     warnings: list[tuple[int, ValuationWarning]] = field(default_factory=list)
     weights_by_purpose: dict[str, float] | None = None
@@ -172,60 +205,72 @@ def _match(t: _Template, a: Any) -> list[float] | None:
 
 
 def resolve_portfolio(case: Any, *, framework: Any = None) -> BatchResolution:
-    """Resolve every asset's approaches, reusing templates for repeated structures."""
+    """Resolve every asset's approaches into groups, reusing templates for repeated
+    structures (see the module docstring)."""
     header: CaseHeader = case
     templates: dict[tuple[Any, ...], list[_Template]] = {}
     all_templates: list[_Template] = []
-    out = BatchResolution([])
+    group_of: dict[tuple[int, bool], int] = {}
+    out = BatchResolution([], [])
+
+    def add(t: _Template | None, ra: ResolvedApproach, values: list[float], life: Any,
+            i: int, j: int, a: Any) -> Meta:
+        key = (id(t) if t is not None else -len(out.groups) - 1, life is None)
+        g = group_of.get(key)
+        if g is None:
+            g = group_of[key] = len(out.groups)
+            out.groups.append(Group(ra, t.paths if t is not None else tuple(ra.params)))
+        grp = out.groups[g]
+        grp.members.append((i, j))
+        grp.rows.append(values)
+        grp.lives.append(life)
+        w = values[grp.paths.index("weight")] if a.weight is not None else None
+        return Meta(a.id or a.method, a.family, a.method, w, g, len(grp.rows) - 1)
+
     for i, item in enumerate(case.assets):
         asset: Asset = item.asset
         jur = header.jurisdiction or (asset.jurisdictions[0] if asset.jurisdictions else None)
-        life, life_src = resolved_life(asset, header.valuation_date)
-        resolved: list[ResolvedApproach] = []
-        fast = True
+        life, _ = resolved_life(asset, header.valuation_date)
+        found: list[tuple[_Template, list[float]]] = []
         for j, a in enumerate(item.approaches):
-            found = None
             for t in templates.get((type(a), j, jur), ()):
                 values = _match(t, a)
                 if values is not None:
-                    found = (t, values)
+                    found.append((t, values))
                     break
-            if found is None:
-                fast = False
+            else:
                 break
-            t, values = found
-            base = t.resolved
-            settings = dict(base.settings)
-            settings["life_years"], settings["life_source"] = life, life_src
-            ra = ResolvedApproach(a, f"assets.{i}.approaches.{j}.",
-                                  dict(zip(t.paths, values, strict=True)), {}, settings,
-                                  base.structure)
-            ra.key = base.key
-            t.used += 1
-            resolved.append(ra)
-        if fast:
-            out.approaches.append(resolved)
+        if len(found) == len(item.approaches):
+            metas = []
+            for j, ((t, values), a) in enumerate(zip(found, item.approaches, strict=True)):
+                t.used += 1
+                metas.append(add(t, t.resolved, values, life, i, j, a))
+            out.meta.append(metas)
             continue
         res = resolve(header, asset, item.approaches, framework=framework,
                       prefix=f"assets.{i}.", record_case_values=False)
         out.weights_by_purpose = res.weights_by_purpose
-        out.approaches.append(res.approaches)
         out.warnings.extend((i, w) for w in res.warnings)
         out.assumptions.extend(x for x in res.assumptions if not x.name.startswith(
             f"assets.{i}.approaches."))
+        metas = []
         for j, ra in enumerate(res.approaches):
-            ra.key = ("single", i, j)
             bucket = templates.setdefault((type(ra.model), j, jur), [])
             known = next((t for t in bucket if _match(t, ra.model) is not None), None)
-            if known is not None:
-                ra.key = known.resolved.key
-                continue
-            out.assumptions.extend(x for x in res.assumptions if x.name.startswith(ra.prefix))
-            tmpl = _template(ra)
-            if tmpl is not None:
-                ra.key = ("template", len(all_templates))
-                bucket.append(tmpl)
-                all_templates.append(tmpl)
+            if known is None:
+                out.assumptions.extend(
+                    x for x in res.assumptions if x.name.startswith(ra.prefix))
+                known = _template(ra)
+                if known is not None:
+                    bucket.append(known)
+                    all_templates.append(known)
+            if known is None:
+                metas.append(add(None, ra, list(ra.params.values()), life, i, j, ra.model))
+            else:
+                values = [ra.params[p] for p in known.paths]
+                metas.append(add(known, known.resolved, values, life, i, j, ra.model))
+                known.used += known.resolved is not ra
+        out.meta.append(metas)
     for t in all_templates:
         if t.used:
             out.assumptions.append(Assumption(

@@ -43,61 +43,37 @@ def asset_case(case: PortfolioCase, index: int) -> ValuationCase:
     )
 
 
-def structure_key(ra: ResolvedApproach) -> tuple[Any, ...]:
-    """Approaches with equal keys can be evaluated in one stacked kernel call: same method,
-    same parameter paths, same non-numeric structure and conventions."""
-    no_life = ra.settings.get("life_years") is None
-    if ra.key is not None:
-        return (ra.model.method, ra.key, no_life)
-    settings = tuple(sorted(
-        (k, v) for k, v in ra.settings.items() if k not in ("life_years", "life_source")
-    ))
-    return (ra.model.method, tuple(ra.params), ra.structure, settings, no_life)
-
-
-def _stack(members: list[tuple[int, ResolvedApproach]]) -> tuple[dict[str, Any], dict[str, Any]]:
-    first = members[0][1]
-    params = {k: np.fromiter((ra.params[k] for _, ra in members), np.float64, len(members))
-              for k in first.params}
-    settings = dict(first.settings)
-    if settings.get("life_years") is not None:
-        settings["life_years"] = np.fromiter(
-            (ra.settings["life_years"] for _, ra in members), np.float64, len(members)
-        )
-    return params, settings
-
-
 # Per asset, per approach position: (value, own low or None, own high or None).
 Values = list[list[tuple[float, float | None, float | None]]]
 
 
-def _evaluate_groups(resolved: list[list[ResolvedApproach]]) -> tuple[Values, list[TraceStep]]:
+def _evaluate_groups(batch: Any) -> tuple[Values, list[TraceStep]]:
+    """One kernel call per group; values scattered back to (asset, approach position)."""
     from ipvalue.valuation.engine import evaluate_approach
 
-    groups: dict[tuple[Any, ...], list[tuple[int, int, ResolvedApproach]]] = defaultdict(list)
-    for i, approaches in enumerate(resolved):
-        for j, ra in enumerate(approaches):
-            groups[structure_key(ra)].append((i, j, ra))
-    results: Values = [[(math.nan, None, None)] * len(a) for a in resolved]
+    results: Values = [[(math.nan, None, None)] * len(m) for m in batch.meta]
     steps = []
-    for members in groups.values():
-        params, settings = _stack([(i, ra) for i, _, ra in members])
-        first = members[0][2]
-        stacked = ResolvedApproach(first.model, first.prefix, params, {}, settings)
-        out = evaluate_approach(stacked, params, len(members), invalid="nan", series=False)
+    for grp in batch.groups:
+        n = len(grp.members)
+        table = np.array(grp.rows, dtype=np.float64).reshape(n, len(grp.paths))
+        params = {p: table[:, k] for k, p in enumerate(grp.paths)}
+        settings = dict(grp.template.settings)
+        if grp.lives[0] is not None:
+            settings["life_years"] = np.array(grp.lives, dtype=np.float64)
+        stacked = ResolvedApproach(grp.template.model, grp.template.prefix, params, {}, settings)  # type: ignore[arg-type]
+        out = evaluate_approach(stacked, params, n, invalid="nan", series=False)
         bad = np.flatnonzero(~(out.valid & np.isfinite(out.value)))
         if bad.size:
-            ra = members[int(bad[0])][2]
+            ra = grp.member(int(bad[0]))
             evaluate_approach(ra, ra.params, 1)  # raises naming the asset's field
             raise InputError(ra.prefix.rstrip("."), "the inputs give no finite value")
-        n = len(members)
         lows = out.low.tolist() if out.low is not None else [None] * n
         highs = out.high.tolist() if out.high is not None else [None] * n
-        for (i, j, _), v, lo, hi in zip(members, out.value.tolist(), lows, highs, strict=True):
+        for (i, j), v, lo, hi in zip(grp.members, out.value.tolist(), lows, highs, strict=True):
             results[i][j] = (v, lo, hi)
         steps.append(TraceStep(
-            step="kernel_call", approach=first.model.method,
-            detail={"method": first.model.method, "assets": n},
+            step="kernel_call", approach=grp.template.model.method,
+            detail={"method": grp.template.model.method, "assets": n},
         ))
     return results, steps
 
@@ -158,7 +134,7 @@ def _value_portfolio(case: PortfolioCase, framework: Any) -> Valuation:
     from ipvalue.valuation.engine import _refdata_version, _software_version, _threshold
 
     batch = resolve_portfolio(case, framework=framework)
-    values, steps = _evaluate_groups(batch.approaches)
+    values, steps = _evaluate_groups(batch)
     recs = _reconcile_assets(case, batch, values, _threshold(case))
     assets: list[AssetResult] = []
     flat: list[ApproachValue] = []
@@ -166,20 +142,22 @@ def _value_portfolio(case: PortfolioCase, framework: Any) -> Valuation:
     for i, w in batch.warnings:
         aid = case.assets[i].asset.id or case.assets[i].asset.name
         warnings.append(ValuationWarning(w.code, f"{aid}: {w.message}"))
-    for i, (item, approaches) in enumerate(zip(case.assets, batch.approaches, strict=True)):
+    for i, (item, metas) in enumerate(zip(case.assets, batch.meta, strict=True)):
         aid = item.asset.id or item.asset.name
         concluded, low, high, weights, divs = recs[i]
+        # ids are "<asset id>/<approach id>": unique across the portfolio, shared by the
+        # asset's own list and the flat list of all approaches.
         avs = tuple(
-            ApproachValue(ra.model.family, ra.model.method, ra.name, values[i][k][0],
-                          weights[k], values[i][k][1], values[i][k][2])
-            for k, ra in enumerate(approaches)
+            ApproachValue(m.family, m.method, f"{aid}/{m.name}",  # type: ignore[arg-type]
+                          values[i][k][0], weights[k], values[i][k][1], values[i][k][2])
+            for k, m in enumerate(metas)
         )
         assets.append(AssetResult(aid, item.asset.name, item.asset.type, concluded,
                                   ValueRange(low, high), avs))
-        flat.extend(ApproachValue(x.approach, x.method, f"{aid}/{x.id}", x.value, x.weight,
-                                  x.low, x.high) for x in avs)
-        warnings.extend(ValuationWarning("approaches_diverge", f"{aid}: {d.message}")
-                        for d in divs)
+        flat.extend(avs)
+        if divs:
+            warnings.extend(ValuationWarning("approaches_diverge", f"{aid}: {d.message}")
+                            for d in divs)
     assumptions = list(batch.assumptions)
     rate, syn_assumptions = _synergy_rate(case)
     assumptions.extend(syn_assumptions)
@@ -216,18 +194,17 @@ def _reconcile_assets(
     Same arithmetic, in the same order, as :func:`ipvalue.valuation.reconcile.reconcile`.
     """
     groups: dict[tuple[Any, ...], list[int]] = defaultdict(list)
-    for i, approaches in enumerate(batch.approaches):
-        key = tuple((ra.name, ra.model.family) for ra in approaches) if len(approaches) > 1 \
-            else ((approaches[0].name, approaches[0].model.family),)
-        groups[(key, approaches[0].model.weight is not None)].append(i)
-    out: list[_AssetRec | None] = [None] * len(batch.approaches)
+    for i, metas in enumerate(batch.meta):
+        key = tuple((m.name, m.family) for m in metas)
+        groups[(key, metas[0].weight is not None)].append(i)
+    out: list[_AssetRec | None] = [None] * len(batch.meta)
     for (key, given), idx in groups.items():
         names = [k for k, _ in key]
         k = len(names)
         rows = [values[i] for i in idx]
         val = np.array([[c[0] for c in r] for r in rows], dtype=np.float64).reshape(len(idx), k)
         if given:
-            w = np.array([[ra.params["weight"] for ra in batch.approaches[i]] for i in idx])
+            w = np.array([[m.weight for m in batch.meta[i]] for i in idx], dtype=np.float64)
             w = w.reshape(len(idx), k)
         else:
             dw, _ = default_weights(dict(key), case.purpose, batch.weights_by_purpose)
