@@ -154,6 +154,10 @@ def test_embeddings_path_with_injected_encoder(corpus) -> None:
     r = similar_to(index, text=ABSTRACTS["US-3"], top=1)
     assert r.method == "embeddings" and r.hits[0].pub_id == "US-3"
     assert r.hits[0].similarity == pytest.approx(1.0)
+    by_patent = similar_to(index, patent="US-1", top=5)
+    assert "US-1" not in [h.pub_id for h in by_patent.hits]
+    # letter profiles of the two cathode abstracts are the closest pair
+    assert by_patent.hits[0].pub_id == "US-2"
 
 
 def test_embeddings_without_model_is_a_clean_error(monkeypatch, tmp_path) -> None:
