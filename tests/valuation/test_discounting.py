@@ -228,3 +228,95 @@ def test_bad_input_names_field(call: Callable[[], object], field: str) -> None:
     with pytest.raises(InputError) as err:
         call()
     assert err.value.field == field.removeprefix("series:")
+
+
+# --- declining-balance (written-down-value) TAB ----------------------------------------------
+
+
+def test_declining_balance_tab_factor_by_hand() -> None:
+    from ipvalue.valuation.discounting import declining_balance_tab_factor
+
+    # India s.32: δ = 25 %, T = 25.168 %, k = 15 %, end of year, full first-year rate.
+    # S = δ/(k+δ) = 0.25/0.40 = 0.625 (geometric series: Σ 0.25·0.75^(t-1)/1.15^t)
+    # factor = 1/(1 − 0.25168·0.625) = 1/(1 − 0.1573) = 1/0.8427
+    assert declining_balance_tab_factor(0.25168, 0.25, 0.15, "end", 1.0) == pytest.approx(
+        1 / (1 - 0.25168 * 0.625), rel=REL
+    )
+    # mid-year: S·√1.15 = 0.625·1.0723805…
+    assert declining_balance_tab_factor(0.25168, 0.25, 0.15, "mid", 1.0) == pytest.approx(
+        1 / (1 - 0.25168 * 0.625 * 1.15**0.5), rel=REL
+    )
+    # half-rate in year 1 (h = 0.5): d_1 = 0.125, then 0.25·0.875·0.75^(t-2)
+    # S = 0.125/1.15 + 0.875·0.25/(1.15·0.40) = 0.108695652 + 0.475543478 = 0.584239130
+    s = 0.125 / 1.15 + 0.875 * 0.25 / (1.15 * 0.40)
+    assert s == pytest.approx(0.5842391304347826, rel=1e-15)
+    assert declining_balance_tab_factor(0.25, 0.25, 0.15, "end", 0.5) == pytest.approx(
+        1 / (1 - 0.25 * s), rel=REL
+    )
+
+
+def test_declining_balance_share_equals_the_explicit_schedule() -> None:
+    from ipvalue.valuation.discounting import declining_balance_tab_factor
+
+    # Sum the schedule year by year for 600 years (remaining balance < 1e-70).
+    d, h, k, t = 0.25, 0.5, 0.12, 0.3
+    balance, s = 1.0, 0.0
+    for year in range(1, 601):
+        dep = balance * d * (h if year == 1 else 1.0)
+        s += dep / (1 + k) ** (year - 0.5)
+        balance -= dep
+    assert declining_balance_tab_factor(t, d, k, "mid", h) == pytest.approx(
+        1 / (1 - t * s), rel=1e-12
+    )
+
+
+def test_declining_balance_limits() -> None:
+    from ipvalue.valuation.discounting import declining_balance_tab_factor
+
+    # k = 0: every rupee is deducted undiscounted, S = 1, factor = 1/(1 − T)
+    assert declining_balance_tab_factor(0.3, 0.25, 0.0, "end", 1.0) == pytest.approx(1 / 0.7)
+    # δ = 1: the whole price in year 1, S = 1/(1+k) — same as a 1-year straight line
+    assert declining_balance_tab_factor(0.25, 1.0, 0.1, "end", 1.0) == pytest.approx(
+        tab_factor(0.25, 1, 0.1, "end"), rel=REL
+    )
+    # vectorised over paths
+    out = declining_balance_tab_factor(0.25, 0.25, np.array([0.1, 0.2]), "end", 1.0)
+    assert out == pytest.approx([1 / (1 - 0.25 * 0.25 / 0.35), 1 / (1 - 0.25 * 0.25 / 0.45)])
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"tax_rate": 1.0}, "tab.tax_rate"),
+        ({"depreciation_rate": 0.0}, "tab.declining_rate"),
+        ({"depreciation_rate": 1.5}, "tab.declining_rate"),
+        ({"first_year_fraction": 0.0}, "tab.first_year_fraction"),
+        ({"rate": -0.5}, "rate"),
+        ({"timing": "annual"}, "tab.timing"),
+    ],
+)
+def test_declining_balance_bad_input(kwargs: dict[str, object], field: str) -> None:
+    from ipvalue.valuation.discounting import declining_balance_tab_factor
+
+    args: dict[str, object] = {
+        "tax_rate": 0.25,
+        "depreciation_rate": 0.25,
+        "rate": 0.1,
+        "timing": "end",
+        "first_year_fraction": 1.0,
+    }
+    args.update(kwargs)
+    with pytest.raises(InputError) as exc:
+        declining_balance_tab_factor(**args)  # type: ignore[arg-type]
+    assert exc.value.field == field
+
+
+def test_income_kernel_applies_a_declining_balance_schedule() -> None:
+    from ipvalue.valuation import TaxAmortisation, dcf
+
+    flows = [100.0, 100.0, 100.0]
+    pre = dcf(flows, 0.1, timing="end", tab=None).value
+    tab = TaxAmortisation(0.25, None, "end", declining_rate=0.25)
+    with_tab = dcf(flows, 0.1, timing="end", tab=tab)
+    # S = 0.25/0.35; factor = 1/(1 − 0.25·0.25/0.35)
+    assert with_tab.value == pytest.approx(pre / (1 - 0.25 * 0.25 / 0.35), rel=REL)

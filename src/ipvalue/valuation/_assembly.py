@@ -7,9 +7,9 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._arrays import BoolArray, Checks, FloatArray, as_param, require_choice
+from ._arrays import BoolArray, Checks, FloatArray, require_choice
 from ._factors import geometric_sum
-from ._tab import TaxAmortisation, _tab_factor
+from ._tab import TaxAmortisation, _schedule_factor
 from ._terminal import TVDiscounting
 
 
@@ -113,14 +113,7 @@ def assemble(
     factor = np.ones(())
     if tab is not None:
         require_choice("tab.timing", tab.timing, ("end", "mid"))
-        factor = _tab_factor(
-            as_param(tab.tax_rate, "tab.tax_rate"),
-            as_param(tab.amortisation_years, "tab.amortisation_years"),
-            r,
-            tab.timing,
-            checks,
-            log_a,
-        )
+        factor = _schedule_factor(tab, r, checks, log_a)
     with np.errstate(invalid="ignore", over="ignore"):
         value = value_pre * factor
         tab_amount = value - value_pre

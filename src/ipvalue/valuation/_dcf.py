@@ -129,9 +129,12 @@ def prepare_options(
         raise InputError("times", "only allowed when timing is 'stub'")
     if tab is not None:
         fields["tab.tax_rate"] = as_param(tab.tax_rate, "tab.tax_rate")
-        fields["tab.amortisation_years"] = as_param(
-            tab.amortisation_years, "tab.amortisation_years"
-        )
+        if tab.amortisation_years is not None:
+            fields["tab.amortisation_years"] = as_param(
+                tab.amortisation_years, "tab.amortisation_years"
+            )
+        if tab.declining_rate is not None:
+            fields["tab.declining_rate"] = as_param(tab.declining_rate, "tab.declining_rate")
     return FlowOptions(p, life_arr, g, tau), fields
 
 

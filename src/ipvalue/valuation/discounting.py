@@ -2,17 +2,18 @@
 
 Every convention is a required keyword argument: ``timing`` (``"end"``, ``"mid"``, ``"stub"``),
 ``tv_discounting`` (``"final_factor"``, ``"end_of_horizon"``) and the TAB amortisation period,
-which is separate from the projection horizon.
+which is separate from the projection horizon (or a declining-balance rate).
 """
 
 from ._factors import Timing, discount_factors, flow_times, geometric_sum, npv, present_value, pvaf
-from ._tab import TaxAmortisation, tab_factor
+from ._tab import TaxAmortisation, declining_balance_tab_factor, tab_factor
 from ._terminal import TVDiscounting, gordon_terminal_value, terminal_discount_factor
 
 __all__ = [
     "TVDiscounting",
     "TaxAmortisation",
     "Timing",
+    "declining_balance_tab_factor",
     "discount_factors",
     "flow_times",
     "geometric_sum",
