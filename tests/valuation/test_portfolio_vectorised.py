@@ -75,3 +75,14 @@ def test_duplicate_asset_ids_refused(run_cli: Any, tmp_path: Any) -> None:
     f.write_text(json.dumps(pf))
     code, _, err = run_cli("value", f)
     assert code == 2 and "assets.1.asset.id" in err
+
+
+def test_portfolio_reports_terminal_value_warnings_like_single_assets() -> None:
+    from pathlib import Path
+
+    pf = load_case(Path(__file__).resolve().parents[2] / "examples" / "portfolio_patents.yaml")
+    v = value(pf)
+    single = value(asset_case(pf, 3))  # the trademark with a terminal value
+    assert {w.code for w in single.warnings} >= {"terminal_value_share"}
+    assert any(w.code == "terminal_value_share" and w.message.startswith("SG-TM-001")
+               for w in v.warnings)

@@ -47,12 +47,37 @@ def asset_case(case: PortfolioCase, index: int) -> ValuationCase:
 Values = list[list[tuple[float, float | None, float | None]]]
 
 
-def _evaluate_groups(batch: Any) -> tuple[Values, list[TraceStep]]:
+def _terminal_warnings(grp: Any, out: Any) -> list[tuple[int, ValuationWarning]]:
+    """Terminal-value share and narrow-spread warnings per asset, as for a single asset."""
+    from ipvalue.core.settings import get_settings
+
+    if getattr(grp.template.model, "terminal_growth", None) is None or out.tv_share is None:
+        return []
+    st = get_settings()
+    share, spread = np.asarray(out.tv_share), np.asarray(out.spread)
+    found = []
+    for r in np.flatnonzero(np.isfinite(share) & (share > st.terminal_value_share_warning)):
+        i, j = grp.members[r]
+        found.append((i, ValuationWarning(
+            "terminal_value_share", f"approaches.{j}: the terminal value is {share[r]:.1%} of "
+            f"the value (warning above {st.terminal_value_share_warning:.0%})")))
+    for r in np.flatnonzero(np.isfinite(spread) & (spread < st.rate_growth_spread_warning)):
+        i, j = grp.members[r]
+        found.append((i, ValuationWarning(
+            "narrow_rate_growth_spread", f"approaches.{j}: discount rate − terminal growth = "
+            f"{spread[r]:.2%} (warning below {st.rate_growth_spread_warning:.2%})")))
+    return found
+
+
+def _evaluate_groups(
+    batch: Any,
+) -> tuple[Values, list[TraceStep], list[tuple[int, ValuationWarning]]]:
     """One kernel call per group; values scattered back to (asset, approach position)."""
     from ipvalue.valuation.engine import evaluate_approach
 
     results: Values = [[(math.nan, None, None)] * len(m) for m in batch.meta]
     steps = []
+    warnings: list[tuple[int, ValuationWarning]] = []
     for grp in batch.groups:
         n = len(grp.members)
         table = np.array(grp.rows, dtype=np.float64).reshape(n, len(grp.paths))
@@ -71,11 +96,12 @@ def _evaluate_groups(batch: Any) -> tuple[Values, list[TraceStep]]:
         highs = out.high.tolist() if out.high is not None else [None] * n
         for (i, j), v, lo, hi in zip(grp.members, out.value.tolist(), lows, highs, strict=True):
             results[i][j] = (v, lo, hi)
+        warnings.extend(_terminal_warnings(grp, out))
         steps.append(TraceStep(
             step="kernel_call", approach=grp.template.model.method,
             detail={"method": grp.template.model.method, "assets": n},
         ))
-    return results, steps
+    return results, steps, warnings
 
 
 def _synergy_rate(case: PortfolioCase) -> tuple[float, list[Assumption]]:
@@ -134,12 +160,12 @@ def _value_portfolio(case: PortfolioCase, framework: Any) -> Valuation:
     from ipvalue.valuation.engine import _refdata_version, _software_version, _threshold
 
     batch = resolve_portfolio(case, framework=framework)
-    values, steps = _evaluate_groups(batch)
+    values, steps, group_warnings = _evaluate_groups(batch)
     recs = _reconcile_assets(case, batch, values, _threshold(case))
     assets: list[AssetResult] = []
     flat: list[ApproachValue] = []
     warnings: list[ValuationWarning] = []
-    for i, w in batch.warnings:
+    for i, w in [*batch.warnings, *group_warnings]:
         aid = case.assets[i].asset.id or case.assets[i].asset.name
         warnings.append(ValuationWarning(w.code, f"{aid}: {w.message}"))
     for i, (item, metas) in enumerate(zip(case.assets, batch.meta, strict=True)):
