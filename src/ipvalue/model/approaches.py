@@ -30,11 +30,28 @@ class Tab(_Strict):
     """Tax amortisation benefit (METHODS §1.3). ``period_years`` is the *tax* amortisation period,
     not the forecast horizon."""
 
-    period_years: int = Field(ge=1, le=100, strict=True)
+    period_years: int | None = Field(
+        default=None, ge=1, le=100, strict=True, description="straight-line tax period"
+    )
+    declining_rate: Fraction | None = Field(
+        default=None,
+        description="written-down-value rate instead of a period (India s.32: 0.25)",
+    )
+    first_year_fraction: Fraction | None = Field(
+        default=None, description="share of the declining rate allowed in year 1 (default 1)"
+    )
     tax_rate: TaxRate | None = Field(
         default=None, description="rate where the deduction is taken; default: the approach's"
     )
     timing: Timing | None = Field(default=None, description="default: the cash-flow timing")
+
+    @model_validator(mode="after")
+    def _one_schedule(self) -> Tab:
+        if (self.period_years is None) == (self.declining_rate is None):
+            raise ValueError("give exactly one of period_years and declining_rate")
+        if self.first_year_fraction is not None and self.declining_rate is None:
+            raise ValueError("first_year_fraction needs declining_rate")
+        return self
 
 
 class _Approach(_Strict):

@@ -55,6 +55,11 @@ def _tab(a: Any, s: Mapping[str, Any], p: Params, n: int, tax_path: str | None) 
         from ipvalue.core.errors import InputError
 
         raise InputError("tab.tax_rate", "is required when the method has no tax_rate")
+    if period == "declining_balance":  # written-down value (Tab.declining_rate)
+        h = vec(p, "tab.first_year_fraction", n) if "tab.first_year_fraction" in p else 1.0
+        return TaxAmortisation(tax_rate=t, amortisation_years=None, timing=s["tab_timing"],
+                               declining_rate=vec(p, "tab.declining_rate", n),
+                               first_year_fraction=h)
     return TaxAmortisation(tax_rate=t, amortisation_years=float(period), timing=s["tab_timing"])
 
 

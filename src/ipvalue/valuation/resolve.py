@@ -442,9 +442,10 @@ def _tab(ra: ResolvedApproach, fw: Mapping[str, Any], rec: _Recorder) -> None:
     a = ra.model
     tab = getattr(a, "tab", None)
     if isinstance(tab, Tab):
-        ra.settings["tab_period"] = tab.period_years
+        ra.settings["tab_period"] = tab.period_years or "declining_balance"
         ra.settings["tab_timing"] = tab.timing or ra.settings["timing"]
-        rec.assume(f"{ra.prefix}tab.period_years", tab.period_years, "years", CASE_FILE)
+        if tab.period_years is not None:
+            rec.assume(f"{ra.prefix}tab.period_years", tab.period_years, "years", CASE_FILE)
         return
     if tab is False:
         ra.settings["tab_period"] = None
