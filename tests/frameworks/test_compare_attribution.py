@@ -94,7 +94,8 @@ def closed_form(case: ValuationCase) -> float:
         t = getattr(a, "tax_rate", None)
         tax = lookup(t.ref).as_float() if t is not None and hasattr(t, "ref") else float(t or 0.0)
         tab_in = getattr(a, "tab", None)
-        tab = 1.0 + 0.01 * tab_in.period_years if tab_in else 1.0
+        years = (tab_in.period_years or 1 / tab_in.declining_rate) if tab_in else 0.0
+        tab = 1.0 + 0.01 * years
         w = a.weight if a.weight is not None else 1.0 / len(aps)
         total += float(w) * 1000 * (1 - tax) / (1 + r) ** 2 * tab
     return total

@@ -65,6 +65,20 @@ class FrameworkInputs(BaseModel):
     )
     tab: bool | None = Field(default=None, description="switch TAB on or off")
     tab_period_years: int | None = Field(default=None, ge=1, le=100)
+    tab_declining_rate: float | None = Field(
+        default=None,
+        gt=0,
+        le=1,
+        allow_inf_nan=False,
+        description="written-down-value tax rate instead of a straight-line period",
+    )
+    tab_first_year_fraction: float | None = Field(
+        default=None,
+        gt=0,
+        le=1,
+        allow_inf_nan=False,
+        description="share of the declining rate allowed in year 1 (India: 0.5 under 180 days)",
+    )
     method_weights: dict[Family, float] | None = Field(
         default=None, description="approach-family weights replacing the purpose defaults"
     )
@@ -77,6 +91,8 @@ class FrameworkInputs(BaseModel):
 
     @model_validator(mode="after")
     def _weights(self) -> FrameworkInputs:
+        if self.tab_period_years is not None and self.tab_declining_rate is not None:
+            raise ValueError("give tab_period_years or tab_declining_rate, not both")
         w = self.method_weights
         if w is not None:
             if any(v < 0 for v in w.values()):

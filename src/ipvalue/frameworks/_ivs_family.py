@@ -229,6 +229,10 @@ class IvsFamilyFramework:
             ctx.add("tab", False, None, src, ev, "tax_tab", path, False)
             return
         cls = tab_asset_class(case.asset.type)
+        if inp.tab_declining_rate is not None:
+            ctx.add("tab", True, None, src, ev, "tax_tab")
+            self._declining_tab(ctx, path, inp.tab_declining_rate, "case input", "input")
+            return
         if inp.tab_period_years is not None:
             ctx.add("tab", True, None, src, ev, "tax_tab")
             ctx.add(
@@ -255,6 +259,10 @@ class IvsFamilyFramework:
                 "tab", False, None, "tax amortisation period not found", "U", "tax_tab", path, False
             )
             return
+        if tp.declining_rate is not None:
+            ctx.add("tab", True, None, src, ev, "tax_tab")
+            self._declining_tab(ctx, path, tp.declining_rate, f"{tp.basis} — {tp.source}", "S")
+            return
         if tp.years is None:
             ctx.add(
                 "tab",
@@ -278,6 +286,19 @@ class IvsFamilyFramework:
             path,
             {"period_years": tp.years},
         )
+
+    def _declining_tab(
+        self, ctx: _Ctx, path: str, rate: float, source: str, evidence: Evidence
+    ) -> None:
+        """A written-down-value TAB: ``tab: {declining_rate: δ[, first_year_fraction: h]}``."""
+        h = ctx.inputs.tab_first_year_fraction
+        patch = {"declining_rate": rate} | ({} if h is None else {"first_year_fraction": h})
+        ctx.add(
+            "tab_declining_rate", rate, "fraction per year", source, evidence, "tax_tab", path,
+            patch,
+        )
+        if h is not None:
+            ctx.add("tab_first_year_fraction", h, "fraction", "case input", "input", "tax_tab")
 
     def royalty(self, ctx: _Ctx, i: int) -> None:
         """A royalty benchmark only when the case names one (IVS prescribes no table)."""

@@ -1,8 +1,9 @@
 """Tax amortisation periods by jurisdiction and asset class (METHODS §1.3, evidence S).
 
 One secondary source, snapshot dated Apr 2016; confirm current law before presenting these as
-authoritative. ``None`` means "not amortisable for tax" (the TAB factor is 1); a missing entry
-means "not found" (the framework then applies no TAB and warns).
+authoritative. ``years=None`` without a ``declining_rate`` means "not amortisable for tax" (the
+TAB factor is 1); a ``declining_rate`` (India's 25 % block) is a written-down-value schedule; a
+missing entry means "not found" (the framework then applies no TAB and warns).
 """
 
 from __future__ import annotations
@@ -20,9 +21,25 @@ class TabPeriod:
     basis: str
     source: str
     evidence: str = "S"
+    declining_rate: float | None = None  # written-down value: the rate replaces ``years``
+
+    @property
+    def amortisable(self) -> bool:
+        return self.years is not None or self.declining_rate is not None
 
 
 _SRC = "METHODS.md §1.3 (secondary snapshot, Apr 2016)"
+
+
+def _in_block(what: str) -> TabPeriod:
+    # s.32(1)(ii): intangible assets form one block written down at 25 % a year (not a period)
+    return TabPeriod(
+        None,
+        f"Income Tax Act s.32(1)(ii): {what} in the 25 % written-down-value intangible block "
+        "(declining balance; half rate in year 1 when used under 180 days)",
+        f"{_SRC} [TAB-IN]",
+        declining_rate=0.25,
+    )
 
 TAB_PERIODS: dict[tuple[str, AssetClass], TabPeriod] = {
     ("US", "patent"): TabPeriod(15, "IRC §197 (acquired with a business)", f"{_SRC} [TAB-wiki]"),
@@ -60,14 +77,10 @@ TAB_PERIODS: dict[tuple[str, AssetClass], TabPeriod] = {
     ("AU", "design"): TabPeriod(15, "ITAA 1997 s.40-95(7)", f"{_SRC} [TAB-AU][ATO]"),
     ("AU", "software"): TabPeriod(5, "in-house software", f"{_SRC} [TAB-AU][ATO]"),
     ("AU", "trademark"): TabPeriod(None, "not a depreciating asset", f"{_SRC} [TAB-AU][ATO]"),
-    ("IN", "patent"): TabPeriod(
-        4,
-        "Income Tax Act s.32: 25 % written-down-value block, taken as ≈4 years straight line",
-        f"{_SRC} [TAB-IN]",
-    ),
-    ("IN", "technology"): TabPeriod(4, "s.32 25 % block (≈4 years)", f"{_SRC} [TAB-IN]"),
-    ("IN", "trademark"): TabPeriod(4, "s.32 25 % block (≈4 years)", f"{_SRC} [TAB-IN]"),
-    ("IN", "copyright"): TabPeriod(4, "s.32 25 % block (≈4 years)", f"{_SRC} [TAB-IN]"),
+    ("IN", "patent"): _in_block("patent"),
+    ("IN", "technology"): _in_block("know-how"),
+    ("IN", "trademark"): _in_block("trademark"),
+    ("IN", "copyright"): _in_block("copyright"),
 }
 
 
