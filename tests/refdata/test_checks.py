@@ -41,3 +41,39 @@ def test_low_confidence_and_metadata_only() -> None:
 def test_fx_mismatch_is_reported_not_as_look_ahead() -> None:
     f = fx_rate("KRW", "USD", date(2024, 6, 30))  # only a later year-end exists
     assert _codes(f, date(2024, 6, 30)) == ["fx_date_mismatch"]
+
+
+def test_stale_message_says_how_to_override() -> None:
+    f = lookup("country_parameters/US/cit_statutory_combined_pct")  # Tax Foundation 2023
+    (w,) = figure_warnings(f, date(2025, 6, 30))
+    assert w.code == "refdata_stale"
+    assert "IPVALUE_REFDATA_DIR" in w.message and "give the value in the case" in w.message
+
+
+def test_a_stale_figure_used_twice_is_one_warning_naming_both_fields() -> None:
+    from ipvalue import load_case
+    from ipvalue.valuation.engine import value
+
+    rfr = {
+        "method": "relief_from_royalty",
+        "revenue": [100.0],
+        "royalty_rate": 0.05,
+        "discount_rate": 0.1,
+        "tax_rate": {"ref": "country_parameters/US/cit_statutory_combined_pct"},
+    }
+    case = load_case(
+        {
+            "schema_version": 1,
+            "id": "stale",
+            "title": "t",
+            "purpose": "transaction",
+            "valuation_date": "2025-06-30",
+            "currency": "USD",
+            "asset": {"type": "patent", "name": "p"},
+            "approaches": [{**rfr, "id": "a", "weight": 0.5}, {**rfr, "id": "b", "weight": 0.5}],
+        }
+    )
+    stale = [w for w in value(case).warnings if w.code == "refdata_stale"]
+    assert len(stale) == 1
+    assert stale[0].message.startswith("approaches.0.tax_rate, approaches.1.tax_rate: ")
+    assert stale[0].message.count("country_parameters/US/cit_statutory_combined_pct") == 1

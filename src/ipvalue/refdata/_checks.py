@@ -51,7 +51,9 @@ def figure_warnings(
                 RefdataWarning(
                     "refdata_stale",
                     f"{ref} is dated {fig.source_date}, more than {max_age_years:g} years "
-                    f"before the valuation date {valuation_date.isoformat()}",
+                    f"before the valuation date {valuation_date.isoformat()}; confirm it still "
+                    "applies, or give the value in the case or a dated override in "
+                    "IPVALUE_REFDATA_DIR (docs/refdata.md)",
                 )
             )
     if fig.confidence and fig.confidence.strip().lower().startswith(_LOW):

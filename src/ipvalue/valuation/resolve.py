@@ -83,6 +83,7 @@ class _Recorder:
         self.assumptions: list[Assumption] = []
         self.warnings: list[ValuationWarning] = []
         self._seen_warnings: set[tuple[str, str]] = set()
+        self._figure_seen: dict[tuple[str, str], tuple[int, list[str], str]] = {}
 
     def assume(self, name: str, value: Any, unit: str | None, source: str, **kw: Any) -> None:
         self.assumptions.append(Assumption(name, value, unit, source, **kw))
@@ -107,8 +108,20 @@ class _Recorder:
             source_date=fig.source_date, confidence=fig.confidence,
         )
         for w in figure_warnings(fig, self.valuation_date):
-            self.warn(w.code, f"{path}: {w.message}")
+            self._figure_warning(w.code, fig.ref, path, w.message)
         return x
+
+    def _figure_warning(self, code: str, ref: str, path: str, message: str) -> None:
+        """Once per (code, figure): the fields using it are listed in front of the message."""
+        key = (code, ref)
+        if key not in self._figure_seen:
+            self._figure_seen[key] = (len(self.warnings), [path], message)
+            self.warnings.append(ValuationWarning(code, f"{path}: {message}"))
+            return
+        i, paths, first = self._figure_seen[key]
+        if path not in paths:
+            paths.append(path)
+            self.warnings[i] = ValuationWarning(code, f"{', '.join(paths)}: {first}")
 
 
 def _element_bounds(annotation: Any) -> dict[str, float] | None:
