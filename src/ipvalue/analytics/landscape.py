@@ -44,6 +44,7 @@ from ipvalue.analytics.landscape_counts import (
     growth,
     growth_by,
 )
+from ipvalue.analytics.landscape_lifecycle import LifecycleFit, fit_lifecycle
 from ipvalue.analytics.landscape_networks import (
     CommunityMethod,
     CommunityResult,
@@ -167,6 +168,7 @@ class Landscape:
     citation_communities: CommunityResult | None
     emerging_terms: EmergingResult | None
     emerging_classes: EmergingResult | None
+    lifecycle: LifecycleFit | None = None
     warnings: tuple[str, ...] = field(default=())
 
 
@@ -207,7 +209,7 @@ def build_landscape(
                 corpus, dim, class_level=level, top=min(opts.top, 10)  # type: ignore[arg-type]
             )
 
-    growth_res, growth_cls = None, None
+    growth_res, growth_cls, lifecycle = None, None, None
     if "year" in counts and (counts["year"].table["n"] > 0).sum() >= 2:
         years = counts["year"].table.set_index("year")["n"]
         last = int(years.index.max())
@@ -222,6 +224,12 @@ def build_landscape(
         window = opts.growth_window or (
             max(int(years.index.min()), last - opts.growth_years), last
         )
+        step("life-cycle fit")
+        lifecycle = fit_lifecycle(years.loc[:last])
+        if lifecycle is None:
+            warnings.append("no S-curve fit: too few years or cumulative filings not logistic")
+        else:
+            warnings.extend(lifecycle.warnings)
         step("growth")
         growth_res = growth(years, start_year=window[0], end_year=window[1])
         if not corpus.classes.empty:
@@ -318,6 +326,7 @@ def build_landscape(
         citation_communities=cit_comm,
         emerging_terms=em_terms,
         emerging_classes=em_classes,
+        lifecycle=lifecycle,
         warnings=tuple(dict.fromkeys(warnings)),
     )
 

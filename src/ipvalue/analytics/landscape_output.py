@@ -73,6 +73,11 @@ def summary_dict(land: Landscape) -> dict[str, Any]:
         g = land.growth
         out["growth"] = {"start_year": g.start_year, "end_year": g.end_year,
                          "start_count": g.start_count, "end_count": g.end_count, "cagr": g.cagr}
+    if land.lifecycle is not None:
+        lc = land.lifecycle
+        out["lifecycle"] = {"stage": lc.stage, "saturation": lc.saturation,
+                            "midpoint": lc.midpoint, "rate": lc.rate, "r2": lc.r2,
+                            "share_reached": lc.share_reached, "t10": lc.t10, "t90": lc.t90}
     if land.concentration is not None:
         k = land.concentration
         out["concentration"] = {
@@ -306,6 +311,19 @@ def _write_all(
             (f"CAGR = (n_end / n_start)^(1/years) − 1 = ({g.end_count:g} / {g.start_count:g})"
              f"^(1/{g.end_year - g.start_year}) − 1 = {rate}.",),
             tuple(tables)))
+    if land.lifecycle is not None:
+        lc = land.lifecycle
+        csv("lifecycle", lc.table)
+        chart("lifecycle", charts.trend_chart(
+            lc.table.set_index("year")[["cumulative", "fitted"]],
+            title=f"Cumulative filings and S-curve ({lc.stage})", ylabel="cumulative filings"))
+        sections.append(ReportSection(
+            "Technology life cycle",
+            (f"Logistic fit y(t) = K / (1 + exp(−r (t − t_m))): K = {lc.saturation:,.0f}, "
+             f"t_m = {lc.midpoint:.1f}, r = {lc.rate:.3f}/year, R² = {lc.r2:.3f}. "
+             f"{lc.share_reached:.0%} of K reached: {lc.stage} (10/50/90 % cut-offs); "
+             f"10 % of K in {lc.t10:.1f}, 90 % in {lc.t90:.1f}.",),
+            (), (svgs["lifecycle"],)))
     if land.concentration is not None:
         k = land.concentration
         csv("concentration_assignees", k.shares)
