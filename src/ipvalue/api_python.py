@@ -86,6 +86,10 @@ def load_case(source: str | Path | Mapping[str, Any]) -> Case:
         Schema violations; each error names the field path and the rule.
     """
     data = dict(source) if isinstance(source, Mapping) else read_case_data(source)
+    if not isinstance(source, Mapping):  # data files named in the case sit next to it
+        from ipvalue.frameworks._case_paths import anchor_paths
+
+        data = anchor_paths(data, Path(source).resolve().parent)
     if "assets" in data:
         return PortfolioCase.model_validate(data)
     return ValuationCase.model_validate(data)

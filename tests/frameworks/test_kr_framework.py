@@ -220,3 +220,36 @@ def test_public_api_resolves_the_kr_case() -> None:
     direct = ipvalue.value(_case(_data())).value
     assert direct == pytest.approx(value_under(_case(_data()), "KR").valuation.value, rel=1e-12)
     assert direct == pytest.approx(4.2705e9, rel=1e-4)
+
+
+def test_cycle_time_file_is_relative_to_the_case_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import yaml
+
+    folder = tmp_path / "cases" / "kr"
+    (folder / "data").mkdir(parents=True)
+    (folder / "data" / "ct.csv").write_text(
+        "scheme,code,n_patents,n_ages,q1,q2,q3,mean\nipc,H01M,50,300,4,7,12,7.5\n"
+    )
+    data = _data()
+    data["framework_inputs"]["KR"]["life"] = {"cycle_time_file": "data/ct.csv", "scheme": "ipc",
+                                             "code": "H01M", "score": 68}
+    case_file = folder / "case.yaml"
+    case_file.write_text(yaml.safe_dump(data, allow_unicode=True))
+    monkeypatch.chdir(tmp_path)  # neither the case folder nor the data folder
+    res = get("KR").resolve(ipvalue.load_case(Path("cases/kr/case.yaml")))
+    # Q2 + (Q3 − Q2)·(68 − 60)/40 = 7 + 5·0.2 = 8.0
+    assert res.parameter("economic_life_years").value == pytest.approx(8.0)
+    # an absolute path is kept as given
+    data["framework_inputs"]["KR"]["life"]["cycle_time_file"] = str(folder / "data" / "ct.csv")
+    case_file.write_text(yaml.safe_dump(data, allow_unicode=True))
+    res = get("KR").resolve(ipvalue.load_case(case_file))
+    assert res.parameter("economic_life_years").value == pytest.approx(8.0)
+    # a missing file names the full field and the anchored path
+    data["framework_inputs"]["KR"]["life"]["cycle_time_file"] = "nope.csv"
+    case_file.write_text(yaml.safe_dump(data, allow_unicode=True))
+    with pytest.raises(InputError) as exc:
+        get("KR").resolve(ipvalue.load_case(case_file))
+    assert exc.value.field == "framework_inputs.KR.life.cycle_time_file"
+    assert str(folder / "nope.csv") in exc.value.rule

@@ -27,7 +27,7 @@ def read_cycle_time_quartiles(path: str | Path, *, scheme: str, code: str) -> Qu
         (missing) quartiles, or fewer than one cited-patent age behind them.
     """
     p = Path(path)
-    field = "kr.life.cycle_time_file"
+    field = "framework_inputs.KR.life.cycle_time_file"
     if not p.is_file():
         raise InputError(field, f"file not found: {p}")
     try:
