@@ -140,6 +140,9 @@ def test_bad_inputs_exit_2(cli, capsys: pytest.CaptureFixture[str], tmp_path: Pa
     assert code == 2 and "deviation_threshold: must be in" in err
     code, _, err = run(capsys, "cases", "list", "--db", "mysql://x/y", "--org", "a")
     assert code == 2 and "--db: backend 'mysql' unsupported" in err
+    code, _, err = run(capsys, "cases", "list", "--db", f"sqlite:///{tmp_path}/no/x.db",
+                       "--org", "a")
+    assert code == 2 and "--db: folder of the SQLite file" in err
     code, _, err = run(capsys, "cases", "list", "--db", "not a url", "--org", "a")
     assert code == 2 and "--db: must be a SQLAlchemy URL" in err
 

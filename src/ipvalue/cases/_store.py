@@ -364,8 +364,9 @@ class CaseStore:
             head = lock_head(session, scope.id)
             now = utc_now()
             for case_id, version_no, f in flagged:
-                self._add_findings(session, scope.id, ids[(case_id, version_no)], [f], "scan",
-                                   now)
+                if (case_id, version_no) in ids:  # a version saved meanwhile is checked at save
+                    self._add_findings(session, scope.id, ids[(case_id, version_no)], [f],
+                                       "scan", now)
             append(session, head, actor=user, action="anomaly.scan", entity="organisation",
                    entity_id=scope.id,
                    payload={"cases": len(docs), "seed": scan.seed,

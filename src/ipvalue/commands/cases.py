@@ -47,7 +47,7 @@ def _store(db: str | None) -> Any:
     from ipvalue.cases import CaseStore
     from ipvalue.core.db import make_engine
 
-    return CaseStore(make_engine(db))
+    return CaseStore(make_engine(db, pooled=False))
 
 
 def _say(text: str) -> None:
@@ -80,7 +80,7 @@ def migrate_cmd(db: Db = None) -> None:
     from ipvalue.cases import migrate
     from ipvalue.core.db import make_engine
 
-    before, after = migrate(make_engine(db))
+    before, after = migrate(make_engine(db, pooled=False))
     _out.print(f"schema at revision {after}" + ("" if before == after else f" (was {before})"))
 
 

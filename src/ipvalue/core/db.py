@@ -23,6 +23,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import NullPool
 
 from ipvalue.core.errors import InputError
 
@@ -33,7 +34,7 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 _WRITE = "ipvalue_write"
 
 
-def make_engine(url: str | None = None) -> Engine:
+def make_engine(url: str | None = None, *, pooled: bool = True) -> Engine:
     """Create an engine for ``url`` (default: the ``db_url`` setting).
 
     Parameters
@@ -41,6 +42,9 @@ def make_engine(url: str | None = None) -> Engine:
     url : str, optional
         SQLAlchemy URL. ``sqlite:///path.db`` or ``postgresql+psycopg://user@host/db``; a
         PostgreSQL URL may carry ``?options=-csearch_path%3Dschema`` to work inside one schema.
+    pooled : bool
+        Keep a connection pool (long-running processes). One-shot commands pass False so that
+        every connection closes as soon as its session ends.
 
     Raises
     ------
@@ -58,18 +62,25 @@ def make_engine(url: str | None = None) -> Engine:
         raise InputError("--db", f"must be a SQLAlchemy URL ({exc})") from None
     backend = parsed.get_backend_name()
     if backend == "sqlite":
-        return _sqlite_engine(url)
+        db = parsed.database
+        if db and db != ":memory:" and not db.startswith("file:"):
+            from pathlib import Path
+
+            if not Path(db).expanduser().resolve().parent.is_dir():
+                raise InputError("--db", f"folder of the SQLite file {db} does not exist")
+        return _sqlite_engine(url, pooled)
     if backend == "postgresql":
         if parsed.drivername not in ("postgresql", "postgresql+psycopg"):
             raise InputError("--db", "PostgreSQL URLs must use psycopg 3 (postgresql+psycopg)")
-        return create_engine(
-            parsed.set(drivername="postgresql+psycopg"), pool_pre_ping=True, future=True
-        )
+        if not pooled:
+            return create_engine(parsed.set(drivername="postgresql+psycopg"), poolclass=NullPool)
+        return create_engine(parsed.set(drivername="postgresql+psycopg"), pool_pre_ping=True)
     raise InputError("--db", f"backend {backend!r} unsupported; use sqlite or postgresql+psycopg")
 
 
-def _sqlite_engine(url: str) -> Engine:
-    engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+def _sqlite_engine(url: str, pooled: bool) -> Engine:
+    extra: dict[str, Any] = {} if pooled else {"poolclass": NullPool}
+    engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **extra)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
