@@ -110,3 +110,29 @@ def test_migrate_is_idempotent(engine: Engine) -> None:
     assert migrate(engine) == (None, head_revision())
     assert migrate(engine) == (head_revision(), head_revision())
     assert current_revision(engine) == head_revision()
+
+
+def test_more_bad_inputs_name_their_field(store: CaseStore) -> None:
+    store.save(source(1), org="acme", user="alice")
+    cases = [
+        (lambda: store.similar("acme", 1, top=0), "--top"),
+        (lambda: store.check(1, org="acme", user="alice", version_no=7), "--version"),
+        (lambda: store.submit(1, org="acme", user="alice", version_no=0), "--version"),
+        (lambda: store.assign(1, org="acme", user="alice", reviewer="nobody"), "--reviewer"),
+        (lambda: store.check(1, org="acme", user="ghost"), "--user"),
+        (lambda: store.add_user(org="acme", actor="alice", username="has space"), "--user"),
+    ]
+    for call, field in cases:
+        with pytest.raises(InputError) as e:
+            call()
+        assert e.value.field == field
+
+
+def test_database_urls_are_validated() -> None:
+    from ipvalue.core.db import make_engine
+
+    for url, rule in (("postgresql+asyncpg://u@h/db", "psycopg 3"),
+                      ("mysql://u@h/db", "unsupported"), ("::nonsense", "SQLAlchemy URL")):
+        with pytest.raises(InputError) as e:
+            make_engine(url)
+        assert e.value.field == "--db" and rule in e.value.rule
