@@ -125,7 +125,10 @@ def main() -> None:
     t = time.perf_counter()
     evaluation = engine_evaluator(source.data)
     engine_s = time.perf_counter() - t
-    store = CaseStore(engine, evaluator=lambda case, seed=None: evaluation)
+    def precomputed(case: Any, seed: int | None = None) -> Any:
+        return evaluation
+
+    store = CaseStore(engine, evaluator=precomputed)
     print(f"database: {engine.dialect.name}; ipvalue {ipvalue.__version__}")
     print(f"valuation engine, example case, warm (not part of the save figures): "
           f"{engine_s * 1000:.1f} ms")
@@ -133,8 +136,8 @@ def main() -> None:
     # ---- case base of args.cases cases
     store.save(source, org="bench", user="alice")
     with read_session(engine) as s:
-        org_id = s.execute(select(Organisation.id).where(Organisation.code == "bench")).scalar()
-        user_id = s.execute(select(User.id).where(User.username == "alice")).scalar()
+        org_id = s.execute(select(Organisation.id).where(Organisation.code == "bench")).scalar_one()
+        user_id = s.execute(select(User.id).where(User.username == "alice")).scalar_one()
     t = time.perf_counter()
     bulk_cases(engine, int(org_id), int(user_id), args.cases - 1, seed=42)
     print(f"setup: {args.cases:,} cases bulk-inserted in {time.perf_counter() - t:.1f} s")

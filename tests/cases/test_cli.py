@@ -35,8 +35,8 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 
 
 @pytest.fixture
-def cli(capsys: pytest.CaptureFixture[str], db_url: str):  # type: ignore[no-untyped-def]
-    def call(*args: str, org: str | None = "acme", user: str | None = None):  # type: ignore[no-untyped-def]
+def cli(capsys: pytest.CaptureFixture[str], db_url: str):
+    def call(*args: str, org: str | None = "acme", user: str | None = None):
         extra = ["--db", db_url]
         if org:
             extra += ["--org", org]
@@ -47,7 +47,7 @@ def cli(capsys: pytest.CaptureFixture[str], db_url: str):  # type: ignore[no-unt
     return call
 
 
-def test_save_list_show_history_similar_check(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_save_list_show_history_similar_check(cli, tmp_path: Path) -> None:
     code, out, err = cli("cases", "save", str(EXAMPLE), "--json", user="alice")
     assert code == 0, err
     saved = json.loads(out)
@@ -76,7 +76,7 @@ def test_save_list_show_history_similar_check(cli, tmp_path: Path) -> None:  # t
     assert code == 0 and "Q-CALC-000" in {f["code"] for f in json.loads(out)}
 
 
-def test_review_flow_and_rule_violations_exit_2(cli) -> None:  # type: ignore[no-untyped-def]
+def test_review_flow_and_rule_violations_exit_2(cli) -> None:
     assert cli("cases", "save", str(EXAMPLE), user="alice")[0] == 0
     assert cli("cases", "user", "add", "bob", user="alice")[0] == 0
     assert cli("review", "submit", "1", user="alice")[0] == 0
@@ -93,7 +93,7 @@ def test_review_flow_and_rule_violations_exit_2(cli) -> None:  # type: ignore[no
     assert code == 2 and "only a version in review" in err
 
 
-def test_audit_verify_and_export(cli, db_url: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_audit_verify_and_export(cli, db_url: str, tmp_path: Path) -> None:
     cli("cases", "save", str(EXAMPLE), user="alice")
     code, out, _ = cli("audit", "verify")
     assert code == 0 and "intact: 4 entries" in out
@@ -115,12 +115,12 @@ def test_audit_verify_and_export(cli, db_url: str, tmp_path: Path) -> None:  # t
     (("cases", "show", "7"), "--org"),
     (("cases", "history", "1"), "--org"),
 ])
-def test_unknown_org_exits_2(cli, args: tuple[str, ...], field: str) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_org_exits_2(cli, args: tuple[str, ...], field: str) -> None:
     code, _, err = cli(*args, org="ghost")
     assert code == 2 and field in err
 
 
-def test_bad_inputs_exit_2(cli, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_bad_inputs_exit_2(cli, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     code, _, err = cli("cases", "save", str(tmp_path / "missing.yaml"), user="alice")
     assert code == 2 and "file not found" in err
     bad = tmp_path / "bad.yaml"
@@ -147,7 +147,7 @@ def test_bad_inputs_exit_2(cli, capsys: pytest.CaptureFixture[str], tmp_path: Pa
     assert code == 2 and "--db: must be a SQLAlchemy URL" in err
 
 
-def test_seed_demo(cli) -> None:  # type: ignore[no-untyped-def]
+def test_seed_demo(cli) -> None:
     code, out, err = cli("cases", "seed-demo", "--examples", str(EXAMPLES), org="demo")
     assert code == 0, err
     assert "cases saved" in out

@@ -66,7 +66,7 @@ def test_on_demand_check_recalculates_and_is_recorded(store: CaseStore, engine: 
     findings = store.check(1, org="acme", user="alice")
     assert ("Q-CALC-000", "info") in {(f.code, f.severity) for f in findings}
 
-    def drifted(case, seed=None) -> Evaluation:  # type: ignore[no-untyped-def]
+    def drifted(case, seed=None) -> Evaluation:
         ev = fake_evaluator(case, seed)
         return Evaluation(ev.resolved, {**ev.result, "value": ev.result["value"] * 1.01},
                           ev.software_version, ev.refdata_version)

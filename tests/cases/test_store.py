@@ -78,7 +78,7 @@ def test_unknown_org_and_bad_names_are_input_errors(store: CaseStore) -> None:
 
 
 def test_failed_valuation_stores_nothing(store: CaseStore, engine: Engine) -> None:
-    def broken(case, seed=None):  # type: ignore[no-untyped-def]
+    def broken(case, seed=None):
         raise InputError("approaches.0.royalty_rate", "must be ≤ 1")
 
     bad = CaseStore(engine, evaluator=broken)
