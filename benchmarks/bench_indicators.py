@@ -1,7 +1,7 @@
 """Indicator pipeline at PatentsView scale: Ibis on DuckDB vs hand-written DuckDB SQL vs pandas.
 
-Run once:  .venv/bin/python benchmarks/bench_indicators.py [--patents 2000000] [--citations-per-patent 10]
-           [--spark-patents 100000] [--pandas/--no-pandas]
+Run once:  .venv/bin/python benchmarks/bench_indicators.py [--patents 2000000]
+           [--citations-per-patent 10] [--spark-patents 100000] [--pandas/--no-pandas]
 
 Generates PatentsView tables with the generator (seeded), imports them, then times the same
 indicator set three ways in this process and prints ratios against the hand-written SQL baseline,
@@ -13,6 +13,7 @@ against each other before any figure is printed.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import tempfile
 import time
@@ -26,8 +27,20 @@ import pandas as pd
 
 VDATE = date(2025, 1, 1)
 WINDOW = 1826
-COLUMNS = ["fwd_cits5", "bwd_cits", "patent_scope", "claims", "grant_lag", "generality", "originality",
-           "radicalness", "tct", "breakthrough", "remaining_life", "quality_index"]
+COLUMNS = [
+    "fwd_cits5",
+    "bwd_cits",
+    "patent_scope",
+    "claims",
+    "grant_lag",
+    "generality",
+    "originality",
+    "radicalness",
+    "tct",
+    "breakthrough",
+    "remaining_life",
+    "quality_index",
+]
 
 SQL = """
 WITH cls AS (SELECT pub_id, seq, subclass4, section FROM classification
@@ -101,7 +114,7 @@ SELECT patent_id, pub_id, fwd_cits5, bwd_cits, patent_scope, claims, grant_lag, 
        ELSE (coalesce(n1, 0) + coalesce(n2, 0) + coalesce(n3, 0) + coalesce(n4, 0))
             / ((n1 IS NOT NULL)::INT + (n2 IS NOT NULL)::INT + (n3 IS NOT NULL)::INT + (n4 IS NOT NULL)::INT) END AS quality_index
 FROM normed ORDER BY pub_id
-"""
+"""  # noqa: E501
 
 
 def sql_indicators(db: Path) -> pd.DataFrame:
@@ -133,12 +146,22 @@ def pandas_indicators(db: Path) -> pd.DataFrame:
     con = duckdb.connect(str(db), read_only=True)
     pub = con.execute("SELECT * FROM publication").df()
     cit = con.execute("SELECT citing_pub_id, origin, cited_doc_id, cited_date FROM citation").df()
-    cls = con.execute("SELECT pub_id, seq, subclass4, section FROM classification "
-                      "WHERE scheme = 'CPC' AND subclass4 IS NOT NULL").df()
-    tf = con.execute("SELECT pub_id, seq, wipo_field_id FROM tech_field WHERE wipo_field_id IS NOT NULL").df()
+    cls = con.execute(
+        "SELECT pub_id, seq, subclass4, section FROM classification "
+        "WHERE scheme = 'CPC' AND subclass4 IS NOT NULL"
+    ).df()
+    tf = con.execute(
+        "SELECT pub_id, seq, wipo_field_id FROM tech_field WHERE wipo_field_id IS NOT NULL"
+    ).df()
     con.close()
-    docs = pub.groupby("doc_id").agg(cited_pub=("pub_id", "min"), cited_grant=("grant_date", "min")).reset_index()
-    pcit = cit[cit.origin.isin(["us_patent", "us_application", "foreign"]) & cit.cited_doc_id.notna()]
+    docs = (
+        pub.groupby("doc_id")
+        .agg(cited_pub=("pub_id", "min"), cited_grant=("grant_date", "min"))
+        .reset_index()
+    )
+    pcit = cit[
+        cit.origin.isin(["us_patent", "us_application", "foreign"]) & cit.cited_doc_id.notna()
+    ]
     e = pcit.merge(docs, left_on="cited_doc_id", right_on="doc_id")[["citing_pub_id", "cited_pub"]]
     e = e.drop_duplicates().rename(columns={"citing_pub_id": "citing", "cited_pub": "cited"})
     e = e[e.citing != e.cited]
@@ -164,14 +187,21 @@ def pandas_indicators(db: Path) -> pd.DataFrame:
     j = j[j.citing.isin(n.index)]
     rad = (1.0 - j.inside.fillna(0)).groupby(j.citing).mean().rename("radicalness")
     usc = cit[(cit.origin == "us_patent") & cit.cited_doc_id.notna()].merge(
-        docs[["doc_id", "cited_grant"]], left_on="cited_doc_id", right_on="doc_id", how="left")
+        docs[["doc_id", "cited_grant"]], left_on="cited_doc_id", right_on="doc_id", how="left"
+    )
     usc["cdate"] = usc.cited_date.fillna(usc.cited_grant)
     usc = usc[["citing_pub_id", "cited_doc_id", "cdate"]].dropna(subset=["cdate"]).drop_duplicates()
     usc["age"] = (usc.citing_pub_id.map(gd) - usc.cdate).dt.days.astype("float64")
     tct = (usc.dropna(subset=["age"]).groupby("citing_pub_id").age.median() / 365.25).rename("tct")
     scope = cls.groupby("pub_id").subclass4.nunique().rename("patent_scope")
-    tfirst = tf[tf.seq == tf.groupby("pub_id").seq.transform("min")].groupby("pub_id").wipo_field_id.min()
-    cfirst = cls[cls.seq == cls.groupby("pub_id").seq.transform("min")].groupby("pub_id").section.min()
+    tfirst = (
+        tf[tf.seq == tf.groupby("pub_id").seq.transform("min")]
+        .groupby("pub_id")
+        .wipo_field_id.min()
+    )
+    cfirst = (
+        cls[cls.seq == cls.groupby("pub_id").seq.transform("min")].groupby("pub_id").section.min()
+    )
     r = pub.set_index("pub_id")
     out = pd.DataFrame(index=r.index)
     out["patent_id"] = r.source_id
@@ -184,10 +214,16 @@ def pandas_indicators(db: Path) -> pd.DataFrame:
     for s in (gen, ori, rad, tct):
         out[s.name] = s.reindex(r.index)
     out["family_size"] = r.family_size_reported
-    key = ("field " + tfirst.reindex(r.index).astype("string")).fillna("section " + cfirst.reindex(r.index).astype("string"))
-    out["cohort"] = (r.grant_date.dt.year.astype("Int64").astype("string") + " " + key).where(r.grant_date.notna())
+    key = ("field " + tfirst.reindex(r.index).astype("string")).fillna(
+        "section " + cfirst.reindex(r.index).astype("string")
+    )
+    out["cohort"] = (r.grant_date.dt.year.astype("Int64").astype("string") + " " + key).where(
+        r.grant_date.notna()
+    )
     g = out[out.cohort.notna()].groupby("cohort")
-    q = pd.DataFrame({c: g[c].apply(_q99) for c in ("fwd_cits5", "family_size", "claims", "generality")})
+    q = pd.DataFrame(
+        {c: g[c].apply(_q99) for c in ("fwd_cits5", "family_size", "claims", "generality")}
+    )
     normed = []
     for c in ("fwd_cits5", "family_size", "claims", "generality"):
         s = out.cohort.map(q[c]).astype("float64")
@@ -197,14 +233,22 @@ def pandas_indicators(db: Path) -> pd.DataFrame:
     cnt = sum(v.notna().astype(int) for v in normed)
     tot = sum(v.fillna(0.0) for v in normed)
     p_fwd = out.cohort.map(q["fwd_cits5"]).astype("float64")
-    out["breakthrough"] = ((out.fwd_cits5 >= p_fwd) & (out.fwd_cits5 > 0)).astype("float64").where(
-        out.fwd_cits5.notna() & p_fwd.notna())
+    out["breakthrough"] = (
+        ((out.fwd_cits5 >= p_fwd) & (out.fwd_cits5 > 0))
+        .astype("float64")
+        .where(out.fwd_cits5.notna() & p_fwd.notna())
+    )
     fil = r.filing_date
-    expiry = (fil + pd.DateOffset(years=20)) + pd.to_timedelta(r.term_extension_days.fillna(0), unit="D")
+    expiry = (fil + pd.DateOffset(years=20)) + pd.to_timedelta(
+        r.term_extension_days.fillna(0), unit="D"
+    )
     design = r.patent_type == "design"
     if design.any():
         yrs = np.where(fil >= pd.Timestamp("2015-05-13"), 15, 14)
-        expiry = expiry.where(~design, [g + pd.DateOffset(years=int(y)) for g, y in zip(r.grant_date, yrs, strict=True)])
+        expiry = expiry.where(
+            ~design,
+            [g + pd.DateOffset(years=int(y)) for g, y in zip(r.grant_date, yrs, strict=True)],
+        )
     out["remaining_life"] = ((expiry - pd.Timestamp(VDATE)).dt.days / 365.25).clip(lower=0.0)
     out["quality_index"] = (tot / cnt).where(out.cohort.notna() & (cnt > 0))
     return out.reset_index().sort_values("pub_id").reset_index(drop=True)
@@ -226,10 +270,8 @@ def compare(a: pd.DataFrame, b: pd.DataFrame, label: str) -> None:
 
 
 def _reset_peak() -> None:
-    try:
+    with contextlib.suppress(OSError):  # resets VmHWM (Linux)
         Path("/proc/self/clear_refs").write_text("5")
-    except OSError:
-        pass
 
 
 def _peak_mb() -> float:
@@ -253,10 +295,13 @@ def build_db(folder: Path, n_patents: int, cpp: float, seed: int) -> tuple[Path,
     from ipvalue.analytics import import_source, open_duckdb
     from ipvalue.analytics._generator import generate, write_tables
 
-    g, _, _ = timed(f"generate {n_patents:,} patents", lambda: generate(n_patents, seed=seed, citations_per_patent=cpp))
-    timed("write parquet", lambda: write_tables(g, folder / "tables", "parquet"))
-    n_cit = g.n_citations
-    del g
+    box = {}  # dropped after writing, so that it does not count in later peaks
+    box["gen"], _, _ = timed(
+        f"generate {n_patents:,} patents",
+        lambda: generate(n_patents, seed=seed, citations_per_patent=cpp),
+    )
+    timed("write parquet", lambda: write_tables(box["gen"], folder / "tables", "parquet"))
+    n_cit = box.pop("gen").n_citations
     db = folder / "patents.duckdb"
 
     def load() -> None:
@@ -293,14 +338,23 @@ def main() -> None:
         from ipvalue.analytics import IndicatorOptions, compute_indicators, spark_session
 
         with tempfile.TemporaryDirectory(prefix="ipv-bench-spark-") as tmp:
-            db, n_cit = build_db(Path(tmp), args.spark_patents, args.citations_per_patent, args.seed)
+            db, n_cit = build_db(
+                Path(tmp), args.spark_patents, args.citations_per_patent, args.seed
+            )
             spark = spark_session()
             spark.sparkContext.setLogLevel("ERROR")
             opts = IndicatorOptions(valuation_date=VDATE, scheme="CPC")
-            _, t_duck, _ = timed("Ibis on DuckDB (Spark-size data)", lambda: compute_indicators(db, opts))
-            _, t_spark, _ = timed("Ibis on Spark (local[2])", lambda: compute_indicators(db, opts, engine="spark", spark=spark))
-            print(f"  Spark data: {args.spark_patents:,} patents, {n_cit:,} citations; "
-                  f"Spark / DuckDB time ratio {t_spark / t_duck:.1f}x (driver RSS only)")
+            _, t_duck, _ = timed(
+                "Ibis on DuckDB (Spark-size data)", lambda: compute_indicators(db, opts)
+            )
+            _, t_spark, _ = timed(
+                "Ibis on Spark (local[2])",
+                lambda: compute_indicators(db, opts, engine="spark", spark=spark),
+            )
+            print(
+                f"  Spark data: {args.spark_patents:,} patents, {n_cit:,} citations; "
+                f"Spark / DuckDB time ratio {t_spark / t_duck:.1f}x (driver RSS only)"
+            )
             spark.stop()
 
 

@@ -51,7 +51,10 @@ def test_written_tables_import_cleanly(tmp_path: Path) -> None:
     con = open_duckdb(":memory:")
     report = import_source(con, tmp_path / "tsv", "patentsview")
     assert report.issues == () and report.n_publications == 300
-    assert con.execute("SELECT count(*) FROM citation WHERE origin = 'us_patent'").fetchall()[0][0] == g.n_citations
+    assert (
+        con.execute("SELECT count(*) FROM citation WHERE origin = 'us_patent'").fetchall()[0][0]
+        == g.n_citations
+    )
 
 
 def test_bad_arguments() -> None:

@@ -36,7 +36,9 @@ def cycle_time_table(tables: dict[str, ir.Table], *, min_ages: int = 1) -> ir.Ta
         pub_id=tf.pub_id, scheme=ibis.literal("WIPO"), code=tf.wipo_field_id
     )
     memberships = codes.union(fields).distinct()
-    j = ages.join(memberships, ages.focal == memberships.pub_id).select("scheme", "code", "focal", "age")
+    j = ages.join(memberships, ages.focal == memberships.pub_id).select(
+        "scheme", "code", "focal", "age"
+    )
     # quartiles of whole days are exact multiples of ¼ day on every engine; scale afterwards
     out = j.group_by(["scheme", "code"]).aggregate(
         n_patents=j.focal.nunique(),

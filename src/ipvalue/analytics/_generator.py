@@ -17,7 +17,6 @@ from typing import Any, Literal
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
@@ -43,7 +42,9 @@ def _draw(rng: np.random.Generator, hist: dict[str, list[Any]], size: int) -> np
     return values[rng.choice(len(values), size=size, p=p / p.sum())]
 
 
-def _scaled_counts(rng: np.random.Generator, hist: dict[str, list[Any]], size: int, factor: float) -> np.ndarray:
+def _scaled_counts(
+    rng: np.random.Generator, hist: dict[str, list[Any]], size: int, factor: float
+) -> np.ndarray:
     """Counts drawn from ``hist`` times ``factor``, stochastically rounded (mean preserved)."""
     raw = _draw(rng, hist, size).astype(np.float64) * factor
     base = np.floor(raw)
@@ -69,7 +70,9 @@ def _ids(index: np.ndarray) -> pa.Array:
 
 def _cat(indices: np.ndarray, labels: Any) -> pa.Array:
     """Categorical strings without building millions of Python strings."""
-    return pa.DictionaryArray.from_arrays(pa.array(indices.astype(np.int32)), pa.array(labels)).cast(pa.string())
+    return pa.DictionaryArray.from_arrays(
+        pa.array(indices.astype(np.int32)), pa.array(labels)
+    ).cast(pa.string())
 
 
 def generate(n_patents: int, *, seed: int, citations_per_patent: float = 10.0) -> GeneratedTables:
@@ -100,34 +103,49 @@ def generate(n_patents: int, *, seed: int, citations_per_patent: float = 10.0) -
     real_mean = float(np.average(us_hist["values"], weights=us_hist["counts"]))
     factor = citations_per_patent / real_mean if real_mean else 0.0
     tables: dict[str, pa.Table] = {}
-    tables["g_patent"] = pa.table({
-        "patent_id": _ids(idx),
-        "patent_type": _cat(np.zeros(n), ["utility"]),
-        "patent_date": _dates(grant),
-        "patent_title": _cat(np.zeros(n), ["Synthetic invention"]),
-        "wipo_kind": _cat(rng.choice(len(prof["kinds"]["values"]), size=n,
-                                     p=np.asarray(prof["kinds"]["counts"]) / np.sum(prof["kinds"]["counts"])),
-                          prof["kinds"]["values"]),
-        "num_claims": pa.array(_draw(rng, prof["claims"], n).astype(np.int64)),
-        "withdrawn": pa.array(np.zeros(n, dtype=np.int64)),
-    })
-    tables["g_application"] = pa.table({
-        "application_id": pa.array(idx + 20_000_000_000),
-        "patent_id": _ids(idx),
-        "filing_date": _dates(filing),
-    })
+    tables["g_patent"] = pa.table(
+        {
+            "patent_id": _ids(idx),
+            "patent_type": _cat(np.zeros(n), ["utility"]),
+            "patent_date": _dates(grant),
+            "patent_title": _cat(np.zeros(n), ["Synthetic invention"]),
+            "wipo_kind": _cat(
+                rng.choice(
+                    len(prof["kinds"]["values"]),
+                    size=n,
+                    p=np.asarray(prof["kinds"]["counts"]) / np.sum(prof["kinds"]["counts"]),
+                ),
+                prof["kinds"]["values"],
+            ),
+            "num_claims": pa.array(_draw(rng, prof["claims"], n).astype(np.int64)),
+            "withdrawn": pa.array(np.zeros(n, dtype=np.int64)),
+        }
+    )
+    tables["g_application"] = pa.table(
+        {
+            "application_id": pa.array(idx + 20_000_000_000),
+            "patent_id": _ids(idx),
+            "filing_date": _dates(filing),
+        }
+    )
     tables.update(_classes(rng, prof, n))
     tables.update(_citations(rng, prof, grant, factor))
     ext = _draw(rng, prof["term_extension_days"], n).astype(np.int64)
-    tables["g_us_term_of_grant"] = pa.table({"patent_id": _ids(idx), "term_extension": pa.array(ext)})
+    tables["g_us_term_of_grant"] = pa.table(
+        {"patent_id": _ids(idx), "term_extension": pa.array(ext)}
+    )
     pool = max(1, n // 10)
     assignee = (rng.zipf(1.6, n) - 1) % pool
-    tables["g_assignee_disambiguated"] = pa.table({
-        "patent_id": _ids(idx),
-        "assignee_sequence": pa.array(np.zeros(n, dtype=np.int64)),
-        "assignee_id": pa.array(assignee),
-        "disambig_assignee_organization": _cat(assignee, [f"Assignee {i} Co." for i in range(pool)]),
-    })
+    tables["g_assignee_disambiguated"] = pa.table(
+        {
+            "patent_id": _ids(idx),
+            "assignee_sequence": pa.array(np.zeros(n, dtype=np.int64)),
+            "assignee_id": pa.array(assignee),
+            "disambig_assignee_organization": _cat(
+                assignee, [f"Assignee {i} Co." for i in range(pool)]
+            ),
+        }
+    )
     n_cit = tables["g_us_patent_citation"].num_rows
     return GeneratedTables(tables=tables, seed=seed, n_patents=n, n_citations=n_cit)
 
@@ -137,7 +155,11 @@ def _classes(rng: np.random.Generator, prof: dict[str, Any], n: int) -> dict[str
     owner = np.repeat(np.arange(n), k)
     m = len(owner)
     subs = np.asarray(prof["subclasses"]["values"])
-    sub_idx = rng.choice(len(subs), size=m, p=np.asarray(prof["subclasses"]["counts"]) / np.sum(prof["subclasses"]["counts"]))
+    sub_idx = rng.choice(
+        len(subs),
+        size=m,
+        p=np.asarray(prof["subclasses"]["counts"]) / np.sum(prof["subclasses"]["counts"]),
+    )
     seq = _seq(owner)
     first_pos = np.repeat(np.r_[0, np.cumsum(k)[:-1]], k)
     same = (seq > 0) & (rng.random(m) < 0.6)  # most further codes share the first subclass
@@ -146,49 +168,64 @@ def _classes(rng: np.random.Generator, prof: dict[str, Any], n: int) -> dict[str
     subgroups = ["00", "02", "04", "06", "08", "10", "12", "14", "16", "18"]
     vocab = [f"{sc}{g}/{sg}" for sc in subs for g in range(1, 100) for sg in subgroups]
     code_idx = sub_idx * 990 + rng.integers(0, 99, m) * 10 + rng.integers(0, 10, m)
-    cpc = pa.table({
-        "patent_id": _ids(owner),
-        "cpc_sequence": pa.array(seq),
-        "cpc_section": _cat(sub_idx, [x[0] for x in subs]),
-        "cpc_class": _cat(sub_idx, [x[:3] for x in subs]),
-        "cpc_subclass": _cat(sub_idx, list(subs)),
-        "cpc_group": _cat(code_idx, vocab),
-        "cpc_type": _cat((seq > 0).astype(np.int32), ["inventive", "additional"]),
-    })
+    cpc = pa.table(
+        {
+            "patent_id": _ids(owner),
+            "cpc_sequence": pa.array(seq),
+            "cpc_section": _cat(sub_idx, [x[0] for x in subs]),
+            "cpc_class": _cat(sub_idx, [x[:3] for x in subs]),
+            "cpc_subclass": _cat(sub_idx, list(subs)),
+            "cpc_group": _cat(code_idx, vocab),
+            "cpc_type": _cat((seq > 0).astype(np.int32), ["inventive", "additional"]),
+        }
+    )
     field_rng = np.random.default_rng(12345)  # fixed: the same subclass → field map for every seed
     fields = _draw(field_rng, prof["wipo_fields"], len(subs)).astype(np.int64)
     first_sub = sub_idx[seq == 0]
-    wipo = pa.table({
-        "patent_id": _ids(np.arange(n)[k > 0]),
-        "wipo_field_sequence": pa.array(np.zeros(int((k > 0).sum()), dtype=np.int64)),
-        "wipo_field_id": pa.array(fields[first_sub]),
-    })
+    wipo = pa.table(
+        {
+            "patent_id": _ids(np.arange(n)[k > 0]),
+            "wipo_field_sequence": pa.array(np.zeros(int((k > 0).sum()), dtype=np.int64)),
+            "wipo_field_id": pa.array(fields[first_sub]),
+        }
+    )
     return {"g_cpc_current": cpc, "g_wipo_technology": wipo}
 
 
-def _citations(rng: np.random.Generator, prof: dict[str, Any], grant: np.ndarray, factor: float) -> dict[str, pa.Table]:
+def _citations(
+    rng: np.random.Generator, prof: dict[str, Any], grant: np.ndarray, factor: float
+) -> dict[str, pa.Table]:
     n = len(grant)
     out: dict[str, pa.Table] = {}
     m = _scaled_counts(rng, prof["refs_us_patent"], n, factor)
     citing = np.repeat(np.arange(n), m)
-    age = (_draw(rng, prof["cited_age_years"], len(citing)).astype(np.float64) + rng.random(len(citing))) * 365.25
+    age = (
+        _draw(rng, prof["cited_age_years"], len(citing)).astype(np.float64)
+        + rng.random(len(citing))
+    ) * 365.25
     target = grant[citing] - age.astype(np.int64)
     pos = np.searchsorted(grant, target, side="right") - 1  # latest patent granted on/before target
     internal = (pos >= 0) & (pos < citing)
-    cited_num = np.where(internal, pos + FIRST_ID, rng.integers(3_000_000, FIRST_ID - 1, len(citing)))
+    cited_num = np.where(
+        internal, pos + FIRST_ID, rng.integers(3_000_000, FIRST_ID - 1, len(citing))
+    )
     cited_date = np.where(internal, grant[np.clip(pos, 0, n - 1)], target)
     key = citing * (1 << 32) + cited_num
     _, first = np.unique(key, return_index=True)  # one reference per (citing, cited) pair
     first.sort()
     citing, cited_num, cited_date = citing[first], cited_num[first], cited_date[first]
-    out["g_us_patent_citation"] = pa.table({
-        "patent_id": _ids(citing),
-        "citation_sequence": pa.array(_seq(citing)),
-        "citation_patent_id": pa.array(cited_num),
-        "citation_date": _dates(cited_date),
-        "citation_category": _cat((rng.random(len(citing)) < 0.6).astype(np.int32),
-                                  ["cited by examiner", "cited by applicant"]),
-    })
+    out["g_us_patent_citation"] = pa.table(
+        {
+            "patent_id": _ids(citing),
+            "citation_sequence": pa.array(_seq(citing)),
+            "citation_patent_id": pa.array(cited_num),
+            "citation_date": _dates(cited_date),
+            "citation_category": _cat(
+                (rng.random(len(citing)) < 0.6).astype(np.int32),
+                ["cited by examiner", "cited by applicant"],
+            ),
+        }
+    )
     for table, hist, number_col in (
         ("g_us_application_citation", "refs_us_application", "citation_document_number"),
         ("g_foreign_citation", "refs_foreign", "citation_application_id"),
@@ -206,12 +243,16 @@ def _citations(rng: np.random.Generator, prof: dict[str, Any], grant: np.ndarray
         if table == "g_foreign_citation":
             fc = prof["foreign_countries"]
             p = np.asarray(fc["counts"], dtype=np.float64)
-            cols["citation_country"] = _cat(rng.choice(len(p), size=len(who), p=p / p.sum()), fc["values"])
+            cols["citation_country"] = _cat(
+                rng.choice(len(p), size=len(who), p=p / p.sum()), fc["values"]
+            )
         out[table] = pa.table(cols)
     return out
 
 
-def write_tables(generated: GeneratedTables, out_dir: str | Path, fmt: Literal["tsv", "parquet"] = "tsv") -> list[Path]:
+def write_tables(
+    generated: GeneratedTables, out_dir: str | Path, fmt: Literal["tsv", "parquet"] = "tsv"
+) -> list[Path]:
     """Write each table as ``<name>.tsv`` (PatentsView layout) or ``<name>.parquet``."""
     if fmt not in ("tsv", "parquet"):
         raise InputError("--format", "must be tsv or parquet")

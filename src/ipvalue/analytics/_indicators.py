@@ -168,7 +168,11 @@ def indicator_table(
     cls = m(cls.filter(cls.subclass4.notnull()))
 
     # documents in the data, by doc_id (kind-less) so citations can find them
-    docs = m(pub.group_by("doc_id").aggregate(cited_pub=pub.pub_id.min(), cited_grant=pub.grant_date.min()))
+    docs = m(
+        pub.group_by("doc_id").aggregate(
+            cited_pub=pub.pub_id.min(), cited_grant=pub.grant_date.min()
+        )
+    )
     pcit = cit.filter(cit.origin.isin(PATENT_ORIGINS) & cit.cited_doc_id.notnull())
     edges = (
         pcit.join(docs, pcit.cited_doc_id == docs.doc_id)
@@ -183,7 +187,9 @@ def indicator_table(
         edges.citing, edges.cited, citing_grant=grants.gdate
     )
     g2 = grants.view()
-    e2 = e2.join(g2, e2.cited == g2.gpid).select(e2.citing, e2.cited, e2.citing_grant, cited_grant=g2.gdate)
+    e2 = e2.join(g2, e2.cited == g2.gpid).select(
+        e2.citing, e2.cited, e2.citing_grant, cited_grant=g2.gdate
+    )
     lag = _days(e2.citing_grant, e2.cited_grant)
     fwd = (
         e2.filter((lag >= 0) & (lag <= opts.fwd_window_days))
@@ -197,15 +203,21 @@ def indicator_table(
     # classification shares
     n_codes = cls.group_by("pub_id").aggregate(n_codes=cls.count())
     if opts.generality == "oecd":
-        per = cls.group_by(["pub_id", "subclass4"]).aggregate(t_j=cls.count()).join(n_codes, "pub_id")
+        per = (
+            cls.group_by(["pub_id", "subclass4"]).aggregate(t_j=cls.count()).join(n_codes, "pub_id")
+        )
         shares = per.select("pub_id", "subclass4", share=(per.t_j / per.n_codes).cast("float64"))
     else:
         prim = _first_of(cls, "subclass4")
         shares = prim.select("pub_id", "subclass4", share=ibis.literal(1.0, "float64"))
 
     shares = m(shares)
-    generality = _concentration(edges, shares, "cited", "citing", opts.bias_correction, "generality")
-    originality = _concentration(edges, shares, "citing", "cited", opts.bias_correction, "originality")
+    generality = _concentration(
+        edges, shares, "cited", "citing", opts.bias_correction, "generality"
+    )
+    originality = _concentration(
+        edges, shares, "citing", "cited", opts.bias_correction, "originality"
+    )
     scope = cls.group_by("pub_id").aggregate(patent_scope=cls.subclass4.nunique())
 
     # radicalness: codes of cited docs whose subclass the focal lacks
@@ -226,8 +238,14 @@ def indicator_table(
     cohort = _cohorts(tables, pub, cls)
 
     base = pub.select(
-        "pub_id", "source_id", "grant_date", "filing_date", "n_claims", "patent_type",
-        "term_extension_days", "citations_listed",
+        "pub_id",
+        "source_id",
+        "grant_date",
+        "filing_date",
+        "n_claims",
+        "patent_type",
+        "term_extension_days",
+        "citations_listed",
     )
     fwd, bwd = m(fwd), m(bwd)
     r = base.left_join(fwd, base.pub_id == fwd.fwd_pub).drop("fwd_pub")
@@ -267,7 +285,9 @@ def cited_ages(tables: dict[str, ir.Table]) -> ir.Table:
     docs = pub.group_by("doc_id").aggregate(cited_grant=pub.grant_date.min())
     usc = cit.filter((cit.origin == "us_patent") & cit.cited_doc_id.notnull())
     usc = usc.left_join(docs, usc.cited_doc_id == docs.doc_id).select(
-        focal=usc.citing_pub_id, cdoc=usc.cited_doc_id, cdate=ibis.coalesce(usc.cited_date, docs.cited_grant)
+        focal=usc.citing_pub_id,
+        cdoc=usc.cited_doc_id,
+        cdate=ibis.coalesce(usc.cited_date, docs.cited_grant),
     )
     usc = usc.filter(usc.cdate.notnull()).distinct()
     grants = pub.select(gpid=pub.pub_id, gdate=pub.grant_date)
@@ -284,9 +304,9 @@ def _expiry(r: ir.Table) -> ir.DateValue:
         (design_years == 15, (r.grant_date + ibis.interval(years=15)).cast("date")),
         else_=(r.grant_date + ibis.interval(years=14)).cast("date"),
     )
-    return ibis.cases(
-        (r.patent_type == "design", design), else_=(utility + ext).cast("date")
-    ).cast("date")
+    return ibis.cases((r.patent_type == "design", design), else_=(utility + ext).cast("date")).cast(
+        "date"
+    )
 
 
 def _cache(t: ir.Table) -> ir.Table:
@@ -300,13 +320,17 @@ def _identity(t: ir.Table) -> ir.Table:
 def _lj(left: ir.Table, right: ir.Table, key: str = "pub_id") -> ir.Table:
     """Left join on ``key`` keeping one copy of the key."""
     j = left.left_join(right, left[key] == right[key])
-    return j.select(*[left[c] for c in left.columns], *[right[c] for c in right.columns if c != key])
+    return j.select(
+        *[left[c] for c in left.columns], *[right[c] for c in right.columns if c != key]
+    )
 
 
 def _first_of(t: ir.Table, col: str) -> ir.Table:
     """``pub_id, col`` of each document's lowest-``seq`` row (ties: smallest value)."""
     first = t.group_by("pub_id").aggregate(min_seq=t.seq.min())
-    j = t.join(first, (t.pub_id == first.pub_id) & (t.seq == first.min_seq)).select(t.pub_id, t[col])
+    j = t.join(first, (t.pub_id == first.pub_id) & (t.seq == first.min_seq)).select(
+        t.pub_id, t[col]
+    )
     return j.group_by("pub_id").aggregate(**{col: j[col].min()})
 
 
@@ -337,7 +361,12 @@ def _cohorts(tables: dict[str, ir.Table], pub: ir.Table, cls: ir.Table) -> ir.Ta
 
 def _cohort_scores(r: ir.Table, opts: IndicatorOptions) -> ir.Table:
     q = opts.breakthrough_quantile
-    comps = {"fwd_cits5": r.fwd_cits5, "family_size": r.family_size, "claims": r.claims, "generality": r.generality}
+    comps = {
+        "fwd_cits5": r.fwd_cits5,
+        "family_size": r.family_size,
+        "claims": r.claims,
+        "generality": r.generality,
+    }
     stats: dict[str, Any] = {}
     for name, col in comps.items():
         x = col.cast("float64")

@@ -69,7 +69,10 @@ def engine_tables(
                 duck.execute(f"COPY {name} TO '{Path(tmp) / name}.parquet' (FORMAT parquet)")
             session = spark or spark_session()
             con = ibis.pyspark.connect(session)
-            yield {name: con.read_parquet(str(Path(tmp) / f"{name}.parquet"), table_name=f"ipv_{name}") for name in SCHEMA}
+            yield {
+                name: con.read_parquet(str(Path(tmp) / f"{name}.parquet"), table_name=f"ipv_{name}")
+                for name in SCHEMA
+            }
     finally:
         duck.close()
 

@@ -38,23 +38,49 @@ def build_profile(patents_dir: Path) -> dict[str, Any]:
     con = open_duckdb(":memory:")
     import_source(con, patents_dir / "uspto-xml", "uspto-xml")
     utility = "patent_type = 'utility'"
-    claims = [r[0] for r in con.execute(f"SELECT n_claims FROM publication WHERE {utility} AND n_claims IS NOT NULL").fetchall()]
-    lags = [r[0] for r in con.execute(
-        f"SELECT date_diff('day', filing_date, grant_date) FROM publication WHERE {utility}").fetchall()]
+    claims = [
+        r[0]
+        for r in con.execute(
+            f"SELECT n_claims FROM publication WHERE {utility} AND n_claims IS NOT NULL"
+        ).fetchall()
+    ]
+    lags = [
+        r[0]
+        for r in con.execute(
+            f"SELECT date_diff('day', filing_date, grant_date) FROM publication WHERE {utility}"
+        ).fetchall()
+    ]
     refs = con.execute(
-        f"""SELECT count(*) FILTER (WHERE c.origin = 'us_patent'), count(*) FILTER (WHERE c.origin = 'us_application'),
+        f"""SELECT count(*) FILTER (WHERE c.origin = 'us_patent'),
+                   count(*) FILTER (WHERE c.origin = 'us_application'),
                    count(*) FILTER (WHERE c.origin = 'foreign')
-            FROM publication p LEFT JOIN citation c ON c.citing_pub_id = p.pub_id WHERE {utility} GROUP BY p.pub_id"""
+            FROM publication p LEFT JOIN citation c ON c.citing_pub_id = p.pub_id
+            WHERE {utility} GROUP BY p.pub_id"""
     ).fetchall()
-    ages = [r[0] for r in con.execute(
-        f"""SELECT date_diff('day', c.cited_date, p.grant_date) // 365 FROM citation c
+    ages = [
+        r[0]
+        for r in con.execute(
+            f"""SELECT date_diff('day', c.cited_date, p.grant_date) // 365 FROM citation c
             JOIN publication p ON c.citing_pub_id = p.pub_id
-            WHERE {utility} AND c.origin = 'us_patent' AND c.cited_date IS NOT NULL""").fetchall()]
-    foreign = dict(con.execute(
-        "SELECT cited_country, count(*) FROM citation WHERE origin = 'foreign' AND cited_country IS NOT NULL "
-        "GROUP BY 1 ORDER BY 2 DESC LIMIT 15").fetchall())
-    kinds = dict(con.execute(f"SELECT kind, count(*) FROM publication WHERE {utility} GROUP BY 1").fetchall())
-    ext = [r[0] or 0 for r in con.execute(f"SELECT term_extension_days FROM publication WHERE {utility}").fetchall()]
+            WHERE {utility} AND c.origin = 'us_patent' AND c.cited_date IS NOT NULL"""
+        ).fetchall()
+    ]
+    foreign = dict(
+        con.execute(
+            "SELECT cited_country, count(*) FROM citation "
+            "WHERE origin = 'foreign' AND cited_country IS NOT NULL "
+            "GROUP BY 1 ORDER BY 2 DESC LIMIT 15"
+        ).fetchall()
+    )
+    kinds = dict(
+        con.execute(f"SELECT kind, count(*) FROM publication WHERE {utility} GROUP BY 1").fetchall()
+    )
+    ext = [
+        r[0] or 0
+        for r in con.execute(
+            f"SELECT term_extension_days FROM publication WHERE {utility}"
+        ).fetchall()
+    ]
     years: list[int] = []
     n_codes: list[int] = []
     subclasses: Counter[str] = Counter()
@@ -74,10 +100,16 @@ def build_profile(patents_dir: Path) -> dict[str, Any]:
     top = subclasses.most_common(400)
     return {
         "sources": {
-            "claims, grant_lag, refs_per_patent, cited_age_years, term_extension": "USPTO grant XML samples "
-            "(ipg*.small.xml, 2005-2013 utility grants; shared/data/patents/uspto-xml)",
-            "grant_years, codes_per_patent, subclasses": "uspto_random_10000.csv.gz (pygrams USPTO sample, 2005-2018)",
-            "wipo_fields": "wipo_tech_region.csv (WIPO statistics, grants by technology field, 1980-2013)",
+            "claims, grant_lag, refs_per_patent, cited_age_years, term_extension": (
+                "USPTO grant XML samples "
+                "(ipg*.small.xml, 2005-2013 utility grants; shared/data/patents/uspto-xml)"
+            ),
+            "grant_years, codes_per_patent, subclasses": (
+                "uspto_random_10000.csv.gz (pygrams USPTO sample, 2005-2018)"
+            ),
+            "wipo_fields": (
+                "wipo_tech_region.csv (WIPO statistics, grants by technology field, 1980-2013)"
+            ),
         },
         "built": date.today().isoformat(),
         "claims": _hist(claims),
@@ -96,7 +128,9 @@ def build_profile(patents_dir: Path) -> dict[str, Any]:
     }
 
 
-if __name__ == "__main__":  # regenerate: python -m ipvalue.analytics._profile ../shared/data/patents
+if (
+    __name__ == "__main__"
+):  # regenerate: python -m ipvalue.analytics._profile ../shared/data/patents
     import sys
 
     out = Path(__file__).with_name("data") / PROFILE_FILE

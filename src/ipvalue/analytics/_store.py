@@ -74,7 +74,9 @@ def resolve_db_path(path: str | Path | None) -> Path:
     return Path(get_settings().analytics_db)
 
 
-def open_duckdb(path: str | Path | None = None, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+def open_duckdb(
+    path: str | Path | None = None, *, read_only: bool = False
+) -> duckdb.DuckDBPyConnection:
     """Open (and, when writable, initialise) the analytics DuckDB file.
 
     ``":memory:"`` gives a throw-away database. Raises ``InputError`` when a read-only open
@@ -82,7 +84,9 @@ def open_duckdb(path: str | Path | None = None, *, read_only: bool = False) -> d
     """
     p = resolve_db_path(path)
     if str(p) != ":memory:" and read_only and not p.exists():
-        raise InputError("analytics_db", f"database file {p} does not exist (run `ipvalue patents import` first)")
+        raise InputError(
+            "analytics_db", f"database file {p} does not exist (run `ipvalue patents import` first)"
+        )
     if str(p) != ":memory:":
         p.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(p), read_only=read_only)
@@ -181,7 +185,15 @@ def record_run(
     n_citations = int(n_cit[0]) if n_cit else 0
     con.execute(
         "INSERT INTO import_run VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [run_id, source_format, source_path, datetime.now(), n_publications, n_citations, len(issues)],
+        [
+            run_id,
+            source_format,
+            source_path,
+            datetime.now(),
+            n_publications,
+            n_citations,
+            len(issues),
+        ],
     ).fetchall()
     if issues:
         insert_frame(
@@ -196,7 +208,9 @@ def record_run(
                 }
             ),
         )
-    return ImportReport(run_id, source_format, source_path, n_publications, n_citations, tuple(issues))
+    return ImportReport(
+        run_id, source_format, source_path, n_publications, n_citations, tuple(issues)
+    )
 
 
 def write_batch(

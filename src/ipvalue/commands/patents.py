@@ -33,20 +33,28 @@ FormatOpt = Annotated[
 ]
 DbOpt = Annotated[
     Path | None,
-    typer.Option("--db", help="Analytics DuckDB file (default: setting analytics_db; a scratch "
-                 "file when --source is given without --db)."),
+    typer.Option(
+        "--db",
+        help="Analytics DuckDB file (default: setting analytics_db; a scratch "
+        "file when --source is given without --db).",
+    ),
 ]
 EngineOpt = Annotated[str, typer.Option("--engine", help="duckdb | spark")]
 
 
 def _progress() -> Progress:
     return Progress(
-        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=_err, transient=True
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=_err,
+        transient=True,
     )
 
 
 EncodingOpt = Annotated[
-    str, typer.Option("--encoding", help="Text encoding of CSV exports (Lens), e.g. cp1252, mac_roman.")
+    str,
+    typer.Option("--encoding", help="Text encoding of CSV exports (Lens), e.g. cp1252, mac_roman."),
 ]
 
 
@@ -58,7 +66,11 @@ def _import(source: Path, fmt: str, db: Path | str, strict: bool, encoding: str 
         con = open_duckdb(db)
         try:
             report = import_source(
-                con, source, fmt, strict=strict, encoding=encoding,
+                con,
+                source,
+                fmt,
+                strict=strict,
+                encoding=encoding,
                 progress=lambda what: bar.update(task, description=f"importing {what}"),
             )
         finally:
@@ -70,7 +82,10 @@ def _import(source: Path, fmt: str, db: Path | str, strict: bool, encoding: str 
     for issue in report.issues[:20]:
         _err.print(f"warning: {issue}", markup=False)
     if len(report.issues) > 20:
-        _err.print(f"warning: {len(report.issues) - 20} more issues (table import_issue, run {report.run_id})")
+        _err.print(
+            f"warning: {len(report.issues) - 20} more issues "
+            f"(table import_issue, run {report.run_id})"
+        )
 
 
 @contextmanager
@@ -82,7 +97,9 @@ def _database(
         yield db
         return
     if fmt is None:
-        raise InputError("--format", "is required with --source (patentsview | uspto-xml | lens | bigquery)")
+        raise InputError(
+            "--format", "is required with --source (patentsview | uspto-xml | lens | bigquery)"
+        )
     if db is not None:
         _import(source, fmt, db, strict, encoding)
         yield db
@@ -98,7 +115,9 @@ def import_cmd(
     source: Annotated[Path, typer.Option("--source", help="File or folder to import.")],
     fmt: FormatOpt,
     db: DbOpt = None,
-    strict: Annotated[bool, typer.Option("--strict", help="Fail on the first malformed row.")] = False,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Fail on the first malformed row.")
+    ] = False,
     encoding: EncodingOpt = "utf-8",
 ) -> None:
     """Load PatentsView tables, USPTO grant XML, a Lens CSV export or a BigQuery export into the
@@ -112,17 +131,24 @@ def import_cmd(
 def indicators_cmd(
     out: Annotated[Path, typer.Option("--out", help="Output .csv or .parquet.")],
     source: SourceOpt = None,
-    fmt: Annotated[str | None, typer.Option("--format", help="patentsview | uspto-xml | lens | bigquery")] = None,
+    fmt: Annotated[
+        str | None, typer.Option("--format", help="patentsview | uspto-xml | lens | bigquery")
+    ] = None,
     db: DbOpt = None,
     engine: EngineOpt = "duckdb",
     valuation_date: Annotated[
-        str | None, typer.Option("--valuation-date", help="YYYY-MM-DD for remaining life (default today).")
+        str | None,
+        typer.Option("--valuation-date", help="YYYY-MM-DD for remaining life (default today)."),
     ] = None,
     scheme: Annotated[str, typer.Option("--scheme", help="auto | CPC | IPC")] = "auto",
     generality: Annotated[str, typer.Option("--generality", help="oecd | hjt")] = "oecd",
-    bias_correction: Annotated[bool, typer.Option("--bias-correction", help="N/(N-1) correction.")] = False,
+    bias_correction: Annotated[
+        bool, typer.Option("--bias-correction", help="N/(N-1) correction.")
+    ] = False,
     fwd_window_days: Annotated[int, typer.Option("--fwd-window-days")] = 1826,
-    normalisation: Annotated[str, typer.Option("--normalisation", help="p99_winsor | trim1_max")] = "p99_winsor",
+    normalisation: Annotated[
+        str, typer.Option("--normalisation", help="p99_winsor | trim1_max")
+    ] = "p99_winsor",
     strict: Annotated[bool, typer.Option("--strict")] = False,
     encoding: EncodingOpt = "utf-8",
 ) -> None:
@@ -134,18 +160,21 @@ def indicators_cmd(
         raise InputError("--out", "must end in .csv or .parquet")
     vdate = _parse_date(valuation_date, "--valuation-date") if valuation_date else date.today()
     opts = IndicatorOptions(
-        valuation_date=vdate, scheme=scheme, generality=generality,  # type: ignore[arg-type]
-        bias_correction=bias_correction, fwd_window_days=fwd_window_days,
+        valuation_date=vdate,
+        scheme=scheme,  # type: ignore[arg-type]
+        generality=generality,  # type: ignore[arg-type]
+        bias_correction=bias_correction,
+        fwd_window_days=fwd_window_days,
         normalisation=normalisation,  # type: ignore[arg-type]
     )
-    with _database(source, fmt, db, strict, encoding) as path:
-        with _progress() as bar:
-            bar.add_task(f"computing indicators on {engine}", total=None)
-            table = compute_indicators(path, opts, engine=engine)
+    with _database(source, fmt, db, strict, encoding) as path, _progress() as bar:
+        bar.add_task(f"computing indicators on {engine}", total=None)
+        table = compute_indicators(path, opts, engine=engine)
     write_table(table, out)
     meta = table.schema.metadata or {}
     _out.print(
-        f"wrote {table.num_rows} patents to {out} (scheme {meta.get(b'ipvalue.resolved_scheme', b'').decode()}, "
+        f"wrote {table.num_rows} patents to {out} "
+        f"(scheme {meta.get(b'ipvalue.resolved_scheme', b'').decode()}, "
         f"generality {generality}, valuation date {vdate.isoformat()}, engine {engine})"
     )
 
@@ -154,7 +183,9 @@ def indicators_cmd(
 def cycle_time_cmd(
     out: Annotated[Path, typer.Option("--out", help="Output .csv or .parquet.")],
     source: SourceOpt = None,
-    fmt: Annotated[str | None, typer.Option("--format", help="patentsview | uspto-xml | lens | bigquery")] = None,
+    fmt: Annotated[
+        str | None, typer.Option("--format", help="patentsview | uspto-xml | lens | bigquery")
+    ] = None,
     db: DbOpt = None,
     engine: EngineOpt = "duckdb",
     min_ages: Annotated[int, typer.Option("--min-ages", help="Drop codes with fewer ages.")] = 1,
@@ -167,10 +198,9 @@ def cycle_time_cmd(
 
     if out.suffix.lower() not in (".csv", ".parquet"):
         raise InputError("--out", "must end in .csv or .parquet")
-    with _database(source, fmt, db, strict, encoding) as path:
-        with _progress() as bar:
-            bar.add_task(f"computing cycle times on {engine}", total=None)
-            table = cycle_times(path, engine=engine, min_ages=min_ages)
+    with _database(source, fmt, db, strict, encoding) as path, _progress() as bar:
+        bar.add_task(f"computing cycle times on {engine}", total=None)
+        table = cycle_times(path, engine=engine, min_ages=min_ages)
     write_table(table, out)
     _out.print(f"wrote {table.num_rows} fields to {out}")
 
@@ -196,7 +226,10 @@ def generate_cmd(
         g = generate(patents, seed=seed, citations_per_patent=citations_per_patent)
         bar.update(task, description=f"writing {fmt} to {out}")
         write_tables(g, out, fmt)  # type: ignore[arg-type]
-    _out.print(f"wrote {g.n_patents:,} patents, {g.n_citations:,} US-patent citations to {out} (seed {seed})")
+    _out.print(
+        f"wrote {g.n_patents:,} patents, {g.n_citations:,} US-patent citations "
+        f"to {out} (seed {seed})"
+    )
 
 
 def _parse_date(text: str, option: str) -> date:

@@ -10,11 +10,17 @@ from typing import Any
 
 import pyarrow as pa
 import pytest
-
-from ipvalue.analytics import IndicatorOptions, compute_indicators, cycle_times, import_source, open_duckdb
-from ipvalue.analytics._generator import generate, write_tables
 from tests.analytics.conftest import MINI
 from tests.conftest import require_service
+
+from ipvalue.analytics import (
+    IndicatorOptions,
+    compute_indicators,
+    cycle_times,
+    import_source,
+    open_duckdb,
+)
+from ipvalue.analytics._generator import generate, write_tables
 
 VDATE = date(2025, 1, 1)
 _RESULTS: dict[tuple[str, str], pa.Table] = {}
@@ -71,7 +77,9 @@ def run(kind: str, engine: str, db: Path, spark: Any = None) -> pa.Table:
     key = (kind, engine)
     if key not in _RESULTS:
         if kind == "indicators":
-            _RESULTS[key] = compute_indicators(db, IndicatorOptions(valuation_date=VDATE), engine=engine, spark=spark)
+            _RESULTS[key] = compute_indicators(
+                db, IndicatorOptions(valuation_date=VDATE), engine=engine, spark=spark
+            )
         else:
             _RESULTS[key] = cycle_times(db, engine=engine, spark=spark)
     return _RESULTS[key]

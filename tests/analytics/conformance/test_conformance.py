@@ -11,16 +11,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from tests.analytics.conformance.conftest import run
 
 
-def _table(kind: str, engine: str, db: Path, request: pytest.FixtureRequest) -> list[dict[str, Any]]:
+def _table(
+    kind: str, engine: str, db: Path, request: pytest.FixtureRequest
+) -> list[dict[str, Any]]:
     spark = request.getfixturevalue("spark") if engine == "spark" else None
     return run(kind, engine, db, spark).to_pylist()
 
 
-def test_hand_values_on_each_engine(engine: str, conformance_db: Path, request: pytest.FixtureRequest) -> None:
+def test_hand_values_on_each_engine(
+    engine: str, conformance_db: Path, request: pytest.FixtureRequest
+) -> None:
     rows = {r["patent_id"]: r for r in _table("indicators", engine, conformance_db, request)}
     p1, p2, p3 = rows["1000001"], rows["1000002"], rows["1000003"]
     assert (p1["fwd_cits5"], p2["fwd_cits5"], p2["bwd_cits"], p3["bwd_cits"]) == (4, 3, 4, 2)
@@ -32,7 +35,9 @@ def test_hand_values_on_each_engine(engine: str, conformance_db: Path, request: 
     assert len(rows) == 306
 
 
-def test_cycle_time_on_each_engine(engine: str, conformance_db: Path, request: pytest.FixtureRequest) -> None:
+def test_cycle_time_on_each_engine(
+    engine: str, conformance_db: Path, request: pytest.FixtureRequest
+) -> None:
     rows = {(r["scheme"], r["code"]): r for r in _table("cycle", engine, conformance_db, request)}
     assert {s for s, _ in rows} == {"CPC", "WIPO"}
     for r in rows.values():
@@ -46,7 +51,12 @@ def _same(a: list[dict[str, Any]], b: list[dict[str, Any]]) -> None:
         for k, va in ra.items():
             vb = rb[k]
             if isinstance(va, float) and isinstance(vb, float):
-                assert math.isclose(va, vb, rel_tol=1e-12, abs_tol=1e-15), (ra["patent_id" if "patent_id" in ra else "code"], k, va, vb)
+                assert math.isclose(va, vb, rel_tol=1e-12, abs_tol=1e-15), (
+                    ra["patent_id" if "patent_id" in ra else "code"],
+                    k,
+                    va,
+                    vb,
+                )
             else:
                 assert va == vb, (k, va, vb)
 
@@ -56,4 +66,7 @@ def _same(a: list[dict[str, Any]], b: list[dict[str, Any]]) -> None:
 def test_duckdb_and_spark_agree(conformance_db: Path, request: pytest.FixtureRequest) -> None:
     spark = request.getfixturevalue("spark")
     for kind in ("indicators", "cycle"):
-        _same(run(kind, "duckdb", conformance_db).to_pylist(), run(kind, "spark", conformance_db, spark).to_pylist())
+        _same(
+            run(kind, "duckdb", conformance_db).to_pylist(),
+            run(kind, "spark", conformance_db, spark).to_pylist(),
+        )

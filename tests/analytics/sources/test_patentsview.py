@@ -8,10 +8,10 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from tests.analytics.conftest import MINI
 
 from ipvalue.analytics import import_source, open_duckdb
 from ipvalue.core.errors import InputError
-from tests.analytics.conftest import MINI
 
 
 def _copy(tmp_path: Path) -> Path:
@@ -28,12 +28,16 @@ def test_fixture_loads_with_doubled_quotes_and_all_tables() -> None:
     con = open_duckdb(":memory:")
     report = import_source(con, MINI, "patentsview")
     assert (report.n_publications, report.n_citations, report.issues) == (6, 12, ())
-    title = con.execute("SELECT title FROM publication WHERE source_id = '1000001'").fetchall()[0][0]
+    title = con.execute("SELECT title FROM publication WHERE source_id = '1000001'").fetchall()[0][
+        0
+    ]
     assert title == 'Battery "cell" electrode'  # "" inside a quoted field is one quote
     # 10 US patent + 1 application + 1 foreign citation rows
     assert _count(con, "citation") == 12
     assert _count(con, "classification") == 9 + 1  # 9 CPC + 1 IPC
-    ext = con.execute("SELECT term_extension_days FROM publication WHERE source_id='1000001'").fetchall()
+    ext = con.execute(
+        "SELECT term_extension_days FROM publication WHERE source_id='1000001'"
+    ).fetchall()
     assert ext == [(100,)]
 
 
@@ -59,7 +63,11 @@ def test_orphans_and_bad_values_are_reported_with_file_and_line(tmp_path: Path) 
     report = import_source(con, d, "patentsview")
     rules = {(Path(i.file).name, i.line, i.rule) for i in report.issues}
     assert ("g_us_patent_citation.tsv", 12, "patent_id not in g_patent; row not loaded") in rules
-    assert ("g_application.tsv", 8, "filing_date must be a date (YYYY-MM-DD); loaded as empty") in rules
+    assert (
+        "g_application.tsv",
+        8,
+        "filing_date must be a date (YYYY-MM-DD); loaded as empty",
+    ) in rules
     assert _count(con, "citation") == 12  # the orphan was not loaded
     assert _count(con, "import_issue") == len(report.issues)
 
@@ -79,14 +87,18 @@ def test_wrong_columns(tmp_path: Path) -> None:
     d = _copy(tmp_path)
     (d / "g_cpc_current.tsv").write_text("patent_id\tfoo\n1000001\tbar\n")
     con = open_duckdb(":memory:")
-    with pytest.raises(InputError, match=r"g_cpc_current.tsv.*missing required column\(s\) cpc_sequence"):
+    with pytest.raises(
+        InputError, match=r"g_cpc_current.tsv.*missing required column\(s\) cpc_sequence"
+    ):
         import_source(con, d, "patentsview")
     assert _count(con, "publication") == 0
 
 
 def test_wrong_encoding_and_malformed_rows(tmp_path: Path) -> None:
     d = _copy(tmp_path)
-    (d / "g_wipo_technology.tsv").write_bytes("patent_id\twipo_field_sequence\twipo_field_id\n".encode("utf-16"))
+    (d / "g_wipo_technology.tsv").write_bytes(
+        "patent_id\twipo_field_sequence\twipo_field_id\n".encode("utf-16")
+    )
     con = open_duckdb(":memory:")
     with pytest.raises(InputError, match=r"g_wipo_technology.tsv:1.*UTF-8"):
         import_source(con, d, "patentsview")
@@ -94,8 +106,10 @@ def test_wrong_encoding_and_malformed_rows(tmp_path: Path) -> None:
     with (d2 / "g_cpc_current.tsv").open("a") as fh:
         fh.write("1000002\t2\tH\n")  # too few fields: line 11
     report = import_source(con, d2, "patentsview")
-    assert any(Path(i.file).name == "g_cpc_current.tsv" and i.line == 11 and "malformed row" in i.rule
-               for i in report.issues)
+    assert any(
+        Path(i.file).name == "g_cpc_current.tsv" and i.line == 11 and "malformed row" in i.rule
+        for i in report.issues
+    )
 
 
 def test_missing_g_patent(tmp_path: Path) -> None:

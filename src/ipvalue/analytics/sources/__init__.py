@@ -53,7 +53,9 @@ def import_source(
         raise InputError("--format", f"must be one of {', '.join(FORMATS)} (got {fmt!r})")
     if strict and batch.issues:
         first = batch.issues[0]
-        raise InputError(first.file + (f":{first.line}" if first.line is not None else ""), first.rule)
+        raise InputError(
+            first.file + (f":{first.line}" if first.line is not None else ""), first.rule
+        )
     from ipvalue.analytics._store import write_batch
 
     return write_batch(con, batch, source_format=fmt, source_path=str(path))

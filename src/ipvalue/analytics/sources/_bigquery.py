@@ -70,7 +70,9 @@ def _read(path: Path) -> pa.Table:
             return pq.read_table(path)
         return pajson.read_json(path)
     except (pa.ArrowInvalid, OSError) as exc:
-        raise InputError(str(path), f"must be a BigQuery JSON-lines or Parquet export ({exc})") from exc
+        raise InputError(
+            str(path), f"must be a BigQuery JSON-lines or Parquet export ({exc})"
+        ) from exc
 
 
 def _files(source: Path) -> list[Path]:
@@ -81,10 +83,13 @@ def _files(source: Path) -> list[Path]:
     return files
 
 
-def map_rows(records: Iterable[dict[str, Any]], origin: str, issues: list[ImportIssue]) -> CanonicalBatch:
+def map_rows(
+    records: Iterable[dict[str, Any]], origin: str, issues: list[ImportIssue]
+) -> CanonicalBatch:
     """Canonical rows from BigQuery ``publications`` records (dicts with nested lists)."""
     rows: dict[str, list[dict[str, Any]]] = {
-        k: [] for k in ("publication", "citation", "classification", "party", "priority", "family")}
+        k: [] for k in ("publication", "citation", "classification", "party", "priority", "family")
+    }
     for i, r in enumerate(records, start=1):
         try:
             country, number, kind = _split(str(r["publication_number"]))
@@ -95,36 +100,70 @@ def map_rows(records: Iterable[dict[str, Any]], origin: str, issues: list[Import
         pub_id = doc_id + (f"-{kind}" if kind else "")
         grant = _date(r.get("grant_date"))
         fam = str(r["family_id"]) if r.get("family_id") not in (None, "", "-1") else None
-        rows["publication"].append({
-            "pub_id": pub_id, "doc_id": doc_id, "source_id": r["publication_number"], "country": country,
-            "kind": kind or r.get("kind_code"), "patent_type": "granted" if grant else "application",
-            "family_id": fam, "app_id": r.get("application_number"),
-            "filing_date": _date(r.get("filing_date")), "pub_date": _date(r.get("publication_date")),
-            "grant_date": grant, "priority_date": _date(r.get("priority_date")),
-            "title": _text(r.get("title_localized")), "abstract": _text(r.get("abstract_localized")),
-            "lang": next((t.get("language") for t in r.get("title_localized") or []), None),
-            "citations_listed": True, "source": "bigquery",
-        })
+        rows["publication"].append(
+            {
+                "pub_id": pub_id,
+                "doc_id": doc_id,
+                "source_id": r["publication_number"],
+                "country": country,
+                "kind": kind or r.get("kind_code"),
+                "patent_type": "granted" if grant else "application",
+                "family_id": fam,
+                "app_id": r.get("application_number"),
+                "filing_date": _date(r.get("filing_date")),
+                "pub_date": _date(r.get("publication_date")),
+                "grant_date": grant,
+                "priority_date": _date(r.get("priority_date")),
+                "title": _text(r.get("title_localized")),
+                "abstract": _text(r.get("abstract_localized")),
+                "lang": next((t.get("language") for t in r.get("title_localized") or []), None),
+                "citations_listed": True,
+                "source": "bigquery",
+            }
+        )
         if fam:
             rows["family"].append({"family_id": fam, "pub_id": pub_id, "country": country})
         for scheme in ("cpc", "ipc"):
             for j, c in enumerate(r.get(scheme) or []):
                 code = (c.get("code") or "").replace(" ", "")
-                rows["classification"].append({
-                    "pub_id": pub_id, "scheme": scheme.upper(), "seq": j, "code_full": code,
-                    "section": code[:1] or None, "subclass4": code[:4] if len(code) >= 4 else None,
-                    "first": bool(c.get("first")), "inventive": bool(c.get("inventive"))})
+                rows["classification"].append(
+                    {
+                        "pub_id": pub_id,
+                        "scheme": scheme.upper(),
+                        "seq": j,
+                        "code_full": code,
+                        "section": code[:1] or None,
+                        "subclass4": code[:4] if len(code) >= 4 else None,
+                        "first": bool(c.get("first")),
+                        "inventive": bool(c.get("inventive")),
+                    }
+                )
         for j, c in enumerate(r.get("citation") or []):
             rows["citation"].append(_citation(pub_id, j, c))
         for role, key in (("assignee", "assignee_harmonized"), ("inventor", "inventor_harmonized")):
             for j, p in enumerate(r.get(key) or []):
                 name = p.get("name")
-                rows["party"].append({"pub_id": pub_id, "role": role, "seq": j, "name_raw": name,
-                                      "name_norm": name.upper() if name else None, "country": p.get("country_code")})
+                rows["party"].append(
+                    {
+                        "pub_id": pub_id,
+                        "role": role,
+                        "seq": j,
+                        "name_raw": name,
+                        "name_norm": name.upper() if name else None,
+                        "country": p.get("country_code"),
+                    }
+                )
         for j, p in enumerate(r.get("priority_claim") or []):
             num = p.get("publication_number") or p.get("application_number")
-            rows["priority"].append({"pub_id": pub_id, "seq": j, "prio_number": num,
-                                     "prio_country": (num or "")[:2] or None, "prio_date": _date(p.get("filing_date"))})
+            rows["priority"].append(
+                {
+                    "pub_id": pub_id,
+                    "seq": j,
+                    "prio_number": num,
+                    "prio_country": (num or "")[:2] or None,
+                    "prio_date": _date(p.get("filing_date")),
+                }
+            )
     batch = CanonicalBatch(issues=issues)
     for table, items in rows.items():
         if items:
@@ -136,19 +175,33 @@ def _citation(pub_id: str, seq: int, c: dict[str, Any]) -> dict[str, Any]:
     num = c.get("publication_number") or ""
     base = {"citing_pub_id": pub_id, "seq": seq, "category": c.get("type") or c.get("category")}
     if not num:
-        return {**base, "origin": "npl" if c.get("npl_text") else "foreign", "npl_text": c.get("npl_text") or None,
-                "cited_raw_number": c.get("application_number") or None}
+        return {
+            **base,
+            "origin": "npl" if c.get("npl_text") else "foreign",
+            "npl_text": c.get("npl_text") or None,
+            "cited_raw_number": c.get("application_number") or None,
+        }
     try:
         country, number, kind = _split(num)
     except ValueError:
         return {**base, "origin": "foreign", "cited_raw_number": num}
-    app = country == "US" and ((kind or "").startswith("A1") or kind in ("A2", "A9") or len(number) == 11)
+    app = country == "US" and (
+        (kind or "").startswith("A1") or kind in ("A2", "A9") or len(number) == 11
+    )
     origin = "us_application" if app else "us_patent" if country == "US" else "foreign"
-    return {**base, "origin": origin, "cited_doc_id": f"{country}-{number}", "cited_raw_number": num,
-            "cited_country": country, "cited_kind": kind}
+    return {
+        **base,
+        "origin": origin,
+        "cited_doc_id": f"{country}-{number}",
+        "cited_raw_number": num,
+        "cited_country": country,
+        "cited_kind": kind,
+    }
 
 
-def read_bigquery_export(source: Path, *, progress: Callable[[str], None] | None = None) -> CanonicalBatch:
+def read_bigquery_export(
+    source: Path, *, progress: Callable[[str], None] | None = None
+) -> CanonicalBatch:
     """Read BigQuery ``publications`` exports (JSON lines or Parquet; file or folder)."""
     issues: list[ImportIssue] = []
     batches = []
@@ -181,7 +234,9 @@ def fetch_bigquery(project_id: str, where: str, *, limit: int | None = None) -> 
 
         con = ibis.bigquery.connect(project_id=project_id)
     except Exception as exc:  # missing extra or credentials: both are configuration problems
-        raise InputError("bigquery", f"needs ibis-framework[bigquery] and Google credentials ({exc})") from exc
+        raise InputError(
+            "bigquery", f"needs ibis-framework[bigquery] and Google credentials ({exc})"
+        ) from exc
     sql = f"SELECT * FROM `patents-public-data.patents.publications` WHERE {where}"
     if limit:
         sql += f" LIMIT {int(limit)}"

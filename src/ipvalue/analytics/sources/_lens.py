@@ -27,7 +27,11 @@ from ipvalue.core.errors import InputError
 
 LENS_REQUIRED = ("Jurisdiction", "Kind", "Publication Number", "Publication Date", "Title")
 WIPO_REQUIRED = ("publication number", "kind code", "title", "publication date", "family members")
-_GRANTED_TYPES = {"granted patent": "utility", "design right": "design", "limited patent": "utility"}
+_GRANTED_TYPES = {
+    "granted patent": "utility",
+    "design right": "design",
+    "limited patent": "utility",
+}
 _PRIO = re.compile(r"^([A-Z]{2})\s+(.+?)\s+([A-Z]\d?)\s+(\d{8})$")
 _WIPO_NUM = re.compile(r"^([A-Z]{2})(.+?)([A-Z]\d?)?$")
 
@@ -40,7 +44,12 @@ def read_text(path: Path, encoding: str) -> str:
     except LookupError as exc:
         raise InputError("--encoding", f"unknown encoding {encoding!r}") from exc
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + data.count(b"\r", 0, exc.start) - data.count(b"\r\n", 0, exc.start) + 1
+        line = (
+            data.count(b"\n", 0, exc.start)
+            + data.count(b"\r", 0, exc.start)
+            - data.count(b"\r\n", 0, exc.start)
+            + 1
+        )
         raise InputError(
             f"{path}:{line}",
             f"must be {encoding} encoded (byte 0x{data[exc.start]:02x}); pass --encoding "
@@ -90,15 +99,26 @@ def _classes(pub_id: str, codes: list[str], scheme: str) -> list[dict[str, objec
     for i, code in enumerate(codes):
         c = code.replace(" ", "")
         sub4 = c[:4] if scheme in ("CPC", "IPC") and len(c) >= 4 else None
-        out.append({"pub_id": pub_id, "scheme": scheme, "seq": i, "code_full": c,
-                    "section": sub4[:1] if sub4 else None, "subclass4": sub4,
-                    "first": i == 0, "inventive": None})
+        out.append(
+            {
+                "pub_id": pub_id,
+                "scheme": scheme,
+                "seq": i,
+                "code_full": c,
+                "section": sub4[:1] if sub4 else None,
+                "subclass4": sub4,
+                "first": i == 0,
+                "inventive": None,
+            }
+        )
     return out
 
 
 def _parties(pub_id: str, names: list[str], role: str) -> list[dict[str, object]]:
-    return [{"pub_id": pub_id, "role": role, "seq": i, "name_raw": n, "name_norm": n.upper()}
-            for i, n in enumerate(names)]
+    return [
+        {"pub_id": pub_id, "role": role, "seq": i, "name_raw": n, "name_norm": n.upper()}
+        for i, n in enumerate(names)
+    ]
 
 
 def read_lens(
@@ -137,7 +157,13 @@ def read_lens(
             if not any(f.strip() for f in rec):
                 continue
             if len(rec) != len(header):
-                issues.append(ImportIssue(str(path), line, f"has {len(rec)} fields, header has {len(header)}; not loaded"))
+                issues.append(
+                    ImportIssue(
+                        str(path),
+                        line,
+                        f"has {len(rec)} fields, header has {len(header)}; not loaded",
+                    )
+                )
                 continue
             r = {h: rec[i] for h, i in col.items()}
             try:
@@ -174,25 +200,40 @@ def _lens_row(r: dict[str, str]) -> dict[str, list[dict[str, object]]]:
     prios = []
     for i, p in enumerate(_split(r.get("Priority Numbers", ""))):
         m = _PRIO.match(p)
-        prios.append({"pub_id": pub_id, "seq": i, "prio_number": m.group(2) if m else p,
-                      "prio_country": m.group(1) if m else None,
-                      "prio_date": date(int(m.group(4)[:4]), int(m.group(4)[4:6]), int(m.group(4)[6:]))
-                      if m else None})
+        prios.append(
+            {
+                "pub_id": pub_id,
+                "seq": i,
+                "prio_number": m.group(2) if m else p,
+                "prio_country": m.group(1) if m else None,
+                "prio_date": date(int(m.group(4)[:4]), int(m.group(4)[4:6]), int(m.group(4)[6:]))
+                if m
+                else None,
+            }
+        )
     prio_dates = [p["prio_date"] for p in prios if p["prio_date"] is not None]
     lens_type = r.get("Type", "").strip().lower()
     granted = lens_type in _GRANTED_TYPES
     pub = {
-        "pub_id": pub_id, "doc_id": doc_id, "source_id": r["Publication Number"].strip(),
-        "country": country, "kind": kind or None,
+        "pub_id": pub_id,
+        "doc_id": doc_id,
+        "source_id": r["Publication Number"].strip(),
+        "country": country,
+        "kind": kind or None,
         "patent_type": _GRANTED_TYPES.get(lens_type, lens_type or None),
-        "family_id": None, "app_id": r.get("Application Number", "").strip() or None,
-        "filing_date": filing, "pub_date": pub_date, "grant_date": pub_date if granted else None,
-        "priority_date": min(prio_dates) if prio_dates else None,  # type: ignore[type-var]
-        "title": r["Title"].strip() or None, "n_claims": None,
+        "family_id": None,
+        "app_id": r.get("Application Number", "").strip() or None,
+        "filing_date": filing,
+        "pub_date": pub_date,
+        "grant_date": pub_date if granted else None,
+        "priority_date": min(prio_dates) if prio_dates else None,
+        "title": r["Title"].strip() or None,
+        "n_claims": None,
         "cited_by_reported": _int(r.get("Cited Count", "")),
         "family_size_reported": _int(r.get("Simple Family Size", "")),
         "family_size_extended_reported": _int(r.get("Extended Family Size", "")),
-        "citations_listed": False, "source": "lens",
+        "citations_listed": False,
+        "source": "lens",
     }
     return {
         "publication": [pub],
@@ -216,22 +257,38 @@ def _wipo_row(r: dict[str, str]) -> dict[str, list[dict[str, object]]]:
     pub_date = _lens_date(r["publication date"])
     members = [x.strip() for x in r["family members"].split("|") if x.strip()]
     family_id = f"WIPO-{doc_id}"
-    fam = [{"family_id": family_id, "pub_id": x, "country": x[:2]} for x in dict.fromkeys([*members, raw + kind])]
+    fam: list[dict[str, object]] = [
+        {"family_id": family_id, "pub_id": x, "country": x[:2]}
+        for x in dict.fromkeys([*members, raw + kind])
+    ]
     granted = r.get("granted patent", "").strip().lower() == "yes"
     prio = r.get("earliest priority date", "")
     pub = {
-        "pub_id": pub_id, "doc_id": doc_id, "source_id": raw, "country": country, "kind": kind or None,
-        "patent_type": "utility" if granted else "application", "family_id": family_id,
-        "filing_date": _lens_date(r.get("application date", "")), "pub_date": pub_date,
+        "pub_id": pub_id,
+        "doc_id": doc_id,
+        "source_id": raw,
+        "country": country,
+        "kind": kind or None,
+        "patent_type": "utility" if granted else "application",
+        "family_id": family_id,
+        "filing_date": _lens_date(r.get("application date", "")),
+        "pub_date": pub_date,
         "grant_date": pub_date if granted and kind.startswith(("B", "C")) else None,
         "priority_date": _lens_date(prio) if prio.strip() else None,
-        "title": r["title"].strip() or None, "citations_listed": False,
-        "family_size_reported": _int(r.get("family size", "")), "source": "lens",
+        "title": r["title"].strip() or None,
+        "citations_listed": False,
+        "family_size_reported": _int(r.get("family size", "")),
+        "source": "lens",
     }
     ipcs = [c.strip() for c in r.get("ipc classes", "").split("|") if c.strip()]
     return {
-        "publication": [pub], "family": fam,
+        "publication": [pub],
+        "family": fam,
         "classification": _classes(pub_id, ipcs, "IPC"),
-        "party": _parties(pub_id, [a.strip() for a in r.get("applicant", "").split("|") if a.strip()], "applicant")
-        + _parties(pub_id, [a.strip() for a in r.get("inventors", "").split("|") if a.strip()], "inventor"),
+        "party": _parties(
+            pub_id, [a.strip() for a in r.get("applicant", "").split("|") if a.strip()], "applicant"
+        )
+        + _parties(
+            pub_id, [a.strip() for a in r.get("inventors", "").split("|") if a.strip()], "inventor"
+        ),
     }

@@ -31,7 +31,12 @@ from ipvalue.core.errors import InputError
 REQUIRED: dict[str, tuple[str, ...]] = {
     "g_patent": ("patent_id", "patent_type", "patent_date", "patent_title", "num_claims"),
     "g_application": ("patent_id", "filing_date"),
-    "g_us_patent_citation": ("patent_id", "citation_sequence", "citation_patent_id", "citation_date"),
+    "g_us_patent_citation": (
+        "patent_id",
+        "citation_sequence",
+        "citation_patent_id",
+        "citation_date",
+    ),
     "g_us_application_citation": (
         "patent_id",
         "citation_sequence",
@@ -46,8 +51,20 @@ REQUIRED: dict[str, tuple[str, ...]] = {
         "citation_country",
     ),
     "g_cpc_current": ("patent_id", "cpc_sequence", "cpc_section", "cpc_subclass", "cpc_group"),
-    "g_ipc_at_issue": ("patent_id", "ipc_sequence", "section", "ipc_class", "subclass", "main_group", "subgroup"),
-    "g_assignee_disambiguated": ("patent_id", "assignee_sequence", "disambig_assignee_organization"),
+    "g_ipc_at_issue": (
+        "patent_id",
+        "ipc_sequence",
+        "section",
+        "ipc_class",
+        "subclass",
+        "main_group",
+        "subgroup",
+    ),
+    "g_assignee_disambiguated": (
+        "patent_id",
+        "assignee_sequence",
+        "disambig_assignee_organization",
+    ),
     "g_wipo_technology": ("patent_id", "wipo_field_sequence", "wipo_field_id"),
     "g_us_term_of_grant": ("patent_id", "term_extension"),
 }
@@ -113,11 +130,21 @@ def import_patentsview(
             local = unzip_single(path, Path(tmp)) if path.name.endswith(".zip") else path
             stage = f"_pv_{table}"
             stage_file(con, local, stage, REQUIRED[table], display=display, issues=issues)
-            report_where(con, stage, f"{text_sql('patent_id')} IS NULL", display, "patent_id is empty; row not loaded", issues)
+            report_where(
+                con,
+                stage,
+                f"{text_sql('patent_id')} IS NULL",
+                display,
+                "patent_id is empty; row not loaded",
+                issues,
+            )
             staged[table] = stage
         _convert(con, staged, tables, run_id, issues)
         if strict and issues:
-            raise InputError(str(issues[0].file) + (f":{issues[0].line}" if issues[0].line else ""), issues[0].rule)
+            raise InputError(
+                str(issues[0].file) + (f":{issues[0].line}" if issues[0].line else ""),
+                issues[0].rule,
+            )
         return record_run(con, run_id, "patentsview", str(source), issues)
 
 
@@ -130,41 +157,78 @@ def _convert(
 ) -> None:
     g = staged["g_patent"]
     gf = str(files["g_patent"])
-    report_where(con, g, bad_date_sql("patent_date"), gf, "patent_date must be a date (YYYY-MM-DD); loaded as empty", issues)
-    report_where(con, g, bad_int_sql("num_claims"), gf, "num_claims must be an integer; loaded as empty", issues)
+    report_where(
+        con,
+        g,
+        bad_date_sql("patent_date"),
+        gf,
+        "patent_date must be a date (YYYY-MM-DD); loaded as empty",
+        issues,
+    )
+    report_where(
+        con,
+        g,
+        bad_int_sql("num_claims"),
+        gf,
+        "num_claims must be an integer; loaded as empty",
+        issues,
+    )
     cols = _cols(con, g)
     kind = text_sql("wipo_kind") if "wipo_kind" in cols else "NULL"
     abstract = text_sql("patent_abstract") if "patent_abstract" in cols else "NULL"
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE _pv_pub AS
         SELECT DISTINCT ON (pid) * FROM (
-          SELECT {text_sql('patent_id')} AS pid, {kind} AS kind, lower({text_sql('patent_type')}) AS ptype,
-                 {date_sql('patent_date')} AS gdate, {text_sql('patent_title')} AS title,
-                 {abstract} AS abstract, {int_sql('num_claims')} AS n_claims, _line
-          FROM {g} WHERE {text_sql('patent_id')} IS NOT NULL) ORDER BY pid, _line"""
+          SELECT {text_sql("patent_id")} AS pid, {kind} AS kind,
+                 lower({text_sql("patent_type")}) AS ptype,
+                 {date_sql("patent_date")} AS gdate, {text_sql("patent_title")} AS title,
+                 {abstract} AS abstract, {int_sql("num_claims")} AS n_claims, _line
+          FROM {g} WHERE {text_sql("patent_id")} IS NOT NULL) ORDER BY pid, _line"""
     )
     report_where(
-        con, g,
+        con,
+        g,
         f"_line NOT IN (SELECT _line FROM _pv_pub) AND {text_sql('patent_id')} IS NOT NULL",
-        gf, "duplicate patent_id; first row kept", issues,
+        gf,
+        "duplicate patent_id; first row kept",
+        issues,
     )
     # application: first filing date per patent
     if "g_application" in staged:
         a, af = staged["g_application"], str(files["g_application"])
         _orphans(con, a, af, issues)
-        report_where(con, a, bad_date_sql("filing_date"), af, "filing_date must be a date (YYYY-MM-DD); loaded as empty", issues)
+        report_where(
+            con,
+            a,
+            bad_date_sql("filing_date"),
+            af,
+            "filing_date must be a date (YYYY-MM-DD); loaded as empty",
+            issues,
+        )
         app_id = text_sql("application_id") if "application_id" in _cols(con, a) else "NULL"
         app_sql = (
             f"SELECT {text_sql('patent_id')} AS pid, min({date_sql('filing_date')}) AS fdate, "
             f"min({app_id}) AS app_id FROM {a} GROUP BY 1"
         )
     else:
-        app_sql = "SELECT NULL::VARCHAR AS pid, NULL::DATE AS fdate, NULL::VARCHAR AS app_id WHERE false"
+        app_sql = (
+            "SELECT NULL::VARCHAR AS pid, NULL::DATE AS fdate, NULL::VARCHAR AS app_id WHERE false"
+        )
     if "g_us_term_of_grant" in staged:
         t, tf = staged["g_us_term_of_grant"], str(files["g_us_term_of_grant"])
         _orphans(con, t, tf, issues)
-        report_where(con, t, bad_int_sql("term_extension"), tf, "term_extension must be an integer (days); loaded as empty", issues)
-        term_sql = f"SELECT {text_sql('patent_id')} AS pid, max({int_sql('term_extension')}) AS ext FROM {t} GROUP BY 1"
+        report_where(
+            con,
+            t,
+            bad_int_sql("term_extension"),
+            tf,
+            "term_extension must be an integer (days); loaded as empty",
+            issues,
+        )
+        term_sql = (
+            f"SELECT {text_sql('patent_id')} AS pid, max({int_sql('term_extension')}) AS ext "
+            f"FROM {t} GROUP BY 1"
+        )
     else:
         term_sql = "SELECT NULL::VARCHAR AS pid, NULL::INTEGER AS ext WHERE false"
     con.execute(
@@ -172,16 +236,22 @@ def _convert(
         SELECT pid, 'US-' || pid || coalesce('-' || kind, '') AS pub_id FROM _pv_pub"""
     )
     con.execute("DELETE FROM publication WHERE pub_id IN (SELECT pub_id FROM _pv_ids)")
-    for table, key in (("citation", "citing_pub_id"), ("classification", "pub_id"), ("party", "pub_id"),
-                       ("priority", "pub_id"), ("tech_field", "pub_id")):
+    for table, key in (
+        ("citation", "citing_pub_id"),
+        ("classification", "pub_id"),
+        ("party", "pub_id"),
+        ("priority", "pub_id"),
+        ("tech_field", "pub_id"),
+    ):
         con.execute(f"DELETE FROM {table} WHERE {key} IN (SELECT pub_id FROM _pv_ids)")
     con.execute(
         f"""INSERT INTO publication BY NAME
         SELECT i.pub_id, 'US-' || p.pid AS doc_id, p.pid AS source_id, 'US' AS country, p.kind,
                p.ptype AS patent_type, NULL AS family_id, app.app_id, app.fdate AS filing_date,
-               p.gdate AS pub_date, p.gdate AS grant_date, NULL AS priority_date, p.title, p.abstract,
+               p.gdate AS pub_date, p.gdate AS grant_date, NULL AS priority_date,
+               p.title, p.abstract,
                p.n_claims, 'en' AS lang, term.ext AS term_extension_days,
-               {'g_us_patent_citation' in staged} AS citations_listed,
+               {"g_us_patent_citation" in staged} AS citations_listed,
                'patentsview' AS source, {run_id} AS run_id
         FROM _pv_pub p JOIN _pv_ids i USING (pid)
         LEFT JOIN ({app_sql}) app USING (pid) LEFT JOIN ({term_sql}) term USING (pid)"""
@@ -191,15 +261,26 @@ def _convert(
     _parties_fields(con, staged, files, issues)
 
 
-def _orphans(con: duckdb.DuckDBPyConnection, stage: str, display: str, issues: list[ImportIssue]) -> None:
+def _orphans(
+    con: duckdb.DuckDBPyConnection, stage: str, display: str, issues: list[ImportIssue]
+) -> None:
     report_where(
-        con, stage,
-        f"{text_sql('patent_id')} IS NOT NULL AND {text_sql('patent_id')} NOT IN (SELECT pid FROM _pv_pub)",
-        display, "patent_id not in g_patent; row not loaded", issues,
+        con,
+        stage,
+        f"{text_sql('patent_id')} IS NOT NULL "
+        f"AND {text_sql('patent_id')} NOT IN (SELECT pid FROM _pv_pub)",
+        display,
+        "patent_id not in g_patent; row not loaded",
+        issues,
     )
 
 
-def _citations(con: duckdb.DuckDBPyConnection, staged: dict[str, str], files: dict[str, Path], issues: list[ImportIssue]) -> None:
+def _citations(
+    con: duckdb.DuckDBPyConnection,
+    staged: dict[str, str],
+    files: dict[str, Path],
+    issues: list[ImportIssue],
+) -> None:
     specs = {
         "g_us_patent_citation": ("us_patent", "citation_patent_id", "'US'"),
         "g_us_application_citation": ("us_application", "citation_document_number", "'US'"),
@@ -210,34 +291,54 @@ def _citations(con: duckdb.DuckDBPyConnection, staged: dict[str, str], files: di
             continue
         s, f = staged[table], str(files[table])
         _orphans(con, s, f, issues)
-        report_where(con, s, bad_date_sql("citation_date"), f, "citation_date must be a date; loaded as empty", issues)
+        report_where(
+            con,
+            s,
+            bad_date_sql("citation_date"),
+            f,
+            "citation_date must be a date; loaded as empty",
+            issues,
+        )
         cols = _cols(con, s)
         kind = text_sql("wipo_kind") if "wipo_kind" in cols else "NULL"
         cat = text_sql("citation_category") if "citation_category" in cols else "NULL"
         con.execute(
             f"""INSERT INTO citation BY NAME
-            SELECT i.pub_id AS citing_pub_id, {int_sql('citation_sequence')} AS seq, '{origin}' AS origin,
+            SELECT i.pub_id AS citing_pub_id, {int_sql("citation_sequence")} AS seq,
+                   '{origin}' AS origin,
                    {country} || '-' || {text_sql(number_col)} AS cited_doc_id,
                    {text_sql(number_col)} AS cited_raw_number, {country} AS cited_country,
-                   {kind} AS cited_kind, {date_sql('citation_date')} AS cited_date, {cat} AS category
-            FROM {s} JOIN _pv_ids i ON i.pid = {text_sql('patent_id')}"""
+                   {kind} AS cited_kind, {date_sql("citation_date")} AS cited_date,
+                   {cat} AS category
+            FROM {s} JOIN _pv_ids i ON i.pid = {text_sql("patent_id")}"""
         )
 
 
-def _classes(con: duckdb.DuckDBPyConnection, staged: dict[str, str], files: dict[str, Path], issues: list[ImportIssue]) -> None:
+def _classes(
+    con: duckdb.DuckDBPyConnection,
+    staged: dict[str, str],
+    files: dict[str, Path],
+    issues: list[ImportIssue],
+) -> None:
     if "g_cpc_current" in staged:
         s, f = staged["g_cpc_current"], str(files["g_cpc_current"])
         _orphans(con, s, f, issues)
-        inventive = f"lower({text_sql('cpc_type')}) = 'inventive'" if "cpc_type" in _cols(con, s) else "NULL"
+        inventive = (
+            f"lower({text_sql('cpc_type')}) = 'inventive'"
+            if "cpc_type" in _cols(con, s)
+            else "NULL"
+        )
         con.execute(
             f"""INSERT INTO classification BY NAME
-            SELECT i.pub_id, 'CPC' AS scheme, {int_sql('cpc_sequence')} AS seq,
-                   replace({text_sql('cpc_group')}, ' ', '') AS code_full,
-                   {text_sql('cpc_section')} AS section,
-                   coalesce({text_sql('cpc_subclass')}, left({text_sql('cpc_group')}, 4)) AS subclass4,
-                   {int_sql('cpc_sequence')} = min({int_sql('cpc_sequence')}) OVER (PARTITION BY i.pub_id) AS first,
+            SELECT i.pub_id, 'CPC' AS scheme, {int_sql("cpc_sequence")} AS seq,
+                   replace({text_sql("cpc_group")}, ' ', '') AS code_full,
+                   {text_sql("cpc_section")} AS section,
+                   coalesce({text_sql("cpc_subclass")},
+                            left({text_sql("cpc_group")}, 4)) AS subclass4,
+                   {int_sql("cpc_sequence")}
+                     = min({int_sql("cpc_sequence")}) OVER (PARTITION BY i.pub_id) AS first,
                    {inventive} AS inventive
-            FROM {s} JOIN _pv_ids i ON i.pid = {text_sql('patent_id')}"""
+            FROM {s} JOIN _pv_ids i ON i.pid = {text_sql("patent_id")}"""
         )
     if "g_ipc_at_issue" in staged:
         s, f = staged["g_ipc_at_issue"], str(files["g_ipc_at_issue"])
@@ -245,33 +346,42 @@ def _classes(con: duckdb.DuckDBPyConnection, staged: dict[str, str], files: dict
         sub4 = f"{text_sql('section')} || {text_sql('ipc_class')} || {text_sql('subclass')}"
         con.execute(
             f"""INSERT INTO classification BY NAME
-            SELECT i.pub_id, 'IPC' AS scheme, {int_sql('ipc_sequence')} AS seq,
-                   {sub4} || coalesce({text_sql('main_group')}, '') || coalesce('/' || {text_sql('subgroup')}, '') AS code_full,
-                   {text_sql('section')} AS section, {sub4} AS subclass4,
-                   {int_sql('ipc_sequence')} = min({int_sql('ipc_sequence')}) OVER (PARTITION BY i.pub_id) AS first,
+            SELECT i.pub_id, 'IPC' AS scheme, {int_sql("ipc_sequence")} AS seq,
+                   {sub4} || coalesce({text_sql("main_group")}, '')
+                     || coalesce('/' || {text_sql("subgroup")}, '') AS code_full,
+                   {text_sql("section")} AS section, {sub4} AS subclass4,
+                   {int_sql("ipc_sequence")}
+                     = min({int_sql("ipc_sequence")}) OVER (PARTITION BY i.pub_id) AS first,
                    NULL AS inventive
-            FROM {s} JOIN _pv_ids i ON i.pid = {text_sql('patent_id')}"""
+            FROM {s} JOIN _pv_ids i ON i.pid = {text_sql("patent_id")}"""
         )
 
 
-def _parties_fields(con: duckdb.DuckDBPyConnection, staged: dict[str, str], files: dict[str, Path], issues: list[ImportIssue]) -> None:
+def _parties_fields(
+    con: duckdb.DuckDBPyConnection,
+    staged: dict[str, str],
+    files: dict[str, Path],
+    issues: list[ImportIssue],
+) -> None:
     if "g_assignee_disambiguated" in staged:
         s, f = staged["g_assignee_disambiguated"], str(files["g_assignee_disambiguated"])
         _orphans(con, s, f, issues)
         cols = _cols(con, s)
         person = (
-            f"nullif(trim(coalesce({text_sql('disambig_assignee_individual_name_first')}, '') || ' ' || "
+            "nullif(trim(coalesce("
+            f"{text_sql('disambig_assignee_individual_name_first')}, '') || ' ' || "
             f"coalesce({text_sql('disambig_assignee_individual_name_last')}, '')), '')"
-            if {"disambig_assignee_individual_name_first", "disambig_assignee_individual_name_last"} <= cols
+            if {"disambig_assignee_individual_name_first", "disambig_assignee_individual_name_last"}
+            <= cols
             else "NULL"
         )
         name = f"coalesce({text_sql('disambig_assignee_organization')}, {person})"
         entity = text_sql("assignee_id") if "assignee_id" in cols else "NULL"
         con.execute(
             f"""INSERT INTO party BY NAME
-            SELECT i.pub_id, 'assignee' AS role, {int_sql('assignee_sequence')} AS seq,
+            SELECT i.pub_id, 'assignee' AS role, {int_sql("assignee_sequence")} AS seq,
                    {name} AS name_raw, upper({name}) AS name_norm, {entity} AS entity_id
-            FROM {s} JOIN _pv_ids i ON i.pid = {text_sql('patent_id')}"""
+            FROM {s} JOIN _pv_ids i ON i.pid = {text_sql("patent_id")}"""
         )
     if "g_wipo_technology" in staged:
         s, f = staged["g_wipo_technology"], str(files["g_wipo_technology"])
@@ -281,8 +391,8 @@ def _parties_fields(con: duckdb.DuckDBPyConnection, staged: dict[str, str], file
         title = text_sql("wipo_field_title") if "wipo_field_title" in cols else "NULL"
         con.execute(
             f"""INSERT INTO tech_field BY NAME
-            SELECT i.pub_id, {int_sql('wipo_field_sequence')} AS seq,
-                   regexp_replace({text_sql('wipo_field_id')}, '\\.0$', '') AS wipo_field_id,
+            SELECT i.pub_id, {int_sql("wipo_field_sequence")} AS seq,
+                   regexp_replace({text_sql("wipo_field_id")}, '\\.0$', '') AS wipo_field_id,
                    {sector} AS wipo_sector_title, {title} AS wipo_field_title
-            FROM {s} JOIN _pv_ids i ON i.pid = {text_sql('patent_id')}"""
+            FROM {s} JOIN _pv_ids i ON i.pid = {text_sql("patent_id")}"""
         )

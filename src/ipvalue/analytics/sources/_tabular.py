@@ -40,7 +40,9 @@ def unzip_single(path: Path, workdir: Path) -> Path:
         with zipfile.ZipFile(path) as zf:
             members = [m for m in zf.namelist() if not m.endswith("/") and "__MACOSX" not in m]
             if len(members) != 1:
-                raise InputError(str(path), f"zip must contain exactly one file, found {len(members)}")
+                raise InputError(
+                    str(path), f"zip must contain exactly one file, found {len(members)}"
+                )
             target = workdir / Path(members[0]).name
             with zf.open(members[0]) as src, target.open("wb") as dst:
                 shutil.copyfileobj(src, dst, 1 << 22)
@@ -54,7 +56,8 @@ def check_columns(path: Path, found: Sequence[str], required: Sequence[str]) -> 
     missing = [c for c in required if c not in found]
     if missing:
         raise InputError(
-            str(path), f"missing required column(s) {', '.join(missing)} (found: {', '.join(found[:20])})"
+            str(path),
+            f"missing required column(s) {', '.join(missing)} (found: {', '.join(found[:20])})",
         )
 
 
@@ -76,7 +79,12 @@ def stage_file(
     """
     if path.suffix == ".parquet":
         try:
-            cols = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM read_parquet('{_q(path)}')").fetchall()]
+            cols = [
+                r[0]
+                for r in con.execute(
+                    f"DESCRIBE SELECT * FROM read_parquet('{_q(path)}')"
+                ).fetchall()
+            ]
         except duckdb.Error as exc:
             raise InputError(display, f"is not a readable Parquet file ({exc})") from exc
         check_columns(Path(display), cols, required)
@@ -102,28 +110,42 @@ def stage_file(
     ).fetchall()
     for line, etype, col, _msg in rejects[:MAX_ISSUES_PER_RULE]:
         where = f" in column {col}" if col else ""
-        issues.append(ImportIssue(display, int(line), f"malformed row ({etype}{where}); not loaded"))
+        issues.append(
+            ImportIssue(display, int(line), f"malformed row ({etype}{where}); not loaded")
+        )
     if len(rejects) > MAX_ISSUES_PER_RULE:
         issues.append(
-            ImportIssue(display, None, f"{len(rejects) - MAX_ISSUES_PER_RULE} more malformed rows not loaded")
+            ImportIssue(
+                display,
+                None,
+                f"{len(rejects) - MAX_ISSUES_PER_RULE} more malformed rows not loaded",
+            )
         )
     con.execute("DROP TABLE IF EXISTS _ipv_rej")
     con.execute("DROP TABLE IF EXISTS _ipv_rej_scan")
 
 
 def report_where(
-    con: duckdb.DuckDBPyConnection, stage: str, condition: str, display: str, rule: str, issues: list[ImportIssue]
+    con: duckdb.DuckDBPyConnection,
+    stage: str,
+    condition: str,
+    display: str,
+    rule: str,
+    issues: list[ImportIssue],
 ) -> int:
     """Report every staged row matching ``condition`` as an issue (capped); return the count."""
     n_row = con.execute(f"SELECT count(*) FROM {stage} WHERE {condition}").fetchall()[0]
     n = int(n_row[0]) if n_row else 0
     if n:
         lines = con.execute(
-            f"SELECT _line FROM {stage} WHERE {condition} ORDER BY _line LIMIT {MAX_ISSUES_PER_RULE}"
+            f"SELECT _line FROM {stage} WHERE {condition} "
+            f"ORDER BY _line LIMIT {MAX_ISSUES_PER_RULE}"
         ).fetchall()
         issues.extend(ImportIssue(display, int(r[0]), rule) for r in lines)
         if n > MAX_ISSUES_PER_RULE:
-            issues.append(ImportIssue(display, None, f"{n - MAX_ISSUES_PER_RULE} more rows: {rule}"))
+            issues.append(
+                ImportIssue(display, None, f"{n - MAX_ISSUES_PER_RULE} more rows: {rule}")
+            )
     return n
 
 
@@ -138,7 +160,8 @@ def date_sql(expr: str) -> str:
     convention is to date them on the 1st of the month. Month ``00`` stays unknown (NULL).
     """
     t = f"trim(CAST({expr} AS VARCHAR))"
-    iso = f"regexp_replace(regexp_replace({t}, '^(\\d{{4}})(\\d{{2}})(\\d{{2}})$', '\\1-\\2-\\3'), '-00$', '-01')"
+    ymd = "'^(\\d{4})(\\d{2})(\\d{2})$', '\\1-\\2-\\3'"
+    iso = f"regexp_replace(regexp_replace({t}, {ymd}), '-00$', '-01')"
     return f"TRY_CAST({iso} AS DATE)"
 
 

@@ -45,7 +45,9 @@ def _read_bytes(path: Path) -> bytes:
         with zipfile.ZipFile(path) as zf:
             members = [m for m in zf.namelist() if m.lower().endswith(".xml")]
             if len(members) != 1:
-                raise InputError(str(path), f"zip must contain exactly one .xml file, found {len(members)}")
+                raise InputError(
+                    str(path), f"zip must contain exactly one .xml file, found {len(members)}"
+                )
             return zf.read(members[0])
     except zipfile.BadZipFile as exc:
         raise InputError(str(path), f"is not a readable zip archive ({exc})") from exc
@@ -102,12 +104,18 @@ def _classes(bib: etree._Element, pub_id: str) -> list[dict[str, object]]:
     for i, c in enumerate(bib.iterfind("classifications-ipcr/classification-ipcr")):
         sub4 = "".join(_t(c, k) or "" for k in ("section", "class", "subclass"))
         group, subgroup = _t(c, "main-group"), _t(c, "subgroup")
-        rows.append({
-            "pub_id": pub_id, "scheme": "IPC", "seq": i,
-            "code_full": sub4 + (f"{group}/{subgroup}" if group else ""),
-            "section": sub4[:1] or None, "subclass4": sub4 or None,
-            "first": _t(c, "symbol-position") == "F", "inventive": _t(c, "classification-value") == "I",
-        })
+        rows.append(
+            {
+                "pub_id": pub_id,
+                "scheme": "IPC",
+                "seq": i,
+                "code_full": sub4 + (f"{group}/{subgroup}" if group else ""),
+                "section": sub4[:1] or None,
+                "subclass4": sub4 or None,
+                "first": _t(c, "symbol-position") == "F",
+                "inventive": _t(c, "classification-value") == "I",
+            }
+        )
     old = bib.find("classification-ipc")
     if old is not None and not rows:
         codes = [_t(old, "main-classification")] + [
@@ -115,31 +123,65 @@ def _classes(bib: etree._Element, pub_id: str) -> list[dict[str, object]]:
         ]
         for i, code in enumerate(c for c in codes if c):
             full, sub4 = _ipc_old(code)
-            rows.append({
-                "pub_id": pub_id, "scheme": "IPC", "seq": i, "code_full": full, "section": sub4[:1],
-                "subclass4": sub4, "first": i == 0, "inventive": None,
-            })
+            rows.append(
+                {
+                    "pub_id": pub_id,
+                    "scheme": "IPC",
+                    "seq": i,
+                    "code_full": full,
+                    "section": sub4[:1],
+                    "subclass4": sub4,
+                    "first": i == 0,
+                    "inventive": None,
+                }
+            )
     for i, c in enumerate(bib.iterfind("classifications-cpc/*/classification-cpc")):
         sub4 = "".join(_t(c, k) or "" for k in ("section", "class", "subclass"))
         group, subgroup = _t(c, "main-group"), _t(c, "subgroup")
-        rows.append({
-            "pub_id": pub_id, "scheme": "CPC", "seq": i,
-            "code_full": sub4 + (f"{group}/{subgroup}" if group else ""),
-            "section": sub4[:1] or None, "subclass4": sub4 or None,
-            "first": i == 0, "inventive": _t(c, "classification-value") == "I",
-        })
+        rows.append(
+            {
+                "pub_id": pub_id,
+                "scheme": "CPC",
+                "seq": i,
+                "code_full": sub4 + (f"{group}/{subgroup}" if group else ""),
+                "section": sub4[:1] or None,
+                "subclass4": sub4 or None,
+                "first": i == 0,
+                "inventive": _t(c, "classification-value") == "I",
+            }
+        )
     nat = bib.find("classification-national")
     if nat is not None:
         codes = [_t(nat, "main-classification")] + [
             "".join(e.itertext()).strip() for e in nat.iterfind("further-classification")
         ]
         for i, code in enumerate(c for c in codes if c):
-            rows.append({"pub_id": pub_id, "scheme": "USPC", "seq": i, "code_full": code,
-                         "section": None, "subclass4": None, "first": i == 0, "inventive": None})
+            rows.append(
+                {
+                    "pub_id": pub_id,
+                    "scheme": "USPC",
+                    "seq": i,
+                    "code_full": code,
+                    "section": None,
+                    "subclass4": None,
+                    "first": i == 0,
+                    "inventive": None,
+                }
+            )
     loc = _t(bib, "classification-locarno/main-classification")
     if loc:
-        rows.append({"pub_id": pub_id, "scheme": "LOCARNO", "seq": 0, "code_full": loc,
-                     "section": None, "subclass4": None, "first": True, "inventive": None})
+        rows.append(
+            {
+                "pub_id": pub_id,
+                "scheme": "LOCARNO",
+                "seq": 0,
+                "code_full": loc,
+                "section": None,
+                "subclass4": None,
+                "first": True,
+                "inventive": None,
+            }
+        )
     return rows
 
 
@@ -157,24 +199,42 @@ def _citations(bib: etree._Element, pub_id: str) -> list[dict[str, object]]:
             country = (_t(pat, "document-id/country") or "").upper() or None
             number = _t(pat, "document-id/doc-number") or ""
             kind = _t(pat, "document-id/kind")
-            if country == "US" and ((kind or "").startswith("A1") or (kind or "") in ("A2", "A9")
-                                    or _APP_NUMBER.match(number)):
+            if country == "US" and (
+                (kind or "").startswith("A1")
+                or (kind or "") in ("A2", "A9")
+                or _APP_NUMBER.match(number)
+            ):
                 origin, doc = "us_application", "US-" + number.replace("/", "")
             elif country == "US":
                 origin, doc = "us_patent", "US-" + us_doc_number(number)
             else:
-                origin, doc = "foreign", f"{country}-{number.replace(' ', '')}" if country else None
-            rows.append({
-                "citing_pub_id": pub_id, "seq": i, "origin": origin,
-                "cited_doc_id": doc if number else None, "cited_raw_number": number or None,
-                "cited_country": country, "cited_kind": kind,
-                "cited_date": _date(_t(pat, "document-id/date")), "category": category,
-            })
+                origin = "foreign"
+                doc = f"{country}-{number.replace(' ', '')}" if country else ""
+            rows.append(
+                {
+                    "citing_pub_id": pub_id,
+                    "seq": i,
+                    "origin": origin,
+                    "cited_doc_id": doc if number and doc else None,
+                    "cited_raw_number": number or None,
+                    "cited_country": country,
+                    "cited_kind": kind,
+                    "cited_date": _date(_t(pat, "document-id/date")),
+                    "category": category,
+                }
+            )
             continue
         npl = c.find("nplcit")
         if npl is not None:
-            rows.append({"citing_pub_id": pub_id, "seq": i, "origin": "npl",
-                         "npl_text": _t(npl, "othercit"), "category": category})
+            rows.append(
+                {
+                    "citing_pub_id": pub_id,
+                    "seq": i,
+                    "origin": "npl",
+                    "npl_text": _t(npl, "othercit"),
+                    "category": category,
+                }
+            )
     return rows
 
 
@@ -193,18 +253,37 @@ def _parties(bib: etree._Element, pub_id: str) -> list[dict[str, object]]:
     for i, a in enumerate(bib.iterfind("assignees/assignee")):
         book = a.find("addressbook")
         name = _name(book if book is not None else a)
-        rows.append({"pub_id": pub_id, "role": "assignee", "seq": i, "name_raw": name,
-                     "name_norm": name.upper() if name else None,
-                     "country": _t(a, "addressbook/address/country") or _t(a, "address/country")})
-    inventors = bib.findall("parties/inventors/inventor") + bib.findall("us-parties/inventors/inventor")
+        rows.append(
+            {
+                "pub_id": pub_id,
+                "role": "assignee",
+                "seq": i,
+                "name_raw": name,
+                "name_norm": name.upper() if name else None,
+                "country": _t(a, "addressbook/address/country") or _t(a, "address/country"),
+            }
+        )
+    inventors = bib.findall("parties/inventors/inventor") + bib.findall(
+        "us-parties/inventors/inventor"
+    )
     if not inventors:  # DTD v4.0/4.1: inventors are applicants of type applicant-inventor
-        inventors = [a for a in bib.iterfind("parties/applicants/applicant")
-                     if a.get("app-type") == "applicant-inventor"]
+        inventors = [
+            a
+            for a in bib.iterfind("parties/applicants/applicant")
+            if a.get("app-type") == "applicant-inventor"
+        ]
     for i, inv in enumerate(inventors):
         name = _name(inv.find("addressbook"))
-        rows.append({"pub_id": pub_id, "role": "inventor", "seq": i, "name_raw": name,
-                     "name_norm": name.upper() if name else None,
-                     "country": _t(inv, "addressbook/address/country")})
+        rows.append(
+            {
+                "pub_id": pub_id,
+                "role": "inventor",
+                "seq": i,
+                "name_raw": name,
+                "name_norm": name.upper() if name else None,
+                "country": _t(inv, "addressbook/address/country"),
+            }
+        )
     return rows
 
 
@@ -224,35 +303,57 @@ def parse_grant(root: etree._Element) -> dict[str, list[dict[str, object]]] | No
     app = bib.find("application-reference")
     prios = []
     for i, p in enumerate(bib.iterfind("priority-claims/priority-claim")):
-        prios.append({"pub_id": pub_id, "seq": i, "prio_number": _t(p, "doc-number"),
-                      "prio_country": _t(p, "country"), "prio_date": _date(_t(p, "date"))})
+        prios.append(
+            {
+                "pub_id": pub_id,
+                "seq": i,
+                "prio_number": _t(p, "doc-number"),
+                "prio_country": _t(p, "country"),
+                "prio_date": _date(_t(p, "date")),
+            }
+        )
     prio_dates = [p["prio_date"] for p in prios if p["prio_date"] is not None]
     ext = _t(bib, "us-term-of-grant/us-term-extension")
     claims = _t(bib, "number-of-claims")
     abstract = root.find("abstract")
     pub = {
-        "pub_id": pub_id, "doc_id": f"{country}-{doc}", "source_id": doc, "country": country,
-        "kind": kind, "patent_type": app.get("appl-type") if app is not None else None,
+        "pub_id": pub_id,
+        "doc_id": f"{country}-{doc}",
+        "source_id": doc,
+        "country": country,
+        "kind": kind,
+        "patent_type": app.get("appl-type") if app is not None else None,
         "app_id": _t(app, "document-id/doc-number"),
-        "filing_date": _date(_t(app, "document-id/date")), "pub_date": grant, "grant_date": grant,
+        "filing_date": _date(_t(app, "document-id/date")),
+        "pub_date": grant,
+        "grant_date": grant,
         "priority_date": min(prio_dates) if prio_dates else None,  # type: ignore[type-var]
         "title": _t(bib, "invention-title"),
-        "abstract": " ".join("".join(abstract.itertext()).split()) if abstract is not None else None,
+        "abstract": " ".join("".join(abstract.itertext()).split())
+        if abstract is not None
+        else None,
         "n_claims": int(claims) if claims and claims.isdigit() else None,
         "lang": (root.get("lang") or "").lower() or None,
         "term_extension_days": int(ext) if ext and ext.isdigit() else None,
-        "citations_listed": True, "source": "uspto-xml",
+        "citations_listed": True,
+        "source": "uspto-xml",
     }
     return {
-        "publication": [pub], "citation": _citations(bib, pub_id), "classification": _classes(bib, pub_id),
-        "party": _parties(bib, pub_id), "priority": prios,
+        "publication": [pub],
+        "citation": _citations(bib, pub_id),
+        "classification": _classes(bib, pub_id),
+        "party": _parties(bib, pub_id),
+        "priority": prios,
     }
 
 
-def read_uspto_xml(source: Path, *, progress: Callable[[str], None] | None = None) -> CanonicalBatch:
+def read_uspto_xml(
+    source: Path, *, progress: Callable[[str], None] | None = None
+) -> CanonicalBatch:
     """Parse every grant in a weekly file, a ``.zip`` of one, or a folder of them."""
-    rows: dict[str, list[dict[str, object]]] = {k: [] for k in
-                                                 ("publication", "citation", "classification", "party", "priority")}
+    rows: dict[str, list[dict[str, object]]] = {
+        k: [] for k in ("publication", "citation", "classification", "party", "priority")
+    }
     issues: list[ImportIssue] = []
     for path in _xml_files(source):
         if progress:
@@ -262,13 +363,21 @@ def read_uspto_xml(source: Path, *, progress: Callable[[str], None] | None = Non
                 root = etree.fromstring(chunk, _PARSER)
             except etree.XMLSyntaxError as exc:
                 err_line = line + (exc.lineno or 1) - 1
-                raise InputError(f"{path}:{err_line}", f"must be well-formed XML ({exc.msg})") from exc
+                raise InputError(
+                    f"{path}:{err_line}", f"must be well-formed XML ({exc.msg})"
+                ) from exc
             if root.tag != "us-patent-grant":
-                issues.append(ImportIssue(str(path), line, f"<{root.tag}> is not a us-patent-grant document; skipped"))
+                issues.append(
+                    ImportIssue(
+                        str(path), line, f"<{root.tag}> is not a us-patent-grant document; skipped"
+                    )
+                )
                 continue
             parsed = parse_grant(root)
             if parsed is None:
-                issues.append(ImportIssue(str(path), line, "grant without publication number; skipped"))
+                issues.append(
+                    ImportIssue(str(path), line, "grant without publication number; skipped")
+                )
                 continue
             for table, items in parsed.items():
                 rows[table].extend(items)
