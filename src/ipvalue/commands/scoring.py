@@ -67,6 +67,13 @@ def _print(result: dict[str, Any]) -> None:
             axes = ", ".join(f"{k} {v:.1f}" for k, v in tmf["axes"].items())
             con.print(f"Technology-market-finance: {tmf['overall']:.1f} ({tmf['grade']}); "
                       f"{axes} — {tmf['model_label']}")
+    pw = result.get("profile_weights")
+    if pw:
+        weights = ", ".join(f"{k} {v:g}" for k, v in pw["weights"].items())
+        con.print(f"profile weights ({weights}) {pw['note']} — {pw['source']}", markup=False)
+    for a in d.get("assumptions", []):
+        con.print(f"assumption {a['name']} = {a['value']} [{a['evidence']}] — {a['source']}",
+                  markup=False)
     for w in d.get("warnings", []):
         con.print(f"[yellow]warning[/yellow] {escape(w['code'])}: {escape(w['message'])}")
 
@@ -80,6 +87,9 @@ def register(app: typer.Typer) -> None:
         framework: Annotated[ScoreSystem, typer.Option(
             "--framework", help="scoring system: smart, gbt42748, ipscore or jp-bank")],
         as_json: Annotated[bool, typer.Option("--json", help="print the result as JSON")] = False,
+        profile: Annotated[Path | None, typer.Option(
+            "--profile", help="organisation profile (YAML/JSON) whose indicator_weights apply "
+            "when the scoring block gives none")] = None,
     ) -> None:
         """Score or grade the case's asset (a score, never a price).
 
@@ -93,7 +103,11 @@ def register(app: typer.Typer) -> None:
         case = load_case(case_file)
         if not hasattr(case, "asset"):
             raise InputError("case", "scoring needs a single-asset case, not a portfolio")
-        result = score_case(case, framework.value, base_dir=case_file.resolve().parent)
+        from ipvalue.frameworks.profiles import load_profile
+
+        prof = load_profile(profile) if profile is not None else None
+        result = score_case(case, framework.value, base_dir=case_file.resolve().parent,
+                            profile=prof)
         if as_json:
             typer.echo(json.dumps(result, ensure_ascii=False, indent=2, allow_nan=False))
         else:

@@ -176,7 +176,7 @@ class GbtResult:
 
 def gbt42748_score(
     scores: Mapping[str, float], *, scenario: str, config: GbtConfig | None = None,
-    weights: Mapping[str, Any] | None = None,
+    weights: Mapping[str, Any] | None = None, weights_source: str | None = None,
 ) -> GbtResult:
     """Score a patent on the GB/T 42748 tree for one scenario.
 
@@ -190,6 +190,8 @@ def gbt42748_score(
         Tree configuration; the shipped ipvalue v1 configuration when None.
     weights
         Optional weight overrides (see :func:`gbt42748_tree`); recorded as user input.
+    weights_source
+        Where ``weights`` come from (e.g. an enterprise profile); default "case input".
     """
     cfg = config or load_gbt42748_config()
     root = gbt42748_tree(cfg, scenario, weights)
@@ -201,7 +203,10 @@ def gbt42748_score(
     if not cfg.standard_weights and not weights:
         warnings.append(Note("GBT42748_WEIGHTS_NOT_STANDARD", "weights are configuration, not "
                              f"the standard's: {cfg.weights_source}"))
-    weights_source = "case input (gbt42748.weights)" if weights else cfg.weights_source
+    if weights:
+        weights_source = weights_source or "case input (gbt42748.weights)"
+    else:
+        weights_source = cfg.weights_source
     return GbtResult(
         total=res.total,
         scenario=scenario,

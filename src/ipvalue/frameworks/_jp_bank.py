@@ -131,6 +131,7 @@ def bank_assessment(
     weights: Mapping[str, float] | None = None,
     value: float | None = None,
     value_currency: str | None = None,
+    weights_source: str = "case input",
 ) -> BankAssessment:
     """Bank-style assessment along the five report dimensions.
 
@@ -145,6 +146,8 @@ def bank_assessment(
     value, value_currency
         Optional monetary value (from a valuation) reported only as an order of magnitude,
         as in the Cabinet Office grade-plus-impact format.
+    weights_source
+        Where ``weights`` come from (an enterprise profile's label …); recorded.
 
     Raises
     ------
@@ -159,7 +162,7 @@ def bank_assessment(
     else:
         w = weights_summing_to_one("jp_bank.weights", weights)
         exact_keys("jp_bank.weights", w, BANK_DIMENSIONS)
-        w_source = "case input"
+        w_source = weights_source
     dims = []
     warnings: list[Note] = [Note("JP_BANK_BANDS_PLATFORM", BANDS_SOURCE)]
     for d in BANK_DIMENSIONS:

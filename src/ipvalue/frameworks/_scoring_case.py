@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import math
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -25,6 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ipvalue.core.errors import InputError
 from ipvalue.frameworks._kcj_framework import case_fields
+from ipvalue.frameworks.profiles import Profile
 
 ScoreFramework = Literal["smart", "gbt42748", "ipscore", "jp-bank"]
 SCORE_FRAMEWORKS: tuple[str, ...] = ("smart", "gbt42748", "ipscore", "jp-bank")
@@ -41,8 +43,10 @@ class SmartInputs(_Strict):
 
     sector: str
     ratings: dict[str, float]
-    group_weights: str | dict[str, float] = Field(
-        description="'kipa_35_35_30', 'ipm_points_40_20_40' or one weight per group (sum 100)")
+    group_weights: str | dict[str, float] | None = Field(
+        default=None,
+        description="'kipa_35_35_30', 'ipm_points_40_20_40' or one weight per group (sum 100); "
+        "else the profile's indicator_weights.smart (sum 1, × 100)")
     group_weights_source: str | None = None
     points: dict[str, tuple[str, float]] | None = None
     points_source: str | None = None
@@ -162,11 +166,19 @@ def _population(spec: str | list[tuple[str, float]], base_dir: Path) -> list[tup
     return list(zip(frame["sector"].astype(str), scores.astype(float), strict=True))
 
 
-def _smart(data: Any, where: str, base_dir: Path) -> dict[str, Any]:
+def _smart(data: Any, where: str, base_dir: Path, prof: _ProfileWeights) -> dict[str, Any]:
     from ipvalue.frameworks._kr_smart import SmartConfig, smart_grade, smart_preset
 
     inp: SmartInputs = _validate(SmartInputs, data, where)
-    if isinstance(inp.group_weights, str):
+    if inp.group_weights is None:
+        if prof.weights is None:
+            raise InputError(f"{where}.group_weights",
+                             "is required (or profile.indicator_weights.smart)")
+        # SMART group weights are points out of 100; a profile's weights sum to 1
+        cfg = SmartConfig(group_weights={g: 100.0 * w for g, w in prof.weights.items()},
+                          group_weights_source=prof.source)
+        prof.used = True
+    elif isinstance(inp.group_weights, str):
         cfg = smart_preset(inp.group_weights)
     else:
         if not inp.group_weights_source:
@@ -191,7 +203,7 @@ def _smart(data: Any, where: str, base_dir: Path) -> dict[str, Any]:
             "stanine": res.stanine, "detail": _jsonable(res)}
 
 
-def _gbt(data: Any, where: str, base_dir: Path) -> dict[str, Any]:
+def _gbt(data: Any, where: str, base_dir: Path, prof: _ProfileWeights) -> dict[str, Any]:
     from ipvalue.frameworks._cn_gbt42748 import gbt42748_score, load_gbt42748_config
 
     inp: GbtInputs = _validate(GbtInputs, data, where)
@@ -199,12 +211,16 @@ def _gbt(data: Any, where: str, base_dir: Path) -> dict[str, Any]:
     if inp.config is not None:
         p = Path(inp.config)
         cfg = load_gbt42748_config(p if p.is_absolute() else base_dir / p)
-    res = gbt42748_score(inp.scores, scenario=inp.scenario, config=cfg, weights=inp.weights)
+    weights, source = inp.weights, None
+    if weights is None and prof.weights is not None:  # first-level (dimension) weights
+        weights, source, prof.used = {"dimension_weights": dict(prof.weights)}, prof.source, True
+    res = gbt42748_score(inp.scores, scenario=inp.scenario, config=cfg, weights=weights,
+                         weights_source=source)
     return {"framework": "gbt42748", "score": res.total, "grade": None,
             "detail": _jsonable(res)}
 
 
-def _ipscore(data: Any, where: str) -> dict[str, Any]:
+def _ipscore(data: Any, where: str, prof: _ProfileWeights) -> dict[str, Any]:
     from ipvalue.frameworks._ipscore_eval import Answer, ipscore
     from ipvalue.frameworks._ipscore_factors import NumericLimits
 
@@ -212,20 +228,26 @@ def _ipscore(data: Any, where: str) -> dict[str, Any]:
     answers = {k: Answer(rating=v) if isinstance(v, float) else Answer(v.rating, v.value)
                for k, v in inp.answers.items()}
     limits = {k: NumericLimits(v.worst, v.best, v.unit) for k, v in (inp.limits or {}).items()}
-    res = ipscore(answers, weights=inp.weights, limits=limits or None)
+    weights = inp.weights
+    if weights is None and prof.weights is not None:  # factor weights, relative per category
+        weights, prof.used = dict(prof.weights), True
+    res = ipscore(answers, weights=weights, limits=limits or None)
     return {"framework": "ipscore", "score": res.overall, "grade": None,
             "detail": _jsonable(res)}
 
 
-def _jp_bank(case: Any, data: Any, where: str) -> dict[str, Any]:
+def _jp_bank(case: Any, data: Any, where: str, prof: _ProfileWeights) -> dict[str, Any]:
     from ipvalue.frameworks._jp_bank import DimensionInput, bank_assessment
     from ipvalue.frameworks._jp_tmf import TmfConfig, tmf_assessment
 
     inp: BankInputs = _validate(BankInputs, data, where)
     dims = {k: DimensionInput(v.rating, tuple(v.evidence), tuple(v.concerns))
             for k, v in inp.dimensions.items()}
-    res = bank_assessment(dims, weights=inp.weights, value=inp.value,
-                          value_currency=inp.value_currency)
+    weights, source = inp.weights, "case input"
+    if weights is None and prof.weights is not None:
+        weights, source, prof.used = dict(prof.weights), prof.source, True
+    res = bank_assessment(dims, weights=weights, value=inp.value,
+                          value_currency=inp.value_currency, weights_source=source)
     out: dict[str, Any] = {"framework": "jp-bank", "score": res.mean_rating,
                            "grade": res.grade, "detail": _jsonable(res)}
     tmf_data = case.framework_inputs.get("JP", {}).get("tmf")
@@ -237,23 +259,73 @@ def _jp_bank(case: Any, data: Any, where: str) -> dict[str, Any]:
     return out
 
 
-def score_case(case: Any, framework: str, *, base_dir: Path) -> dict[str, Any]:
+@dataclass
+class _ProfileWeights:
+    """The profile's indicator weights for one scoring tree, and whether the scorer used them
+    (a scoring block's own weights win: case > profile > scoring default)."""
+
+    tree: str
+    weights: dict[str, float] | None
+    source: str
+    used: bool = False
+
+    @classmethod
+    def of(cls, profile: Profile | None, tree: str) -> _ProfileWeights:
+        if profile is None:
+            return cls(tree, None, "")
+        w = (profile.indicator_weights or {}).get(tree)
+        return cls(tree, None if w is None else dict(w),
+                   f"{profile.label()}: {profile.rationale}")
+
+    def record(self, out: dict[str, Any]) -> None:
+        """``profile_weights`` in the result: what the profile gave and whether it applied."""
+        if self.weights is None:
+            return
+        out["profile_weights"] = {
+            "tree": self.tree, "weights": self.weights, "source": self.source,
+            "applied": self.used,
+            "note": "applied (the scoring block gives no weights)" if self.used else
+            "not applied: the scoring block's own weights take precedence",
+        }
+
+
+def score_case(
+    case: Any, framework: str, *, base_dir: Path, profile: Profile | None = None
+) -> dict[str, Any]:
     """Score ``case`` with one scoring framework; returns a JSON-ready dict.
 
     Keys: ``framework``, ``case_id``, ``score``, ``grade`` (None where the system gives none),
-    ``detail`` (the full result: assumptions, warnings, trace) and, for jp-bank with a
-    ``JP.tmf`` block, ``technology_market_finance``.
+    ``detail`` (the full result: assumptions, warnings, trace), ``profile_weights`` when the
+    profile has weights for this tree and, for jp-bank with a ``JP.tmf`` block,
+    ``technology_market_finance``.
+
+    The profile is ``profile``, else the case's inline ``profile:``, else the organisation file
+    of the setting ``profile_file``. Its ``indicator_weights.<tree>`` (tree = ``smart``,
+    ``gbt42748``, ``ipscore``, ``jp-bank``) are used when the scoring block gives no weights of
+    its own: SMART group weights (× 100 points), GB/T 42748 first-level dimension weights,
+    IPscore factor weights, JP bank dimension weights; the result records them and their source.
 
     Raises
     ------
     InputError
         Unknown framework, missing block, or any invalid input (named by field).
     """
+    from ipvalue.frameworks._valuate import case_profile
+
     if framework not in SCORE_FRAMEWORKS:
         raise InputError("--framework", "must be one of " + ", ".join(SCORE_FRAMEWORKS))
     data, where = _block(case, framework)
+    prof = _ProfileWeights.of(case_profile(case, profile), framework)
     with case_fields(SCORE_FIELDS):
-        return {"case_id": case.id, **_dispatch(case, framework, data, where, base_dir)}
+        try:
+            out = {"case_id": case.id, **_dispatch(case, framework, data, where, base_dir, prof)}
+        except InputError as exc:
+            if prof.used and "weights" in exc.field:  # the profile's weights were rejected
+                raise InputError(f"profile.indicator_weights.{framework}",
+                                 f"{exc.field}: {exc.rule}") from None
+            raise
+    prof.record(out)
+    return out
 
 
 SCORE_FIELDS = {
@@ -264,13 +336,13 @@ SCORE_FIELDS = {
 
 
 def _dispatch(case: Any, framework: str, data: Any, where: str,
-              base_dir: Path) -> dict[str, Any]:
+              base_dir: Path, prof: _ProfileWeights) -> dict[str, Any]:
     if framework == "smart":
-        out = _smart(data, where, base_dir)
+        out = _smart(data, where, base_dir, prof)
     elif framework == "gbt42748":
-        out = _gbt(data, where, base_dir)
+        out = _gbt(data, where, base_dir, prof)
     elif framework == "ipscore":
-        out = _ipscore(data, where)
+        out = _ipscore(data, where, prof)
     else:
-        out = _jp_bank(case, data, where)
+        out = _jp_bank(case, data, where, prof)
     return out
