@@ -34,7 +34,9 @@ class FrameworkRun:
     profile: Profile | None
 
 
-def case_profile(case: ValuationCase, profile: Profile | None = None) -> Profile | None:
+def case_profile(
+    case: ValuationCase | PortfolioCase, profile: Profile | None = None
+) -> Profile | None:
     """The profile to apply: the one given, else the case's inline one, else the organisation
     profile of the setting ``profile_file`` (``IPVALUE_PROFILE_FILE``)."""
     if profile is not None:
@@ -275,14 +277,39 @@ def resolve_portfolio(
     return PortfolioCase.model_validate(data), resolved
 
 
-def value_portfolio_under(case: PortfolioCase, framework: Any) -> Valuation:
-    """Value a portfolio under ``framework``: each asset resolved, then the engine's
-    vectorised portfolio valuation; framework assumptions and warnings are prefixed
-    ``assets.<i>.``. (Profiles are not applied to portfolios.)"""
+def value_portfolio_under(
+    case: PortfolioCase, framework: Any, *, profile: Profile | None = None, resolve: bool = True
+) -> Valuation:
+    """Value a portfolio under ``framework`` and the enterprise profile.
+
+    With ``resolve`` (the case or caller names a framework that can resolve) each asset is
+    resolved first; framework assumptions and warnings are prefixed ``assets.<i>.``. The
+    profile (``profile``, else the portfolio's inline ``profile:``, else the organisation
+    file) sets method weights of unweighted assets and applies its coefficients to every asset
+    and the total (:mod:`ipvalue.frameworks._portfolio_profile`).
+    """
+    from ipvalue.frameworks._portfolio_profile import (
+        portfolio_method_weights,
+        portfolio_profile_adjustment,
+    )
     from ipvalue.valuation.portfolio import value_portfolio
 
+    prof = case_profile(case, profile)
+    if not (resolve and hasattr(framework, "resolve")):
+        weighted, notes = portfolio_method_weights(case, prof)
+        val = value_portfolio(weighted, framework=framework)
+        val = dataclasses.replace(val, assumptions=(*val.assumptions, *notes))
+        return portfolio_profile_adjustment(val, prof)
     filled, resolutions = resolve_portfolio(case, framework)
+    filled, notes = portfolio_method_weights(filled, prof, original=case)
     val = value_portfolio(filled, framework=RESOLVED)
+    val = _merge_portfolio(val, resolutions, notes)
+    return portfolio_profile_adjustment(val, prof)
+
+
+def _merge_portfolio(
+    val: Valuation, resolutions: list[ResolvedCase], notes: list[Assumption]
+) -> Valuation:
     assumptions = list(val.assumptions)
     warnings = list(val.warnings)
     seen = {(w.code, w.message) for w in warnings}
@@ -304,5 +331,8 @@ def value_portfolio_under(case: PortfolioCase, framework: Any) -> Valuation:
         },
     )
     return dataclasses.replace(
-        val, assumptions=tuple(assumptions), warnings=tuple(warnings), trace=(step, *val.trace)
+        val,
+        assumptions=(*assumptions, *notes),
+        warnings=tuple(warnings),
+        trace=(step, *val.trace),
     )

@@ -304,10 +304,11 @@ def value(
         from ipvalue.valuation.portfolio import value_portfolio
 
         fw = framework_for(case, framework)
-        if hasattr(fw, "resolve") and (framework is not None or case.framework):
-            from ipvalue.frameworks._valuate import value_portfolio_under  # frameworks stream
+        from ipvalue.frameworks._valuate import value_portfolio_under, wants_resolution
 
-            return value_portfolio_under(case, fw)
+        if wants_resolution(case, framework):  # framework resolve + profile (frameworks stream)
+            named = framework is not None or case.framework is not None
+            return value_portfolio_under(case, fw, resolve=named)
         return value_portfolio(case, framework=fw)
     if paths is not None and paths < 1:
         raise InputError("--paths", "must be >= 1")
