@@ -80,6 +80,10 @@ class _Step:
     param_idx: tuple[int, ...]
 
 
+def _chain(first: Getter, then: Getter) -> Getter:
+    return lambda o: then(first(o))
+
+
 def _compile_plan(model: BaseModel, spaths: list[str], ppaths: list[str]) -> list[_Step]:
     by_parent: dict[str, list[tuple[str, str, int]]] = {}
     for kind, paths in (("s", spaths), ("p", ppaths)):
@@ -96,8 +100,9 @@ def _compile_plan(model: BaseModel, spaths: list[str], ppaths: list[str]) -> lis
         else:
             leaf = operator.attrgetter(*[x for x, _, _ in items])
 
-        def get(o: Any, leaf: Getter = leaf, pget: Getter = pget) -> Any:
-            return leaf(pget(o))
+        get: Getter = leaf  # fields of the approach itself: one C-level call
+        if parent:
+            get = _chain(pget, leaf)
 
         single = len(items) == 1
         got = get(model)
@@ -156,7 +161,7 @@ class Group:
                                 dict(zip(self.paths, self.rows[r], strict=True)), {}, settings)
 
 
-@dataclass
+@dataclass(slots=True)
 class Meta:
     """What reconciliation and the result need of one asset's approach."""
 
