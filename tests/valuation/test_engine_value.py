@@ -237,3 +237,14 @@ def test_to_frame_and_json_keys() -> None:
     assert "distribution" not in data
     assert all(set(a) >= {"approach", "method", "value", "weight"} for a in data["approaches"])
     assert np.isfinite(data["value"])
+
+
+def test_dcf_tab_tax_rate_from_jurisdiction() -> None:
+    # SG statutory 17 % (refdata); TAB factor 1 / (1 − 0.17/5 · PVAF(10 %, 5))
+    pvaf = (1 - 1.1 ** -5) / 0.1
+    c = case({"method": "dcf", "cash_flows": [100.0, 100.0], "discount_rate": 0.1,
+              "tab": {"period_years": 5}, "timing": "end"}, jurisdiction="SG")
+    v = value(c)
+    assert v.value == pytest.approx((100 / 1.1 + 100 / 1.21) / (1 - 0.17 / 5 * pvaf), rel=1e-13)
+    assert any(a.name == "approaches.0.tab.tax_rate" and "country_parameters/SG" in a.source
+               for a in v.assumptions)

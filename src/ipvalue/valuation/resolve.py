@@ -390,6 +390,8 @@ def _fill_open(
     if hasattr(a, "discount_rate"):
         _require(ra, "discount_rate", "a number, distribution or {ref: ...}")
         _tab(ra, fw, rec)
+        if ra.settings.get("tab_period") and not hasattr(a, "tax_rate"):
+            _tax_from_refdata(ra, "tab.tax_rate", country, rec)  # a DCF has no tax rate
     if hasattr(a, "tax_rate") and not isinstance(a, RegionalIncome):
         _tax_from_refdata(ra, "tax_rate", country, rec)
     if hasattr(a, "royalty_rate"):
