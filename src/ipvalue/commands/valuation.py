@@ -48,7 +48,8 @@ def _print_summary(v: Any) -> None:
     else:
         t = Table(title="Approaches")
         for col in ("approach", "method", "id", "value", "weight"):
-            t.add_column(col, justify="right" if col in ("value", "weight") else "left")
+            t.add_column(col, justify="right" if col in ("value", "weight") else "left",
+                          overflow="fold", no_wrap=col in ("value", "weight"))
         for a in v.approaches:
             t.add_row(a.approach, a.method, a.id, _money(a.value, ccy), f"{a.weight:.1%}")
         con.print(t)
