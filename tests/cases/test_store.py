@@ -136,3 +136,39 @@ def test_database_urls_are_validated() -> None:
         with pytest.raises(InputError) as e:
             make_engine(url)
         assert e.value.field == "--db" and rule in e.value.rule
+
+
+def test_postgresql_row_level_security_hides_other_organisations(store: CaseStore,
+                                                                  engine: Engine) -> None:
+    import uuid
+
+    store.save(source(1), org="acme", user="alice")
+    store.save(source(2), org="globex", user="gina")
+    pg = engine.dialect.name == "postgresql"
+    role = f"ipvalue_app_{uuid.uuid4().hex[:8]}"
+    if pg:  # superusers bypass RLS: act as an ordinary role, as a deployment should
+        with engine.begin() as conn:
+            schema = conn.execute(text("SELECT current_schema()")).scalar_one()
+            conn.execute(text(f"CREATE ROLE {role} NOLOGIN"))
+            conn.execute(text(f'GRANT USAGE ON SCHEMA "{schema}" TO {role}'))
+            conn.execute(text(f'GRANT SELECT ON ALL TABLES IN SCHEMA "{schema}" TO {role}'))
+    try:
+        with read_session(engine) as s:
+            if pg:
+                s.execute(text(f"SET LOCAL ROLE {role}"))
+            store.org(s, "acme")  # binds the transaction to acme
+            # queries that forget their WHERE org_id
+            n = s.execute(text("SELECT count(*) FROM case_version")).scalar_one()
+            seen = s.execute(text("SELECT count(*) FROM audit_log")).scalar_one()
+    finally:
+        if pg:
+            with engine.begin() as conn:
+                conn.execute(text(f"DROP OWNED BY {role}"))
+                conn.execute(text(f"DROP ROLE {role}"))
+    if pg:
+        assert (n, seen) == (1, 4)  # acme's version; its org, user, case, version entries
+    else:  # SQLite has no row-level security: the repository filter is the only guard
+        assert (n, seen) == (2, 8)
+    with engine.connect() as conn:  # unscoped (e.g. migrations): everything
+        assert conn.execute(text("SELECT count(*) FROM case_version")).scalar_one() == 2
+    assert store.verify("acme").ok and store.verify("globex").ok

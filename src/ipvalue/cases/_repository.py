@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from ipvalue.cases import _workflow as wf
@@ -36,6 +36,13 @@ class OrgScope:
 
     id: int
     code: str
+
+
+def scope_transaction(session: Session, org: OrgScope) -> None:
+    """On PostgreSQL, bind the current transaction to ``org`` for row-level security."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT set_config('ipvalue.org_id', :id, true)"),
+                        {"id": str(org.id)})
 
 
 def find_org(session: Session, code: str) -> OrgScope:
@@ -69,6 +76,7 @@ class CaseRepository:
             raise TypeError("CaseRepository needs an OrgScope")
         self.session = session
         self.org = org
+        scope_transaction(session, org)
 
     # users -----------------------------------------------------------------------------------
     def user(self, username: str, *, field: str = "--user") -> User:

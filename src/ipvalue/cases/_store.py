@@ -56,7 +56,7 @@ from ipvalue.cases._models import (
     OrgSetting,
     Transition,
 )
-from ipvalue.cases._repository import CaseRepository, ensure_org, find_org
+from ipvalue.cases._repository import CaseRepository, ensure_org, find_org, scope_transaction
 from ipvalue.cases._similar import REBUILD_GROWTH, CaseDoc, SimilarCase, SimilarityIndex
 from ipvalue.core.db import read_session, run_write
 from ipvalue.core.errors import InputError
@@ -499,12 +499,14 @@ class CaseStore:
         """Verify an organisation's audit chain (see :func:`verify_chain`)."""
         with read_session(self.engine) as session:
             scope = find_org(session, org)
+            scope_transaction(session, scope)
             return verify_chain(session, scope.id, scope.code)
 
     def export(self, org: str) -> list[dict[str, Any]]:
         """Every audit entry of an organisation, in order, as JSON-ready dicts."""
         with read_session(self.engine) as session:
             scope = find_org(session, org)
+            scope_transaction(session, scope)
             return [{"seq": e.seq, "at": e.at, "actor": e.actor, "action": e.action,
                      "entity": e.entity, "entity_id": e.entity_id,
                      "payload": json.loads(e.payload_json), "prev_hash": e.prev_hash,
