@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -138,3 +139,41 @@ def test_compare_cli_missing_profile_exit_2() -> None:
         "/nonexistent/profile.yaml",
     )
     assert r.returncode == 2 and "profile file not found" in r.stderr
+
+
+def test_compare_explains_each_gap_with_its_drivers() -> None:
+    from ipvalue import load_case
+    from ipvalue.frameworks.compare import compare
+
+    cmp = compare(load_case(EX / "compare_battery_patent.yaml"), "JP,CN,KR")
+    jp = cmp.attribution_of("JP")
+    # JP: 9 % bank hurdle rate vs the IVS build-up r_f + ERP + 6 % (KR data: 3.473 + 4.99 + 6)
+    (rate,) = [d for d in jp.drivers["discount_rate"] if d.name == "approaches.0.discount_rate"]
+    assert rate.baseline_value == pytest.approx(0.03473 + 0.0499 + 0.06, abs=1e-15)
+    assert rate.value == 0.09 and rate.evidence == "input"
+    (roy,) = jp.drivers["income"]
+    assert (roy.baseline_value, roy.value, roy.evidence) == (0.037, 0.043, "S")
+    assert "fx" not in jp.drivers and jp.contributions["fx"] == 0.0
+    # a home-currency rate on KRW flows is named, KR's own-currency rate is not
+    cn_note = [w for w in cmp.value_of("CN").warnings if "without a currency translation" in w]
+    assert len(cn_note) == 1 and "CNY" in cn_note[0] and "KRW" in cn_note[0]
+    assert not [w for w in cmp.value_of("KR").warnings if "currency translation" in w]
+    js = cmp.to_json_dict()
+    (jp_json,) = [a for a in js["attributions"] if a["framework"] == "JP"]
+    assert jp_json["drivers"]["income"] == [
+        {"name": "approaches.0.royalty_rate", "baseline": 0.037, "value": 0.043, "evidence": "S"}
+    ]
+
+
+def test_compare_cli_text_shows_factor_amounts_and_drivers_unabridged() -> None:
+    r = subprocess.run(
+        [sys.executable, "-m", "ipvalue", "compare", str(EX / "compare_battery_patent.yaml"),
+         "--jurisdictions", "JP,IVS", "--currency", "USD"],
+        capture_output=True, text=True, timeout=300, env={**os.environ, "COLUMNS": "80"},
+    )
+    assert r.returncode == 0, r.stderr
+    assert "JP − IVS = 436,236.97 USD" in r.stdout
+    assert "249,458.40" in r.stdout and "267,279.04" in r.stdout and "-80,500.47" in r.stdout
+    flat = " ".join(r.stdout.replace("│", " ").split())  # table cells wrap at 80 columns
+    assert "0.043 [S]" in flat and "approaches.0.royalty_rate 0.037" in flat
+    assert "…" not in r.stdout  # no truncated amount

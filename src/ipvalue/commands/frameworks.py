@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from ipvalue.core.errors import InputError
@@ -129,7 +130,6 @@ def compare_cmd(
 ) -> None:
     """Value one case under several frameworks in one currency and explain each gap."""
     from ipvalue.api_python import load_case
-    from ipvalue.frameworks.base import FACTOR_LABELS, FACTORS
     from ipvalue.frameworks.compare import compare
     from ipvalue.frameworks.profiles import load_profile
     from ipvalue.model.case import ValuationCase
@@ -163,17 +163,8 @@ def compare_cmd(
             (v.fx.source_date or "") if v.fx else "",
         )
     out.print(t)
-    if result.attributions:
-        a_t = Table(
-            title="Attribution of each difference (Shapley values; parts sum to the difference)"
-        )
-        a_t.add_column("factor")
-        for a in result.attributions:
-            a_t.add_column(a.code, justify="right")
-        for f in FACTORS:
-            a_t.add_row(FACTOR_LABELS[f], *[_fmt(a.contributions[f]) for a in result.attributions])
-        a_t.add_row("total difference", *[_fmt(a.difference) for a in result.attributions])
-        out.print(a_t)
+    for a in result.attributions:
+        out.print(_attribution_table(result, a))
     out.print(f"method: {result.method}")
     if result.profile:
         out.print(f"profile: {result.profile}")
@@ -181,6 +172,65 @@ def compare_cmd(
         if v.fx and v.fx.note:
             out.print(f"[yellow]FX[/yellow] {v.code}: {v.fx.note}")
             break
+    by_message: dict[str, list[str]] = {}  # the same figure's warning once, all codes named
+    for v in result.values:
+        for msg in v.warnings:
+            codes = by_message.setdefault(msg.removeprefix(f"{v.code}: "), [])
+            if v.code not in codes:
+                codes.append(v.code)
+    for msg, codes in by_message.items():
+        out.print(f"[yellow]warning[/yellow] {escape(', '.join(codes))}: {escape(msg)}")
+
+
+_SHORT = {
+    "discount_rate": "discount rate",
+    "income": "income / royalty",
+    "economic_life": "economic life",
+    "tax_tab": "tax and TAB",
+    "method_mix": "method mix",
+    "fx": "FX",
+    "adjustments": "adjustments",
+}
+
+
+def _val(x: object) -> str:
+    if x is None:
+        return "—"
+    if isinstance(x, float):
+        return f"{x:.6g}"
+    return str(x)
+
+
+def _attribution_table(result: Any, a: Any) -> Table:
+    """One framework's gap to the baseline: factor, amount, share, and what differs."""
+    from ipvalue.frameworks.base import FACTORS
+
+    fv, bv = result.value_of(a.code), result.value_of(a.baseline)
+    t = Table(
+        title=f"{a.code} − {a.baseline} = {_fmt(a.difference)} {result.currency} "
+        f"({a.code} {_fmt(fv.value)} vs {a.baseline} {_fmt(bv.value)})",
+        title_justify="left",
+    )
+    t.add_column("factor", no_wrap=True)
+    t.add_column("contribution", justify="right", no_wrap=True)
+    t.add_column("share", justify="right", no_wrap=True)
+    t.add_column(f"what differs ({a.baseline} → {a.code}) [evidence]")
+    scale = abs(a.difference) if a.difference else 0.0
+    for f in FACTORS:
+        amount = a.contributions[f]
+        ds = a.drivers.get(f, ())
+        if amount == 0.0 and all(d.baseline_value is None or d.value is None for d in ds):
+            continue  # nothing to explain: only parameters one framework does not record
+        share = f"{amount / a.difference:.1%}" if scale else "—"
+        what = "; ".join(
+            f"{d.name} {_val(d.baseline_value)} → {_val(d.value)}"
+            + (f" [{d.evidence}]" if d.evidence else "")
+            for d in ds
+        )
+        t.add_row(_SHORT[f], _fmt(amount), share, escape(what) or "—")
+    t.add_row("total", _fmt(a.difference), "100.0%" if scale else "—",
+              f"residual {a.residual:.3g} (floating point); {a.evaluations} valuations")
+    return t
 
 
 def register(app: typer.Typer) -> None:

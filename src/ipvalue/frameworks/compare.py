@@ -78,6 +78,22 @@ class Attribution:
     contributions: dict[str, float]
     residual: float
     evaluations: int
+    drivers: dict[str, tuple[Driver, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Driver:
+    """One parameter behind a factor's contribution: its value under baseline and framework
+    (None where that framework does not use it), with the framework's evidence label."""
+
+    name: str
+    baseline_value: float | str | bool | None
+    value: float | str | bool | None
+    evidence: str | None
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "baseline": self.baseline_value, "value": self.value,
+                "evidence": self.evidence}
 
 
 @dataclass(frozen=True)
@@ -146,6 +162,9 @@ class Comparison:
                     "contributions": a.contributions,
                     "residual": a.residual,
                     "evaluations": a.evaluations,
+                    "drivers": {
+                        f: [d.to_json_dict() for d in ds] for f, ds in a.drivers.items()
+                    },
                 }
                 for a in self.attributions
             ],
@@ -302,7 +321,7 @@ def compare(
         p = prepared[code]
         v_case = run(p.resolved.case)
         val = full.get(p.resolved.case.model_dump_json())
-        warns = tuple(w.message for w in p.resolved.warnings())
+        warns = tuple(w.message for w in p.resolved.warnings()) + _currency_note(p, det)
         if val is not None:
             warns += tuple(w.message for w in val.warnings)
         values.append(
@@ -338,6 +357,7 @@ def compare(
                 contributions,
                 total - math.fsum(contributions.values()),
                 2 ** len(active),
+                {f: ds for f in FACTORS if (ds := _drivers(base, p, f))},
             )
         )
     return Comparison(
@@ -348,6 +368,50 @@ def compare(
         tuple(values),
         tuple(attributions),
         profile=prof.label() if prof else None,
+    )
+
+
+def _drivers(a: _Prepared, b: _Prepared, factor: str) -> tuple[Driver, ...]:
+    """Parameters of ``factor`` whose values differ between baseline ``a`` and ``b`` (case
+    fields by path, components such as the risk-free rate by name), in ``b``'s order."""
+    if factor == "fx":
+        if a.fx.rate == b.fx.rate:
+            return ()
+        return (Driver("fx_rate", a.fx.rate, b.fx.rate, "input"),)
+    if factor == "adjustments":
+        return () if a.adj == b.adj else (Driver("profile_factor", a.adj, b.adj, "input"),)
+
+    def table(r: ResolvedCase) -> dict[str, Any]:
+        return {p.path or p.name: p for p in r.parameters if p.factor == factor}
+
+    ta, tb = table(a.resolved), table(b.resolved)
+    out = []
+    for key in [*tb, *(k for k in ta if k not in tb)]:
+        pa, pb = ta.get(key), tb.get(key)
+        va = None if pa is None else pa.value
+        vb = None if pb is None else pb.value
+        if va != vb:
+            out.append(Driver(key, va, vb, None if pb is None else pb.evidence))
+    return tuple(out)
+
+
+def _currency_note(p: _Prepared, case: ValuationCase) -> tuple[str, ...]:
+    """Say so when a framework discounts case-currency flows at a rate built in another
+    currency's market without translating it (the rate differential then sits in the
+    discount-rate factor, not in FX)."""
+    home = getattr(p.fw, "currency", None)
+    names = {q.name for q in p.resolved.parameters}
+    rate = next((q for q in p.resolved.parameters if q.name == "discount_rate"), None)
+    if home is None or home == case.currency or rate is None or rate.path is None:
+        return ()
+    if "rate_currency_translation" in names:
+        return ()
+    return (
+        f"{p.code}: the discount rate {rate.value} is built with {home} market inputs and "
+        f"applied to {case.currency} flows without a currency translation; the {home}–"
+        f"{case.currency} rate differential is part of the discount-rate gap (give a "
+        f"{case.currency}-consistent rate in framework_inputs.{p.code} if that is not intended;"
+        " docs/frameworks/compare.md#fx)",
     )
 
 
