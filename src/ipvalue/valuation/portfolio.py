@@ -168,36 +168,51 @@ def _value_portfolio(case: PortfolioCase, framework: Any) -> Valuation:
     for i, w in [*batch.warnings, *group_warnings]:
         aid = case.assets[i].asset.id or case.assets[i].asset.name
         warnings.append(ValuationWarning(w.code, f"{aid}: {w.message}"))
+    rows: list[dict[str, Any]] = []
+    concluded_values: list[float] = []
+    lows: list[float] = []
+    highs: list[float] = []
     for i, (item, metas) in enumerate(zip(case.assets, batch.meta, strict=True)):
-        aid = item.asset.id or item.asset.name
+        asset = item.asset
+        aid = asset.id or asset.name
         concluded, low, high, weights, divs = recs[i]
+        vals = values[i]
         # ids are "<asset id>/<approach id>": unique across the portfolio, shared by the
         # asset's own list and the flat list of all approaches.
-        avs = tuple(
-            ApproachValue(m.family, m.method, f"{aid}/{m.name}",  # type: ignore[arg-type]
-                          values[i][k][0], weights[k], values[i][k][1], values[i][k][2])
-            for k, m in enumerate(metas)
-        )
-        assets.append(AssetResult(aid, item.asset.name, item.asset.type, concluded,
+        if len(metas) == 1:
+            m, (v, lo, hi) = metas[0], vals[0]
+            avs: tuple[ApproachValue, ...] = (ApproachValue(
+                m.family, m.method, f"{aid}/{m.name}", v, weights[0], lo, hi),  # type: ignore[arg-type]
+            )
+        else:
+            avs = tuple(
+                ApproachValue(m.family, m.method, f"{aid}/{m.name}",  # type: ignore[arg-type]
+                              vals[k][0], weights[k], vals[k][1], vals[k][2])
+                for k, m in enumerate(metas)
+            )
+        assets.append(AssetResult(aid, asset.name, asset.type, concluded,
                                   ValueRange(low, high), avs))
         flat.extend(avs)
+        concluded_values.append(concluded)
+        lows.append(low)
+        highs.append(high)
+        rows.append({"asset": aid, "value": concluded, "low": low, "high": high})
         if divs:
             warnings.extend(ValuationWarning("approaches_diverge", f"{aid}: {d.message}")
                             for d in divs)
     assumptions = list(batch.assumptions)
     rate, syn_assumptions = _synergy_rate(case)
     assumptions.extend(syn_assumptions)
-    subtotal = math.fsum(a.value for a in assets)
+    subtotal = math.fsum(concluded_values)
     factor = 1.0 + rate
     total = subtotal * factor
-    low = math.fsum(a.range.low for a in assets) * factor
-    high = math.fsum(a.range.high for a in assets) * factor
+    low = math.fsum(lows) * factor
+    high = math.fsum(highs) * factor
     steps.append(TraceStep(
         step="portfolio", detail={"assets": len(assets), "sum_of_assets": subtotal,
                                   "synergy_rate": rate, "total": total,
                                   "formula": "total = Σ asset values · (1 + synergy rate)"},
-        rows=tuple({"asset": a.id, "value": a.value, "low": a.range.low, "high": a.range.high}
-                   for a in assets),
+        rows=tuple(rows),
     ))
     return Valuation(
         case_id=case.id, valuation_date=case.valuation_date, value=total, currency=case.currency,
