@@ -217,10 +217,17 @@ def gbt42748_score(
         config_version=cfg.version,
         assumptions=(
             Assumption("gbt42748.config", f"{cfg.config_id} v{cfg.version}", "",
-                       cfg.path, "V" if cfg.standard_names else "U"),
+                       _shown(cfg.path), "V" if cfg.standard_names else "U"),
             Assumption("gbt42748.weights", scenario, "", weights_source,
                        "input" if weights else ("V" if cfg.standard_weights else "U")),
         ),
         warnings=tuple(warnings),
         trace=res.trace,
     )
+
+
+def _shown(path: str) -> str:
+    """The shipped configuration by its package name (not this machine's install path)."""
+    if Path(path).resolve() == SHIPPED_CONFIG.resolve():
+        return f"ipvalue/frameworks/{SHIPPED_CONFIG.name} (shipped)"
+    return path
