@@ -6,6 +6,7 @@ Use :class:`CaseStore` (``CaseStore(make_engine(url))``); every read goes throug
 
 from ipvalue.cases._audit import AuditProblem, AuditReport, canonical_json, entry_hash, verify_chain
 from ipvalue.cases._checks import QualityFinding
+from ipvalue.cases._config import ORG_SETTINGS, CheckSettings
 from ipvalue.cases._deviation import Peer, RobustSpread, deviation_findings, robust_spread
 from ipvalue.cases._intake import (
     CaseProfile,
@@ -19,7 +20,7 @@ from ipvalue.cases._intake import (
 from ipvalue.cases._migrate import current_revision, ensure_schema, head_revision, migrate
 from ipvalue.cases._repository import CaseRepository, OrgScope
 from ipvalue.cases._similar import CaseDoc, SimilarCase, SimilarityIndex
-from ipvalue.cases._store import ORG_SETTINGS, CaseStore, CheckSettings, SaveReceipt
+from ipvalue.cases._store import CaseStore, SaveReceipt
 
 __all__ = [
     "ORG_SETTINGS",

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from ipvalue.cases import _workflow as wf
 from ipvalue.cases._anomaly import anomaly_finding, scan_case_base
 from ipvalue.cases._audit import (
     AuditReport,
@@ -35,6 +34,7 @@ from ipvalue.cases._checks import (
     recalculation,
     terminal_share,
 )
+from ipvalue.cases._config import CheckSettings, parse_setting
 from ipvalue.cases._deviation import Peer, deviation_findings
 from ipvalue.cases._intake import (
     KEY_PARAMETERS,
@@ -50,63 +50,17 @@ from ipvalue.cases._models import (
     AuditHead,
     Case,
     CaseVersion,
-    Comment,
     Finding,
     Organisation,
     OrgSetting,
-    Transition,
 )
 from ipvalue.cases._repository import CaseRepository, ensure_org, find_org, scope_transaction
+from ipvalue.cases._review import ReviewOperations
 from ipvalue.cases._similar import REBUILD_GROWTH, CaseDoc, SimilarCase, SimilarityIndex
 from ipvalue.core.db import read_session, run_write
 from ipvalue.core.errors import InputError
 
 PARAMS = tuple(KEY_PARAMETERS)
-
-
-@dataclass(frozen=True)
-class CheckSettings:
-    """Thresholds of the deviation and anomaly checks (global settings, then org overrides)."""
-
-    deviation_threshold: float = 3.0
-    deviation_min_peers: int = 5
-    similar_peers: int = 20
-    anomaly_contamination: float = 0.05
-    anomaly_seed: int = 0
-
-    @classmethod
-    def load(cls, overrides: Mapping[str, str]) -> CheckSettings:
-        from ipvalue.core.settings import get_settings
-
-        s = get_settings()
-        base = cls(s.cases_deviation_threshold, s.cases_deviation_min_peers, s.cases_similar_peers,
-                   s.cases_anomaly_contamination, s.cases_anomaly_seed)
-        changes: dict[str, Any] = {k: _parse_setting(k, v) for k, v in overrides.items()
-                                   if k in ORG_SETTINGS}
-        return replace(base, **changes)
-
-
-#: Settings an organisation may override, with their type and rule.
-ORG_SETTINGS: dict[str, tuple[type, float, float]] = {
-    "deviation_threshold": (float, 0.0, float("inf")),
-    "deviation_min_peers": (int, 2, 10_000),
-    "similar_peers": (int, 1, 10_000),
-    "anomaly_contamination": (float, 0.0, 0.5),
-    "anomaly_seed": (int, 0, 2**32 - 1),
-}
-
-
-def _parse_setting(key: str, raw: str) -> float | int:
-    if key not in ORG_SETTINGS:
-        raise InputError("KEY", f"must be one of {', '.join(ORG_SETTINGS)}")
-    kind, lo, hi = ORG_SETTINGS[key]
-    try:
-        val = kind(raw)
-    except ValueError:
-        raise InputError(key, f"must be {'an integer' if kind is int else 'a number'}") from None
-    if not (lo < val <= hi if kind is float else lo <= val <= hi):
-        raise InputError(key, f"must be in {'(' if kind is float else '['}{lo:g}, {hi:g}]")
-    return val
 
 
 @dataclass(frozen=True)
@@ -129,7 +83,7 @@ def _doc(r: Any) -> CaseDoc:
                    r.purpose, r.description, {p: getattr(r, p) for p in PARAMS})
 
 
-class CaseStore:
+class CaseStore(ReviewOperations):
     """Entry point of the case database for the CLI (and later the API and web pages).
 
     Parameters
@@ -375,86 +329,6 @@ class CaseStore:
         run_write(self.engine, work)
         return flagged
 
-    # --------------------------------------------------------------------------- review
-    def _review(self, org: str, case_id: int, version_no: int | None, user: str,
-                decide: Any, *, subject: str | None = None, role: str | None = None,
-                note: str = "") -> str:
-        def work(session: Session) -> str:
-            scope = find_org(session, org)
-            head = lock_head(session, scope.id)
-            repo = CaseRepository(session, scope)
-            actor = repo.user(user)
-            v = repo.version(case_id, version_no)
-            state = repo.state(v.id)
-            subj = repo.user(subject, field="--reviewer") if subject else None
-            step: wf.Step = decide(state, actor.id, v.created_by, repo.assignments(v.id),
-                                   subj.id if subj else None)
-            t = Transition(org_id=scope.id, version_id=v.id, from_state=step.from_state,
-                           to_state=step.to_state, action=step.action, actor_id=actor.id,
-                           role=role, subject_id=subj.id if subj else None, note=note,
-                           at=utc_now())
-            session.add(t)
-            session.flush()
-            append(session, head, actor=user, action=f"review.{step.action}",
-                   entity="review_transition", entity_id=t.id,
-                   payload={"case_id": case_id, "version_no": v.version_no,
-                            "from": step.from_state, "to": step.to_state,
-                            "reviewer": subject, "role": role},
-                   row=t)
-            return step.to_state
-
-        return run_write(self.engine, work)
-
-    def submit(self, case_id: int, *, org: str, user: str, version_no: int | None = None,
-               note: str = "") -> str:
-        """Preparer submits a draft; returns the new state."""
-        return self._review(org, case_id, version_no, user,
-                            lambda s, a, p, _asg, _sub: wf.submit(s, a, p), note=note)
-
-    def assign(self, case_id: int, *, org: str, user: str, reviewer: str,
-               role: str = wf.PRIMARY, version_no: int | None = None) -> str:
-        """Assign a reviewer (primary, technical or market)."""
-        return self._review(org, case_id, version_no, user,
-                            lambda s, _a, p, asg, sub: wf.assign(s, sub, role, p, asg),
-                            subject=reviewer, role=role)
-
-    def approve(self, case_id: int, *, org: str, user: str, version_no: int | None = None,
-                note: str = "") -> str:
-        """An assigned reviewer signs off / approves."""
-        return self._review(org, case_id, version_no, user,
-                            lambda s, a, p, asg, _sub: wf.approve(s, a, p, asg), note=note)
-
-    def return_(self, case_id: int, *, org: str, user: str, reason: str,
-                version_no: int | None = None) -> str:
-        """An assigned reviewer returns the version to the preparer."""
-        return self._review(org, case_id, version_no, user,
-                            lambda s, a, _p, asg, _sub: wf.return_(s, a, asg, reason), note=reason)
-
-    def comment(self, case_id: int, *, org: str, user: str, field: str, text: str,
-                version_no: int | None = None) -> int:
-        """Comment on one field of a version; returns the comment id."""
-        if not field.strip():
-            raise InputError("--field", "must name the field commented on (dotted path)")
-        if not text.strip():
-            raise InputError("--text", "must not be empty")
-
-        def work(session: Session) -> int:
-            scope = find_org(session, org)
-            head = lock_head(session, scope.id)
-            repo = CaseRepository(session, scope)
-            actor = repo.user(user)
-            v = repo.version(case_id, version_no)
-            c = Comment(org_id=scope.id, version_id=v.id, field=field, text=text,
-                        author_id=actor.id, at=utc_now())
-            session.add(c)
-            session.flush()
-            append(session, head, actor=user, action="review.comment", entity="review_comment",
-                   entity_id=c.id, payload={"case_id": case_id, "version_no": v.version_no,
-                                            "field": field}, row=c)
-            return c.id
-
-        return run_write(self.engine, work)
-
     # --------------------------------------------------------------------------- admin
     def add_user(self, *, org: str, actor: str, username: str,
                  display_name: str | None = None) -> bool:
@@ -478,7 +352,7 @@ class CaseStore:
 
     def set_setting(self, *, org: str, user: str, key: str, value: str) -> None:
         """Override a check setting for one organisation (audited with old and new value)."""
-        _parse_setting(key, value)
+        parse_setting(key, value)
 
         def work(session: Session) -> None:
             scope = find_org(session, org)
