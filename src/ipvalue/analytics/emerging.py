@@ -29,7 +29,7 @@ import pandas as pd
 from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.preprocessing import normalize
 
-from ipvalue.analytics.landscape_corpus import PatentCorpus
+from ipvalue.analytics.landscape_corpus import PatentCorpus, member
 from ipvalue.analytics.landscape_counts import category_pairs
 from ipvalue.analytics.landscape_text import (
     TOKEN_PATTERN,
@@ -120,10 +120,10 @@ def emergence_table(
             f"recent {recent[0]}-{recent[1]}: {len(in_r)})",
         )
     n_b_total, n_r_total = len(in_b), len(in_r)
-    pairs = doc_items[doc_items["pub_id"].isin(years.index)].drop_duplicates()
+    pairs = doc_items[member(doc_items["pub_id"], years.index)].drop_duplicates()
     pairs = pairs.assign(year=years.reindex(pairs["pub_id"]).to_numpy())
-    n_r = pairs[pairs["pub_id"].isin(in_r.index)].groupby("item").size()
-    n_b = pairs[pairs["pub_id"].isin(in_b.index)].groupby("item").size()
+    n_r = pairs[member(pairs["pub_id"], in_r.index)].groupby("item").size()
+    n_b = pairs[member(pairs["pub_id"], in_b.index)].groupby("item").size()
     keep = n_r[n_r >= min_recent_docs].index
     table = pd.DataFrame({"item": keep})
     table["n_base"] = n_b.reindex(keep, fill_value=0).to_numpy()
@@ -137,7 +137,7 @@ def emergence_table(
     table["slope"] = _share_slopes(pairs, years, keep, base[0], recent[1])
     table["new"] = table["n_base"] == 0
     if novelty is not None and len(table):
-        recent_pairs = pairs[pairs["pub_id"].isin(in_r.index) & pairs["item"].isin(keep)]
+        recent_pairs = pairs[member(pairs["pub_id"], in_r.index) & member(pairs["item"], keep)]
         nov = novelty.reindex(recent_pairs["pub_id"]).to_numpy()
         per_item = pd.Series(nov, index=recent_pairs["item"].to_numpy()).groupby(level=0).mean()
         table["novelty"] = per_item.reindex(keep).to_numpy()
@@ -159,7 +159,7 @@ def _share_slopes(
     span = np.arange(first, last + 1)
     totals = years.value_counts().reindex(span, fill_value=0).to_numpy().astype(float)
     counts = (
-        pairs[pairs["item"].isin(items)]
+        pairs[member(pairs["item"], items)]
         .groupby(["item", "year"])
         .size()
         .unstack(fill_value=0)

@@ -51,6 +51,7 @@ from ipvalue.analytics.landscape_networks import (
     citation_network,
     coclassification_network,
     communities,
+    internal_citation_count,
 )
 from ipvalue.analytics.landscape_text import ClusterResult, cluster_texts, document_texts, keywords
 from ipvalue.core.errors import InputError
@@ -103,6 +104,9 @@ class LandscapeOptions:
         Minimum co-classification edge weight.
     network_top_nodes : int
         Classes kept in the co-classification network.
+    network_max_edges : int
+        Largest citation network (citations inside the set) analysed for communities; above
+        it the step is skipped with a warning (community detection grows faster than linearly).
     recent_years, base_years, min_recent_docs : int
         Emerging-technology windows and support (see :mod:`ipvalue.analytics.emerging`).
     novelty_k : int or None
@@ -122,6 +126,7 @@ class LandscapeOptions:
     community_method: str = "greedy"
     network_min_weight: int = 1
     network_top_nodes: int = 60
+    network_max_edges: int = 100_000
     recent_years: int = 3
     base_years: int = 5
     min_recent_docs: int = 5
@@ -135,7 +140,8 @@ class LandscapeOptions:
         if self.class_level not in CLASS_LEVELS:
             raise InputError("--class-level", f"must be one of {', '.join(CLASS_LEVELS)}")
         for name in ("top", "growth_years", "period_years", "keywords_top", "ngram_max",
-                     "network_min_weight", "network_top_nodes", "recent_years", "base_years",
+                     "network_min_weight", "network_top_nodes", "network_max_edges",
+                     "recent_years", "base_years",
                      "min_recent_docs"):
             if getattr(self, name) < 1:
                 raise InputError(f"--{name.replace('_', '-')}", "must be >= 1")
@@ -284,7 +290,13 @@ def build_landscape(
         warnings.append("no IPC/CPC classes: co-classification network skipped")
 
     cit, cit_comm = None, None
-    if not corpus.citations.empty:
+    n_cites = internal_citation_count(corpus) if not corpus.citations.empty else 0
+    if n_cites > opts.network_max_edges:
+        warnings.append(
+            f"citation network skipped: {n_cites:,} citations inside the set exceed "
+            f"--network-max-edges {opts.network_max_edges:,}; narrow the set with --select-*"
+        )
+    elif not corpus.citations.empty:
         step("citation network")
         cit = citation_network(corpus)
         if cit.number_of_edges():

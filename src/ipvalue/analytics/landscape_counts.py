@@ -22,7 +22,7 @@ from typing import Literal
 
 import pandas as pd
 
-from ipvalue.analytics.landscape_corpus import PatentCorpus
+from ipvalue.analytics.landscape_corpus import PatentCorpus, member
 from ipvalue.core.errors import InputError
 
 Dimension = Literal["year", "office", "class", "field", "assignee", "country"]
@@ -194,7 +194,7 @@ def filings_by_year_and(
         raise InputError("top", "must be >= 1")
     pairs = category_pairs(corpus, by, class_level=class_level)
     years = corpus.patents.dropna(subset=["year"]).set_index("pub_id")["year"].astype(int)
-    pairs = pairs[pairs["pub_id"].isin(years.index)]
+    pairs = pairs[member(pairs["pub_id"], years.index)]
     if pairs.empty:
         return pd.DataFrame()
     pairs = pairs.assign(year=years.reindex(pairs["pub_id"]).to_numpy())

@@ -18,7 +18,7 @@ from typing import Literal
 import networkx as nx
 import pandas as pd
 
-from ipvalue.analytics.landscape_corpus import PatentCorpus
+from ipvalue.analytics.landscape_corpus import PatentCorpus, member
 from ipvalue.analytics.landscape_counts import ClassLevel, category_pairs
 from ipvalue.core.errors import InputError
 
@@ -84,17 +84,30 @@ def citation_network(corpus: PatentCorpus, *, internal_only: bool = True) -> nx.
     """
     graph = nx.DiGraph()
     years = corpus.patents.set_index("pub_id")["year"]
-    for pid, year in years.items():
-        graph.add_node(str(pid), year=None if pd.isna(year) else int(year), external=False)
-    known = set(graph.nodes)
-    for citing, cited in corpus.citations[["citing", "cited"]].itertuples(index=False):
-        if cited not in known:
-            if internal_only:
-                continue
-            graph.add_node(cited, year=None, external=True)
-        if citing != cited:
-            graph.add_edge(citing, cited, weight=1)
+    graph.add_nodes_from(
+        (str(pid), {"year": None if pd.isna(year) else int(year), "external": False})
+        for pid, year in years.items()
+    )
+    edges = corpus.citations[["citing", "cited"]].drop_duplicates()
+    edges = edges[edges["citing"] != edges["cited"]]
+    inside = member(edges["cited"], years.index)
+    if internal_only:
+        edges = edges[inside]
+    else:
+        graph.add_nodes_from(
+            (str(c), {"year": None, "external": True})
+            for c in edges.loc[~inside, "cited"].unique()
+        )
+    graph.add_edges_from(
+        zip(edges["citing"].astype(str), edges["cited"].astype(str), strict=True), weight=1
+    )
     return graph
+
+
+def internal_citation_count(corpus: PatentCorpus) -> int:
+    """Distinct citations whose both ends are patents of the corpus (the network's edges)."""
+    e = corpus.citations[["citing", "cited"]].drop_duplicates()
+    return int((member(e["cited"], corpus.patents["pub_id"]) & (e["citing"] != e["cited"])).sum())
 
 
 @dataclass(frozen=True)

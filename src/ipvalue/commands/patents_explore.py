@@ -174,6 +174,10 @@ def landscape(
     community: Annotated[
         str, typer.Option("--community", help="greedy | louvain")
     ] = "greedy",
+    network_max_edges: Annotated[
+        int,
+        typer.Option("--network-max-edges", help="Largest citation network analysed."),
+    ] = 100_000,
     recent_years: Annotated[int, typer.Option("--recent-years")] = 3,
     base_years: Annotated[int, typer.Option("--base-years")] = 5,
     min_recent_docs: Annotated[int, typer.Option("--min-recent-docs")] = 5,
@@ -210,6 +214,7 @@ def landscape(
         clusters=clusters,
         seed=seed,
         community_method=community,
+        network_max_edges=network_max_edges,
         recent_years=recent_years,
         base_years=base_years,
         min_recent_docs=min_recent_docs,
