@@ -177,3 +177,33 @@ def test_compare_cli_text_shows_factor_amounts_and_drivers_unabridged() -> None:
     flat = " ".join(r.stdout.replace("│", " ").split())  # table cells wrap at 80 columns
     assert "0.043 [S]" in flat and "approaches.0.royalty_rate 0.037" in flat
     assert "…" not in r.stdout  # no truncated amount
+
+
+@pytest.mark.parametrize(
+    ("edit", "field", "rule"),
+    [
+        (lambda d: d["framework_inputs"]["KR"]["rate"].update(trp_score=200),
+         "framework_inputs.KR.rate.trp_score", "must be in [10, 50]"),
+        (lambda d: d["framework_inputs"]["JP"].update(royalty_field="nonsense"),
+         "framework_inputs.JP.royalty_field", "must be one of"),
+        (lambda d: d["framework_inputs"]["common"].update(
+            method_weights={"income": 0.5, "market": 0.2}),
+         "framework_inputs.common.method_weights", "must sum to 1 (they sum to 0.7)"),
+        (lambda d: d["framework_inputs"].update(KR=5), "framework_inputs.KR",
+         "valid dictionary"),
+    ],
+)
+def test_compare_cli_bad_framework_inputs_exit_2(
+    tmp_path: Path, edit: Any, field: str, rule: str
+) -> None:
+    import yaml
+
+    from ipvalue.api_python import read_case_data
+
+    data = dict(read_case_data(EX / "compare_battery_patent.yaml"))
+    edit(data)
+    f = tmp_path / "bad.yaml"
+    f.write_text(yaml.safe_dump(data, allow_unicode=True))
+    r = _cli("compare", str(f), "--jurisdictions", "KR,JP,IVS")
+    assert r.returncode == 2, r.stdout + r.stderr
+    assert f"{field}:" in r.stderr and rule in r.stderr and "Traceback" not in r.stderr

@@ -54,7 +54,11 @@ def test_inputs_override_refdata_and_code_section_beats_common() -> None:
         ({"IVS": {"asset_risk_premium": 0.05, "bogus": 1}}, "framework_inputs.IVS.bogus"),
         (
             {"IVS": {"asset_risk_premium": 0.05, "method_weights": {"income": 0.7, "cost": 0.2}}},
-            "framework_inputs.IVS",
+            "framework_inputs.IVS.method_weights",
+        ),
+        (
+            {"common": {"asset_risk_premium": 0.05, "method_weights": {"income": 0.7}}},
+            "framework_inputs.common.method_weights",
         ),
         (
             {"IVS": {"asset_risk_premium": 0.05, "royalty_benchmark": "nope"}},

@@ -143,10 +143,20 @@ def compare_cmd(
         result = compare(case, jurisdictions, currency=currency, baseline=baseline, profile=prof)
     if as_json:
         typer.echo(result.to_json())
-        return
+    else:
+        _print_comparison(case.id, result)
+    failed = [v for v in result.values if v.input_error is not None]
+    if failed:  # the others are printed above; the exit code still says "invalid input"
+        first = failed[0].input_error
+        assert first is not None
+        names = ", ".join(v.code for v in failed)
+        raise InputError(first.field, f"{first.rule} (not valued: {names})")
+
+
+def _print_comparison(case_id: str, result: Any) -> None:
     out = Console()
     t = Table(
-        title=f"{case.id}: value by framework ({result.currency}, baseline {result.baseline})"
+        title=f"{case_id}: value by framework ({result.currency}, baseline {result.baseline})"
     )
     t.add_column("framework")
     t.add_column("value", justify="right")

@@ -6,9 +6,17 @@ own section. Values given for the framework's code win over ``common``.
 
 from __future__ import annotations
 
+import math
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from ipvalue.core.errors import InputError
 from ipvalue.model.case import ValuationCase
@@ -89,16 +97,21 @@ class FrameworkInputs(BaseModel):
         description="home currency per unit of case currency, as this valuer converts",
     )
 
+    @field_validator("method_weights")
+    @classmethod
+    def _weights(cls, w: dict[Family, float] | None) -> dict[Family, float] | None:
+        if w is not None:
+            if any(not math.isfinite(v) or v < 0 for v in w.values()):
+                raise ValueError("method_weights must be finite and >= 0")
+            total = math.fsum(w.values())
+            if abs(total - 1.0) > WEIGHT_SUM_TOL:
+                raise ValueError(f"method_weights must sum to 1 (they sum to {total:g})")
+        return w
+
     @model_validator(mode="after")
-    def _weights(self) -> FrameworkInputs:
+    def _one_tab_schedule(self) -> FrameworkInputs:
         if self.tab_period_years is not None and self.tab_declining_rate is not None:
             raise ValueError("give tab_period_years or tab_declining_rate, not both")
-        w = self.method_weights
-        if w is not None:
-            if any(v < 0 for v in w.values()):
-                raise ValueError("method_weights must be >= 0")
-            if abs(sum(w.values()) - 1.0) > WEIGHT_SUM_TOL:
-                raise ValueError(f"method_weights must sum to 1 (they sum to {sum(w.values()):g})")
         return self
 
 
@@ -115,4 +128,4 @@ def inputs_for(case: ValuationCase, code: str) -> tuple[FrameworkInputs, dict[st
         loc = ".".join(str(p) for p in err["loc"])
         section = origin.get(str(err["loc"][0]), code) if err["loc"] else code
         field = f"framework_inputs.{section}" + (f".{loc}" if loc else "")
-        raise InputError(field, err["msg"]) from None
+        raise InputError(field, str(err["msg"]).removeprefix("Value error, ")) from None

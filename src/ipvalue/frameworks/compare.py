@@ -66,6 +66,9 @@ class FrameworkValue:
     error: str | None = None
     resolved: ResolvedCase | None = field(default=None, repr=False, compare=False)
     valuation: Valuation | None = field(default=None, repr=False, compare=False)
+    input_error: InputError | None = field(default=None, repr=False, compare=False)
+    """The input error that stopped this framework (None when valued or when only the
+    attribution failed); the CLI exits 2 with it after printing the others."""
 
 
 @dataclass(frozen=True)
@@ -287,7 +290,7 @@ def compare(
         return cache[key]
 
     prepared: dict[str, _Prepared] = {}
-    errors: dict[str, str] = {}
+    errors: dict[str, InputError] = {}
     for code in dict.fromkeys([base_code, *requested]):
         try:
             fw = get(code)
@@ -298,7 +301,7 @@ def compare(
         except InputError as exc:
             if code == base_code:
                 raise InputError(exc.field, f"baseline {code}: {exc.rule}") from None
-            errors[code] = str(exc)
+            errors[code] = exc
     base = prepared[base_code]
 
     def coalition_value(a: _Prepared, b: _Prepared) -> Callable[[frozenset[str]], float]:
@@ -316,7 +319,12 @@ def compare(
     attributions: list[Attribution] = []
     for code in dict.fromkeys([*requested, base_code]):
         if code in errors:
-            values.append(FrameworkValue(code, _name(code), None, None, None, error=errors[code]))
+            err = errors[code]
+            values.append(
+                FrameworkValue(
+                    code, _name(code), None, None, None, error=str(err), input_error=err
+                )
+            )
             continue
         p = prepared[code]
         v_case = run(p.resolved.case)
