@@ -248,3 +248,15 @@ def test_count_families() -> None:
     assert "4 documents counted as 2 families" in f.source
     plain = corpus_from_frame(pd.DataFrame({"pub_id": ["a"]}))
     assert "no family data" in count_families(plain).warnings[-1]
+
+
+def test_large_citation_network_is_skipped_with_a_warning(small_corpus) -> None:
+    from ipvalue.analytics.landscape_networks import internal_citation_count
+
+    n = internal_citation_count(small_corpus)
+    assert n == len(small_corpus) - 3  # P4 cites P1, P5 cites P2, … (each cites i - 3)
+    land = build_landscape(
+        small_corpus, LandscapeOptions(clusters=0, novelty_k=None, network_max_edges=n - 1)
+    )
+    assert land.citation_graph is None
+    assert any("citation network skipped" in w for w in land.warnings)
