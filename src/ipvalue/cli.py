@@ -33,7 +33,15 @@ def _root() -> None:
 _err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
+_registered = False
+
+
 def _register_all() -> None:
+    """Attach every domain's commands once per process (tests call ``main`` repeatedly)."""
+    global _registered
+    if _registered:
+        return
+    _registered = True
     from ipvalue.commands import (
         cases,
         frameworks,
@@ -44,8 +52,7 @@ def _register_all() -> None:
         valuation,
     )
 
-    # patents_explore.register receives the top-level app too; it should attach its commands
-    # to the `patents` group created by patents.register (look it up via patents.patents_app).
+    # patents_explore attaches its commands to the `patents` group created by patents.register.
     for module in (valuation, refdata, frameworks, scoring, patents, patents_explore, cases):
         module.register(app)
 
