@@ -92,23 +92,28 @@ def resolve_cmd(
             )
         )
         return
-    t = Table(title=f"{resolved.framework}: resolved parameters")
-    for col in ("parameter", "value", "evidence", "factor", "source"):
-        t.add_column(col, overflow="fold")
+    t = Table(title=f"{resolved.framework}: resolved parameters (evidence V/S/U, input, refdata)")
+    t.add_column("parameter", overflow="fold", ratio=3)
+    t.add_column("value", overflow="fold", ratio=2)
+    t.add_column("ev.", no_wrap=True)
+    t.add_column("factor", no_wrap=True)
+    t.add_column("source", overflow="fold", ratio=6)
     for p in params:
+        dated = f" ({p['source_date']})" if p["source_date"] else ""
         t.add_row(
-            str(p["path"] or p["name"]),
-            str(p["value"]),
+            escape(str(p["path"] or p["name"])),
+            escape(_val(p["value"])),
             str(p["evidence"]),
-            str(p["factor"]),
-            str(p["source"]),
+            _ABBR.get(str(p["factor"]), str(p["factor"])),
+            escape(f"{p['source']}{dated}"),
         )
     con = Console()
     con.print(t)
     for r in reqs:
-        con.print(f"[bold]requirement[/bold] {r['code']}: {r['text']} ({r['source']})")
+        con.print(f"[bold]requirement[/bold] {escape(r['code'])}: {escape(r['text'])} "
+                  f"({escape(r['source'])})")
     for w in warnings:
-        con.print(f"[yellow]warning[/yellow] {w['code']}: {w['message']}")
+        con.print(f"[yellow]warning[/yellow] {escape(w['code'])}: {escape(w['message'])}")
 
 
 def compare_cmd(
@@ -201,6 +206,10 @@ _SHORT = {
     "fx": "FX",
     "adjustments": "adjustments",
 }
+
+
+_ABBR = {"discount_rate": "rate", "economic_life": "life", "tax_tab": "tax/TAB",
+         "method_mix": "mix", "adjustments": "adj."}
 
 
 def _val(x: object) -> str:
