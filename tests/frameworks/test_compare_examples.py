@@ -207,3 +207,31 @@ def test_compare_cli_bad_framework_inputs_exit_2(
     r = _cli("compare", str(f), "--jurisdictions", "KR,JP,IVS")
     assert r.returncode == 2, r.stdout + r.stderr
     assert f"{field}:" in r.stderr and rule in r.stderr and "Traceback" not in r.stderr
+
+
+def test_kr_cn_jp_valuers_may_convert_at_their_own_rate() -> None:
+    from ipvalue.api_python import read_case_data
+    from ipvalue.frameworks.compare import compare
+    from ipvalue.refdata import fx_rate
+
+    data = dict(read_case_data(EX / "compare_battery_patent.yaml"))
+    data["framework_inputs"]["JP"]["fx_rate"] = 0.105  # the bank's JPY per KRW
+    case = ipvalue.load_case(data)
+    cmp = compare(case, "JP", currency="USD")
+    jp = cmp.value_of("JP")
+    usd_per_jpy = fx_rate("JPY", "USD", case.valuation_date).as_float()
+    assert jp.fx is not None and jp.fx.rate == pytest.approx(0.105 * usd_per_jpy, rel=1e-12)
+    assert jp.value == pytest.approx(jp.value_case_currency * 0.105 * usd_per_jpy, rel=1e-12)
+    a = cmp.attribution_of("JP")
+    assert a.contributions["fx"] != 0.0
+    (d,) = a.drivers["fx"]
+    assert d.value == pytest.approx(0.105 * usd_per_jpy, rel=1e-12)
+    assert math.fsum(a.contributions.values()) + a.residual == a.difference
+    bad = dict(read_case_data(EX / "compare_battery_patent.yaml"))
+    bad["framework_inputs"]["CN"]["fx_rate"] = -1
+    from ipvalue.core.errors import InputError
+    from ipvalue.frameworks import get
+
+    with pytest.raises(InputError) as exc:
+        get("CN").resolve(ipvalue.load_case(bad))
+    assert exc.value.field == "framework_inputs.CN.fx_rate"

@@ -38,6 +38,7 @@ from ipvalue.frameworks._kcj_framework import (
     case_fields,
     open_field,
     parse_inputs,
+    valuer_fx,
     year_end_timing,
 )
 from ipvalue.frameworks.base import Requirement, ResolvedCase
@@ -105,6 +106,9 @@ class CnInputs(_Strict):
     split: CnSplitInputs | None = None
     rate: CnRateInputs | None = None
     gbt42748: dict[str, Any] | None = Field(default=None, description="scoring only")
+    fx_rate: float | None = Field(
+        default=None, gt=0, allow_inf_nan=False,
+        description="home currency per unit of case currency, as this valuer converts")
 
 
 _IN = "framework_inputs.CN"
@@ -176,6 +180,7 @@ class ChinaFramework:
                 res.add("royalty_rate", k_revenue, "fraction of revenue",
                         "split rate on revenue (分成率, see split parameters)", "input",
                         "income", f"approaches.{i}.royalty_rate")
+        valuer_fx(res, inp.fx_rate, "CNY")
         return res.result()
 
     def _rate(self, res: Resolution, inp: CnInputs, i: int) -> None:

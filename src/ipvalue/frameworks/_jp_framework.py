@@ -22,7 +22,13 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ipvalue.core.errors import InputError
 from ipvalue.frameworks._jp_royalty import JPO_FY2009_FIELDS, jpo_royalty
-from ipvalue.frameworks._kcj_framework import Resolution, case_fields, open_field, parse_inputs
+from ipvalue.frameworks._kcj_framework import (
+    Resolution,
+    case_fields,
+    open_field,
+    parse_inputs,
+    valuer_fx,
+)
 from ipvalue.frameworks._tab_periods import tab_asset_class, tab_period
 from ipvalue.frameworks.base import Requirement, ResolvedCase
 
@@ -38,6 +44,9 @@ class JpInputs(BaseModel):
     tab: bool | None = None
     bank: dict[str, Any] | None = Field(default=None, description="scoring only")
     tmf: dict[str, Any] | None = Field(default=None, description="scoring only")
+    fx_rate: float | None = Field(
+        default=None, gt=0, allow_inf_nan=False,
+        description="home currency per unit of case currency, as this valuer converts")
 
 
 class JapanFramework:
@@ -90,6 +99,7 @@ class JapanFramework:
                         f"approaches.{i}.discount_rate")
             if open_field(a, "tab"):
                 self._tab(res, inp, i)
+        valuer_fx(res, inp.fx_rate, "JPY")
         return res.result()
 
     def _tab(self, res: Resolution, inp: JpInputs, i: int) -> None:

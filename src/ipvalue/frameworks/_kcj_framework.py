@@ -86,6 +86,14 @@ class Resolution:
         )
 
 
+def valuer_fx(res: Resolution, rate: float | None, home: str) -> None:
+    """The valuer's own conversion rate (``framework_inputs.<CODE>.fx_rate``, home currency
+    per case currency), used by ``ipvalue compare`` instead of the reference rate."""
+    if rate is not None:
+        res.add("fx_rate", rate, f"{home} per {res.case.currency}",
+                "case input (the valuer's own conversion rate)", "input", "fx")
+
+
 def open_field(approach: Any, name: str) -> bool:
     """True when the approach has the field and the case left it open (None)."""
     return name in type(approach).model_fields and getattr(approach, name) is None

@@ -32,6 +32,7 @@ from ipvalue.frameworks._kcj_framework import (
     case_fields,
     open_field,
     parse_inputs,
+    valuer_fx,
     year_end_timing,
 )
 from ipvalue.frameworks._kr_contribution import individual_strength, technology_contribution
@@ -109,6 +110,9 @@ class KrInputs(_Strict):
     contribution_applied: float | None = Field(
         default=None, description="set by the framework in the resolved case (the contribution "
         "step is not applied twice); never set it in a case file")
+    fx_rate: float | None = Field(
+        default=None, gt=0, allow_inf_nan=False,
+        description="home currency per unit of case currency, as this valuer converts")
 
 
 _IN = "framework_inputs.KR"
@@ -179,6 +183,7 @@ class KoreaFramework:
             res.add("technology_contribution", inp.contribution_applied, "fraction",
                     "already applied to the cash flows of this (resolved) case", "input",
                     "income")
+        valuer_fx(res, inp.fx_rate, "KRW")
         return res.result()
 
     # -- parts ----------------------------------------------------------------------------
