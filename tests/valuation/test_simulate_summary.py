@@ -121,5 +121,6 @@ def test_long_runs_replay_and_give_the_stored_result(workers: int) -> None:
                 "histogram", "n", "rejected", "rejected_by", "seed"):
         assert getattr(stored, key) == getattr(replayed, key), key
     assert replayed.rejected > 0
+    assert (stored.passes, replayed.passes) == (1, 3)
     done = [d for d, _ in seen]
     assert seen[-1] == (360_000, 360_000) and done == sorted(done)

@@ -145,6 +145,7 @@ class SimulationSummary:
     bit_generator: str = BIT_GENERATOR
     percentile_method: str = PERCENTILE_METHOD
     std_ddof: int = 1
+    passes: int = 1  # simulation passes: 1 when values were stored, more when replayed
     warnings: tuple[SimulationWarning, ...] = field(default=())
 
 
@@ -313,6 +314,7 @@ def run_monte_carlo(
     if not (math.isfinite(moments.mean) and math.isfinite(moments.std)):
         raise InputError("monte_carlo", "simulated values overflow float64 (mean or std)")
     wanted = sorted({*percentiles, 5.0, 50.0, 95.0})
+    replays = 0
     if stored is not None:
         table, histogram = stored_statistics(stored[:n_valid], wanted, bins, workers)
         del stored
@@ -328,7 +330,7 @@ def run_monte_carlo(
                              paths * passes)
             done_passes += 1
 
-        table, histogram, _ = streaming_statistics(
+        table, histogram, replays = streaming_statistics(
             replay, n_valid, low, high, wanted, bins, STREAM_EXTRACT_LIMIT
         )
         if progress is not None:
@@ -353,6 +355,7 @@ def run_monte_carlo(
         block_size=block_size,
         inputs=tuple(dists),
         workers=workers,
+        passes=1 + replays,
         correlation=None if rank is None else tuple(tuple(float(x) for x in r) for r in rank),
         correlation_kind=None if rank is None else correlation_kind,
         warnings=_warnings(paths, rejected_by, rejected),
