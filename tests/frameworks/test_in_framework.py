@@ -80,3 +80,23 @@ def test_declining_rate_input_replaces_the_block_rate_and_excludes_a_period() ->
     with pytest.raises(InputError) as bad:
         get("IN").resolve(make_case(framework_inputs={"IN": {"tab_declining_rate": 1.5, **arp}}))
     assert bad.value.field == "framework_inputs.IN.tab_declining_rate"
+
+
+@pytest.mark.parametrize(
+    ("tab", "rule"),
+    [
+        ({"period_years": 4, "declining_rate": 0.25}, "exactly one of period_years"),
+        ({"tax_rate": 0.3}, "exactly one of period_years"),
+        ({"period_years": 4, "first_year_fraction": 0.5}, "first_year_fraction needs"),
+        ({"declining_rate": 1.5}, "must be <= 1"),
+    ],
+)
+def test_tab_needs_exactly_one_schedule(tab: dict[str, float], rule: str) -> None:
+    from pydantic import ValidationError
+
+    aps = [{"method": "relief_from_royalty", "revenue": [1.0], "royalty_rate": 0.1, "tab": tab}]
+    with pytest.raises(ValidationError) as exc:
+        make_case(approaches=aps)
+    err = exc.value.errors()[0]
+    assert err["loc"][:4] == ("approaches", 0, "relief_from_royalty", "tab")
+    assert rule in err["msg"]
