@@ -253,3 +253,30 @@ def test_cycle_time_file_is_relative_to_the_case_file(
         get("KR").resolve(ipvalue.load_case(case_file))
     assert exc.value.field == "framework_inputs.KR.life.cycle_time_file"
     assert str(folder / "nope.csv") in exc.value.rule
+
+
+def test_strength_weights_from_the_enterprise_profile() -> None:
+    from ipvalue.frameworks._kr_contribution import STRENGTH_ITEMS
+
+    data = _data()
+    contribution = data["framework_inputs"]["KR"]["contribution"]
+    del contribution["strength_weights"]
+    scores = contribution["strength_scores"]
+    # profile: all the weight on the first two items (the rest 0): strength = (s1 + s2)/(5·2)
+    first, second = list(STRENGTH_ITEMS)[:2]
+    w = {k: 0.0 for k in STRENGTH_ITEMS} | {first: 0.5, second: 0.5}
+    data["profile"] = {"name": "TB lending", "rationale": "rights-heavy policy",
+                       "indicator_weights": {"kr_strength": w}}
+    res = get("KR").resolve(_case(data))
+    st = res.parameter("individual_technology_strength")
+    assert st.value == pytest.approx((scores[first] + scores[second]) / 10, rel=1e-12)
+    assert "TB lending" in st.source and "rights-heavy policy" in st.source
+    del data["profile"]
+    with pytest.raises(InputError) as exc:
+        get("KR").resolve(_case(data))
+    assert exc.value.field == "framework_inputs.KR.contribution.strength_weights"
+    data["profile"] = {"name": "x", "rationale": "y",
+                       "indicator_weights": {"kr_strength": {first: 1.0}}}
+    with pytest.raises(InputError) as bad:
+        get("KR").resolve(_case(data))
+    assert bad.value.field.startswith("profile.indicator_weights.kr_strength")

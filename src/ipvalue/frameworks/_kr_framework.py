@@ -76,7 +76,9 @@ class KrContributionInputs(_Strict):
         default=None, description="required for a number; a {ref} carries its table's source")
     tech_share: float = 1.0
     strength_scores: dict[str, float]
-    strength_weights: Literal["equal"] | dict[str, float]
+    strength_weights: Literal["equal"] | dict[str, float] | None = Field(
+        default=None, description="'equal', one weight per item, or omitted to take the "
+        "profile's indicator_weights.kr_strength")
 
 
 class KrQuartilesIn(_Strict):
@@ -286,6 +288,26 @@ class KoreaFramework:
                              "is required (guide edition and page of the factor)")
         return c.industry_factor, c.industry_factor_source, "input"
 
+    @staticmethod
+    def _strength_weights(
+        res: Resolution, c: KrContributionInputs
+    ) -> tuple[Any, tuple[str | None, str]]:
+        """Item weights of the 20-item score: the case's, else the enterprise profile's
+        ``indicator_weights.kr_strength`` (case > profile); returns the weights, a label for
+        the source (None: the case's) and the field that errors should name."""
+        field = "framework_inputs.KR.contribution.strength_weights"
+        if c.strength_weights is not None:
+            return c.strength_weights, (None, field)
+        from ipvalue.frameworks._valuate import case_profile
+
+        prof = case_profile(res.case)
+        weights = None if prof is None else (prof.indicator_weights or {}).get("kr_strength")
+        if prof is None or weights is None:
+            raise InputError(field, "is required ('equal' or one weight per item), or give "
+                             "profile.indicator_weights.kr_strength")
+        return weights, (f"weights from {prof.label()}: {prof.rationale}",
+                         "profile.indicator_weights.kr_strength")
+
     def _contribution(self, res: Resolution, c: KrContributionInputs,
                       life: float | None) -> None:
         where = "framework_inputs.KR.contribution"
@@ -301,15 +323,17 @@ class KoreaFramework:
         if cf.model != "explicit" or not all(isinstance(v, float | int) for v in cf.values):
             raise InputError(f"approaches.{i}.cash_flows", "KR contribution needs explicit "
                              "numeric business free cash flows (no distributions or refs)")
-        st = individual_strength(c.strength_scores, c.strength_weights)
+        weights, weighting = self._strength_weights(res, c)
+        with case_fields({"strength.weights": weighting[1]}):
+            st = individual_strength(c.strength_scores, weights)
         factor, factor_source, factor_ev = self._industry_factor(res, c)
         cc = technology_contribution(industry_factor=factor,
                                      industry_factor_source=factor_source,
                                      tech_share=c.tech_share, strength=st.strength)
         res.note_all(cc.warnings)
         res.add("individual_technology_strength", st.strength, "fraction",
-                f"20-item score, {st.weighting}: Σ w·s / (5·Σ w) = {st.weighted_sum:g} / "
-                f"{st.max_weighted_sum:g}", "input", "income")
+                f"20-item score, {weighting[0] or st.weighting}: Σ w·s / (5·Σ w) = "
+                f"{st.weighted_sum:g} / {st.max_weighted_sum:g}", "input", "income")
         res.add("industry_technology_factor", cc.industry_factor, "fraction", factor_source,
                 factor_ev, "income")
         res.add("technology_share", cc.tech_share, "fraction", "case input", "input", "income")
