@@ -77,3 +77,41 @@ def test_a_stale_figure_used_twice_is_one_warning_naming_both_fields() -> None:
     assert len(stale) == 1
     assert stale[0].message.startswith("approaches.0.tax_rate, approaches.1.tax_rate: ")
     assert stale[0].message.count("country_parameters/US/cit_statutory_combined_pct") == 1
+
+
+def test_merge_figure_warnings_one_per_figure_other_warnings_untouched() -> None:
+    from ipvalue.refdata import merge_figure_warnings
+
+    msg = "country_parameters/US/cit_statutory_combined_pct is dated 2023, …"
+    pairs = [("refdata_stale", f"assets.{i}.approaches.0.tax_rate: {msg}") for i in range(7)]
+    pairs.insert(1, ("terminal_value_share", "a: approaches.0: the terminal value is 58 %"))
+    pairs.append(("refdata_stale", f"assets.0.approaches.0.royalty_rate: other {msg}"))
+    out = merge_figure_warnings(pairs)
+    assert out == [
+        ("refdata_stale", "assets.0.approaches.0.tax_rate, assets.1.approaches.0.tax_rate, "
+         "assets.2.approaches.0.tax_rate, assets.3.approaches.0.tax_rate, "
+         f"assets.4.approaches.0.tax_rate and 2 more: {msg}"),
+        ("terminal_value_share", "a: approaches.0: the terminal value is 58 %"),
+        ("refdata_stale", f"assets.0.approaches.0.royalty_rate: other {msg}"),
+    ]
+
+
+def test_a_portfolio_warns_once_per_stale_figure() -> None:
+    from ipvalue import load_case
+    from ipvalue.valuation.engine import value
+
+    rfr = {"method": "relief_from_royalty", "revenue": [1000.0], "royalty_rate": 0.1,
+           "tax_rate": {"ref": "country_parameters/US/cit_statutory_combined_pct"},
+           "discount_rate": 0.25, "timing": "end", "tab": False}
+    case = load_case({
+        "schema_version": 1, "id": "pf", "title": "t", "purpose": "collateral",
+        "valuation_date": "2025-06-30", "currency": "USD",
+        "assets": [{"asset": {"id": f"p{k}", "type": "patent", "name": "p"},
+                    "approaches": [rfr]} for k in range(3)],
+    })
+    stale = [w for w in value(case).warnings if w.code == "refdata_stale"]
+    assert len(stale) == 1
+    assert stale[0].message.startswith(
+        "assets.0.approaches.0.tax_rate, assets.1.approaches.0.tax_rate, "
+        "assets.2.approaches.0.tax_rate: country_parameters/US/cit_statutory_combined_pct"
+    )

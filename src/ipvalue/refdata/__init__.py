@@ -11,6 +11,7 @@ from ipvalue.refdata._figure import Figure, parse_source_date
 from ipvalue.refdata._fx import fx_rate
 from ipvalue.refdata._lookup import get_table, lookup, split_ref
 from ipvalue.refdata._manifest import packaged_version, refdata_version
+from ipvalue.refdata._merge import merge_figure_warnings
 from ipvalue.refdata._schema import TABLES, TableSpec
 from ipvalue.refdata._tables import Table, load_tables
 
@@ -26,6 +27,7 @@ __all__ = [
     "get_table",
     "load_tables",
     "lookup",
+    "merge_figure_warnings",
     "packaged_version",
     "parse_source_date",
     "refdata_version",

@@ -164,10 +164,15 @@ def _value_portfolio(case: PortfolioCase, framework: Any) -> Valuation:
     recs = _reconcile_assets(case, batch, values, _threshold(case))
     assets: list[AssetResult] = []
     flat: list[ApproachValue] = []
-    warnings: list[ValuationWarning] = []
+    from ipvalue.refdata import merge_figure_warnings
+
+    labelled: list[tuple[str, str]] = []
     for i, w in [*batch.warnings, *group_warnings]:
         aid = case.assets[i].asset.id or case.assets[i].asset.name
-        warnings.append(ValuationWarning(w.code, f"{aid}: {w.message}"))
+        figure = w.code.startswith("refdata_") or w.code == "fx_date_mismatch"
+        # a reference-figure warning names its assets.<i> path: one per figure, not per asset
+        labelled.append((w.code, w.message if figure else f"{aid}: {w.message}"))
+    warnings = [ValuationWarning(c, m) for c, m in merge_figure_warnings(labelled)]
     rows: list[dict[str, Any]] = []
     concluded_values: list[float] = []
     lows: list[float] = []
