@@ -100,3 +100,6 @@ def test_portfolio_resolved_asset_by_asset() -> None:
     assert pf.value == pytest.approx(sum(singles), rel=1e-12)
     assert pf.trace[0].step == "framework_resolution"
     assert any(w.message.startswith("assets.1: SG:") for w in pf.warnings)
+    # a framework warning shared by both assets is reported once, naming both
+    timing = [w for w in pf.warnings if "timing = mid is unconfirmed" in w.message]
+    assert len(timing) == 1 and timing[0].message.startswith("assets.0, assets.1: SG:")

@@ -22,7 +22,7 @@ from ipvalue.frameworks.profiles import (
 from ipvalue.frameworks.registry import get
 from ipvalue.model.case import ValuationCase
 from ipvalue.model.portfolio import PortfolioCase
-from ipvalue.model.result import Assumption, TraceStep, Valuation
+from ipvalue.model.result import Assumption, TraceStep, Valuation, ValuationWarning
 
 
 @dataclass(frozen=True)
@@ -311,17 +311,18 @@ def _merge_portfolio(
     val: Valuation, resolutions: list[ResolvedCase], notes: list[Assumption]
 ) -> Valuation:
     assumptions = list(val.assumptions)
-    warnings = list(val.warnings)
-    seen = {(w.code, w.message) for w in warnings}
+    by_warning: dict[tuple[str, str], list[int]] = {}  # the same framework warning once
     for i, rc in enumerate(resolutions):
         assumptions += [
             dataclasses.replace(a, name=f"assets.{i}.{a.name}") for a in rc.assumptions()
         ]
         for w in rc.valuation_warnings():
-            w2 = dataclasses.replace(w, message=f"assets.{i}: {w.message}")
-            if (w2.code, w2.message) not in seen:
-                seen.add((w2.code, w2.message))
-                warnings.append(w2)
+            by_warning.setdefault((w.code, w.message), []).append(i)
+    warnings = list(val.warnings)
+    for (code, message), idx in by_warning.items():
+        shown = ", ".join(f"assets.{i}" for i in idx[:5])
+        more = f" and {len(idx) - 5} more" if len(idx) > 5 else ""
+        warnings.append(ValuationWarning(code, f"{shown}{more}: {message}"))
     step = TraceStep(
         step="framework_resolution",
         detail={
