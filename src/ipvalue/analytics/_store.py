@@ -93,6 +93,12 @@ def open_duckdb(
     if not read_only:
         for stmt in ddl():
             con.execute(stmt).fetchall()
+        # files written by an earlier version gain the columns added since (NULL = unknown)
+        for table, cols in SCHEMA.items():
+            for col, typ in cols.items():
+                con.execute(
+                    f'ALTER TABLE {table} ADD COLUMN IF NOT EXISTS "{col}" {typ}'
+                ).fetchall()
     return con
 
 

@@ -120,3 +120,14 @@ def test_missing_g_patent(tmp_path: Path) -> None:
         import_source(con, tmp_path / "nope", "patentsview")
     with pytest.raises(InputError, match="must be one of"):
         import_source(con, tmp_path, "csv")
+
+
+def test_older_database_file_gains_new_columns(tmp_path: Path) -> None:
+    db = tmp_path / "old.duckdb"
+    old = duckdb.connect(str(db))
+    old.execute("CREATE TABLE publication (pub_id VARCHAR, doc_id VARCHAR)")
+    old.close()
+    con = open_duckdb(db)
+    cols = {r[0] for r in con.execute("DESCRIBE publication").fetchall()}
+    assert {"citations_listed", "family_size_reported", "grant_date"} <= cols
+    assert import_source(con, MINI, "patentsview").n_publications == 6
