@@ -164,20 +164,28 @@ def _print_comparison(case_id: str, result: Any) -> None:
         title=f"{case_id}: value by framework ({result.currency}, baseline {result.baseline})"
     )
     t.add_column("framework")
-    t.add_column("value", justify="right")
-    t.add_column("vs baseline", justify="right")
-    t.add_column("FX date")
+    t.add_column("value", justify="right", no_wrap=True)
+    t.add_column("vs baseline", justify="right", no_wrap=True)
+    t.add_column("FX rate", justify="right", no_wrap=True)
+    t.add_column("FX date", no_wrap=True)
+    sources: dict[str, list[str]] = {}
     for v in result.values:
         diff = None
         if v.code != result.baseline and v.value is not None:
             diff = result.attribution_of(v.code).difference
         t.add_row(
             v.code,
-            _fmt(v.value) if v.error is None else f"error: {v.error}",
+            _fmt(v.value) if v.error is None else escape(f"error: {v.error}"),
             _fmt(diff),
+            f"{v.fx.rate:.6g}" if v.fx else "",
             (v.fx.source_date or "") if v.fx else "",
         )
+        if v.fx:
+            sources.setdefault(f"{v.fx.from_currency}→{v.fx.to_currency}: {v.fx.source}",
+                               []).append(v.code)
     out.print(t)
+    for src, codes in sources.items():
+        out.print(f"FX {', '.join(codes)} — {escape(src)}", markup=False)
     for a in result.attributions:
         out.print(_attribution_table(result, a))
     out.print(f"method: {result.method}")
