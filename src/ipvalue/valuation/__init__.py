@@ -14,6 +14,7 @@ from .cost import (
 )
 from .discounting import (
     TaxAmortisation,
+    declining_balance_tab_factor,
     discount_factors,
     flow_times,
     gordon_terminal_value,
@@ -59,6 +60,7 @@ __all__ = [
     "comparable_transactions",
     "cost_approach",
     "dcf",
+    "declining_balance_tab_factor",
     "discount_factors",
     "excess_earnings",
     "filing_maintenance_cost",
