@@ -48,20 +48,15 @@ def pg_url() -> str:
 @pytest.fixture
 def run_cli(capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
     """Run ``ipvalue ARGS...`` in-process; returns ``(exit_code, stdout, stderr)``."""
-    from ipvalue.cli import app, main
+    from ipvalue.cli import main
 
     def run(*args: str) -> tuple[int, str, str]:
-        # main() registers every command group on the module-level app; undo it afterwards so
-        # repeated in-process runs do not accumulate duplicate commands.
-        n_cmd, n_grp = len(app.registered_commands), len(app.registered_groups)
+        # main() registers the command groups once per process (ipvalue.cli._register_all).
         code = 0
         try:
             main([str(a) for a in args])
         except SystemExit as exc:
             code = int(exc.code or 0)
-        finally:
-            del app.registered_commands[n_cmd:]
-            del app.registered_groups[n_grp:]
         out = capsys.readouterr()
         return code, out.out, out.err
 
