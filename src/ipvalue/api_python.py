@@ -15,8 +15,18 @@ from ipvalue.model.result import Valuation
 Case = ValuationCase | PortfolioCase
 
 
-def _yaml_loader() -> type:
-    """SafeLoader that also reads YAML 1.2 floats such as ``12.0e9`` (PyYAML needs ``e+9``)."""
+def yaml_loader() -> type:
+    """Return a SafeLoader class that also reads YAML 1.2 floats such as ``12.0e9``.
+
+    PyYAML's resolver follows YAML 1.1 and reads ``12.0e9`` (no sign after ``e``) as a string;
+    case files write amounts that way, so every reader of case YAML should use this loader.
+
+    Returns
+    -------
+    type
+        A subclass of ``yaml.SafeLoader`` (no arbitrary object construction). ``.nan`` and
+        ``.inf`` still load as floats; the case model refuses them.
+    """
     import re
 
     import yaml
@@ -37,6 +47,9 @@ def _yaml_loader() -> type:
         list("-+0123456789."),
     )
     return Loader
+
+
+_yaml_loader = yaml_loader  # compatible alias: the cases stream imported the private name
 
 
 def read_case_data(path: str | Path) -> dict[str, Any]:
@@ -60,7 +73,7 @@ def read_case_data(path: str | Path) -> dict[str, Any]:
         if p.suffix.lower() == ".json":
             data = json.loads(text)
         else:
-            data = yaml.load(text, Loader=_yaml_loader())
+            data = yaml.load(text, Loader=yaml_loader())
     except json.JSONDecodeError as exc:
         raise InputError(f"{path}:{exc.lineno}", f"invalid JSON: {exc.msg}") from None
     except yaml.YAMLError as exc:

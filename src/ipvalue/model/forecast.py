@@ -92,5 +92,10 @@ _ForecastUnion = Annotated[
 ]
 
 
-Forecast = Annotated[_ForecastUnion, BeforeValidator(_shorthand)]
+# The published schema states the list shorthand too, so files valid for the loader validate
+# against `ipvalue schema case` (tests/examples/test_examples_schema.py).
+Forecast = Annotated[
+    _ForecastUnion,
+    BeforeValidator(_shorthand, json_schema_input_type=list[Number] | _ForecastUnion),
+]
 """A forecast: a list of yearly values, ``{model: growth, ...}`` or ``{model: lifecycle, ...}``."""
