@@ -42,7 +42,9 @@ def spark_session(
     builder = SparkSession.builder.master(master or get_settings().spark_master).appName(app_name)
     for key, value in settings.items():
         builder = builder.config(key, value)
-    return builder.getOrCreate()
+    session = builder.getOrCreate()
+    session.sparkContext.setLogLevel("ERROR")  # Spark's WARN chatter would drown our messages
+    return session
 
 
 @contextmanager
