@@ -124,6 +124,53 @@ class _Recorder:
             self.warnings[i] = ValuationWarning(code, f"{', '.join(paths)}: {first}")
 
 
+_FRACTIONS = frozenset({
+    "margin", "share", "growth", "volatility", "risk_premium", "return_on", "return_of",
+    "probability", "first_year_fraction", "weight", "similarity", "recency", "quality",
+    "split_rate", "declining_rate",
+})
+_AMOUNTS = frozenset({
+    "direct_cost", "indirect_cost", "entrepreneurial_incentive", "underlying_value",
+    "exercise_cost", "materials", "equipment", "external", "year1", "base",
+})
+
+
+def _unit(path: str, model: Any, currency: str) -> str | None:
+    """Unit of a case number named by its path inside an approach, for the assumptions list.
+
+    Amounts nested under a market or a filing country are in that local currency: named so.
+    """
+    parts = path.split(".")
+    last = parts[-1]
+    local = None
+    if parts[0] in ("markets", "countries") and len(parts) > 2:
+        local = getattr(getattr(model, parts[0])[int(parts[1])], "currency", None) or currency
+    if "coefficients" in parts:
+        return "ratio (subject / comparable)"
+    if parts[0] == "obsolescence" and last in ("physical", "functional", "economic"):
+        mode = getattr(getattr(model, "obsolescence", None), "mode", "multiplicative")
+        return "fraction" if mode == "multiplicative" else currency
+    if parts[0] == "role_rates":
+        return f"{currency} per hour"
+    if "hours" in parts:
+        return "hours"
+    if last == "cost_of_delay":
+        return "fraction per year"
+    if last == "fx_rate":
+        return f"{currency} per {local}" if local else None
+    if last in _FRACTIONS or (last.endswith("_rate") and last != "fx_rate"):
+        return "fraction"
+    if last.endswith("years"):
+        return "years"
+    if last.startswith("price_index") or (parts[0] == "countries" and "price_index" in parts):
+        return "index level"
+    if last in _AMOUNTS:
+        return local or currency
+    if parts[0] == "countries" and "fees" in parts:
+        return local
+    return None
+
+
 def _element_bounds(annotation: Any) -> dict[str, float] | None:
     """Bounds of list/dict element Nums (``list[Fraction]``, ``dict[str, Positive]``)."""
     for arg in typing.get_args(annotation):
@@ -264,13 +311,14 @@ def resolve(
                     raise InputError(full, f"base point {base:g} of the distribution {broken}")
                 ra.params[path] = base
                 ra.dists[path] = leaf
-                rec.assume(full, base, None, f"{CASE_FILE} (distribution {leaf.dist}, base point)")
+                rec.assume(full, base, _unit(path, a, header.currency),
+                           f"{CASE_FILE} (distribution {leaf.dist}, base point)")
             else:
                 ra.params[path] = float(leaf)
                 if record_case_values and ".values." not in path and not path.startswith(
                     "probability."
                 ):
-                    rec.assume(full, float(leaf), None, CASE_FILE)
+                    rec.assume(full, float(leaf), _unit(path, a, header.currency), CASE_FILE)
         ra.structure = tuple(structure)
         _fill_open(ra, header, asset, fw, rec)
         ra.settings["life_years"] = life
@@ -461,6 +509,12 @@ def _tab(ra: ResolvedApproach, fw: Mapping[str, Any], rec: _Recorder) -> None:
         ra.settings["tab_timing"] = tab.timing or ra.settings["timing"]
         if tab.period_years is not None:
             rec.assume(f"{ra.prefix}tab.period_years", tab.period_years, "years", CASE_FILE)
+        if tab.timing is None:
+            rec.assume(f"{ra.prefix}tab.timing", ra.settings["tab_timing"], None,
+                       f"{IPVALUE_DEFAULT}: the approach's timing")
+        if "tab.tax_rate" not in ra.params and hasattr(a, "tax_rate"):
+            rec.assume(f"{ra.prefix}tab.tax_rate", f"= {ra.prefix}tax_rate", "fraction",
+                       f"{IPVALUE_DEFAULT}: the approach's tax rate")
         return
     if tab is False:
         ra.settings["tab_period"] = None
