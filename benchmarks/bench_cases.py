@@ -23,7 +23,9 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -38,6 +40,26 @@ from sqlalchemy import insert, select, text
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data" / "patents" / "uspto_random_10000.csv.gz"
 EXAMPLE = ROOT / "examples" / "relief_from_royalty_patent.yaml"
+
+
+#: Run in a new process: first similar-case query (loads the persisted index), then warm ones.
+FRESH = """
+import sys, time
+t0 = time.perf_counter()
+from ipvalue.cases import CaseStore
+from ipvalue.core.db import make_engine
+store = CaseStore(make_engine(sys.argv[1], pooled=False), migrate=False)
+t1 = time.perf_counter()
+store.similar("bench", 1, top=10)
+t2 = time.perf_counter()
+warm = []
+for _ in range(20):
+    t = time.perf_counter(); store.similar("bench", 1, top=10); warm.append(time.perf_counter() - t)
+warm.sort()
+print(f"    imports + engine {(t1 - t0) * 1000:8.1f} ms")
+print(f"    first query (load persisted index + query) {(t2 - t1) * 1000:8.1f} ms")
+print(f"    next queries median {warm[len(warm) // 2] * 1000:8.2f} ms")
+"""
 
 
 def timed(fn: Callable[[], Any], repeat: int) -> list[float]:
@@ -117,6 +139,7 @@ def main() -> None:
 
     tmp = tempfile.TemporaryDirectory()
     url = args.db or f"sqlite:///{Path(tmp.name) / 'bench.db'}"
+    os.environ["IPVALUE_CASES_INDEX_CACHE"] = str(Path(tmp.name) / "index-cache")
     engine = make_engine(url)
     source = read_source(EXAMPLE)
     engine_evaluator(source.data)  # warm-up: imports and reference data
@@ -159,7 +182,7 @@ def main() -> None:
 
     base = timed(pk_lookup, args.queries)
     print(f"\nsimilar cases with {len(index):,} stored cases (top 10; target <= 50 ms)")
-    print(f"  index build (once per process, cached until the next write): {build_s:.2f} s")
+    print(f"  index build (once per case base, persisted; extended on writes): {build_s:.2f} s")
     print(f"  baseline primary-key lookup     {ms(base)}")
     print(f"  SimilarityIndex.query           {ms(q_index)}  "
           f"ratio {np.median(q_index) / np.median(base):6.1f}x")
@@ -167,6 +190,10 @@ def main() -> None:
           f"ratio {np.median(q_store) / np.median(base):6.1f}x")
     best = index.query(query, top=3, exclude_case=1)
     print("  best hits:", ", ".join(f"#{h.case_id} {h.score:.3f}" for h in best))
+    fresh = subprocess.run([sys.executable, "-c", FRESH, url], capture_output=True,
+                           text=True, check=True, env=os.environ)
+    print("  new process (persisted index; what a CLI call pays):")
+    print(fresh.stdout.rstrip())
 
     # ---- save throughput (on top of the full case base)
     def bare_insert() -> None:

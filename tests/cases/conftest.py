@@ -21,6 +21,18 @@ sys.path.insert(0, str(Path(__file__).parent))
 from cases_helpers import fake_evaluator
 
 
+@pytest.fixture(autouse=True)
+def index_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A private folder for persisted similar-case indexes (never the user's cache)."""
+    from ipvalue.core.settings import get_settings
+
+    folder = tmp_path / "index-cache"
+    monkeypatch.setenv("IPVALUE_CASES_INDEX_CACHE", str(folder))
+    get_settings.cache_clear()
+    yield folder
+    get_settings.cache_clear()
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """URL of an empty case database on each backend."""

@@ -8,6 +8,7 @@ import pytest
 from cases_helpers import fake_evaluator, source
 from sqlalchemy import Engine
 
+import ipvalue.cases._store as _store
 from ipvalue.cases import CaseStore, Evaluation, parse_source
 from ipvalue.core.db import read_session
 
@@ -41,10 +42,15 @@ def test_anomaly_over_the_case_base_flags_the_odd_case(store: CaseStore) -> None
     for i in range(24):
         store.save(source(i, royalty=0.03 + 0.0005 * (i % 7)), org="acme", user="alice")
     normal = store.save(source(98, royalty=0.032), org="acme", user="alice")
+    _store._STATES.clear()  # the next save runs as a fresh process would: index from disk
     odd = store.save(source(99, royalty=0.45), org="acme", user="alice")
     assert "Q-ANOM-001" not in {f.code for f in normal.findings}
     (anom,) = [f for f in odd.findings if f.code == "Q-ANOM-001"]
-    assert anom.detail["cases"] == 26 and anom.detail["seed"] == 0
+    # The index (and its forest) is rebuilt when it has grown by 10 %: built at 1, 2, ..., 10
+    # cases, then 12, 14, 16, 18, 20, 23 (22 <= 20 * 1.1), next at 26 (> 23 * 1.1 = 25.3).
+    # With 25 stored the persisted forest fitted on cases 1..23 is reused, not refitted.
+    assert (anom.detail["cases"], anom.detail["fitted_through_version_id"]) == (23, 23)
+    assert anom.detail["seed"] == 0 and anom.detail["beyond_range"] == ["royalty_rate"]
 
 
 def test_method_rules_run_at_save(store: CaseStore) -> None:

@@ -1,18 +1,20 @@
 """Anomaly detection over an organisation's whole case base (scikit-learn IsolationForest).
 
-The forest is fitted on the key parameters of every case's latest version *including* the case
-under check (missing values imputed with the column median; a parameter nobody has is dropped),
-and the case is flagged when the forest puts it among the ``contamination`` share of most
-isolated cases. Fitting with the case included matters: an isolation forest cannot tell how
-far a new point lies *beyond* the range it was trained on. Above :data:`MAX_FIT_CASES` the rest
-of the base is a seeded random sample, so a save stays fast with 100,000 stored cases. The
-seed and case counts are recorded in the finding, so the flag can be reproduced.
+A forest is fitted once per state of the case base (:class:`AnomalyModel`, kept with the
+similarity index and rebuilt with it) on the key parameters of every case's latest version
+(missing values imputed with the column median; a parameter nobody has is dropped), and a case is
+flagged when it scores like the ``contamination`` share of most isolated cases, or lies beyond
+the fitted range by more than the interquartile range (a forest cannot tell how far a point lies
+*beyond* what it was trained on). Above :data:`MAX_FIT_CASES` the base is a seeded random
+sample, so a save stays fast with 100,000 stored cases. The seed, case counts and the last
+version id fitted on are recorded in the finding, so the flag can be reproduced.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -20,6 +22,90 @@ from ipvalue.cases._checks import QualityFinding
 
 MIN_CASES = 20
 MAX_FIT_CASES = 2_000
+
+
+class AnomalyModel:
+    """Seeded isolation forests over one state of the case base, fitted once and reused.
+
+    ``base`` holds the cases' key parameters, one row per case, columns in ``features`` order,
+    NaN where missing. Above :data:`MAX_FIT_CASES` rows a seeded random sample is kept. One
+    forest is fitted per set of features a checked case has (lazily, at most one per set), so
+    a case's missing parameter is never imputed into an anomaly. ``fitted_through`` (the last
+    version id in ``base``) is recorded in findings so that a flag can be reproduced.
+    """
+
+    def __init__(self, base: np.ndarray, features: Sequence[str], *, seed: int,
+                 contamination: float, fitted_through: int | None = None) -> None:
+        self.features = tuple(features)
+        self.seed = seed
+        self.contamination = contamination
+        self.fitted_through = fitted_through
+        self.case_base = len(base)
+        rng = np.random.default_rng(seed)
+        self.sample = base if len(base) <= MAX_FIT_CASES else base[
+            np.sort(rng.choice(len(base), MAX_FIT_CASES, replace=False))]
+        self._forests: dict[tuple[bool, ...], Any] = {}
+
+    @property
+    def forests_fitted(self) -> int:
+        """How many forests (feature sets) have been fitted so far."""
+        return len(self._forests)
+
+    def _forest(self, keep: tuple[bool, ...]) -> tuple[Any, np.ndarray]:
+        x = self.sample[:, np.array(keep)]
+        median = np.nanmedian(x, axis=0)
+        if keep not in self._forests:
+            from sklearn.ensemble import IsolationForest  # heavy import, only when needed
+
+            forest = IsolationForest(n_estimators=50, contamination=self.contamination,
+                                     random_state=self.seed)
+            forest.fit(np.where(np.isnan(x), median, x))
+            self._forests[keep] = forest
+        return self._forests[keep], median
+
+    def finding(self, row: Mapping[str, float | None]) -> QualityFinding | None:
+        """``Q-ANOM-001`` when ``row`` is isolated like the ``contamination`` share of the base.
+
+        A value outside the range the forest was fitted on is isolated at least as fast as the
+        most extreme fitted case, but a forest cannot tell how far beyond; such a case is
+        flagged when it lies beyond the fitted range by more than the base's interquartile
+        range (``beyond_range`` in the detail). None (no finding) when the base has fewer than
+        ``MIN_CASES`` cases or no feature is present in both the case and the base.
+        """
+        if self.case_base < MIN_CASES:
+            return None
+        mine = np.array([np.nan if row.get(f) is None else float(row[f] or 0.0)
+                         for f in self.features])
+        keep_arr = ~np.all(np.isnan(self.sample), axis=0) & ~np.isnan(mine)
+        if not keep_arr.any():
+            return None
+        keep = tuple(bool(k) for k in keep_arr)
+        forest, _ = self._forest(keep)
+        used = [f for f, k in zip(self.features, keep, strict=True) if k]
+        x = self.sample[:, keep_arr]
+        point = mine[keep_arr]
+        score = float(forest.score_samples(point[None, :])[0])
+        threshold = float(forest.offset_)
+        lo, hi = np.nanmin(x, axis=0), np.nanmax(x, axis=0)
+        q1, q3 = np.nanpercentile(x, [25, 75], axis=0)
+        beyond = [f for f, v, a, b, s in zip(used, point, lo, hi, q3 - q1, strict=True)
+                  if v < a - s or v > b + s]
+        if score >= threshold and not beyond:
+            return None
+        n = len(self.sample)
+        why = (f"beyond the range of the case base by more than its interquartile range "
+               f"({', '.join(beyond)})" if beyond else "")
+        return QualityFinding(
+            "Q-ANOM-001", "warning", "parameters",
+            f"flagged for review: the combination of {', '.join(used)} is among the "
+            f"{self.contamination:.0%} most unusual against {n} cases of this organisation "
+            f"(isolation score {score:.3f}, threshold {threshold:.3f}, seed {self.seed})"
+            + (f"; {why}" if why else ""),
+            {"score": score, "threshold": threshold, "features": used, "seed": self.seed,
+             "contamination": self.contamination, "cases": n, "case_base": self.case_base,
+             "fitted_through_version_id": self.fitted_through, "beyond_range": beyond,
+             "values": {f: row.get(f) for f in used}},
+        )
 
 
 def anomaly_finding(
@@ -30,44 +116,8 @@ def anomaly_finding(
     seed: int,
     contamination: float,
 ) -> QualityFinding | None:
-    """``Q-ANOM-001`` when ``row`` is among the most isolated of ``base`` + ``row``.
-
-    ``base`` holds the other cases' parameters, one row per case, columns in ``features``
-    order, NaN where missing. Returns None (no finding) when the base has fewer than
-    ``MIN_CASES`` cases, when no feature is present in both the case and the base, or when the
-    case is not isolated.
-    """
-    if len(base) < MIN_CASES:
-        return None
-    rng = np.random.default_rng(seed)
-    sample = base if len(base) <= MAX_FIT_CASES else base[
-        np.sort(rng.choice(len(base), MAX_FIT_CASES, replace=False))]
-    mine = np.array([[np.nan if row.get(f) is None else float(row[f] or 0.0)
-                      for f in features]])
-    x = np.vstack([sample, mine])
-    keep = ~np.all(np.isnan(x[:-1]), axis=0) & ~np.isnan(x[-1])
-    if not keep.any():
-        return None
-    used = [f for f, k in zip(features, keep, strict=True) if k]
-    x = x[:, keep]
-    x = np.where(np.isnan(x), np.nanmedian(x, axis=0), x)
-    from sklearn.ensemble import IsolationForest  # heavy import, only when there is a base
-
-    forest = IsolationForest(n_estimators=50, contamination=contamination, random_state=seed)
-    flags = forest.fit_predict(x)
-    if flags[-1] != -1:
-        return None
-    score = float(forest.score_samples(x[-1:])[0])
-    n = len(sample) + 1
-    return QualityFinding(
-        "Q-ANOM-001", "warning", "parameters",
-        f"flagged for review: the combination of {', '.join(used)} is among the "
-        f"{contamination:.0%} most unusual of {n} cases of this organisation (isolation score "
-        f"{score:.3f}, threshold {float(forest.offset_):.3f}, seed {seed})",
-        {"score": score, "threshold": float(forest.offset_), "features": used, "seed": seed,
-         "contamination": contamination, "cases": n, "case_base": len(base) + 1,
-         "values": {f: row.get(f) for f in used}},
-    )
+    """One-off :meth:`AnomalyModel.finding` (fits a model on ``base`` for this row only)."""
+    return AnomalyModel(base, features, seed=seed, contamination=contamination).finding(row)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ import numpy as np
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from ipvalue.cases._anomaly import anomaly_finding, scan_case_base
+from ipvalue.cases._anomaly import AnomalyModel, scan_case_base
 from ipvalue.cases._audit import (
     AuditReport,
     append,
@@ -36,6 +36,7 @@ from ipvalue.cases._checks import (
 )
 from ipvalue.cases._config import CheckSettings, parse_setting
 from ipvalue.cases._deviation import Peer, deviation_findings
+from ipvalue.cases._index_cache import IndexState, load_state, save_state
 from ipvalue.cases._intake import (
     KEY_PARAMETERS,
     CaseProfile,
@@ -47,6 +48,7 @@ from ipvalue.cases._intake import (
 )
 from ipvalue.cases._migrate import ensure_schema
 from ipvalue.cases._models import (
+    AuditEntry,
     AuditHead,
     Case,
     CaseVersion,
@@ -75,7 +77,9 @@ class SaveReceipt:
     findings: tuple[QualityFinding, ...]
 
 
-_INDEX_CACHE: dict[tuple[str, int], tuple[int, int, SimilarityIndex]] = {}
+_STATES: dict[tuple[str, int], IndexState] = {}
+#: A state extended by at least this many versions since it was written is written again.
+_PERSIST_AFTER = 1_000
 
 
 def _doc(r: Any) -> CaseDoc:
@@ -107,29 +111,70 @@ class CaseStore(ReviewOperations):
         return CaseRepository(session, find_org(session, code))
 
     def index(self, repo: CaseRepository) -> SimilarityIndex:
-        """The organisation's similarity index, kept per process.
+        """The organisation's similarity index (see :meth:`index_state`)."""
+        return self.index_state(repo).index
 
-        Built once from every case's latest version, then extended with the versions saved
-        since (found by version id: writers of one organisation are serialised, so ids grow in
-        commit order) and rebuilt once it has grown by ``REBUILD_GROWTH``.
+    def index_state(self, repo: CaseRepository) -> IndexState:
+        """The organisation's similarity index and anomaly models, kept per process and on disk.
+
+        Taken from this process, else from the persisted file (``_index_cache``) when the audit
+        chain still has the entry it was taken at, else built from every case's latest version.
+        Then extended with the versions saved since (found by version id: writers of one
+        organisation are serialised, so ids grow in commit order) and rebuilt, refitting the
+        TF-IDF weights and anomaly forests, once it has grown by ``REBUILD_GROWTH``.
         """
         head = repo.session.get(AuditHead, repo.org.id)
-        seq = head.seq if head else 0
-        key = (str(self.engine.url), repo.org.id)
-        cached = _INDEX_CACHE.get(key)
-        if cached is not None and cached[0] == seq:
-            return cached[2]
-        if cached is not None:
-            _, last_id, index = cached
-            rows = repo.latest_profiles(after_version_id=last_id)
-            index.extend([_doc(r) for r in rows])
-            if len(index.docs) <= index.built_size * REBUILD_GROWTH:
-                _INDEX_CACHE[key] = (seq, max([last_id, *(r.id for r in rows)]), index)
-                return index
+        seq, head_hash = (head.seq, head.hash) if head else (0, "")
+        url = self.engine.url.render_as_string(hide_password=True)
+        key = (url, repo.org.id)
+        state = _STATES.get(key)
+        if state is not None and (state.seq, state.head_hash) == (seq, head_hash):
+            return state
+        if state is None or not self._same_history(repo, state, seq):
+            state = load_state(url, repo.org.id)
+            if state is not None and not self._same_history(repo, state, seq):
+                state = None
+        if state is not None:
+            rows = repo.latest_profiles(after_version_id=state.last_id)
+            state.index.extend([_doc(r) for r in rows])
+            if len(state.index.docs) <= state.index.built_size * REBUILD_GROWTH:
+                state.last_id = max([state.last_id, *(r.id for r in rows)])
+                state.seq, state.head_hash = seq, head_hash
+                _STATES[key] = state
+                if len(rows) >= _PERSIST_AFTER:
+                    save_state(url, repo.org.id, state)
+                return state
         rows = repo.latest_profiles()
-        index = SimilarityIndex([_doc(r) for r in rows])
-        _INDEX_CACHE[key] = (seq, max([0, *(r.id for r in rows)]), index)
-        return index
+        last = max([0, *(r.id for r in rows)])
+        state = IndexState(seq, head_hash, last, last, SimilarityIndex([_doc(r) for r in rows]))
+        _STATES[key] = state
+        save_state(url, repo.org.id, state)
+        return state
+
+    @staticmethod
+    def _same_history(repo: CaseRepository, state: IndexState, seq: int) -> bool:
+        """True when the audit entry at ``state.seq`` still has the hash the state recorded."""
+        if state.seq == 0:
+            return seq >= 0 and state.head_hash == ""
+        if state.seq > seq:
+            return False
+        found = repo.session.execute(
+            select(AuditEntry.hash).where(AuditEntry.org_id == repo.org.id,
+                                          AuditEntry.seq == state.seq)).scalar_one_or_none()
+        return found == state.head_hash
+
+    def anomaly_model(self, repo: CaseRepository, cfg: CheckSettings) -> AnomalyModel:
+        """Anomaly forests for the organisation's seed and contamination, fitted once per
+        index build on the latest versions then indexed (persisted with the index)."""
+        state = self.index_state(repo)
+        key = (cfg.anomaly_seed, cfg.anomaly_contamination)
+        model = state.anomaly.get(key)
+        if model is None:
+            model = AnomalyModel(state.index.param_rows(), PARAMS, seed=cfg.anomaly_seed,
+                                 contamination=cfg.anomaly_contamination,
+                                 fitted_through=state.last_id)
+            state.anomaly[key] = model
+        return model
 
     def similar(self, org: str, query: int | CaseSource, *, top: int = 10) -> list[SimilarCase]:
         """Cases most similar to stored case ``query`` (its latest version) or to a case file."""
@@ -155,9 +200,12 @@ class CaseStore(ReviewOperations):
         peers = [Peer(h.case_id, h.version_no, h.title, h.params) for h in hits]
         out = deviation_findings(prof.params, peers, threshold=cfg.deviation_threshold,
                                  min_peers=cfg.deviation_min_peers)
-        found = anomaly_finding(index.param_rows(exclude_case=case_id), prof.params, PARAMS,
-                                seed=cfg.anomaly_seed,
-                                contamination=cfg.anomaly_contamination)
+        model = self.anomaly_model(repo, cfg)
+        fitted = model.forests_fitted
+        found = model.finding(prof.params)
+        if model.forests_fitted != fitted:  # a forest was fitted: keep it for other processes
+            save_state(self.engine.url.render_as_string(hide_password=True), repo.org.id,
+                       self.index_state(repo))
         if found is not None:
             out.append(found)
         return out

@@ -77,6 +77,11 @@ class Settings(BaseSettings):
     cases_anomaly_seed: int = Field(
         default=0, ge=0, description="Seed of the IsolationForest anomaly check (recorded in findings)."
     )
+    cases_index_cache: Path | None = Field(
+        default=None,
+        description="Folder where the case store persists each organisation's similar-case index "
+        "and anomaly forests (default: $XDG_CACHE_HOME/ipvalue/case-index); safe to delete.",
+    )
     terminal_value_share_warning: float = Field(
         default=0.5,
         gt=0,
