@@ -37,12 +37,14 @@ class PortfolioCase(CaseHeader):
 
     @model_validator(mode="after")
     def _cross_field(self) -> PortfolioCase:
-        ids = [item.asset.id or item.asset.name for item in self.assets]
-        for i, a in enumerate(ids):
-            if ids.index(a) != i:
+        seen: set[str] = set()  # a set, not list.index: O(n) for 100k-asset portfolios
+        for i, item in enumerate(self.assets):
+            a = item.asset.id or item.asset.name
+            if a in seen:
                 raise ValueError(
                     f"assets.{i}.asset.id: {a!r} is used twice; give each asset a unique id"
                 )
+            seen.add(a)
         for i, item in enumerate(self.assets):
             check_approaches(item.approaches, item.asset, self.valuation_date, f"assets.{i}.")
         return self
