@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import pickle
+
+import numpy as np
 import pytest
 from cases_helpers import source
+from sklearn.feature_extraction.text import TfidfVectorizer
 
 from ipvalue.cases import CaseDoc, CaseProfile, CaseStore, SimilarityIndex
-from ipvalue.cases._similar import WEIGHTS
+from ipvalue.cases._similar import WEIGHTS, _cjk_bigrams
 
 
 def doc(i: int, ip: str | None, jur: str | None, tech: str | None, purpose: str | None,
@@ -96,15 +100,37 @@ def test_store_index_follows_new_versions(store: CaseStore) -> None:
     assert (hit.case_id, hit.version_no, hit.params["royalty_rate"]) == (1, 2, 0.05)
 
 
-def test_fast_query_vector_equals_sklearn_transform() -> None:
-    idx = SimilarityIndex([doc(i, None, None, None, None, t) for i, t in enumerate(
-        ["dry coating of cathode material", "cathode cathode binder", "锂电池正极涂布", "x"])])
+def _sklearn_reference(texts: list[str]) -> TfidfVectorizer:
+    """The vectorizer the index fits, configured as in ``SimilarityIndex.__init__``."""
+    vec = TfidfVectorizer(preprocessor=_cjk_bigrams, token_pattern=r"(?u)\b\w\w+\b",
+                          sublinear_tf=True, dtype=np.float32)
+    return vec.fit(texts)
+
+
+TEXTS = ["dry coating of cathode material", "cathode cathode binder", "锂电池正极涂布", "x"]
+
+
+def test_own_tfidf_equals_sklearn_transform_for_queries_and_new_rows() -> None:
+    idx = SimilarityIndex([doc(i, None, None, None, None, t) for i, t in enumerate(TEXTS)])
+    ref = _sklearn_reference(TEXTS)
     text = "Cathode coating, dry 锂电池 cathode unknownword"
     cols, w = idx._query_vector(text)
-    ref = idx._vectorizer.transform([text])
+    want = ref.transform([text])
     got = dict(zip(cols.tolist(), w.tolist(), strict=True))
-    assert got == pytest.approx(dict(zip(ref.indices.tolist(), ref.data.tolist(), strict=True)),
-                                rel=1e-6)
+    assert got == pytest.approx(dict(zip(want.indices.tolist(), want.data.tolist(),
+                                         strict=True)), rel=1e-6)
+    new = ["binder of cathode", "正极涂布 dry", "nothing known here"]
+    assert np.allclose(idx._transform(new).toarray(), ref.transform(new).toarray(), atol=1e-7)
+
+
+def test_pickled_index_answers_like_the_original_without_descriptions() -> None:
+    idx = SimilarityIndex([doc(i, "patent", "KR", "H01M4/04", "licensing", t)
+                           for i, t in enumerate(TEXTS)])
+    idx.extend([doc(1, "patent", "KR", "H01M", "licensing", "cathode binder v2")])
+    back = pickle.loads(pickle.dumps(idx))
+    q = query(text="dry cathode binder")
+    assert back.query(q, top=5) == idx.query(q, top=5)
+    assert [d.case_id for d in back.active_docs()] == [0, 2, 3, 1]
 
 
 def test_many_extensions_are_merged_and_scores_unchanged() -> None:

@@ -23,7 +23,7 @@ from ipvalue.cases._anomaly import AnomalyModel
 from ipvalue.cases._similar import SimilarityIndex
 
 #: Bump when the pickled layout changes.
-FORMAT = 1
+FORMAT = 2
 
 
 @dataclass

@@ -90,7 +90,9 @@ class SimilarityIndex:
     """
 
     def __init__(self, docs: Sequence[CaseDoc]) -> None:
-        self.docs: list[CaseDoc] = []
+        # (case_id, version_no, title, ip_type, jurisdiction, tech_class, purpose) per row:
+        # tuples rather than CaseDocs so that a persisted index unpickles quickly.
+        self._meta: list[tuple[Any, ...]] = []
         self._row_of: dict[int, int] = {}
         self._case_ids = np.zeros(0, dtype=np.int64)
         self._active = np.zeros(0, dtype=bool)
@@ -99,21 +101,19 @@ class SimilarityIndex:
         self._tech = {n: _Codes() for n, _ in _TECH_LEVELS}
         self._tech_full = _Codes()
         self._blocks: list[Any] = []
-        self._vectorizer: Any = None
-        self._analyzer: Any = None
+        self._vocab: dict[str, int] | None = None  # term -> column, from the TF-IDF fit
         self._idf = np.zeros(0)
         self.built_size = len(docs)
         texts = [_text(d) for d in docs]
         if any(texts):
             from sklearn.feature_extraction.text import TfidfVectorizer  # heavy; lazy
 
-            vec = TfidfVectorizer(preprocessor=_cjk_bigrams, token_pattern=r"(?u)\b\w\w+\b",
+            vec = TfidfVectorizer(preprocessor=_cjk_bigrams, token_pattern=_TOKEN.pattern,
                                   sublinear_tf=True, dtype=np.float32)
             try:
                 # CSC: a query touches only the columns of its own terms (see _text_scores).
                 self._blocks.append(vec.fit_transform(texts).tocsc())
-                self._vectorizer = vec
-                self._analyzer = vec.build_analyzer()
+                self._vocab = {t: int(c) for t, c in vec.vocabulary_.items()}
                 self._idf = vec.idf_.astype(np.float64)
             except ValueError:  # no n-gram at all (e.g. one-character texts)
                 pass
@@ -122,14 +122,15 @@ class SimilarityIndex:
     def _append(self, docs: Sequence[CaseDoc], *, fitted: bool) -> None:
         if not docs:
             return
-        if not fitted and self._vectorizer is not None:
-            self._blocks.append(self._vectorizer.transform([_text(d) for d in docs]).tocsc())
+        if not fitted and self._vocab is not None:
+            self._blocks.append(self._transform([_text(d) for d in docs]))
             if len(self._blocks) > _MAX_BLOCKS:  # keep queries to a few column slices
                 from scipy.sparse import vstack
 
                 self._blocks[1:] = [vstack(self._blocks[1:], format="csc")]
-        start = len(self.docs)
-        self.docs.extend(docs)
+        start = len(self._meta)
+        self._meta.extend((d.case_id, d.version_no, d.title, d.ip_type, d.jurisdiction,
+                           d.tech_class, d.purpose) for d in docs)
         for key, codes in self._cat.items():
             codes.extend([getattr(d, key) for d in docs])
         tech = [d.tech_class for d in docs]
@@ -156,13 +157,22 @@ class SimilarityIndex:
         """Add newly saved latest versions (replacing earlier rows of the same cases)."""
         self._append(docs, fitted=False)
 
+    @property
+    def rows(self) -> int:
+        """Rows indexed, including earlier versions replaced since (masked out)."""
+        return len(self._meta)
+
+    def _params(self, i: int) -> dict[str, float | None]:
+        return {p: None if v != v else v for p, v in zip(PARAMS, self.params[i].tolist(),
+                                                        strict=True)}
+
     def __len__(self) -> int:
         """Number of cases indexed (latest versions only)."""
         return int(self._active.sum())
 
     def _text_scores(self, text: str) -> np.ndarray:
-        n = len(self.docs)
-        if self._vectorizer is None or not text or not self._blocks:
+        n = self.rows
+        if self._vocab is None or not text or not self._blocks:
             return np.zeros(n)
         cols, weights = self._query_vector(text)
         if cols.size == 0:
@@ -172,12 +182,24 @@ class SimilarityIndex:
         out = np.concatenate(parts) if parts else np.zeros(0)
         return out if out.size == n else np.pad(out, (0, n - out.size))
 
+    def _transform(self, texts: Sequence[str]) -> Any:
+        """TF-IDF rows (CSC, float32) of new texts with the fitted vocabulary and IDF."""
+        from scipy.sparse import csr_matrix
+
+        vectors = [self._query_vector(t) for t in texts]
+        indptr = np.cumsum([0, *(c.size for c, _ in vectors)])
+        cols = np.concatenate([c for c, _ in vectors]) if vectors else np.zeros(0, np.int64)
+        data = np.concatenate([w for _, w in vectors]) if vectors else np.zeros(0)
+        shape = (len(texts), self._idf.size)
+        return csr_matrix((data.astype(np.float32), cols, indptr), shape=shape).tocsc()
+
     def _query_vector(self, text: str) -> tuple[np.ndarray, np.ndarray]:
-        """TF-IDF of one query exactly as the vectorizer computes it (sublinear tf × idf, L2
-        norm), without sklearn's per-call validation overhead."""
-        vocab = self._vectorizer.vocabulary_
+        """TF-IDF of one text exactly as the fitted ``TfidfVectorizer`` computes it (sublinear
+        tf × idf, L2 norm), without sklearn (not imported when the index is loaded from disk).
+        """
+        vocab = self._vocab or {}
         counts: dict[int, int] = {}
-        for token in self._analyzer(text):
+        for token in _TOKEN.findall(_cjk_bigrams(text)):
             col = vocab.get(token)
             if col is not None:
                 counts[col] = counts.get(col, 0) + 1
@@ -199,7 +221,7 @@ class SimilarityIndex:
         return np.asarray(total, dtype=float), comps
 
     def _tech_scores(self, tech: str | None) -> np.ndarray:
-        out = np.zeros(len(self.docs))
+        out = np.zeros(self.rows)
         if not tech:
             return out
         out[self._tech_full.match(tech)] = 1.0
@@ -210,8 +232,11 @@ class SimilarityIndex:
         return out
 
     def active_docs(self) -> list[CaseDoc]:
-        """The indexed cases (latest versions), in row order of :meth:`param_rows`."""
-        return [d for d, a in zip(self.docs, self._active.tolist(), strict=True) if a]
+        """The indexed cases (latest versions), in row order of :meth:`param_rows`
+        (descriptions are not kept: ``description`` is empty)."""
+        return [CaseDoc(m[0], m[1], m[2], m[3], m[4], m[5], m[6], "", self._params(i))
+                for i, (m, a) in
+                enumerate(zip(self._meta, self._active.tolist(), strict=True)) if a]
 
     def param_rows(self, *, exclude_case: int | None = None) -> np.ndarray:
         """Key parameters (columns :data:`PARAMS`, NaN = missing) of every indexed case."""
@@ -233,7 +258,7 @@ class SimilarityIndex:
         ``exclude_case`` drops the query's own case; ``same_ip_type`` keeps only cases of the
         query's IP type (used for parameter deviation, where other IP types are not comparable).
         """
-        if not self.docs or top <= 0:
+        if not self._meta or top <= 0:
             return []
         total, comps = self.scores(query)
         mask = self._active.copy()
@@ -247,17 +272,15 @@ class SimilarityIndex:
         k = min(top, idx.size)
         # argpartition then a stable sort of the k best: O(n) instead of a full sort.
         part = idx[np.argpartition(-total[idx], k - 1)[:k]] if k < idx.size else idx
-        order = sorted(part.tolist(), key=lambda i: (-total[i], self.docs[i].case_id))
+        order = sorted(part.tolist(), key=lambda i: (-total[i], self._meta[i][0]))
         return [
-            SimilarCase(
-                self.docs[i].case_id, self.docs[i].version_no, self.docs[i].title,
-                float(total[i]), {c: float(v[i]) for c, v in comps.items()},
-                dict(self.docs[i].params),
-            )
+            SimilarCase(self._meta[i][0], self._meta[i][1], self._meta[i][2], float(total[i]),
+                        {c: float(v[i]) for c, v in comps.items()}, self._params(i))
             for i in order
         ]
 
 
+_TOKEN = re.compile(r"(?u)\b\w\w+\b")  # the vectorizer's token_pattern
 _CJK_RUN = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]+")
 
 

@@ -137,7 +137,7 @@ class CaseStore(ReviewOperations):
         if state is not None:
             rows = repo.latest_profiles(after_version_id=state.last_id)
             state.index.extend([_doc(r) for r in rows])
-            if len(state.index.docs) <= state.index.built_size * REBUILD_GROWTH:
+            if state.index.rows <= state.index.built_size * REBUILD_GROWTH:
                 state.last_id = max([state.last_id, *(r.id for r in rows)])
                 state.seq, state.head_hash = seq, head_hash
                 _STATES[key] = state
