@@ -58,12 +58,10 @@ def _register_all() -> None:
 
 
 def format_validation_error(exc: ValidationError) -> list[str]:
-    """One line per pydantic error: ``field.path: message``."""
-    lines = []
-    for err in exc.errors():
-        loc = ".".join(str(p) for p in err["loc"]) or "(root)"
-        lines.append(f"{loc}: {err['msg']}")
-    return lines
+    """One line per pydantic error: ``field.path: message`` (the path as written in the file)."""
+    from ipvalue.model._error_paths import validation_messages
+
+    return validation_messages(exc)
 
 
 def main(argv: list[str] | None = None) -> None:

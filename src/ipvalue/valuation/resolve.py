@@ -171,6 +171,21 @@ def _unit(path: str, model: Any, currency: str) -> str | None:
     return None
 
 
+def _percent_check(ra: ResolvedApproach, rec: _Recorder) -> None:
+    """Warn on a rate above 100 %: most likely a percentage written as a number (10 for 0.10).
+
+    Rates that cannot exceed 1 (tax, royalty, margins, shares) are refused by the model; those
+    that legitimately can in rare cases (discount and growth rates, volatility, premia) warn.
+    """
+    for path, x in ra.params.items():
+        if x > 1 and _unit(path, ra.model, "") in ("fraction", "fraction per year"):
+            rec.warn(
+                "rate_above_one",
+                f"{ra.prefix}{path} = {x:g} is more than 100 %: rates are fractions (12 % is "
+                "0.12); check it was not written in per cent",
+            )
+
+
 def _element_bounds(annotation: Any) -> dict[str, float] | None:
     """Bounds of list/dict element Nums (``list[Fraction]``, ``dict[str, Positive]``)."""
     for arg in typing.get_args(annotation):
@@ -320,6 +335,7 @@ def resolve(
                 ):
                     rec.assume(full, float(leaf), _unit(path, a, header.currency), CASE_FILE)
         ra.structure = tuple(structure)
+        _percent_check(ra, rec)
         _fill_open(ra, header, asset, fw, rec)
         ra.settings["life_years"] = life
         ra.settings["life_source"] = life_src
