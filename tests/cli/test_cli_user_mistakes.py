@@ -40,7 +40,8 @@ def _run(run_cli: Any, tmp_path: Path, edit: Any, *args: str) -> tuple[int, str,
     edit(case)
     path = tmp_path / "case.yaml"
     path.write_text(yaml.safe_dump(case, sort_keys=False), encoding="utf-8")
-    return run_cli("value", path, *args)  # type: ignore[no-any-return]
+    code, out, err = run_cli("value", path, *args)
+    return code, out, err
 
 
 def _rfr(**changes: Any) -> Any:
