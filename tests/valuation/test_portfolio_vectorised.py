@@ -86,3 +86,23 @@ def test_portfolio_reports_terminal_value_warnings_like_single_assets() -> None:
     assert {w.code for w in single.warnings} >= {"terminal_value_share"}
     assert any(w.code == "terminal_value_share" and w.message.startswith("SG-TM-001")
                for w in v.warnings)
+
+
+def test_columnar_results_read_and_serialise_like_tuples() -> None:
+    pf = _portfolio(6)
+    result = value(pf)
+    assets = tuple(result.assets)
+    assert len(result.assets) == 6 and result.assets[-1] == assets[5]
+    assert result.assets[1:3] == assets[1:3] and result.assets == assets
+    # assets 0 and 3 have two approaches (RfR + cost): the flat list holds 6 + 2
+    assert [a.id for a in result.approaches][:3] == [
+        "A0/relief_from_royalty", "A0/cost", "A1/relief_from_royalty"]
+    assert len(result.approaches) == 8
+    with pytest.raises(IndexError):
+        result.assets[6]
+    data = result.to_json_dict()
+    assert [a["value"] for a in data["assets"]] == [a.value for a in assets]
+    assert data["assets"][3]["approaches"][1]["id"] == "A3/cost"
+    rows = next(s for s in data["trace"] if s["step"] == "portfolio")["rows"]
+    assert [r["asset"] for r in rows] == [f"A{i}" for i in range(6)]
+    assert len(result.to_frame("assets")) == 6

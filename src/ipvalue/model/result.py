@@ -8,10 +8,13 @@ The public JSON keys (ARCHITECTURE.md, "Public contracts") are ``value``, ``curr
 
 from __future__ import annotations
 
+import bisect
+import dataclasses
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
 from pydantic import TypeAdapter
 
@@ -19,6 +22,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
 Scalar = float | int | str | bool | None
+T = TypeVar("T")
 FrameKind = Literal["approaches", "assumptions", "trace", "assets", "warnings"]
 
 
@@ -87,7 +91,7 @@ class TraceStep:
     step: str
     approach: str | None = None
     detail: dict[str, Scalar] = field(default_factory=dict)
-    rows: tuple[dict[str, Scalar], ...] = ()
+    rows: Sequence[dict[str, Scalar]] = ()
 
 
 @dataclass(frozen=True)
@@ -99,6 +103,71 @@ class SensitivityBar:
     high_input: float
     low_value: float
     high_value: float
+
+
+class LazySequence(Sequence[T]):
+    """A read-only sequence whose items are built on access from columnar data.
+
+    A 100,000-asset portfolio keeps its per-asset results as arrays; building one frozen object
+    per asset (and per approach, and per trace row) would cost more than valuing them. Items
+    are made by ``make(i)`` each time they are read (not cached: the columns are the record).
+    Compares equal to any sequence with equal items; :meth:`Valuation.to_json_dict`
+    materialises it, so the JSON is that of a tuple of the items.
+    """
+
+    __slots__ = ("_make", "_n")
+
+    def __init__(self, n: int, make: Callable[[int], T]) -> None:
+        self._n = n
+        self._make = make
+
+    def __len__(self) -> int:
+        return self._n
+
+    @overload
+    def __getitem__(self, i: int) -> T: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> tuple[T, ...]: ...
+
+    def __getitem__(self, i: int | slice) -> T | tuple[T, ...]:
+        if isinstance(i, slice):
+            return tuple(self._make(k) for k in range(*i.indices(self._n)))
+        k = i + self._n if i < 0 else i
+        if not 0 <= k < self._n:
+            raise IndexError(i)
+        return self._make(k)
+
+    def __iter__(self) -> Iterator[T]:
+        return map(self._make, range(self._n))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence) and not isinstance(other, str):
+            return len(other) == self._n and all(a == b for a, b in zip(self, other, strict=True))
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"LazySequence(<{self._n} items>)"
+
+
+def flat_lazy(counts: Sequence[int], make: Callable[[int, int], T]) -> LazySequence[T]:
+    """Items ``make(i, j)`` for ``j < counts[i]``, in order of ``i`` then ``j`` (e.g. every
+    approach of every asset), located by bisection on the running totals."""
+    if all(c == 1 for c in counts):
+        return LazySequence(len(counts), lambda k: make(k, 0))
+    ends: list[int] = []
+    total = 0
+    for c in counts:
+        total += c
+        ends.append(total)
+
+    def item(k: int) -> T:
+        i = bisect.bisect_right(ends, k)
+        return make(i, k - (ends[i] - counts[i]))
+
+    return LazySequence(total, item)
 
 
 @dataclass(frozen=True)
@@ -128,7 +197,7 @@ class Valuation:
     value: float
     currency: str
     range: ValueRange
-    approaches: tuple[ApproachValue, ...]
+    approaches: Sequence[ApproachValue]
     assumptions: tuple[Assumption, ...]
     warnings: tuple[ValuationWarning, ...]
     trace: tuple[TraceStep, ...]
@@ -137,18 +206,28 @@ class Valuation:
     distribution: DistributionSummary | None = None
     sensitivity: tuple[SensitivityBar, ...] = ()
     sanity_checks: tuple[TraceStep, ...] = ()
-    assets: tuple[AssetResult, ...] = ()
+    assets: Sequence[AssetResult] = ()
     synergy: float | None = None
 
     def to_json_dict(self) -> dict[str, Any]:
         """The result as JSON-compatible data (public keys; ``distribution`` only if simulated)."""
-        data: dict[str, Any] = _adapter().dump_python(self, mode="json")
+        data: dict[str, Any] = _adapter().dump_python(self._materialised(), mode="json")
         if self.distribution is None:
             data.pop("distribution")
         if not self.assets:
             data.pop("assets")
             data.pop("synergy")
         return data
+
+    def _materialised(self) -> Valuation:
+        """The same result with lazy (columnar) sequences turned into tuples."""
+        if not any(isinstance(x, LazySequence) for x in (
+                self.assets, self.approaches, *(s.rows for s in self.trace))):
+            return self
+        return dataclasses.replace(
+            self, assets=tuple(self.assets), approaches=tuple(self.approaches),
+            trace=tuple(dataclasses.replace(s, rows=tuple(s.rows)) for s in self.trace),
+        )
 
     def to_frame(
         self, kind: FrameKind = "approaches"

@@ -13,6 +13,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -24,10 +25,12 @@ from ipvalue.model.result import (
     ApproachValue,
     AssetResult,
     Assumption,
+    LazySequence,
     TraceStep,
     Valuation,
     ValuationWarning,
     ValueRange,
+    flat_lazy,
 )
 from ipvalue.valuation.reconcile import Divergence, default_weights, divergences
 from ipvalue.valuation.resolve import ResolvedApproach
@@ -43,8 +46,16 @@ def asset_case(case: PortfolioCase, index: int) -> ValuationCase:
     )
 
 
-# Per asset, per approach position: (value, own low or None, own high or None).
-Values = list[list[tuple[float, float | None, float | None]]]
+@dataclass
+class _Columns:
+    """Per-asset approach results as ``(assets, max approaches)`` arrays: value, own range
+    (``has_range`` False where the approach has none), reconciliation weight."""
+
+    value: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+    has_range: np.ndarray
+    weight: np.ndarray
 
 
 def _terminal_warnings(grp: Any, out: Any) -> list[tuple[int, ValuationWarning]]:
@@ -71,11 +82,13 @@ def _terminal_warnings(grp: Any, out: Any) -> list[tuple[int, ValuationWarning]]
 
 def _evaluate_groups(
     batch: Any,
-) -> tuple[Values, list[TraceStep], list[tuple[int, ValuationWarning]]]:
+) -> tuple[_Columns, list[TraceStep], list[tuple[int, ValuationWarning]]]:
     """One kernel call per group; values scattered back to (asset, approach position)."""
     from ipvalue.valuation.engine import evaluate_approach
 
-    results: Values = [[(math.nan, None, None)] * len(m) for m in batch.meta]
+    shape = (len(batch.meta), max(map(len, batch.meta)))
+    cols = _Columns(np.full(shape, np.nan), np.full(shape, np.nan), np.full(shape, np.nan),
+                    np.zeros(shape, dtype=bool), np.full(shape, np.nan))
     steps = []
     warnings: list[tuple[int, ValuationWarning]] = []
     for grp in batch.groups:
@@ -92,16 +105,19 @@ def _evaluate_groups(
             ra = grp.member(int(bad[0]))
             evaluate_approach(ra, ra.params, 1)  # raises naming the asset's field
             raise InputError(ra.prefix.rstrip("."), "the inputs give no finite value")
-        lows = out.low.tolist() if out.low is not None else [None] * n
-        highs = out.high.tolist() if out.high is not None else [None] * n
-        for (i, j), v, lo, hi in zip(grp.members, out.value.tolist(), lows, highs, strict=True):
-            results[i][j] = (v, lo, hi)
+        at = np.array(grp.members, dtype=np.intp).reshape(n, 2)
+        where = (at[:, 0], at[:, 1])
+        cols.value[where] = out.value
+        if out.low is not None and out.high is not None:
+            cols.low[where] = out.low
+            cols.high[where] = out.high
+            cols.has_range[where] = True
         warnings.extend(_terminal_warnings(grp, out))
         steps.append(TraceStep(
             step="kernel_call", approach=grp.template.model.method,
             detail={"method": grp.template.model.method, "assets": n},
         ))
-    return results, steps, warnings
+    return cols, steps, warnings
 
 
 def _synergy_rate(case: PortfolioCase) -> tuple[float, list[Assumption]]:
@@ -160,10 +176,8 @@ def _value_portfolio(case: PortfolioCase, framework: Any) -> Valuation:
     from ipvalue.valuation.engine import _refdata_version, _software_version, _threshold
 
     batch = resolve_portfolio(case, framework=framework)
-    values, steps, group_warnings = _evaluate_groups(batch)
-    recs = _reconcile_assets(case, batch, values, _threshold(case))
-    assets: list[AssetResult] = []
-    flat: list[ApproachValue] = []
+    cols, steps, group_warnings = _evaluate_groups(batch)
+    recs = _reconcile_assets(case, batch, cols, _threshold(case))
     from ipvalue.refdata import merge_figure_warnings
 
     labelled: list[tuple[str, str]] = []
@@ -173,85 +187,60 @@ def _value_portfolio(case: PortfolioCase, framework: Any) -> Valuation:
         # a reference-figure warning names its assets.<i> path: one per figure, not per asset
         labelled.append((w.code, w.message if figure else f"{aid}: {w.message}"))
     warnings = [ValuationWarning(c, m) for c, m in merge_figure_warnings(labelled)]
-    rows: list[dict[str, Any]] = []
-    concluded_values: list[float] = []
-    lows: list[float] = []
-    highs: list[float] = []
-    for i, (item, metas) in enumerate(zip(case.assets, batch.meta, strict=True)):
-        asset = item.asset
-        aid = asset.id or asset.name
-        concluded, low, high, weights, divs = recs[i]
-        vals = values[i]
-        # ids are "<asset id>/<approach id>": unique across the portfolio, shared by the
-        # asset's own list and the flat list of all approaches.
-        if len(metas) == 1:
-            m, (v, lo, hi) = metas[0], vals[0]
-            avs: tuple[ApproachValue, ...] = (ApproachValue(
-                m.family, m.method, f"{aid}/{m.name}", v, weights[0], lo, hi),  # type: ignore[arg-type]
-            )
-        else:
-            avs = tuple(
-                ApproachValue(m.family, m.method, f"{aid}/{m.name}",  # type: ignore[arg-type]
-                              vals[k][0], weights[k], vals[k][1], vals[k][2])
-                for k, m in enumerate(metas)
-            )
-        assets.append(AssetResult(aid, asset.name, asset.type, concluded,
-                                  ValueRange(low, high), avs))
-        flat.extend(avs)
-        concluded_values.append(concluded)
-        lows.append(low)
-        highs.append(high)
-        rows.append({"asset": aid, "value": concluded, "low": low, "high": high})
-        if divs:
-            warnings.extend(ValuationWarning("approaches_diverge", f"{aid}: {d.message}")
-                            for d in divs)
+    concluded, lows, highs, divs = recs
+    for i in sorted(divs):
+        aid = case.assets[i].asset.id or case.assets[i].asset.name
+        warnings.extend(ValuationWarning("approaches_diverge", f"{aid}: {d.message}")
+                        for d in divs[i])
+    assets, flat, rows = _lazy_results(case, batch.meta, cols, recs)
     assumptions = list(batch.assumptions)
     rate, syn_assumptions = _synergy_rate(case)
     assumptions.extend(syn_assumptions)
-    subtotal = math.fsum(concluded_values)
+    subtotal = math.fsum(concluded.tolist())
     factor = 1.0 + rate
     total = subtotal * factor
-    low = math.fsum(lows) * factor
-    high = math.fsum(highs) * factor
+    low = math.fsum(lows.tolist()) * factor
+    high = math.fsum(highs.tolist()) * factor
     steps.append(TraceStep(
         step="portfolio", detail={"assets": len(assets), "sum_of_assets": subtotal,
                                   "synergy_rate": rate, "total": total,
                                   "formula": "total = Σ asset values · (1 + synergy rate)"},
-        rows=tuple(rows),
+        rows=rows,
     ))
     return Valuation(
         case_id=case.id, valuation_date=case.valuation_date, value=total, currency=case.currency,
         range=ValueRange(min(low, total), max(high, total), "sum_of_assets"),
-        approaches=tuple(flat), assumptions=tuple(assumptions), warnings=tuple(warnings),
+        approaches=flat, assumptions=tuple(assumptions), warnings=tuple(warnings),
         trace=tuple(steps), software_version=_software_version(),
-        refdata_version=_refdata_version(), assets=tuple(assets),
+        refdata_version=_refdata_version(), assets=assets,
         synergy=subtotal * rate if case.synergy is not None else None,
     )
 
 
-_AssetRec = tuple[float, float, float, list[float], list[Divergence]]
-
-
 def _reconcile_assets(
-    case: PortfolioCase, batch: Any, values: Values, threshold: float
-) -> list[_AssetRec]:
+    case: PortfolioCase, batch: Any, cols: _Columns, threshold: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[int, list[Divergence]]]:
     """Reconcile each asset's approaches on arrays, grouping assets with the same approach list.
 
     Same arithmetic, in the same order, as :func:`ipvalue.valuation.reconcile.reconcile`.
+    Fills ``cols.weight``; returns concluded value, low, high per asset and the divergences
+    of the assets that have any.
     """
     groups: dict[tuple[Any, ...], list[int]] = defaultdict(list)
     for i, metas in enumerate(batch.meta):
         key = tuple((m.name, m.family) for m in metas)
         groups[(key, metas[0].weight is not None)].append(i)
-    out: list[_AssetRec | None] = [None] * len(batch.meta)
-    for (key, given), idx in groups.items():
+    n = len(batch.meta)
+    concluded, lows, highs = np.empty(n), np.empty(n), np.empty(n)
+    divs: dict[int, list[Divergence]] = {}
+    for (key, given), members in groups.items():
         names = [k for k, _ in key]
         k = len(names)
-        rows = [values[i] for i in idx]
-        val = np.array([[c[0] for c in r] for r in rows], dtype=np.float64).reshape(len(idx), k)
+        idx = np.array(members, dtype=np.intp)
+        val = cols.value[idx, :k]
         if given:
-            w = np.array([[m.weight for m in batch.meta[i]] for i in idx], dtype=np.float64)
-            w = w.reshape(len(idx), k)
+            w = np.array([[m.weight for m in batch.meta[i]] for i in members],
+                         dtype=np.float64).reshape(len(idx), k)
         else:
             dw, _ = default_weights(dict(key), case.purpose, batch.weights_by_purpose)
             w = np.broadcast_to(np.array([dw[n] for n in names]), (len(idx), k))
@@ -262,20 +251,17 @@ def _reconcile_assets(
         low = np.where(on, val, np.inf).min(axis=1)
         high = np.where(on, val, -np.inf).max(axis=1)
         for c in range(k):
-            if rows[0][c][1] is not None:
-                lo = np.array([r[c][1] for r in rows], dtype=np.float64)
-                hi = np.array([r[c][2] for r in rows], dtype=np.float64)
+            if cols.has_range[idx[0], c]:
+                lo, hi = cols.low[idx, c], cols.high[idx, c]
                 low = np.where(on[:, c], np.minimum(low, lo), low)
                 high = np.where(on[:, c], np.maximum(high, hi), high)
         total = np.minimum(np.maximum(total, low), high)
-        flagged = _divergent(val, threshold)
-        wl = w.tolist()
-        for r, (i, t, lo_, hi_) in enumerate(zip(idx, total.tolist(), low.tolist(),
-                                                  high.tolist(), strict=True)):
-            divs = [] if not flagged[r] else list(
+        concluded[idx], lows[idx], highs[idx] = total, low, high
+        cols.weight[idx, :k] = w
+        for r in np.flatnonzero(_divergent(val, threshold)).tolist():
+            divs[members[r]] = list(
                 divergences(dict(zip(names, val[r].tolist(), strict=True)), threshold))
-            out[i] = (t, lo_, hi_, wl[r], divs)
-    return [o for o in out if o is not None]
+    return concluded, lows, highs, divs
 
 
 def _divergent(val: np.ndarray, threshold: float) -> np.ndarray:
@@ -288,6 +274,42 @@ def _divergent(val: np.ndarray, threshold: float) -> np.ndarray:
                 rel = np.where(lo > 0, diff / np.where(lo > 0, lo, 1.0), np.inf)
             flagged |= (diff != 0) & (rel > threshold)
     return flagged
+
+
+def _lazy_results(
+    case: PortfolioCase, meta: list[list[Any]], cols: _Columns,
+    recs: tuple[np.ndarray, np.ndarray, np.ndarray, Any],
+) -> tuple[LazySequence[AssetResult], LazySequence[ApproachValue], LazySequence[dict[str, Any]]]:
+    """Per-asset results, the flat approach list and the trace rows, built from the columns
+    when read. Ids are "<asset id>/<approach id>": unique across the portfolio, shared by the
+    asset's own list and the flat list of all approaches."""
+    concluded, lows, highs, _ = recs
+
+    def aid(i: int) -> str:
+        a = case.assets[i].asset
+        return a.id or a.name
+
+    def approach(i: int, j: int) -> ApproachValue:
+        m = meta[i][j]
+        ranged = bool(cols.has_range[i, j])
+        return ApproachValue(
+            m.family, m.method, f"{aid(i)}/{m.name}", float(cols.value[i, j]),
+            float(cols.weight[i, j]), float(cols.low[i, j]) if ranged else None,
+            float(cols.high[i, j]) if ranged else None)
+
+    def asset(i: int) -> AssetResult:
+        a = case.assets[i].asset
+        return AssetResult(aid(i), a.name, a.type, float(concluded[i]),
+                           ValueRange(float(lows[i]), float(highs[i])),
+                           tuple(approach(i, j) for j in range(len(meta[i]))))
+
+    def row(i: int) -> dict[str, Any]:
+        return {"asset": aid(i), "value": float(concluded[i]), "low": float(lows[i]),
+                "high": float(highs[i])}
+
+    n = len(meta)
+    return (LazySequence(n, asset), flat_lazy(list(map(len, meta)), approach),
+            LazySequence(n, row))
 
 
 def _prefixed(warnings: Iterable[ValuationWarning], aid: str) -> list[ValuationWarning]:
