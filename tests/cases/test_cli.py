@@ -157,3 +157,44 @@ def test_seed_demo(cli) -> None:
     code, _, err = cli("cases", "seed-demo", "--examples", str(EXAMPLES), org="demo")
     assert code == 2 and "already has cases" in err
     assert cli("audit", "verify", org="demo")[0] == 0
+
+
+def test_show_gives_the_reviewer_checks_deviations_approval_and_audit(
+        cli, store, db_url: str) -> None:
+    from cases_helpers import source
+
+    for i, rate in enumerate((0.02, 0.03, 0.03, 0.04, 0.05), start=1):
+        store.save(source(i, royalty=rate), org="acme", user="alice")
+    store.save(source(6, royalty=0.08), org="acme", user="alice")
+    store.add_user(org="acme", actor="alice", username="bob")
+    store.submit(6, org="acme", user="alice")
+    store.assign(6, org="acme", user="alice", reviewer="bob")
+    store.approve(6, org="acme", user="bob", note="checked")
+    code, out, err = cli("cases", "show", "6", "--json")
+    assert code == 0, err
+    view = json.loads(out)
+    checks = {c["check"]: c["status"] for c in view["checks"]}
+    assert checks["deviation"] == "1 warning" and checks["terminal"] == "pass"
+    assert checks["method"] == "1 warning"  # Q-METH-002: the fake case cites no royalty source
+    assert checks["recalculation"].startswith("not run")
+    (dev,) = [f["detail"] for f in view["findings"] if f["code"] == "Q-DEV-ROYALTY_RATE"]
+    # peers 0.02 0.03 0.03 0.04 0.05: median 0.03, MAD 0.01, scale 1.4826 × 0.01;
+    # z = (0.08 - 0.03) / 0.014826 = 3.3725 > 3
+    assert dev["median"] == pytest.approx(0.03) and dev["z"] == pytest.approx(0.05 / 0.014826)
+    assert sorted(p["value"] for p in dev["peers"]) == pytest.approx([0.02, 0.03, 0.03, 0.04,
+                                                                      0.05])
+    assert view["approved"]["by"] == "bob" and view["approved"]["at"].startswith("20")
+    audit = view["audit"]
+    assert audit["chain_intact"] and audit["problem"] is None
+    assert [e["action"] for e in audit["case_entries"]] == [
+        "case.create", "version.save", "review.submit", "review.assign", "review.approve"]
+    code, text, _ = cli("cases", "show", "6")
+    assert code == 0 and "approved by bob at" in text and "chain intact" in text
+    assert "Deviations from similar cases" in text and "robust z 3.37" in text
+    assert max(len(line) for line in text.splitlines()) <= 100
+    engine = make_engine(db_url)
+    disable_append_only(engine, "review_transition")
+    execute(engine, "UPDATE review_transition SET note = 'rubber stamp'")
+    engine.dispose()
+    code, text, _ = cli("cases", "show", "6")
+    assert code == 0 and "CHAIN BROKEN" in text and "altered" in text

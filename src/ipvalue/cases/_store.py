@@ -424,6 +424,29 @@ class CaseStore(ReviewOperations):
             scope_transaction(session, scope)
             return verify_chain(session, scope.id, scope.code)
 
+    def case_audit(self, org: str, case_id: int) -> tuple[AuditReport, list[dict[str, Any]]]:
+        """Verify the organisation's chain and list the entries that concern one case.
+
+        An entry concerns the case when it creates it, names it in its payload (``case_id``:
+        saves, checks, review steps, comments) or flags it in an anomaly scan. The whole chain
+        is verified because each entry is only as trustworthy as the chain before it.
+        """
+        with read_session(self.engine) as session:
+            scope = find_org(session, org)
+            scope_transaction(session, scope)
+            CaseRepository(session, scope).case(case_id)
+            report = verify_chain(session, scope.id, scope.code)
+            mine = []
+            tag = f"#{case_id}v"
+            for e in iter_entries(session, scope.id):
+                payload = json.loads(e.payload_json)
+                if ((e.entity == "case_header" and e.entity_id == str(case_id))
+                        or payload.get("case_id") == case_id
+                        or any(str(f).startswith(tag) for f in payload.get("flagged", []))):
+                    mine.append({"seq": e.seq, "at": e.at, "actor": e.actor,
+                                 "action": e.action, "hash": e.hash})
+            return report, mine
+
     def export(self, org: str) -> list[dict[str, Any]]:
         """Every audit entry of an organisation, in order, as JSON-ready dicts."""
         with read_session(self.engine) as session:

@@ -136,9 +136,43 @@ def list_cmd(org: Org, db: Db = None, as_json: AsJson = False,
     _out.print(table)
 
 
+#: Check families as a reviewer reads them: label and the finding codes that belong to each.
+_CHECKS = (
+    ("completeness", "completeness checkpoints for the purpose", ("Q-COMP-",)),
+    ("method", "method selection", ("Q-METH-001", "Q-METH-002")),
+    ("terminal", "terminal value share", ("Q-METH-003",)),
+    ("deviation", "key parameters against similar cases", ("Q-DEV-",)),
+    ("anomaly", "anomaly over the case base", ("Q-ANOM-",)),
+    ("recalculation", "recalculation (re-run and compare)", ("Q-CALC-",)),
+)
+
+
+def _check_summary(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One line per check family: pass / warning / error / not run, from the latest run."""
+    out = []
+    for key, label, codes in _CHECKS:
+        mine = [f for f in findings if f["code"].startswith(codes)]
+        flagged = [f for f in mine if f["severity"] in ("warning", "error")]
+        if key == "recalculation" and not mine:
+            status = "not run (ipvalue cases check runs it)"
+        elif any(f["severity"] == "error" for f in flagged):
+            status = "FAIL"
+        elif flagged:
+            status = f"{len(flagged)} warning{'s' if len(flagged) > 1 else ''}"
+        else:
+            status = "pass"
+        notes = [f["message"] for f in mine if f["severity"] == "info"]
+        out.append({"check": key, "label": label, "status": status, "notes": notes})
+    return out
+
+
 def _version_view(repo: Any, v: Any) -> dict[str, Any]:
     name = repo.username
     result = json.loads(v.result_json)
+    rows = repo.findings(v.id)
+    findings = [_finding_dict(f) for f in rows]
+    steps = repo.transitions(v.id)
+    approved = [t for t in steps if t.action == "approve" and t.to_state == "approved"]
     return {
         "case_id": v.case_id, "version": v.version_no, "title": v.title,
         "state": repo.state(v.id), "saved_at": v.created_at, "saved_by": name(v.created_by),
@@ -152,7 +186,11 @@ def _version_view(repo: Any, v: Any) -> dict[str, Any]:
                         "contribution")},
         "software_version": v.software_version, "refdata_version": v.refdata_version,
         "content_sha256": v.content_sha256,
-        "findings": [_finding_dict(f) for f in repo.findings(v.id)],
+        "checked": {"trigger": rows[0].trigger, "at": rows[0].run_at} if rows else None,
+        "checks": _check_summary(findings),
+        "findings": findings,
+        "approved": ({"by": name(approved[-1].actor_id), "at": approved[-1].at}
+                     if approved else None),
         "reviewers": [{"user": name(a.reviewer_id), "role": a.role, "signed_off": a.signed_off}
                       for a in repo.assignments(v.id)],
         "transitions": [{"at": t.at, "by": name(t.actor_id), "action": t.action,
@@ -169,7 +207,9 @@ def show_cmd(case_id: CaseId, org: Org, version: Version = None, db: Db = None,
              as_json: AsJson = False,
              source: Annotated[bool, typer.Option(
                  "--source", help="Print the case file exactly as saved.")] = False) -> None:
-    """Show one version: value, checks, reviewers, workflow steps and comments."""
+    """Show one version as a reviewer needs it: value, each check run with its result,
+    deviations from similar cases (compared cases, values, statistic), approval and review
+    trail (who, when), and the audit status of the entries concerning the case."""
     from ipvalue.core.db import read_session
 
     store = _store(db)
@@ -180,27 +220,85 @@ def show_cmd(case_id: CaseId, org: Org, version: Version = None, db: Db = None,
             sys.stdout.write(v.source_text)
             return
         view = _version_view(repo, v)
+    report, entries = store.case_audit(org, case_id)
+    view["audit"] = {"chain_intact": report.ok, "entries_checked": report.entries,
+                     "problem": str(report.problem) if report.problem else None,
+                     "case_entries": entries}
     if as_json:
         _print_json(view)
         return
-    _say(f"case {view['case_id']} v{view['version']} {view['title']}  "
-               f"state: {view['state']}")
-    _say(f"saved {view['saved_at']} by {view['saved_by']} from {view['source']['name']}; "
-               f"software {view['software_version']}, refdata {view['refdata_version']}")
+    _show_text(view)
+
+
+def _wrap(text: str, indent: int = 2) -> None:
+    """Print ``text`` wrapped to the console (at most 100 columns), later lines indented."""
+    import textwrap
+
+    width = max(40, min(_out.size.width, 100))
+    pad = " " * indent
+    _say(textwrap.fill(text, width, initial_indent=pad, subsequent_indent=pad + "  ",
+                       break_on_hyphens=False))
+
+
+def _short_time(at: str | None) -> str:
+    """``2026-11-23T17:28:16.020074Z`` → ``2026-11-23 17:28:16Z`` (full value in --json)."""
+    return at.replace("T", " ").split(".")[0].rstrip("Z") + "Z" if at else "-"
+
+
+def _show_text(view: dict[str, Any]) -> None:
+    """The reviewer's page: what was checked, what deviates, who approved, audit status."""
+    _wrap(f"case {view['case_id']} v{view['version']} [{view['state']}] {view['title']}", 0)
     if view["value"] is not None:
-        _say(f"value {view['value']:,.2f} {view['currency']}")
-    if view["findings"]:
-        table = Table("code", "severity", "field", "message", title="Quality checks")
-        for f in view["findings"]:
-            table.add_row(f["code"], f["severity"], f["field"], f["message"])
-        _out.print(table)
+        _wrap(f"value {view['value']:,.2f} {view['currency']}")
+    _wrap(f"saved {_short_time(view['saved_at'])} by {view['saved_by']} from "
+          f"{view['source']['name']}; software {view['software_version']}, refdata "
+          f"{view['refdata_version']}; sha256 {view['content_sha256'][:16]}")
+    ok = view["approved"]
+    _say("\nApproval")
+    _wrap(f"approved by {ok['by']} at {_short_time(ok['at'])}" if ok
+          else f"not approved (state {view['state']})")
     for r in view["reviewers"]:
-        _say(f"reviewer {r['user']} ({r['role']}): "
-                   f"{'signed off' if r['signed_off'] else 'pending'}")
-    for t in view["transitions"]:
-        _say(f"{t['at']}  {t['by']}: {t['action']} {t['from']} → {t['to']} {t['note']}")
-    for c in view["comments"]:
-        _say(f"{c['at']}  {c['by']} on {c['field']}: {c['text']}")
+        _wrap(f"reviewer {r['user']} ({r['role']}): "
+              f"{'signed off' if r['signed_off'] else 'pending'}")
+    run = view["checked"]
+    _say("\nChecks" + (f" (last run: {run['trigger']} at {_short_time(run['at'])})"
+                        if run else " (never run)"))
+    for c in view["checks"]:
+        _wrap(f"{c['label']}: {c['status']}" + "".join(f"; {n}" for n in c["notes"]))
+    flagged = [f for f in view["findings"] if f["severity"] in ("warning", "error")]
+    if flagged:
+        _say("\nFindings")
+        for f in flagged:
+            _wrap(f"{f['code']} {f['severity']} [{f['field']}] {f['message']}")
+    deviations = [f for f in flagged if f["code"].startswith("Q-DEV-")]
+    if deviations:
+        _say("\nDeviations from similar cases")
+        for f in deviations:
+            d = f["detail"]
+            z = f"robust z {d['z']:.2f}" if d.get("z") is not None else "no spread"
+            _wrap(f"{d['parameter']} {d['value']:.6g}: median {d['median']:.6g}, scale "
+                  f"{d['scale']:.6g} ({d['method']}), {z}, threshold {d['threshold']:g}; "
+                  f"{len(d['peers'])} cases: "
+                  + ", ".join(f"{p['case']} {p['value']:.6g}" for p in d["peers"]))
+    if view["transitions"] or view["comments"]:
+        _say("\nReview trail")
+        trail = [(t["at"], f"{t['by']} {t['action']}"
+                  + (f" {t['reviewer']} ({t['role']})" if t["reviewer"] else "")
+                  + f": {t['from']} → {t['to']}" + (f" — {t['note']}" if t["note"] else ""))
+                 for t in view["transitions"]]
+        trail += [(c["at"], f"{c['by']} comment on {c['field']}: {c['text']}")
+                  for c in view["comments"]]
+        for at, text in sorted(trail):
+            _wrap(f"{_short_time(at)} {text}")
+    audit = view["audit"]
+    _say("\nAudit")
+    status = ("chain intact" if audit["chain_intact"]
+              else f"CHAIN BROKEN: {audit['problem']}")
+    _wrap(f"{status} ({audit['entries_checked']} entries of the organisation verified); "
+          f"{len(audit['case_entries'])} entries concern this case:")
+    for e in audit["case_entries"]:
+        _wrap(f"#{e['seq']} {_short_time(e['at'])} {e['actor']} {e['action']} "
+              f"{e['hash'][:12]}", 4)
 
 
 @cases_app.command("history")
