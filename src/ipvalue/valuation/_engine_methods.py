@@ -339,7 +339,13 @@ def eval_rd_cost(a: Any, s: Mapping[str, Any], p: Params, n: int, invalid: Inval
         basis=a.basis, invalid=invalid,
     )
     restated = np.broadcast_to(rd.restated_total, (n,))
-    extra = {"nominal_total": np.broadcast_to(rd.nominal_total, (n,))}
+    # OC enters the cost formula in the entrepreneurial-incentive slot: name it in the trace
+    # too, with the times it compounds over, so a reader can redo (1 + r_oc)^(T − t_a) − 1.
+    extra = {"nominal_total": np.broadcast_to(rd.nominal_total, (n,)),
+             "opportunity_cost": np.broadcast_to(rd.opportunity_cost, (n,)),
+             "completion_years_from_first_activity": np.full(n, completion)}
+    extra.update({f"activity.{i}.years_to_completion": np.full(n, completion - act.time)
+                  for i, act in enumerate(acts)})
     extra.update({f"stage.{k}": np.broadcast_to(v, (n,)) for k, v in rd.by_stage.items()})
     out = _cost_outcome(a, p, n, invalid, restated, np.zeros(n),
                         restated * vec(p, "developer_profit_rate", n),
