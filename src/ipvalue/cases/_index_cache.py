@@ -23,7 +23,7 @@ from ipvalue.cases._anomaly import AnomalyModel
 from ipvalue.cases._similar import SimilarityIndex
 
 #: Bump when the pickled layout changes.
-FORMAT = 2
+FORMAT = 3
 
 
 @dataclass
@@ -39,7 +39,23 @@ class IndexState:
     last_id: int
     built_through: int
     index: SimilarityIndex
-    anomaly: dict[tuple[int, float], AnomalyModel] = field(default_factory=dict)
+    #: (seed, contamination) -> model; pickled bytes until first needed (see __getstate__).
+    anomaly: dict[tuple[int, float], AnomalyModel] | bytes = field(default_factory=dict)
+
+    def anomaly_models(self) -> dict[tuple[int, float], AnomalyModel]:
+        """The anomaly models (unpickled on first use: that imports scikit-learn)."""
+        if isinstance(self.anomaly, bytes):
+            self.anomaly = pickle.loads(self.anomaly)  # written by save_state with the state
+        models: dict[tuple[int, float], AnomalyModel] = self.anomaly  # type: ignore[assignment]
+        return models
+
+    def __getstate__(self) -> dict[str, object]:
+        # Fitted forests are nested as bytes so that loading the index for a similar-case
+        # query does not import scikit-learn (seconds), only a save or check does.
+        state = dict(self.__dict__)
+        if not isinstance(self.anomaly, bytes):
+            state["anomaly"] = pickle.dumps(self.anomaly, protocol=pickle.HIGHEST_PROTOCOL)
+        return state
 
 
 def cache_dir() -> Path:
@@ -59,11 +75,11 @@ def _file(url: str, org_id: int) -> Path:
 
 
 def _stamp() -> tuple[int, str, str]:
-    import sklearn
+    from importlib.metadata import version
 
     import ipvalue
 
-    return FORMAT, ipvalue.__version__, sklearn.__version__
+    return FORMAT, ipvalue.__version__, version("scikit-learn")
 
 
 def load_state(url: str, org_id: int) -> IndexState | None:

@@ -168,12 +168,13 @@ class CaseStore(ReviewOperations):
         index build on the latest versions then indexed (persisted with the index)."""
         state = self.index_state(repo)
         key = (cfg.anomaly_seed, cfg.anomaly_contamination)
-        model = state.anomaly.get(key)
+        models = state.anomaly_models()
+        model = models.get(key)
         if model is None:
             model = AnomalyModel(state.index.param_rows(), PARAMS, seed=cfg.anomaly_seed,
                                  contamination=cfg.anomaly_contamination,
                                  fitted_through=state.last_id)
-            state.anomaly[key] = model
+            models[key] = model
         return model
 
     def similar(self, org: str, query: int | CaseSource, *, top: int = 10) -> list[SimilarCase]:
