@@ -176,3 +176,32 @@ def test_three_approaches_default_collateral_weights() -> None:
     assert (v.range.low, v.range.high) == (pytest.approx(80.0), pytest.approx(120.0))
     # 120 vs 80 differ by 50 % of the lower value: named in a divergence warning
     assert any(w.code == "approaches_diverge" and "50.0%" in w.message for w in v.warnings)
+
+
+def test_monte_carlo_trace_records_what_was_simulated() -> None:
+    v = value({
+        **HEADER, "purpose": "licensing",
+        "asset": {"type": "patent", "name": "coil", "economic_life_years": 7},
+        "approaches": [{
+            "method": "relief_from_royalty", "tax_rate": 0.25,
+            "revenue": {"model": "growth", "year1": 1000.0, "years": 5,
+                        "growth": {"dist": "triangular", "low": 0.0, "mode": 0.05,
+                                   "high": 0.10}},
+            "royalty_rate": {"dist": "pert", "low": 0.03, "mode": 0.04, "high": 0.06},
+            "discount_rate": 0.12}],
+        "simulation": {"paths": 2000, "seed": 42, "correlations": [
+            {"a": "approaches.0.revenue.growth", "b": "approaches.0.royalty_rate",
+             "rho": 0.5}]},
+    })
+    step = next(t for t in v.trace if t.step == "monte_carlo")
+    assert step.detail["seed"] == 42 and step.detail["paths"] == 2000
+    assert step.detail["correlations"] == (
+        "approaches.0.revenue.growth ~ approaches.0.royalty_rate: rho = 0.5")
+    rows = {r["input"]: r for r in step.rows}
+    # PERT base point = mean = (0.03 + 4·0.04 + 0.06)/6 = 0.041667
+    assert rows["approaches.0.royalty_rate"]["base"] == pytest.approx(0.25 / 6, rel=1e-12)
+    assert str(rows["approaches.0.royalty_rate"]["distribution"]).startswith(
+        "pert(low=0.03, mode=0.04, high=0.06")
+    # the deterministic value is on base points: 1000·(1.05)^(t−1)·0.041667·0.75 at 12 %
+    expected = sum(1000 * 1.05 ** (t - 1) * (0.25 / 6) * 0.75 / 1.12**t for t in range(1, 6))
+    assert v.value == pytest.approx(expected, rel=1e-12)

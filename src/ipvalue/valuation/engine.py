@@ -180,6 +180,33 @@ def _simulate(
     return summary, warns
 
 
+def _simulation_trace(case: ValuationCase, run: _Run, dist: DistributionSummary) -> TraceStep:
+    """What was simulated: each uncertain input's distribution and base point, the rank
+    correlations, paths, seed and rejected paths — enough to rerun and to defend it."""
+    from ipvalue.core.settings import get_settings
+
+    corr = case.simulation.correlations if case.simulation else []
+    base = {ra.prefix + k: v for ra in run.resolution.approaches for k, v in ra.params.items()}
+    rows = []
+    for name, d in _dists(run).items():
+        spec = d.model_dump(exclude_none=True)
+        kind = spec.pop("dist")
+        args = ", ".join(f"{k}={v}" for k, v in spec.items())
+        rows.append({"input": name, "distribution": f"{kind}({args})", "base": base.get(name)})
+    return TraceStep(
+        step="monte_carlo",
+        detail={
+            "paths": dist.n + dist.rejected, "accepted": dist.n, "rejected": dist.rejected,
+            "seed": dist.seed, "chunk_size": get_settings().mc_chunk_size,
+            "correlations": "; ".join(f"{c.a} ~ {c.b}: rho = {c.rho:g}" for c in corr)
+            or "none (independent draws)",
+            "correlation_method": "Gaussian copula on ranks" if corr else "",
+            "concluded_per_path": "value = Σ weight_i · value_i(path), deterministic weights",
+        },
+        rows=tuple(rows),
+    )
+
+
 def _tornado(run: _Run) -> tuple[SensitivityBar, ...]:
     """One-at-a-time sensitivity of the concluded value: each uncertain input at its p10 and
     p90 (METHODS convention), others at their base points."""
@@ -336,6 +363,7 @@ def value(
         s = seed if seed is not None else (case.simulation.seed if case.simulation else None)
         dist, sim_warns = _simulate(case, run, paths=n, seed=s, progress=progress)
         warnings.extend(sim_warns)
+        trace.append(_simulation_trace(case, run, dist))
         rng = ValueRange(dist.p5, dist.p95, "monte_carlo_p5_p95")
     elif paths is not None:
         warnings.append(ValuationWarning(
