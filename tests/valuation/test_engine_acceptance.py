@@ -205,3 +205,27 @@ def test_monte_carlo_trace_records_what_was_simulated() -> None:
     # the deterministic value is on base points: 1000·(1.05)^(t−1)·0.041667·0.75 at 12 %
     expected = sum(1000 * 1.05 ** (t - 1) * (0.25 / 6) * 0.75 / 1.12**t for t in range(1, 6))
     assert v.value == pytest.approx(expected, rel=1e-12)
+
+
+def test_trademark_rfr_under_kr_jurisdiction_records_each_figure_once() -> None:
+    v = value({
+        **HEADER, "purpose": "licensing", "valuation_date": "2024-12-31", "currency": "KRW",
+        "jurisdiction": "KR",
+        "asset": {"type": "trademark", "name": "HANBIT", "renewable": True},
+        "approaches": [{
+            "method": "relief_from_royalty", "royalty_rate": 0.02, "discount_rate": 0.13,
+            "terminal_growth": 0.02,
+            "revenue": {"model": "growth", "year1": 1.0e9, "growth": 0.03, "years": 5}}],
+    })
+    # KR statutory CIT 26.5 % from refdata; after-tax royalty 1e9·1.03^(t−1)·0.02·0.735;
+    # TV = CF_5·1.02/(0.13 − 0.02) discounted with DF_5 (final_factor, end-year)
+    cf = [1e9 * 1.03 ** (t - 1) * 0.02 * 0.735 for t in range(1, 6)]
+    expected = sum(c / 1.13**t for t, c in enumerate(cf, 1)) + cf[-1] * 1.02 / 0.11 / 1.13**5
+    assert expected == pytest.approx(137_775_140.20, abs=0.01)
+    assert v.value == pytest.approx(expected, rel=1e-12)
+    names = [a.name for a in v.assumptions]
+    assert len(names) == len(set(names))  # the framework's entry, not a second "case file" one
+    tax = _assumption(v, "approaches.0.tax_rate")
+    assert tax.source.startswith("KR [refdata]") and tax.unit == "fraction"
+    assert _assumption(v, "approaches.0.terminal_growth").unit == "fraction"
+    assert any(w.code == "terminal_value_share" for w in v.warnings)  # TV is 60.4 % of value

@@ -347,7 +347,10 @@ def value(
     fw = framework_for(case, framework)
     case, fw_assumptions, fw_warnings, fw_trace = _apply_framework(fw, case)
     res = resolve(case, case.asset, case.approaches, framework=fw)
-    res.assumptions[:0] = fw_assumptions
+    # A field the framework filled is in the resolved case and would be recorded again as
+    # "case file": keep only the framework's entry, which names the real source.
+    filled = {a.name for a in fw_assumptions}
+    res.assumptions[:] = fw_assumptions + [a for a in res.assumptions if a.name not in filled]
     run = _deterministic(res, case, _threshold(case))
     warnings = fw_warnings + _run_warnings(run, case, case.asset)
     trace = fw_trace + [approach_trace(ra, run.outcomes[ra.name]) for ra in res.approaches]

@@ -158,7 +158,7 @@ def _unit(path: str, model: Any, currency: str) -> str | None:
         return "fraction per year"
     if last == "fx_rate":
         return f"{currency} per {local}" if local else None
-    if last in _FRACTIONS or (last.endswith("_rate") and last != "fx_rate"):
+    if last in _FRACTIONS or last.endswith(("_rate", "_growth")):
         return "fraction"
     if last.endswith("years"):
         return "years"
