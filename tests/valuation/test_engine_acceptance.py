@@ -138,6 +138,10 @@ def test_filing_and_maintenance_cost_two_countries() -> None:
     # KR: 1000·110/100 + 500 = 1600 KRW; US: 2 USD × 1300 = 2600 KRW → 4200
     assert v.value == pytest.approx(4200.0, rel=1e-12)
     assert _assumption(v, "approaches.0.countries.1.fees.2024").unit == "USD"
+    # obsolescence was not written: recorded as the model's default, not as "case file"
+    omitted = _assumption(v, "approaches.0.obsolescence.functional")
+    assert omitted.value == 0.0 and omitted.source.startswith("case model default")
+    assert _assumption(v, "approaches.0.countries.1.fx_rate").source == "case file"
 
 
 def test_black_scholes_and_one_step_binomial() -> None:

@@ -42,6 +42,7 @@ from ipvalue.model.result import Assumption, ValuationWarning
 
 IPVALUE_DEFAULT = "ipvalue default convention (docs/case-file.md, 'Conventions')"
 CASE_FILE = "case file"
+OMITTED = "case model default (field omitted in the case file)"
 
 
 @dataclass
@@ -169,6 +170,21 @@ def _unit(path: str, model: Any, currency: str) -> str | None:
     if parts[0] == "countries" and "fees" in parts:
         return local
     return None
+
+
+def _written(model: Any, path: str) -> bool:
+    """Whether the case file wrote the field at ``path`` (False: the model's default)."""
+    node = model
+    for part in path.split("."):
+        if isinstance(node, BaseModel):
+            if part not in node.model_fields_set:
+                return False
+            node = getattr(node, part)
+        elif isinstance(node, list | tuple) and part.isdigit():
+            node = node[int(part)]
+        else:
+            return True  # inside a dict written by the user
+    return True
 
 
 def _percent_check(ra: ResolvedApproach, rec: _Recorder) -> None:
@@ -333,7 +349,8 @@ def resolve(
                 if record_case_values and ".values." not in path and not path.startswith(
                     "probability."
                 ):
-                    rec.assume(full, float(leaf), _unit(path, a, header.currency), CASE_FILE)
+                    rec.assume(full, float(leaf), _unit(path, a, header.currency),
+                               CASE_FILE if _written(a, path) else OMITTED)
         ra.structure = tuple(structure)
         _percent_check(ra, rec)
         _fill_open(ra, header, asset, fw, rec)
