@@ -68,16 +68,16 @@ def _terminal_warnings(grp: Any, out: Any) -> list[tuple[int, ValuationWarning]]
     share, spread = np.asarray(out.tv_share), np.asarray(out.spread)
     found = []
     for r in np.flatnonzero(np.isfinite(share) & (share > st.terminal_value_share_warning)):
-        i, j = grp.members[r]
+        i, j = grp.arrays[0][r].tolist()
         found.append((i, ValuationWarning(
             "terminal_value_share", f"approaches.{j}: the terminal value is {share[r]:.1%} of "
             f"the value (warning above {st.terminal_value_share_warning:.0%})")))
     for r in np.flatnonzero(np.isfinite(spread) & (spread < st.rate_growth_spread_warning)):
-        i, j = grp.members[r]
+        i, j = grp.arrays[0][r].tolist()
         found.append((i, ValuationWarning(
             "narrow_rate_growth_spread", f"approaches.{j}: discount rate − terminal growth = "
             f"{spread[r]:.2%} (warning below {st.rate_growth_spread_warning:.2%})")))
-    return found
+    return sorted(found, key=lambda x: x[0])  # in asset order, whatever the member order
 
 
 def _evaluate_groups(
@@ -92,20 +92,19 @@ def _evaluate_groups(
     steps = []
     warnings: list[tuple[int, ValuationWarning]] = []
     for grp in batch.groups:
-        n = len(grp.members)
-        table = np.array(grp.rows, dtype=np.float64).reshape(n, len(grp.paths))
+        at, table, lives = grp.arrays
+        n = len(at)
         params = {p: table[:, k] for k, p in enumerate(grp.paths)}
         settings = dict(grp.template.settings)
-        if grp.lives[0] is not None:
-            settings["life_years"] = np.array(grp.lives, dtype=np.float64)
-        stacked = ResolvedApproach(grp.template.model, grp.template.prefix, params, {}, settings)  # type: ignore[arg-type]
+        if lives is not None:
+            settings["life_years"] = lives
+        stacked = ResolvedApproach(grp.template.model, grp.template.prefix, params, {}, settings)
         out = evaluate_approach(stacked, params, n, invalid="nan", series=False)
         bad = np.flatnonzero(~(out.valid & np.isfinite(out.value)))
         if bad.size:
             ra = grp.member(int(bad[0]))
             evaluate_approach(ra, ra.params, 1)  # raises naming the asset's field
             raise InputError(ra.prefix.rstrip("."), "the inputs give no finite value")
-        at = np.array(grp.members, dtype=np.intp).reshape(n, 2)
         where = (at[:, 0], at[:, 1])
         cols.value[where] = out.value
         if out.low is not None and out.high is not None:
@@ -226,10 +225,13 @@ def _reconcile_assets(
     Fills ``cols.weight``; returns concluded value, low, high per asset and the divergences
     of the assets that have any.
     """
+    same: dict[tuple[Any, ...], list[int]] = defaultdict(list)  # by Meta identity: C-level
+    for i, metas in enumerate(map(tuple, batch.meta)):
+        same[metas].append(i)
     groups: dict[tuple[Any, ...], list[int]] = defaultdict(list)
-    for i, metas in enumerate(batch.meta):
+    for metas, members in same.items():
         key = tuple((m.name, m.family) for m in metas)
-        groups[(key, metas[0].weight is not None)].append(i)
+        groups[(key, metas[0].weight is not None)].extend(members)
     n = len(batch.meta)
     concluded, lows, highs = np.empty(n), np.empty(n), np.empty(n)
     divs: dict[int, list[Divergence]] = {}
