@@ -106,3 +106,50 @@ def test_columnar_results_read_and_serialise_like_tuples() -> None:
     rows = next(s for s in data["trace"] if s["step"] == "portfolio")["rows"]
     assert [r["asset"] for r in rows] == [f"A{i}" for i in range(6)]
     assert len(result.to_frame("assets")) == 6
+
+
+def _mixed_portfolio(n: int, seed: int = 11) -> Any:
+    """Structures that the column-wise matcher must tell apart: revenue lengths, a tax rate
+    from reference data, given weights, no legal term (economic life instead), a second
+    approach on some assets only, jurisdictions."""
+    rng = np.random.default_rng(seed)
+    assets = []
+    for i in range(n):
+        rfr: dict[str, Any] = {
+            "method": "relief_from_royalty",
+            "revenue": rng.uniform(1e5, 1e7, 3 + i % 2).tolist(),
+            "royalty_rate": float(rng.uniform(0.01, 0.08)),
+            "tax_rate": {"ref": "country_parameters/KR/cit_statutory_combined_pct"}
+            if i % 7 == 3 else 0.24,
+            "discount_rate": float(rng.uniform(0.08, 0.2)), "tab": {"period_years": 15},
+        }
+        approaches = [rfr]
+        if i % 5 == 1:  # two approaches with given weights
+            rfr["weight"] = 0.7
+            approaches.append({"method": "cost", "basis": "replacement", "weight": 0.3,
+                               "direct_cost": float(rng.uniform(1e5, 1e6))})
+        asset: dict[str, Any] = {"id": f"M{i}", "type": "patent", "name": f"m{i}"}
+        if i % 4 == 2:
+            asset["economic_life_years"] = float(rng.uniform(2, 10))
+        else:
+            asset["remaining_legal_term_years"] = float(rng.uniform(2, 10))
+        if i % 6 == 5:
+            asset["jurisdictions"] = ["SG"]
+        assets.append({"asset": asset, "approaches": approaches})
+    return load_case({"id": "mixed", "title": "mixed", "purpose": "licensing",
+                      "valuation_date": "2025-01-01", "currency": "USD",
+                      "conventions": {"timing": "end"}, "assets": assets})
+
+
+def test_mixed_structures_equal_single_assets_exactly() -> None:
+    pf = _mixed_portfolio(60)
+    result = value(pf)
+    singles = [value(asset_case(pf, i)) for i in range(60)]
+    assert [a.value for a in result.assets] == [s.value for s in singles]
+    assert [(a.range.low, a.range.high) for a in result.assets] == [
+        (s.range.low, s.range.high) for s in singles]
+    assert [[(x.value, x.weight) for x in a.approaches] for a in result.assets] == [
+        [(x.value, x.weight) for x in s.approaches] for s in singles]
+    # every approach is in exactly one kernel call
+    calls = [t.detail["assets"] for t in result.trace if t.step == "kernel_call"]
+    assert sum(calls) == 60 + 12  # 12 assets (i % 5 == 1) carry a cost approach too
