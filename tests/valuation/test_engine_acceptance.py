@@ -233,3 +233,22 @@ def test_trademark_rfr_under_kr_jurisdiction_records_each_figure_once() -> None:
     assert tax.source.startswith("KR [refdata]") and tax.unit == "fraction"
     assert _assumption(v, "approaches.0.terminal_growth").unit == "fraction"
     assert any(w.code == "terminal_value_share" for w in v.warnings)  # TV is 60.4 % of value
+
+
+def test_portfolio_with_synergy_names_each_assets_life() -> None:
+    v = value({
+        **HEADER,
+        "assets": [
+            {"asset": {"id": "P1", "type": "patent", "name": "A",
+                       "remaining_legal_term_years": 10},
+             "approaches": [{"method": "relief_from_royalty", "revenue": [100.0],
+                             "royalty_rate": 0.1, "tax_rate": 0.0, "discount_rate": 0.0}]},
+            {"asset": {"id": "T1", "type": "trademark", "name": "B", "renewable": True},
+             "approaches": [{"method": "relief_from_royalty", "revenue": [200.0],
+                             "royalty_rate": 0.1, "tax_rate": 0.0, "discount_rate": 0.0}]},
+        ],
+        "synergy": {"rate": 0.10, "rationale": "used together"},
+    })
+    # at r = 0 and T = 0: P1 = 100·0.1 = 10, T1 = 200·0.1 = 20; total (10 + 20)·1.1 = 33
+    assert v.value == pytest.approx(33.0, rel=1e-12)
+    assert _assumption(v, "assets.0.asset.remaining_legal_term_years").value == 10

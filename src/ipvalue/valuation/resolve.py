@@ -326,7 +326,7 @@ def resolve(
     """
     rec = _Recorder(header.valuation_date)
     fw = _framework_defaults(framework, header, rec)
-    life, life_src = _life(asset, header.valuation_date, rec)
+    life, life_src = _life(asset, header.valuation_date, rec, prefix)
     out = []
     for i, a in enumerate(approaches):
         ra = ResolvedApproach(model=a, prefix=f"{prefix}approaches.{i}.")
@@ -371,12 +371,15 @@ def resolved_life(asset: Asset, valuation_date: date) -> tuple[float | None, str
     return econ, "economic life"
 
 
-def _life(asset: Asset, valuation_date: date, rec: _Recorder) -> tuple[float | None, str]:
+def _life(
+    asset: Asset, valuation_date: date, rec: _Recorder, prefix: str = ""
+) -> tuple[float | None, str]:
     legal, legal_src = remaining_legal_term(asset, valuation_date)
     if legal is not None:
-        rec.assume("asset.remaining_legal_term_years", legal, "years", legal_src)
+        rec.assume(f"{prefix}asset.remaining_legal_term_years", legal, "years", legal_src)
     if asset.economic_life_years is not None:
-        rec.assume("asset.economic_life_years", asset.economic_life_years, "years", CASE_FILE)
+        rec.assume(f"{prefix}asset.economic_life_years", asset.economic_life_years, "years",
+                   CASE_FILE)
     return resolved_life(asset, valuation_date)
 
 
