@@ -147,14 +147,23 @@ def test_bad_inputs_exit_2(cli, capsys: pytest.CaptureFixture[str], tmp_path: Pa
     assert code == 2 and "--db: must be a SQLAlchemy URL" in err
 
 
-def test_seed_demo(cli) -> None:
-    code, out, err = cli("cases", "seed-demo", "--examples", str(EXAMPLES), org="demo")
+def test_seed_demo(cli, tmp_path: Path) -> None:
+    # Four real examples (the three review flows + one draft) and one file the engine refuses:
+    # the same code path as the whole examples/ folder at a fifth of the time.
+    folder = tmp_path / "examples"
+    folder.mkdir()
+    for name in ("cost_data_asset.yaml", "dcf_copyright.yaml",
+                 "market_comparables_trademark.yaml", "relief_from_royalty_patent.yaml"):
+        (folder / name).write_text((EXAMPLES / name).read_text(encoding="utf-8"),
+                                   encoding="utf-8")
+    (folder / "zz_broken.yaml").write_text("title: broken\ncurrency: KRW\n", encoding="utf-8")
+    code, out, err = cli("cases", "seed-demo", "--examples", str(folder), org="demo")
     assert code == 0, err
-    assert "cases saved" in out
+    assert "4 cases saved, 3 reviewed, 1 skipped" in out and "zz_broken.yaml" in out
     code, out, _ = cli("cases", "list", "--json", org="demo")
-    states = {r["state"] for r in json.loads(out)}
-    assert "approved" in states
-    code, _, err = cli("cases", "seed-demo", "--examples", str(EXAMPLES), org="demo")
+    states = sorted(r["state"] for r in json.loads(out))
+    assert states == ["approved", "approved", "draft", "returned"]
+    code, _, err = cli("cases", "seed-demo", "--examples", str(folder), org="demo")
     assert code == 2 and "already has cases" in err
     assert cli("audit", "verify", org="demo")[0] == 0
 
