@@ -91,7 +91,10 @@ def test_portfolio_reports_terminal_value_warnings_like_single_assets() -> None:
 def test_columnar_results_read_and_serialise_like_tuples() -> None:
     pf = _portfolio(6)
     result = value(pf)
-    assets = tuple(result.assets)
+    one_by_one = [result.assets[i] for i in range(6)]  # built from the columns on access
+    flat_one_by_one = [result.approaches[k] for k in range(8)]
+    assets = tuple(result.assets)  # built all at once, then kept
+    assert list(assets) == one_by_one and tuple(result.approaches) == tuple(flat_one_by_one)
     assert len(result.assets) == 6 and result.assets[-1] == assets[5]
     assert result.assets[1:3] == assets[1:3] and result.assets == assets
     # assets 0 and 3 have two approaches (RfR + cost): the flat list holds 6 + 2

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import gc
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -110,16 +111,20 @@ class LazySequence(Sequence[T]):
 
     A 100,000-asset portfolio keeps its per-asset results as arrays; building one frozen object
     per asset (and per approach, and per trace row) would cost more than valuing them. Items
-    are made by ``make(i)`` each time they are read (not cached: the columns are the record).
-    Compares equal to any sequence with equal items; :meth:`Valuation.to_json_dict`
-    materialises it, so the JSON is that of a tuple of the items.
+    are made by ``make(i)`` when read one at a time; iterating builds them all at once with
+    ``make_all()`` (column-wise, the cyclic garbage collector paused) and keeps them. Compares
+    equal to any sequence with equal items; :meth:`Valuation.to_json_dict` materialises it,
+    so the JSON is that of a tuple of the items.
     """
 
-    __slots__ = ("_make", "_n")
+    __slots__ = ("_all", "_make", "_make_all", "_n")
 
-    def __init__(self, n: int, make: Callable[[int], T]) -> None:
+    def __init__(self, n: int, make: Callable[[int], T],
+                 make_all: Callable[[], Iterator[T]] | None = None) -> None:
         self._n = n
         self._make = make
+        self._make_all = make_all
+        self._all: tuple[T, ...] | None = None
 
     def __len__(self) -> int:
         return self._n
@@ -131,6 +136,8 @@ class LazySequence(Sequence[T]):
     def __getitem__(self, i: slice) -> tuple[T, ...]: ...
 
     def __getitem__(self, i: int | slice) -> T | tuple[T, ...]:
+        if self._all is not None:
+            return self._all[i]
         if isinstance(i, slice):
             return tuple(self._make(k) for k in range(*i.indices(self._n)))
         k = i + self._n if i < 0 else i
@@ -139,7 +146,16 @@ class LazySequence(Sequence[T]):
         return self._make(k)
 
     def __iter__(self) -> Iterator[T]:
-        return map(self._make, range(self._n))
+        if self._all is None:
+            enabled = gc.isenabled()
+            gc.disable()  # a big portfolio holds millions of objects: no full passes meanwhile
+            try:
+                self._all = tuple(self._make_all() if self._make_all is not None
+                                  else map(self._make, range(self._n)))
+            finally:
+                if enabled:
+                    gc.enable()
+        return iter(self._all)
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Sequence) and not isinstance(other, str):
@@ -152,11 +168,12 @@ class LazySequence(Sequence[T]):
         return f"LazySequence(<{self._n} items>)"
 
 
-def flat_lazy(counts: Sequence[int], make: Callable[[int, int], T]) -> LazySequence[T]:
+def flat_lazy(counts: Sequence[int], make: Callable[[int, int], T],
+              make_all: Callable[[], Iterator[T]] | None = None) -> LazySequence[T]:
     """Items ``make(i, j)`` for ``j < counts[i]``, in order of ``i`` then ``j`` (e.g. every
     approach of every asset), located by bisection on the running totals."""
     if all(c == 1 for c in counts):
-        return LazySequence(len(counts), lambda k: make(k, 0))
+        return LazySequence(len(counts), lambda k: make(k, 0), make_all)
     ends: list[int] = []
     total = 0
     for c in counts:
@@ -167,7 +184,7 @@ def flat_lazy(counts: Sequence[int], make: Callable[[int, int], T]) -> LazySeque
         i = bisect.bisect_right(ends, k)
         return make(i, k - (ends[i] - counts[i]))
 
-    return LazySequence(total, item)
+    return LazySequence(total, item, make_all)
 
 
 @dataclass(frozen=True)

@@ -309,8 +309,29 @@ def _lazy_results(
         return {"asset": aid(i), "value": float(concluded[i]), "low": float(lows[i]),
                 "high": float(highs[i])}
 
+    def all_approaches() -> Iterator[tuple[ApproachValue, ...]]:
+        value, weight = cols.value.tolist(), cols.weight.tolist()
+        low, high, ranged = cols.low.tolist(), cols.high.tolist(), cols.has_range.tolist()
+        for i, (item, metas) in enumerate(zip(case.assets, meta, strict=True)):
+            a = item.asset
+            aid = a.id or a.name
+            v, w, lo, hi, r = value[i], weight[i], low[i], high[i], ranged[i]
+            yield tuple(ApproachValue(m.family, m.method, f"{aid}/{m.name}",
+                                      v[j], w[j], lo[j] if r[j] else None,
+                                      hi[j] if r[j] else None)
+                        for j, m in enumerate(metas))
+
+    def all_assets() -> Iterator[AssetResult]:
+        for item, c, lo, hi, avs in zip(case.assets, concluded.tolist(), lows.tolist(),
+                                        highs.tolist(), all_approaches(), strict=True):
+            a = item.asset
+            yield AssetResult(a.id or a.name, a.name, a.type, c, ValueRange(lo, hi), avs)
+
     n = len(meta)
-    return (LazySequence(n, asset), flat_lazy(list(map(len, meta)), approach),
+    assets = LazySequence(n, asset, all_assets)
+    return (assets,
+            flat_lazy(list(map(len, meta)), approach,
+                      lambda: (x for a in assets for x in a.approaches)),
             LazySequence(n, row))
 
 
