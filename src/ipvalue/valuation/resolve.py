@@ -503,8 +503,13 @@ def _fill_open(
                    "METHODS §5.1: y = 1 / remaining protected life")
     if isinstance(a, RealOptionBinomial):
         ra.settings["steps"] = a.steps
+        lattice = ["steps", "exercise"]
         if "cost_of_delay" not in ra.params:
             ra.settings["cost_of_delay"] = a.delay_schedule
+            lattice.append("delay_schedule")
+        for name in lattice:  # lattice choices move the value: record where each came from
+            rec.assume(f"{ra.prefix}{name}", getattr(a, name), None,
+                       CASE_FILE if name in a.model_fields_set else OMITTED)
     if isinstance(a, MarketComparables):
         _market_settings(ra, rec)
     if isinstance(a, ActivityBasedRdCost):
