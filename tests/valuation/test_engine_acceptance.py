@@ -162,6 +162,12 @@ def test_black_scholes_and_one_step_binomial() -> None:
     u = math.exp(0.3)
     q = (math.exp(0.05) - 1 / u) / (u - 1 / u)
     assert bn.value == pytest.approx(math.exp(-0.05) * q * (100 * u - 100), rel=1e-12)
+    assert _assumption(bn, "approaches.0.steps").source == "case file"
+    # lattice defaults the case left open are recorded as such
+    dflt = value(_case(asset, {"method": "real_option_binomial", **common}))
+    exercise = _assumption(dflt, "approaches.0.exercise")
+    assert exercise.value == "american" and exercise.source.startswith("case model default")
+    assert _assumption(dflt, "approaches.0.steps").value == 200
 
 
 def test_three_approaches_default_collateral_weights() -> None:
