@@ -19,7 +19,8 @@ def test_examples_cover_every_method_and_ip_type() -> None:
     from ipvalue.api_python import load_case
     from ipvalue.model import METHODS
 
-    methods, types = set(), set()
+    methods: set[str] = set()
+    types: set[str] = set()
     for f in FILES:
         case = load_case(f)
         items = getattr(case, "assets", None) or [case]
