@@ -134,7 +134,7 @@ def _concentration(
     pairs: ir.Table, shares: ir.Table, focal: str, other: str, bias_correction: bool, name: str
 ) -> ir.Table:
     """``1 − Σ_j s_j²`` per focal over the ``other`` documents of each (focal, other) pair."""
-    j = pairs.join(shares, pairs[other] == shares.pub_id).select(
+    j = pairs.join(shares, pairs[other] == shares.k).select(
         focal=pairs[focal], other=pairs[other], subclass4=shares.subclass4, share=shares.share
     )
     n = j.group_by("focal").aggregate(n_docs=j.other.nunique())
@@ -145,7 +145,7 @@ def _concentration(
     value = 1.0 - h.herf
     if bias_correction:
         value = ibis.cases((h.n_docs >= 2, value * h.n_docs / (h.n_docs - 1)), else_=ibis.null())
-    return h.select(pub_id=h.focal, **{name: value.cast("float64")})
+    return h.select(k=h.focal, **{name: value.cast("float64")})
 
 
 def indicator_table(
@@ -167,20 +167,29 @@ def indicator_table(
     cls = cls_all.filter(cls_all.scheme == scheme).select("pub_id", "seq", "subclass4", "section")
     cls = m(cls.filter(cls.subclass4.notnull()))
 
-    # documents in the data, by doc_id (kind-less) so citations can find them
-    docs = m(
-        pub.group_by("doc_id").aggregate(
-            cited_pub=pub.pub_id.min(), cited_grant=pub.grant_date.min()
+    # dense integer keys in pub_id order: the citation graph is joined on integers, not on
+    # 13-character text ids (DuckDB hashes and compares those 3-4x slower)
+    pk = m(
+        pub.select(
+            kp=pub.pub_id,
+            kd=pub.doc_id,
+            gdate=pub.grant_date,
+            k=ibis.row_number().over(order_by=pub.pub_id),
         )
     )
+    clsk = cls.join(pk, cls.pub_id == pk.kp).select(pk.k, cls.subclass4)
+    # documents in the data, by doc_id (kind-less) so citations can find them; the smallest
+    # key is the smallest pub_id
+    docs = m(pk.group_by("kd").aggregate(ck=pk.k.min()))
     pcit = cit.filter(cit.origin.isin(PATENT_ORIGINS) & cit.cited_doc_id.notnull())
+    edges = pcit.join(docs, pcit.cited_doc_id == docs.kd).select(
+        citing_pub=pcit.citing_pub_id, cited=docs.ck
+    )
     edges = (
-        pcit.join(docs, pcit.cited_doc_id == docs.doc_id)
-        .select(citing=pcit.citing_pub_id, cited=docs.cited_pub)
-        .distinct()
+        edges.join(pk, edges.citing_pub == pk.kp).select(citing=pk.k, cited=edges.cited).distinct()
     )
     edges = m(edges.filter(edges.citing != edges.cited))
-    grants = pub.select(gpid=pub.pub_id, gdate=pub.grant_date)
+    grants = pk.select(gpid=pk.k, gdate=pk.gdate)
 
     # forward citations within the window
     e2 = edges.join(grants, edges.citing == grants.gpid).select(
@@ -195,21 +204,20 @@ def indicator_table(
         e2.filter((lag >= 0) & (lag <= opts.fwd_window_days))
         .group_by("cited")
         .aggregate(fwd_n=e2.citing.nunique())
-        .rename(fwd_pub="cited")
+        .rename(k="cited")
     )
 
     bwd = pcit.group_by("citing_pub_id").aggregate(bwd_n=pcit.cited_doc_id.nunique())
 
     # classification shares
-    n_codes = cls.group_by("pub_id").aggregate(n_codes=cls.count())
+    n_codes = clsk.group_by("k").aggregate(n_codes=clsk.count())
     if opts.generality == "oecd":
-        per = (
-            cls.group_by(["pub_id", "subclass4"]).aggregate(t_j=cls.count()).join(n_codes, "pub_id")
-        )
-        shares = per.select("pub_id", "subclass4", share=(per.t_j / per.n_codes).cast("float64"))
+        per = clsk.group_by(["k", "subclass4"]).aggregate(t_j=clsk.count()).join(n_codes, "k")
+        shares = per.select("k", "subclass4", share=(per.t_j / per.n_codes).cast("float64"))
     else:
         prim = _first_of(cls, "subclass4")
-        shares = prim.select("pub_id", "subclass4", share=ibis.literal(1.0, "float64"))
+        prim = prim.join(pk, prim.pub_id == pk.kp).select(pk.k, prim.subclass4)
+        shares = prim.select("k", "subclass4", share=ibis.literal(1.0, "float64"))
 
     shares = m(shares)
     generality = _concentration(
@@ -221,13 +229,13 @@ def indicator_table(
     scope = cls.group_by("pub_id").aggregate(patent_scope=cls.subclass4.nunique())
 
     # radicalness: codes of cited docs whose subclass the focal lacks
-    codes = edges.join(cls, edges.cited == cls.pub_id).select(focal=edges.citing, sub=cls.subclass4)
-    own = cls.select(own_pub=cls.pub_id, own_sub=cls.subclass4).distinct()
+    codes = edges.join(clsk, edges.cited == clsk.k).select(focal=edges.citing, sub=clsk.subclass4)
+    own = clsk.select(own_pub=clsk.k, own_sub=clsk.subclass4).distinct()
     flagged = codes.left_join(own, (codes.focal == own.own_pub) & (codes.sub == own.own_sub))
     flagged = flagged.select(flagged.focal, outside=flagged.own_pub.isnull().cast("int64"))
     rad = flagged.group_by("focal").aggregate(n=flagged.count(), ct=flagged.outside.sum())
-    rad = rad.join(n_codes, rad.focal == n_codes.pub_id)  # undefined for unclassified focals
-    rad = rad.select(pub_id=rad.focal, radicalness=(rad.ct / rad.n).cast("float64"))
+    rad = rad.join(n_codes, rad.focal == n_codes.k)  # undefined for unclassified focals
+    rad = rad.select(k=rad.focal, radicalness=(rad.ct / rad.n).cast("float64"))
 
     # technology cycle time from cited US patents
     usc = cited_ages(tables)
@@ -248,9 +256,12 @@ def indicator_table(
         "citations_listed",
     )
     fwd, bwd = m(fwd), m(bwd)
-    r = base.left_join(fwd, base.pub_id == fwd.fwd_pub).drop("fwd_pub")
+    base = base.join(pk, base.pub_id == pk.kp).select(*[base[c] for c in base.columns], pk.k)
+    r = _lj(base, fwd, "k")
     r = r.left_join(bwd, r.pub_id == bwd.citing_pub_id).drop("citing_pub_id")
-    for extra in (scope, generality, originality, rad, tct, family, cohort):
+    for keyed in (generality, originality, rad):
+        r = _lj(r, m(keyed), "k")
+    for extra in (scope, tct, family, cohort):
         r = _lj(r, m(extra))
     cutoff = pub.grant_date.max().as_scalar()
     listed = r.citations_listed.fill_null(False)
