@@ -64,7 +64,20 @@ def _setp(path: str, value: Any) -> Any:
     return edit
 
 
+def _two_weights(case: dict[str, Any]) -> None:
+    second = {**case["approaches"][0], "id": "second", "weight": 0.5}
+    case["approaches"] = [{**case["approaches"][0], "weight": 0.6}, second]
+
+
+def _late_evidence(case: dict[str, Any]) -> None:
+    case["evidence"] = [{"description": "licence", "date": "2026-01-01", "source": "x"}]
+
+
 CASES = [
+    # whole-case rules lead with the field they name, not "(root)"
+    ("weights_sum", _two_weights,
+     "error: approaches.*.weight: weights must sum to 1 (they sum to 1.1)"),
+    ("look_ahead", _late_evidence, "error: evidence"),
     # typo in a key: the path is approaches.0.royalty (no `relief_from_royalty` tag inside it)
     ("typo", _rfr(royalty_rate=None, royalty=0.05),
      "error: approaches.0.royalty: Extra inputs are not permitted"),
@@ -107,6 +120,7 @@ def test_mistake_exits_2_naming_field_and_rule(
     assert expected in err, err
     assert "Traceback" not in err and "function-after" not in err and "literal[" not in err
     assert "relief_from_royalty" not in err and "Value error" not in err
+    assert "(root)" not in err
 
 
 @pytest.mark.parametrize(("field", "edit"), [

@@ -9,6 +9,7 @@ forecast model; ``royalty_rate.pert.low``: the distribution) and internal valida
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -21,6 +22,8 @@ _TAGS = frozenset(METHODS) | _DISTRIBUTIONS | {"explicit", "lifecycle"}
 # `growth` is both the growth-forecast tag and a field; it is the tag when a growth-forecast
 # field follows it.
 _GROWTH_FIELDS = frozenset({"model", "year1", "growth", "years"})
+# "approaches.0.activities.0.date (2026-…) must not be …", "approaches.*.weight: weights …"
+_NAMED = re.compile(r"^([a-z_]+(?:\.(?:[\w*]+))+)(?=[: ])")
 
 
 def field_path(loc: Sequence[int | str]) -> str:
@@ -71,5 +74,8 @@ def validation_messages(exc: ValidationError) -> list[str]:
                 continue
             seen_union.add(path)
         msg = str(err["msg"]).removeprefix("Value error, ")
+        named = _NAMED.match(msg) if path == "(root)" else None
+        if named:  # a whole-case rule that names its field: lead with that field
+            path, msg = named.group(1), msg[named.end():].lstrip(": ")
         lines.append(f"{path}: {msg}")
     return lines
