@@ -119,6 +119,10 @@ def test_own_tfidf_equals_sklearn_transform_for_queries_and_new_rows() -> None:
     got = dict(zip(cols.tolist(), w.tolist(), strict=True))
     assert got == pytest.approx(dict(zip(want.indices.tolist(), want.data.tolist(),
                                          strict=True)), rel=1e-6)
+    assert idx._vocab == ref.vocabulary_
+    assert np.allclose(idx._idf, ref.idf_, rtol=1e-6)  # sklearn keeps idf in float32
+    assert np.allclose(idx._blocks[0].toarray(), ref.transform(TEXTS).toarray(),
+                       atol=1e-7)
     new = ["binder of cathode", "正极涂布 dry", "nothing known here"]
     assert np.allclose(idx._transform(new).toarray(), ref.transform(new).toarray(), atol=1e-7)
 

@@ -104,20 +104,27 @@ class SimilarityIndex:
         self._vocab: dict[str, int] | None = None  # term -> column, from the TF-IDF fit
         self._idf = np.zeros(0)
         self.built_size = len(docs)
-        texts = [_text(d) for d in docs]
-        if any(texts):
-            from sklearn.feature_extraction.text import TfidfVectorizer  # heavy; lazy
-
-            vec = TfidfVectorizer(preprocessor=_cjk_bigrams, token_pattern=_TOKEN.pattern,
-                                  sublinear_tf=True, dtype=np.float32)
-            try:
-                # CSC: a query touches only the columns of its own terms (see _text_scores).
-                self._blocks.append(vec.fit_transform(texts).tocsc())
-                self._vocab = {t: int(c) for t, c in vec.vocabulary_.items()}
-                self._idf = vec.idf_.astype(np.float64)
-            except ValueError:  # no n-gram at all (e.g. one-character texts)
-                pass
+        self._fit([_text(d) for d in docs])
         self._append(docs, fitted=True)
+
+    def _fit(self, texts: Sequence[str]) -> None:
+        """Fit TF-IDF as scikit-learn's ``TfidfVectorizer(sublinear_tf=True)`` does with its
+        defaults (vocabulary in sorted term order; smooth idf = ln((1 + n) / (1 + df)) + 1; L2
+        rows), without importing scikit-learn (seconds per process); the tests compare both.
+        No term at all (e.g. only one-character texts) leaves the text component at 0."""
+        tokens = [_TOKEN.findall(_cjk_bigrams(t)) for t in texts]
+        df: dict[str, int] = {}
+        for doc_tokens in tokens:
+            for term in set(doc_tokens):
+                df[term] = df.get(term, 0) + 1
+        if not df:
+            return
+        terms = sorted(df)
+        self._vocab = {t: i for i, t in enumerate(terms)}
+        counts = np.fromiter((df[t] for t in terms), dtype=np.float64, count=len(terms))
+        self._idf = np.log((1.0 + len(texts)) / (1.0 + counts)) + 1.0
+        # CSC: a query touches only the columns of its own terms (see _text_scores).
+        self._blocks.append(self._rows(tokens))
 
     def _append(self, docs: Sequence[CaseDoc], *, fitted: bool) -> None:
         if not docs:
@@ -184,22 +191,26 @@ class SimilarityIndex:
 
     def _transform(self, texts: Sequence[str]) -> Any:
         """TF-IDF rows (CSC, float32) of new texts with the fitted vocabulary and IDF."""
+        return self._rows([_TOKEN.findall(_cjk_bigrams(t)) for t in texts])
+
+    def _rows(self, tokens: Sequence[list[str]]) -> Any:
         from scipy.sparse import csr_matrix
 
-        vectors = [self._query_vector(t) for t in texts]
+        vectors = [self._vector(t) for t in tokens]
         indptr = np.cumsum([0, *(c.size for c, _ in vectors)])
         cols = np.concatenate([c for c, _ in vectors]) if vectors else np.zeros(0, np.int64)
         data = np.concatenate([w for _, w in vectors]) if vectors else np.zeros(0)
-        shape = (len(texts), self._idf.size)
+        shape = (len(tokens), self._idf.size)
         return csr_matrix((data.astype(np.float32), cols, indptr), shape=shape).tocsc()
 
     def _query_vector(self, text: str) -> tuple[np.ndarray, np.ndarray]:
-        """TF-IDF of one text exactly as the fitted ``TfidfVectorizer`` computes it (sublinear
-        tf × idf, L2 norm), without sklearn (not imported when the index is loaded from disk).
-        """
+        """TF-IDF of one text as :meth:`_fit` weights it (sublinear tf × idf, L2 norm)."""
+        return self._vector(_TOKEN.findall(_cjk_bigrams(text)))
+
+    def _vector(self, tokens: list[str]) -> tuple[np.ndarray, np.ndarray]:
         vocab = self._vocab or {}
         counts: dict[int, int] = {}
-        for token in _TOKEN.findall(_cjk_bigrams(text)):
+        for token in tokens:
             col = vocab.get(token)
             if col is not None:
                 counts[col] = counts.get(col, 0) + 1
@@ -280,7 +291,7 @@ class SimilarityIndex:
         ]
 
 
-_TOKEN = re.compile(r"(?u)\b\w\w+\b")  # the vectorizer's token_pattern
+_TOKEN = re.compile(r"(?u)\b\w\w+\b")  # scikit-learn's default token_pattern
 _CJK_RUN = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]+")
 
 
