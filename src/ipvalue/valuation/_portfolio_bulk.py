@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import operator
 from collections.abc import Iterable
-from itertools import repeat
+from itertools import chain, repeat
 from typing import Any
 
 import numpy as np
@@ -21,8 +21,13 @@ import numpy as np
 _FLOAT = {float}
 
 
-def _equal(values: Iterable[Any], expected: Any, n: int) -> np.ndarray:
-    return np.fromiter(map(operator.eq, values, repeat(expected)), dtype=bool, count=n)
+def _equal(values: Iterable[Any], expected: Any, n: int) -> np.ndarray | bool:
+    """Per item: equals ``expected`` (``True`` for all when every item does: one C-level
+    ``list.count`` in the common case)."""
+    got = values if isinstance(values, list) else list(values)
+    if got.count(expected) == n:
+        return True
+    return np.fromiter(map(operator.eq, got, repeat(expected)), dtype=bool, count=n)
 
 
 def _floats(column: list[Any], ok: np.ndarray) -> list[Any]:
@@ -59,20 +64,23 @@ def match_many(
     """
     n = len(approaches)
     ok = np.ones(n, dtype=bool)
-    columns: list[list[Any]] = []
+    blocks: list[tuple[bool, list[Any]]] = []  # (one column?, values) per step, plan order
     try:
         if not weighted:
             ok &= _equal(map(operator.attrgetter("weight"), approaches), None, n)
         for st in template.plan:  # two C-level maps, not a composed Python getter per item
             parents = approaches if st.parent is None else map(st.parent, approaches)
-            got = list(map(st.leaf, parents))
+            if st.by_key is not None:  # a model's fields live in its __dict__: no getattr
+                got = list(map(st.by_key, map(vars, parents)))
+            else:
+                got = list(map(st.leaf, parents))
             if st.single:  # the step reads one entry: a structure value or a parameter
                 if st.plain is not None:
                     ok &= _equal(got, st.plain_expected, n)
                 for _, expected in st.sized:
                     ok &= _equal(map(_sizer(expected), got), expected, n)
                 if st.params is not None:
-                    columns.append(got)
+                    blocks.append((True, got))
                 continue
             if st.plain is not None:
                 ok &= _equal(map(st.plain, got), st.plain_expected, n)
@@ -80,20 +88,34 @@ def match_many(
                 ok &= _equal(map(_sizer(expected), map(operator.itemgetter(k), got)),
                              expected, n)
             if st.params is not None:
-                if st.params_single:
-                    columns.append(list(map(st.params, got)))
-                else:
-                    columns.extend(map(list, zip(*map(st.params, got), strict=True)))
+                blocks.append((st.params_single, list(map(st.params, got))))
     except (AttributeError, IndexError, KeyError, TypeError, ValueError):
         return None
     try:  # validated plain numbers are finite floats: NaN here was a None, TypeError a ref
-        values = np.array(columns, dtype=np.float64).reshape(len(columns), n)
+        values = np.hstack([_as_floats(single, b, n) for single, b in blocks]
+                           or [np.empty((n, 0))])
         if not np.isfinite(values).all():
             raise TypeError
     except (TypeError, ValueError):
+        columns: list[list[Any]] = []
+        for single, b in blocks:
+            if single:
+                columns.append(b)
+            else:
+                columns.extend(map(list, zip(*b, strict=True)))
         columns = [_floats(c, ok) for c in columns]
-        values = np.array(columns, dtype=np.float64).reshape(len(columns), n)
-    return ok, values.T
+        values = np.array(columns, dtype=np.float64).reshape(len(columns), n).T
+    return ok, values
+
+
+def _as_floats(single: bool, values: list[Any], n: int) -> np.ndarray:
+    """One step's numbers as an (n, k) float64 array, read by ``np.fromiter`` (raises
+    TypeError on a reference, a distribution or None)."""
+    if single:
+        return np.fromiter(values, dtype=np.float64, count=n).reshape(n, 1)
+    k = len(values[0]) if n else 0
+    flat = np.fromiter(chain.from_iterable(values), dtype=np.float64, count=n * k)
+    return flat.reshape(n, k)
 
 
 def _sizer(expected: Any) -> Any:

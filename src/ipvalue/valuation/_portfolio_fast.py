@@ -77,6 +77,7 @@ class _Step:
     get: Getter
     parent: Getter | None
     leaf: Getter
+    by_key: Getter | None  # the leaf as a lookup in the parent model's __dict__ (fields only)
     single: bool
     plain: Getter | None
     plain_expected: Any
@@ -99,12 +100,14 @@ def _compile_plan(model: BaseModel, spaths: list[str], ppaths: list[str]) -> lis
     plan = []
     for parent, items in by_parent.items():
         obj, pget = _parent_getter(model, parent.split(".") if parent else [])
+        by_key: Getter | None = None
         if isinstance(obj, list | tuple):
             leaf: Getter = operator.itemgetter(*[int(x) for x, _, _ in items])
         elif isinstance(obj, dict):
             leaf = operator.itemgetter(*[next(k for k in obj if str(k) == x) for x, _, _ in items])
         else:
             leaf = operator.attrgetter(*[x for x, _, _ in items])
+            by_key = operator.itemgetter(*[x for x, _, _ in items])
 
         get: Getter = leaf  # fields of the approach itself: one C-level call
         if parent:
@@ -119,7 +122,8 @@ def _compile_plan(model: BaseModel, spaths: list[str], ppaths: list[str]) -> lis
         plain = operator.itemgetter(*plain_pos) if plain_pos else None
         p_pos = [k for k, (_, kind, _) in enumerate(items) if kind == "p"]
         plan.append(_Step(
-            get, pget if parent else None, leaf, single, plain,
+            get, pget if parent else None, leaf,
+            by_key, single, plain,
             plain(got) if plain else None, sized,
             operator.itemgetter(*p_pos) if p_pos else None, len(p_pos) == 1,
             tuple(items[k][2] for k in p_pos),
@@ -259,6 +263,7 @@ class _Resolver:
         self.lives: list[float | None] = []
         self.jurs: list[str | None] = []
         self.served: list[tuple[_Template, np.ndarray]] = []
+        self.lives_arr = np.empty(0)
 
     def group(self, t: _Template | None, ra: ResolvedApproach, has_life: bool) -> int:
         key = (id(t) if t is not None else -len(self.out.groups) - 1, has_life)
@@ -343,9 +348,10 @@ class _Resolver:
         """Match the assets ``rest`` against the known templates column-wise; returns those
         left for one-by-one resolution."""
         assets = self.case.assets
-        apps = [assets[i].approaches for i in rest]
+        pick = operator.itemgetter(*rest) if len(rest) > 1 else lambda x: (x[rest[0]],)
+        apps = list(map(operator.attrgetter("approaches"), pick(assets)))
         counts = np.fromiter(map(len, apps), dtype=np.intp, count=len(rest))
-        jurs = [self.jurs[i] for i in rest]
+        jurs = list(pick(self.jurs))
         one_jur = len(set(jurs)) == 1
         full = np.ones(len(rest), dtype=bool)
         metas = []  # per position: Meta per row of rest (object array, None where unmatched)
@@ -398,19 +404,19 @@ class _Resolver:
             return
         idx = np.array(rest, dtype=np.intp)[rows]
         self.served.append((t, idx))
-        lives = [self.lives[i] for i in idx.tolist()]
-        has = np.fromiter((x is not None for x in lives), dtype=bool, count=len(lives))
+        lives = np.array(self.lives_arr[idx])  # NaN: no finite life (validated lives are finite)
+        has = ~np.isnan(lives)
         weighted = "weight" in t.paths
         for flag in (True, False):
             sel = np.flatnonzero(has == flag)
             if not sel.size:
                 continue
             g = self.group(t, t.resolved, flag)
-            life = (np.array([lives[k] for k in sel.tolist()], dtype=np.float64)
-                    if flag else np.empty(0))
+            life = lives[sel] if flag else np.empty(0)
             self.out.groups[g].blocks.append(
                 (idx[sel], np.full(sel.size, j, dtype=np.intp), values[sel], life))
-            chosen = [approaches[k] for k in sel.tolist()]
+            chosen = approaches if sel.size == len(approaches) else [
+                approaches[k] for k in sel.tolist()]
             if weighted:
                 w = values[sel, t.paths.index("weight")].tolist()
                 made = [self.meta(a, g, x) for a, x in zip(chosen, w, strict=True)]
@@ -448,8 +454,10 @@ def _lives_and_jurisdictions(
         lives = [resolved_life(a, d)[0] for a in assets]
     if header.jurisdiction:
         return lives, [header.jurisdiction] * len(assets)
-    return lives, [x[0] if x else None
-                   for x in map(operator.attrgetter("jurisdictions"), assets)]
+    given = list(map(operator.attrgetter("jurisdictions"), assets))
+    if not any(given):
+        return lives, [None] * len(assets)
+    return lives, [x[0] if x else None for x in given]
 
 
 def resolve_portfolio(case: Any, *, framework: Any = None) -> BatchResolution:
@@ -463,7 +471,9 @@ def resolve_portfolio(case: Any, *, framework: Any = None) -> BatchResolution:
     """
     r = _Resolver(case, framework)
     header: CaseHeader = case
-    r.lives, r.jurs = _lives_and_jurisdictions(header, [item.asset for item in case.assets])
+    r.lives, r.jurs = _lives_and_jurisdictions(
+        header, list(map(operator.attrgetter("asset"), case.assets)))
+    r.lives_arr = np.array(r.lives, dtype=np.float64)  # None -> NaN
     rest = list(range(len(case.assets)))
     pos, budget = 0, 4
     while pos < len(rest):
