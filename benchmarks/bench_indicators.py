@@ -12,11 +12,14 @@ pipeline is timed on a smaller generated set (stated in the output). Results of 
 implementations are checked against each other before any figure is printed.
 
 How each implementation is written (the baselines are honest, natural implementations of the
-same definitions, on the same canonical tables with text identifiers):
+same definitions, on the same canonical tables, whose identifiers are text):
 
-* Ibis: ``ipvalue.analytics.compute_indicators`` (one fused expression, executed by DuckDB).
-* SQL: one hand-written DuckDB query with CTEs (``SQL`` below), read-only connection.
-* pandas: the tables loaded from the DuckDB file into DataFrames, then merges / groupbys.
+* Ibis: ``ipvalue.analytics.compute_indicators`` (one fused expression, executed by DuckDB); the
+  citation graph is joined on dense integer keys (``row_number`` in ``pub_id`` order).
+* SQL: one hand-written DuckDB query with CTEs (``SQL`` below), read-only connection; the same
+  integer keys for the citation graph (``pk``, ``kedges``, ``kcls``).
+* pandas: the tables loaded from the DuckDB file into DataFrames, then merges / groupbys on the
+  text identifiers as loaded.
 """
 
 from __future__ import annotations
@@ -55,29 +58,35 @@ SQL = """
 WITH cls AS (SELECT pub_id, seq, subclass4, section FROM classification
              WHERE scheme = 'CPC' AND subclass4 IS NOT NULL),
 docs AS (SELECT doc_id, min(pub_id) AS cited_pub, min(grant_date) AS cited_grant FROM publication GROUP BY 1),
+pk AS (SELECT pub_id, row_number() OVER (ORDER BY pub_id) AS k, grant_date FROM publication),
 pcit AS (SELECT * FROM citation WHERE origin IN ('us_patent', 'us_application', 'foreign')
          AND cited_doc_id IS NOT NULL),
-edges AS (SELECT DISTINCT c.citing_pub_id AS citing, d.cited_pub AS cited FROM pcit c
-          JOIN docs d ON c.cited_doc_id = d.doc_id WHERE c.citing_pub_id <> d.cited_pub),
-fwd AS (SELECT e.cited AS pub_id, count(DISTINCT e.citing) AS fwd_n FROM edges e
-        JOIN publication a ON a.pub_id = e.citing JOIN publication b ON b.pub_id = e.cited
+kedges AS (SELECT DISTINCT a.k AS citing, b.k AS cited FROM pcit c
+           JOIN docs d ON c.cited_doc_id = d.doc_id JOIN pk a ON a.pub_id = c.citing_pub_id
+           JOIN pk b ON b.pub_id = d.cited_pub WHERE a.k <> b.k),
+kcls AS (SELECT k, subclass4 FROM cls JOIN pk USING (pub_id)),
+fwd AS (SELECT b.pub_id, count(DISTINCT e.citing) AS fwd_n FROM kedges e
+        JOIN pk a ON a.k = e.citing JOIN pk b ON b.k = e.cited
         WHERE date_diff('day', b.grant_date, a.grant_date) BETWEEN 0 AND {window} GROUP BY 1),
 bwd AS (SELECT citing_pub_id AS pub_id, count(DISTINCT cited_doc_id) AS bwd_n FROM pcit GROUP BY 1),
-ncodes AS (SELECT pub_id, count(*) AS n FROM cls GROUP BY 1),
-shares AS (SELECT c.pub_id, c.subclass4, count(*) / any_value(n.n) AS share FROM cls c
-           JOIN ncodes n USING (pub_id) GROUP BY 1, 2),
-gj AS (SELECT e.cited AS focal, e.citing AS other, s.subclass4, s.share FROM edges e JOIN shares s ON s.pub_id = e.citing),
-gen AS (SELECT focal AS pub_id, 1 - sum((ss / nd) ^ 2) AS generality FROM
+kn AS (SELECT k, count(*) AS n FROM kcls GROUP BY 1),
+shares AS (SELECT c.k, c.subclass4, count(*) / any_value(n.n) AS share FROM kcls c
+           JOIN kn n USING (k) GROUP BY 1, 2),
+gj AS (SELECT e.cited AS focal, e.citing AS other, s.subclass4, s.share FROM kedges e JOIN shares s ON s.k = e.citing),
+kgen AS (SELECT focal AS k, 1 - sum((ss / nd) ^ 2) AS generality FROM
           (SELECT focal, subclass4, sum(share) AS ss FROM gj GROUP BY 1, 2)
           JOIN (SELECT focal, count(DISTINCT other) AS nd FROM gj GROUP BY 1) USING (focal) GROUP BY 1),
-oj AS (SELECT e.citing AS focal, e.cited AS other, s.subclass4, s.share FROM edges e JOIN shares s ON s.pub_id = e.cited),
-ori AS (SELECT focal AS pub_id, 1 - sum((ss / nd) ^ 2) AS originality FROM
+gen AS (SELECT pub_id, generality FROM kgen JOIN pk USING (k)),
+oj AS (SELECT e.citing AS focal, e.cited AS other, s.subclass4, s.share FROM kedges e JOIN shares s ON s.k = e.cited),
+kori AS (SELECT focal AS k, 1 - sum((ss / nd) ^ 2) AS originality FROM
           (SELECT focal, subclass4, sum(share) AS ss FROM oj GROUP BY 1, 2)
           JOIN (SELECT focal, count(DISTINCT other) AS nd FROM oj GROUP BY 1) USING (focal) GROUP BY 1),
-rad AS (SELECT e.citing AS pub_id, avg(CASE WHEN o.pub_id IS NULL THEN 1.0 ELSE 0.0 END) AS radicalness
-        FROM edges e JOIN cls c ON c.pub_id = e.cited
-        LEFT JOIN (SELECT DISTINCT pub_id, subclass4 FROM cls) o ON o.pub_id = e.citing AND o.subclass4 = c.subclass4
-        WHERE e.citing IN (SELECT pub_id FROM ncodes) GROUP BY 1),
+ori AS (SELECT pub_id, originality FROM kori JOIN pk USING (k)),
+krad AS (SELECT e.citing AS k, avg(CASE WHEN o.k IS NULL THEN 1.0 ELSE 0.0 END) AS radicalness
+        FROM kedges e JOIN kcls c ON c.k = e.cited
+        LEFT JOIN (SELECT DISTINCT k, subclass4 FROM kcls) o ON o.k = e.citing AND o.subclass4 = c.subclass4
+        WHERE e.citing IN (SELECT k FROM kn) GROUP BY 1),
+rad AS (SELECT pub_id, radicalness FROM krad JOIN pk USING (k)),
 usc AS (SELECT DISTINCT c.citing_pub_id AS focal, c.cited_doc_id AS cdoc, coalesce(c.cited_date, d.cited_grant) AS cdate
         FROM citation c LEFT JOIN docs d ON d.doc_id = c.cited_doc_id
         WHERE c.origin = 'us_patent' AND c.cited_doc_id IS NOT NULL),
