@@ -156,3 +156,18 @@ def test_mixed_structures_equal_single_assets_exactly() -> None:
     # every approach is in exactly one kernel call
     calls = [t.detail["assets"] for t in result.trace if t.step == "kernel_call"]
     assert sum(calls) == 60 + 12  # 12 assets (i % 5 == 1) carry a cost approach too
+
+
+def test_column_wise_members_name_their_asset() -> None:
+    from ipvalue.valuation._portfolio_fast import resolve_portfolio
+
+    pf = _portfolio(9)  # asset 0 is resolved alone, assets 1..8 matched column-wise
+    batch = resolve_portfolio(pf)
+    rfr = next(g for g in batch.groups if g.template.model.method == "relief_from_royalty")
+    assert len(rfr) == 9 and sum(len(b[0]) for b in rfr.blocks) == 8
+    at, table, lives = rfr.arrays
+    r = int(np.flatnonzero(at[:, 0] == 7)[0])
+    member = rfr.member(r)
+    assert member.prefix == "assets.7.approaches.0."
+    assert member.params["royalty_rate"] == pf.assets[7].approaches[0].royalty_rate
+    assert lives is not None and lives[r] == pf.assets[7].asset.remaining_legal_term_years
