@@ -44,7 +44,8 @@ def test_portfolio_equals_loop_of_single_assets_exactly() -> None:
     assert [[x.value for x in a.approaches] for a in result.assets] == [
         [x.value for x in s.approaches] for s in singles]
     kernel_calls = [t for t in result.trace if t.step == "kernel_call"]
-    assert sorted(int(str(t.detail["assets"])) for t in kernel_calls) == [10, 30]  # one call per group
+    # one call per group
+    assert sorted(int(str(t.detail["assets"])) for t in kernel_calls) == [10, 30]
 
 
 def test_synergy_adjusts_total() -> None:
