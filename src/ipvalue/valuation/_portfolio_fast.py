@@ -348,7 +348,11 @@ class _Resolver:
         """Match the assets ``rest`` against the known templates column-wise; returns those
         left for one-by-one resolution."""
         assets = self.case.assets
-        pick = operator.itemgetter(*rest) if len(rest) > 1 else lambda x: (x[rest[0]],)
+        def pick(seq: list[Any]) -> Any:
+            if rest[-1] - rest[0] == len(rest) - 1:  # one run of assets: a slice
+                return seq[rest[0]:rest[-1] + 1]
+            return operator.itemgetter(*rest)(seq) if len(rest) > 1 else (seq[rest[0]],)
+
         apps = list(map(operator.attrgetter("approaches"), pick(assets)))
         counts = np.fromiter(map(len, apps), dtype=np.intp, count=len(rest))
         jurs = list(pick(self.jurs))
@@ -393,6 +397,9 @@ class _Resolver:
         for k in np.unique(counts[full]).tolist():
             sel = np.flatnonzero(full & (counts == k))
             lists = map(list, zip(*(m[sel].tolist() for m in metas[:k]), strict=True))
+            if sel.size == len(rest) and rest[-1] - rest[0] == len(rest) - 1:  # one run
+                meta[rest[0]:rest[-1] + 1] = lists
+                continue
             for i, m in zip([rest[r] for r in sel.tolist()], lists, strict=True):
                 meta[i] = m
         return [rest[r] for r in np.flatnonzero(~full).tolist()]
@@ -444,8 +451,9 @@ def _lives_and_jurisdictions(
 ) -> tuple[list[float | None], list[str | None]]:
     """Per asset: income-period cap (:func:`resolved_life`) and jurisdiction, read column-wise
     when every asset gives its remaining legal term and no economic life (the common case)."""
-    legal = list(map(operator.attrgetter("remaining_legal_term_years"), assets))
-    econ = list(map(operator.attrgetter("economic_life_years"), assets))
+    fields = list(map(vars, assets))  # validated models keep their fields in __dict__
+    legal, econ, given = (list(map(operator.itemgetter(f), fields)) for f in (
+        "remaining_legal_term_years", "economic_life_years", "jurisdictions"))
     lives: list[float | None]
     if None not in legal and set(econ) == {None}:
         lives = legal
@@ -454,7 +462,6 @@ def _lives_and_jurisdictions(
         lives = [resolved_life(a, d)[0] for a in assets]
     if header.jurisdiction:
         return lives, [header.jurisdiction] * len(assets)
-    given = list(map(operator.attrgetter("jurisdictions"), assets))
     if not any(given):
         return lives, [None] * len(assets)
     return lives, [x[0] if x else None for x in given]
