@@ -40,7 +40,6 @@ Version = Annotated[int | None, typer.Option("--version", help="Version number (
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
 CaseId = Annotated[int, typer.Argument(help="Case id (see `ipvalue cases list`).")]
 
-_SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "dim"}
 
 
 def _store(db: str | None) -> Any:
@@ -59,12 +58,11 @@ def _print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n")
 
 
-def _findings_table(findings: Any) -> Table:
-    table = Table("code", "severity", "field", "message", title="Quality checks")
+def _print_findings(findings: Any) -> None:
+    """One wrapped entry per finding (field names and messages are never cut off)."""
+    _say("Quality checks" if findings else "Quality checks: no finding")
     for f in findings:
-        table.add_row(f.code, f"[{_SEVERITY_STYLE.get(f.severity, '')}]{f.severity}[/]",
-                      f.field, f.message)
-    return table
+        _wrap(f"{f.code} {f.severity} [{f.field}] {f.message}")
 
 
 def _finding_dict(f: Any) -> dict[str, Any]:
@@ -108,7 +106,7 @@ def save_cmd(
                f"{receipt.value:,.2f} {receipt.currency or ''}" if receipt.value is not None
                else f"saved case {receipt.case_id} version {receipt.version_no}")
     if receipt.findings:
-        _out.print(_findings_table(receipt.findings))
+        _print_findings(receipt.findings)
 
 
 @cases_app.command("list")
@@ -127,12 +125,22 @@ def list_cmd(org: Org, db: Db = None, as_json: AsJson = False,
     if as_json:
         _print_json(rows)
         return
-    table = Table("case", "v", "title", "type", "jur.", "purpose", "value", "state", "saved")
+    from rich import box
+
+    wide = _out.size.width >= 120  # the save time only when it fits (always in --json)
+    table = Table("case", box=box.SIMPLE_HEAD, pad_edge=False)
+    table.add_column("title", ratio=1, min_width=16)
+    table.add_column("type jur.", max_width=12)
+    table.add_column("purpose", no_wrap=True, max_width=11, overflow="ellipsis")
+    table.add_column("value", justify="right", no_wrap=True)
+    table.add_column("state", no_wrap=True)
+    if wide:
+        table.add_column("saved", no_wrap=True)
     for r in rows:
         value = f"{r['value']:,.0f} {r['currency'] or ''}" if r["value"] is not None else "-"
-        table.add_row(str(r["case_id"]), str(r["version"]), r["title"], r["ip_type"] or "-",
-                      r["jurisdiction"] or "-", r["purpose"] or "-", value, r["state"],
-                      r["saved"][:19])
+        table.add_row(f"{r['case_id']}v{r['version']}", r["title"],
+                      f"{r['ip_type'] or '-'} {r['jurisdiction'] or '-'}", r["purpose"] or "-",
+                      value, r["state"], *([_short_time(r["saved"])] if wide else []))
     _out.print(table)
 
 
@@ -245,6 +253,17 @@ def _short_time(at: str | None) -> str:
     return at.replace("T", " ").split(".")[0].rstrip("Z") + "Z" if at else "-"
 
 
+def _trail(view: dict[str, Any]) -> list[tuple[str, str]]:
+    """Workflow steps and field comments of a version in time order: ``(at, text)``."""
+    trail = [(t["at"], f"{t['by']} {t['action']}"
+              + (f" {t['reviewer']} ({t['role']})" if t["reviewer"] else "")
+              + f": {t['from']} → {t['to']}" + (f" — {t['note']}" if t["note"] else ""))
+             for t in view["transitions"]]
+    trail += [(c["at"], f"{c['by']} comment on {c['field']}: {c['text']}")
+              for c in view["comments"]]
+    return sorted(trail)
+
+
 def _show_text(view: dict[str, Any]) -> None:
     """The reviewer's page: what was checked, what deviates, who approved, audit status."""
     _wrap(f"case {view['case_id']} v{view['version']} [{view['state']}] {view['title']}", 0)
@@ -282,13 +301,7 @@ def _show_text(view: dict[str, Any]) -> None:
                   + ", ".join(f"{p['case']} {p['value']:.6g}" for p in d["peers"]))
     if view["transitions"] or view["comments"]:
         _say("\nReview trail")
-        trail = [(t["at"], f"{t['by']} {t['action']}"
-                  + (f" {t['reviewer']} ({t['role']})" if t["reviewer"] else "")
-                  + f": {t['from']} → {t['to']}" + (f" — {t['note']}" if t["note"] else ""))
-                 for t in view["transitions"]]
-        trail += [(c["at"], f"{c['by']} comment on {c['field']}: {c['text']}")
-                  for c in view["comments"]]
-        for at, text in sorted(trail):
+        for at, text in _trail(view):
             _wrap(f"{_short_time(at)} {text}")
     audit = view["audit"]
     _say("\nAudit")
@@ -315,12 +328,10 @@ def history_cmd(case_id: CaseId, org: Org, db: Db = None, as_json: AsJson = Fals
         return
     for view in views:
         value = f"{view['value']:,.2f} {view['currency']}" if view["value"] is not None else "-"
-        _say(f"v{view['version']} {view['saved_at']} by {view['saved_by']}: "
-                   f"{value} [{view['state']}] sha256 {view['content_sha256'][:12]}")
-        for t in view["transitions"]:
-            _say(f"    {t['at']}  {t['by']}: {t['action']} → {t['to']} {t['note']}")
-        for c in view["comments"]:
-            _say(f"    {c['at']}  {c['by']} on {c['field']}: {c['text']}")
+        _wrap(f"v{view['version']} {_short_time(view['saved_at'])} by {view['saved_by']}: "
+              f"{value} [{view['state']}] sha256 {view['content_sha256'][:12]}", 0)
+        for at, text in _trail(view):
+            _wrap(f"{_short_time(at)} {text}", 4)
 
 
 @cases_app.command("similar")
@@ -364,7 +375,7 @@ def check_cmd(case_id: CaseId, org: Org, user: UserOpt, version: Version = None,
     if as_json:
         _print_json([_finding_dict(f) for f in findings])
         return
-    _out.print(_findings_table(findings))
+    _print_findings(findings)
 
 
 @cases_app.command("anomalies")
