@@ -157,7 +157,8 @@ def indicator_table(
     columns of ``INDICATOR_COLUMNS``, one row per publication. Execute it with ``.to_pyarrow()``.
     ``materialize`` caches the shared intermediate tables (edges, class shares, each component):
     Spark inlines common sub-plans and would otherwise recompute and re-optimise them many times;
-    DuckDB does better with one fused plan.
+    DuckDB does better with one fused plan. The citation edge list is cached on every engine
+    (a temp table on DuckDB; the caller's connection must allow temp tables).
     """
     m = _cache if materialize else _identity
     scheme = opts.resolved_scheme or resolve_scheme(tables, opts.scheme)
@@ -185,10 +186,10 @@ def indicator_table(
     edges = pcit.join(docs, pcit.cited_doc_id == docs.kd).select(
         citing_pub=pcit.citing_pub_id, cited=docs.ck
     )
-    edges = (
-        edges.join(pk, edges.citing_pub == pk.kp).select(citing=pk.k, cited=edges.cited).distinct()
-    )
-    edges = m(edges.filter(edges.citing != edges.cited))
+    edges = edges.join(pk, edges.citing_pub == pk.kp).select(citing=pk.k, cited=edges.cited)
+    # always materialised: Ibis inlines the edge list into each of the four indicators that
+    # use it (no shared CTE), so the engine would rebuild it four times
+    edges = edges.filter(edges.citing != edges.cited).distinct().cache()
     grants = pk.select(gpid=pk.k, gdate=pk.gdate)
 
     # forward citations within the window

@@ -64,7 +64,14 @@ def engine_tables(
     try:
         if engine == "duckdb":
             con = ibis.duckdb.from_connection(duck)
-            yield {name: con.table(name) for name in SCHEMA}
+            # Ibis's own DROP of a cached table fails on a read-only file (parser error)
+            con._drop_cached_table = lambda name: duck.execute(
+                f'DROP TABLE IF EXISTS temp."{name}"'
+            )
+            try:
+                yield {name: con.table(name) for name in SCHEMA}
+            finally:
+                _release_cached(con)
             return
         with tempfile.TemporaryDirectory(prefix="ipv-spark-") as tmp:
             for name in SCHEMA:
@@ -77,6 +84,16 @@ def engine_tables(
             }
     finally:
         duck.close()
+
+
+def _release_cached(con: Any) -> None:
+    """Drop the temp tables of ``.cache()`` while the connection is open.
+
+    Ibis drops them from a finaliser, which otherwise first runs at interpreter exit and prints
+    a traceback.
+    """
+    for name in list(getattr(con, "_cache_name_to_entry", {})):
+        con._finalize_cached_table(name)
 
 
 def to_arrow(expr: Any) -> pa.Table:
