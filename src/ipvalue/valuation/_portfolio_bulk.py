@@ -17,6 +17,7 @@ from itertools import chain, repeat
 from typing import Any
 
 import numpy as np
+from pydantic import BaseModel
 
 _FLOAT = {float}
 
@@ -68,8 +69,9 @@ def match_many(
     try:
         if not weighted:
             ok &= _equal(map(operator.attrgetter("weight"), approaches), None, n)
+        read: dict[str, list[Any]] = {}  # parent objects by path, reused by deeper steps
         for st in template.plan:  # two C-level maps, not a composed Python getter per item
-            parents = approaches if st.parent is None else map(st.parent, approaches)
+            parents = approaches if st.parent is None else _parents(st, approaches, read)
             if st.by_key is not None:  # a model's fields live in its __dict__: no getattr
                 got = list(map(st.by_key, map(vars, parents)))
             else:
@@ -106,6 +108,20 @@ def match_many(
         columns = [_floats(c, ok) for c in columns]
         values = np.array(columns, dtype=np.float64).reshape(len(columns), n).T
     return ok, values
+
+
+def _parents(st: Any, approaches: list[Any], read: dict[str, list[Any]]) -> list[Any]:
+    """The step's parent objects: one attribute below an already read parent when possible
+    (``revenue.values`` from ``revenue``), else through the step's own getter."""
+    up, _, name = st.parent_path.rpartition(".")
+    above = read.get(up)
+    if above and name.isidentifier() and all(
+            issubclass(t, BaseModel) for t in set(map(type, above))):
+        got = list(map(operator.attrgetter(name), above))
+    else:
+        got = list(map(st.parent, approaches))
+    read[st.parent_path] = got
+    return got
 
 
 def _as_floats(single: bool, values: list[Any], n: int) -> np.ndarray:

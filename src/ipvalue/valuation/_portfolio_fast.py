@@ -78,6 +78,7 @@ class _Step:
     parent: Getter | None
     leaf: Getter
     by_key: Getter | None  # the leaf as a lookup in the parent model's __dict__ (fields only)
+    parent_path: str
     single: bool
     plain: Getter | None
     plain_expected: Any
@@ -123,7 +124,7 @@ def _compile_plan(model: BaseModel, spaths: list[str], ppaths: list[str]) -> lis
         p_pos = [k for k, (_, kind, _) in enumerate(items) if kind == "p"]
         plan.append(_Step(
             get, pget if parent else None, leaf,
-            by_key, single, plain,
+            by_key, parent, single, plain,
             plain(got) if plain else None, sized,
             operator.itemgetter(*p_pos) if p_pos else None, len(p_pos) == 1,
             tuple(items[k][2] for k in p_pos),
