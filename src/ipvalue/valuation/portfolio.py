@@ -146,7 +146,10 @@ def value_portfolio(case: PortfolioCase, *, framework: Any = None) -> Valuation:
     Each asset's approaches are reconciled as in a single-asset case (weights given or by
     purpose); the total is ``Σ asset values · (1 + synergy rate)``. Approaches with the same
     input structure are resolved from one template and evaluated in one kernel call, and
-    reconciliation runs on arrays, so cost per asset stays small.
+    reconciliation runs on arrays, so cost per asset stays small. Per-asset results stay as
+    arrays: ``assets``, ``approaches`` and the portfolio trace rows are
+    :class:`~ipvalue.model.result.LazySequence` objects that build each item when read (and
+    all of them at once when iterated); the JSON is that of the tuples.
 
     Raises
     ------
