@@ -44,7 +44,9 @@ class Settings(BaseSettings):
         description="Spark master URL used by --engine spark (local[N] or spark://host:port).",
     )
     mc_paths: int = Field(
-        default=10_000, gt=0, description="Default number of Monte Carlo paths when a case sets none."
+        default=10_000,
+        gt=0,
+        description="Default number of Monte Carlo paths when a case sets none.",
     )
     mc_chunk_size: int = Field(
         default=250_000,
@@ -63,10 +65,14 @@ class Settings(BaseSettings):
         "similar cases above which the case store warns (Q-DEV-*).",
     )
     cases_deviation_min_peers: int = Field(
-        default=5, ge=2, description="Similar cases with the parameter needed before a deviation check."
+        default=5,
+        ge=2,
+        description="Similar cases with the parameter needed before a deviation check.",
     )
     cases_similar_peers: int = Field(
-        default=20, gt=0, description="Most similar cases (same IP type) compared in deviation checks."
+        default=20,
+        gt=0,
+        description="Most similar cases (same IP type) compared in deviation checks.",
     )
     cases_anomaly_contamination: float = Field(
         default=0.05,
@@ -75,7 +81,9 @@ class Settings(BaseSettings):
         description="Expected share of anomalous cases for the IsolationForest anomaly check.",
     )
     cases_anomaly_seed: int = Field(
-        default=0, ge=0, description="Seed of the IsolationForest anomaly check (recorded in findings)."
+        default=0,
+        ge=0,
+        description="Seed of the IsolationForest anomaly check (recorded in findings).",
     )
     cases_index_cache: Path | None = Field(
         default=None,
