@@ -34,14 +34,13 @@ from ipvalue.frameworks._cn_split import (
 )
 from ipvalue.frameworks._kcj import in_range
 from ipvalue.frameworks._kcj_framework import (
+    InputsFramework,
     Resolution,
-    case_fields,
     open_field,
-    parse_inputs,
     valuer_fx,
     year_end_timing,
 )
-from ipvalue.frameworks.base import Requirement, ResolvedCase
+from ipvalue.frameworks.base import ResolvedCase
 
 
 class _Strict(BaseModel):
@@ -127,7 +126,7 @@ CN_FIELDS = {
 }
 
 
-class ChinaFramework:
+class ChinaFramework(InputsFramework):
     """China: 分成率 income method with the build-up rate (see module doc)."""
 
     code = "CN"
@@ -137,25 +136,8 @@ class ChinaFramework:
     country: str | None = "CN"
     currency: str | None = "CNY"
 
-    def defaults(self, case: Any) -> dict[str, Any]:
-        """Year-end discounting; no TAB."""
-        return {"timing": "end"}
-
-    def requirements(self, case: Any) -> tuple[Requirement, ...]:
-        """No non-numeric requirements are documented for this framework."""
-        return ()
-
-    def resolve(self, case: Any) -> ResolvedCase:
-        """Fill the open parameters of ``case`` the CN way.
-
-        Raises
-        ------
-        InputError
-            A needed ``framework_inputs.CN`` block is missing, or any input is invalid.
-        """
-        inp: CnInputs = parse_inputs(CnInputs, case, "CN")
-        with case_fields(CN_FIELDS):
-            return self._resolve(case, inp)
+    inputs_model = CnInputs
+    fields = CN_FIELDS
 
     def _resolve(self, case: Any, inp: CnInputs) -> ResolvedCase:
         res = Resolution("CN", case)

@@ -122,3 +122,40 @@ def case_fields(prefixes: Mapping[str, str]) -> Iterator[None]:
             if exc.field == old or exc.field.startswith(old + "."):
                 raise InputError(prefixes[old] + exc.field[len(old):], exc.rule) from None
         raise
+
+
+class InputsFramework:
+    """Shared shape of the KR and CN framework classes.
+
+    A subclass declares ``code``, its inputs model (``inputs_model``), the map from formula
+    field names to case paths (``fields``) and implements ``_resolve(case, inputs)``.
+    ``resolve`` validates ``framework_inputs.<code>`` and reports every input error under the
+    case path the user wrote.
+    """
+
+    code: str
+    inputs_model: type[BaseModel]
+    fields: Mapping[str, str] = {}
+
+    def defaults(self, case: Any) -> dict[str, Any]:
+        """Year-end discounting; no TAB (neither the KR guide nor the CN forms have one)."""
+        return {"timing": "end"}
+
+    def requirements(self, case: Any) -> tuple[Any, ...]:
+        """No non-numeric requirements are documented for this framework."""
+        return ()
+
+    def resolve(self, case: Any) -> ResolvedCase:
+        """Fill the open parameters of ``case`` under this framework.
+
+        Raises
+        ------
+        InputError
+            A needed ``framework_inputs.<code>`` block is missing, or any input is invalid.
+        """
+        inputs = parse_inputs(self.inputs_model, case, self.code)
+        with case_fields(self.fields):
+            return self._resolve(case, inputs)
+
+    def _resolve(self, case: Any, inputs: Any) -> ResolvedCase:  # pragma: no cover - abstract
+        raise NotImplementedError

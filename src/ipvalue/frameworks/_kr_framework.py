@@ -28,10 +28,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ipvalue.core.errors import InputError
 from ipvalue.frameworks._kcj_framework import (
+    InputsFramework,
     Resolution,
     case_fields,
     open_field,
-    parse_inputs,
     valuer_fx,
     year_end_timing,
 )
@@ -39,7 +39,7 @@ from ipvalue.frameworks._kr_contribution import individual_strength, technology_
 from ipvalue.frameworks._kr_cycletime import read_cycle_time_quartiles
 from ipvalue.frameworks._kr_life import Quartiles, life_factor_score, model_i_life
 from ipvalue.frameworks._kr_rate import kr_discount_rate, trp, trp_from_items
-from ipvalue.frameworks.base import Requirement, ResolvedCase
+from ipvalue.frameworks.base import ResolvedCase
 
 
 class _Strict(BaseModel):
@@ -134,7 +134,7 @@ KR_FIELDS = {
 GUIDE = "MOTIE/KIAT 기술가치평가 실무가이드 (METHODS.md §6.1)"
 
 
-class KoreaFramework:
+class KoreaFramework(InputsFramework):
     """Korea: technology value = business value × technology contribution (see module doc)."""
 
     code = "KR"
@@ -143,25 +143,8 @@ class KoreaFramework:
     country: str | None = "KR"
     currency: str | None = "KRW"
 
-    def defaults(self, case: Any) -> dict[str, Any]:
-        """Year-end discounting and no TAB (the guide has none)."""
-        return {"timing": "end"}
-
-    def requirements(self, case: Any) -> tuple[Requirement, ...]:
-        """No non-numeric requirements are documented for this framework."""
-        return ()
-
-    def resolve(self, case: Any) -> ResolvedCase:
-        """Fill the open parameters of ``case`` under the KR guide.
-
-        Raises
-        ------
-        InputError
-            A needed ``framework_inputs.KR`` block is missing, or any input is invalid.
-        """
-        inp: KrInputs = parse_inputs(KrInputs, case, "KR")
-        with case_fields(KR_FIELDS):
-            return self._resolve(case, inp)
+    inputs_model = KrInputs
+    fields = KR_FIELDS
 
     def _resolve(self, case: Any, inp: KrInputs) -> ResolvedCase:
         res = Resolution("KR", case)
