@@ -271,6 +271,19 @@ class Comparable(_Strict):
     quality: Fraction | None = None
     date: dt.date | None = None
     source: str | None = Field(default=None, max_length=2000)
+    patent_id: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=100,
+        description="the comparable patent: a patent_id row of patent_evidence.indicators_file",
+    )
+    quality_score: float | None = Field(
+        default=None,
+        gt=0,
+        allow_inf_nan=False,
+        description="Q_i, the comparable's quality score (quality_adjustment: ratio); omit to "
+        "read it from patent_evidence.indicators_file by patent_id",
+    )
 
 
 class MarketComparables(_Approach):
@@ -290,6 +303,28 @@ class MarketComparables(_Approach):
     max_weight: float | None = Field(
         default=None, gt=0, le=1, allow_inf_nan=False, description="cap on one weight"
     )
+    quality_adjustment: Literal["none", "ratio"] = Field(
+        default="none",
+        description="ratio: each comparable's value × Q/Q_i (DB1304/T 432-2023, METHODS §3.2)",
+    )
+    subject_quality: float | None = Field(
+        default=None,
+        gt=0,
+        allow_inf_nan=False,
+        description="Q of the subject; omit to read it from patent_evidence.indicators_file",
+    )
+
+    @model_validator(mode="after")
+    def _quality_fields(self) -> MarketComparables:
+        # Q values outside the ratio form would be silently ignored: refuse them instead.
+        if self.quality_adjustment == "none":
+            if self.subject_quality is not None:
+                raise ValueError("subject_quality is used only with quality_adjustment: ratio")
+            for i, c in enumerate(self.comparables):
+                if c.quality_score is not None:
+                    rule = "is used only with quality_adjustment: ratio"
+                    raise ValueError(f"comparables.{i}.quality_score {rule}")
+        return self
 
     @model_validator(mode="after")
     def _weights_and_bounds(self) -> MarketComparables:

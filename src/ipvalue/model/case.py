@@ -74,6 +74,60 @@ class Evidence(_Strict):
     url: str | None = Field(default=None, max_length=2000)
 
 
+class PatentEvidence(_Strict):
+    """Patent-data evidence for the case: the output files of ``ipvalue patents indicators`` and
+    ``ipvalue patents cycle-time`` and the subject's row (docs/patent-evidence.md).
+
+    Indicators feed quality Q, strength scores and life, never a price (METHODS §6.11). Relative
+    ``*_file`` paths are anchored to the case file's folder by ``load_case``.
+    """
+
+    indicators_file: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=4000,
+        description="output of `ipvalue patents indicators` (.csv or .parquet)",
+    )
+    patent_id: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=100,
+        description="the subject's row (column patent_id of indicators_file)",
+    )
+    cycle_time_file: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=4000,
+        description="output of `ipvalue patents cycle-time` (.csv or .parquet)",
+    )
+    cycle_time_code: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=64,
+        description="row of the cycle-time file (column code); default: the first subclass "
+        "of asset.classes present in the file",
+    )
+    quality_indicator: str = Field(
+        default="quality_index",
+        min_length=1,
+        max_length=100,
+        pattern=r"^[A-Za-z_][A-Za-z0-9_]*$",
+        description="column of indicators_file used as the quality score Q",
+    )
+
+    @model_validator(mode="after")
+    def _pairs(self) -> PatentEvidence:
+        if self.indicators_file is not None and self.patent_id is None:
+            raise ValueError("patent_evidence.patent_id is required with indicators_file")
+        if self.patent_id is not None and self.indicators_file is None:
+            raise ValueError("patent_evidence.indicators_file is required with patent_id")
+        if self.cycle_time_code is not None and self.cycle_time_file is None:
+            raise ValueError("patent_evidence.cycle_time_file is required with cycle_time_code")
+        if self.indicators_file is None and self.cycle_time_file is None:
+            raise ValueError("patent_evidence: give indicators_file or cycle_time_file (or both)")
+        return self
+
+
 class CaseHeader(_Strict):
     """Fields shared by single-asset and portfolio cases."""
 
@@ -93,6 +147,10 @@ class CaseHeader(_Strict):
     reconciliation: Reconciliation = Field(default_factory=Reconciliation)
     simulation: Simulation | None = None
     evidence: list[Evidence] = Field(default_factory=list)
+    patent_evidence: PatentEvidence | None = Field(
+        default=None,
+        description="patent indicators / cycle times relied on (docs/patent-evidence.md)",
+    )
     notes: str | None = Field(default=None, max_length=50_000)
     valuer: str | None = Field(default=None, max_length=500)
     framework_inputs: dict[str, dict[str, Any]] = Field(
