@@ -43,8 +43,13 @@ def test_linear_case_by_hand() -> None:
 
 def test_conventions_are_configurable_and_recorded() -> None:
     # p25/p75 of U(0, 10) = 2.5/7.5 -> a moves 2·5 = 10; b ±50 % -> 2..6 -> swing 3·4 = 12
-    t = tornado(linear, {"a": Uniform(low=0, high=10), "b": 4.0, "c": 0.0},
-                low_quantile=0.25, high_quantile=0.75, fixed_shift=0.5)
+    t = tornado(
+        linear,
+        {"a": Uniform(low=0, high=10), "b": 4.0, "c": 0.0},
+        low_quantile=0.25,
+        high_quantile=0.75,
+        fixed_shift=0.5,
+    )
     by = {b.name: b for b in t.bars}
     assert by["a"].swing == pytest.approx(10) and by["b"].swing == pytest.approx(12)
     assert [b.name for b in t.bars] == ["b", "a", "c"]
@@ -53,8 +58,7 @@ def test_conventions_are_configurable_and_recorded() -> None:
 
 
 def test_explicit_ranges_override_and_negative_fixed_inputs_keep_order() -> None:
-    t = tornado(linear, {"a": 1.0, "b": -2.0, "c": Normal(mean=0, sd=1)},
-                ranges={"c": (-1.0, 3.0)})
+    t = tornado(linear, {"a": 1.0, "b": -2.0, "c": Normal(mean=0, sd=1)}, ranges={"c": (-1.0, 3.0)})
     by = {b.name: b for b in t.bars}
     assert (by["c"].low_input, by["c"].high_input, by["c"].basis) == (-1.0, 3.0, "given range")
     assert by["b"].low_input == pytest.approx(-2.2) and by["b"].high_input == pytest.approx(-1.8)
@@ -83,8 +87,15 @@ def test_relief_from_royalty_tornado_orders_rate_and_royalty() -> None:
     # V is proportional to the royalty rate: ±10 % royalty moves V by exactly ±10 %.
     def rfr(p: dict[str, FloatArray]) -> FloatArray:
         return relief_from_royalty_growth(
-            p["revenue"], p["growth"], p["royalty"], 0.25, p["rate"], horizon=10,
-            timing="end", tab=None, invalid="nan",
+            p["revenue"],
+            p["growth"],
+            p["royalty"],
+            0.25,
+            p["rate"],
+            horizon=10,
+            timing="end",
+            tab=None,
+            invalid="nan",
         ).value
 
     base = {"revenue": 1000.0, "growth": 0.03, "royalty": 0.05, "rate": 0.12}
@@ -132,3 +143,25 @@ def test_empty_base_and_unvaluable_base_are_refused() -> None:
     with pytest.raises(InputError) as info:
         tornado(lambda p: p["a"] * np.nan, {"a": 1.0})
     assert info.value.rule == "the base case has no finite value"
+
+
+def test_equal_swings_keep_the_input_order() -> None:
+    # 2·a and 2·b with a, b fixed at 1: both swing 2·0.2 = 0.4; z first in base stays first.
+    def f(p: dict[str, FloatArray]) -> FloatArray:
+        return 2 * p["z"] + 2 * p["a"]
+
+    assert [b.name for b in tornado(f, {"z": 1.0, "a": 1.0}).bars] == ["z", "a"]
+    assert [b.name for b in tornado(f, {"a": 1.0, "z": 1.0}).bars] == ["a", "z"]
+
+
+def test_one_call_per_scenario_gives_the_same_bars_with_one_row_calls() -> None:
+    shapes: list[tuple[int, ...]] = []
+
+    def spy(p: dict[str, FloatArray]) -> FloatArray:
+        shapes.append(p["a"].shape)
+        return linear(p)
+
+    base = {"a": Uniform(low=0, high=10), "b": 4.0, "c": Uniform(low=-5, high=5)}
+    each = tornado(spy, base, vectorised=False)
+    assert shapes == [(1,)] * 7  # base + 2 × 3 inputs
+    assert each == tornado(linear, base)

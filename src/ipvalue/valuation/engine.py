@@ -207,26 +207,33 @@ def _simulation_trace(case: ValuationCase, run: _Run, dist: DistributionSummary)
     )
 
 
-def _tornado(run: _Run) -> tuple[SensitivityBar, ...]:
-    """One-at-a-time sensitivity of the concluded value: each uncertain input at its p10 and
-    p90 (METHODS convention), others at their base points."""
+def _tornado(run: _Run) -> tuple[tuple[SensitivityBar, ...], list[ValuationWarning]]:
+    """One-at-a-time sensitivity of the concluded value (:func:`~ipvalue.valuation.sensitivity.
+    tornado`): each uncertain input of a weighted approach at its p10 and p90 (METHODS
+    convention), the others at their base points; fixed inputs are not moved.
+
+    A bar whose low or high scenario has no finite value (e.g. growth reaching the discount
+    rate) cannot be drawn: it is left out and named in a ``tornado_scenario_invalid`` warning.
+    """
+    from ipvalue.valuation.sensitivity import tornado
+
     dists = _dists(run)
     if not dists:
-        return ()
-    evaluate = _concluded_evaluator(run)
-    base = {ra.prefix + k: np.asarray([v]) for ra in run.resolution.approaches
-            for k, v in ra.params.items()}
-    bars = []
-    for name, d in dists.items():
-        lo_in, hi_in = d.quantile(0.1), d.quantile(0.9)
-        vals = []
-        for x in (lo_in, hi_in):
-            params = {**base, name: np.asarray([x])}
-            vals.append(float(evaluate(params)[0]))
-        if all(math.isfinite(v) for v in vals):
-            bars.append(SensitivityBar(name, float(lo_in), float(hi_in), vals[0], vals[1]))
-    bars.sort(key=lambda b: -abs(b.high_value - b.low_value))
-    return tuple(bars)
+        return (), []
+    # One call per scenario: each bar is exactly what a deterministic run at that input gives.
+    t = tornado(
+        _concluded_evaluator(run), dists, low_quantile=0.1, high_quantile=0.9, vectorised=False
+    )
+    bars = tuple(
+        SensitivityBar(b.name, b.low_input, b.high_input, b.low_value, b.high_value)
+        for b in t.bars
+        if b.low_value is not None and b.high_value is not None
+    )
+    warns = [
+        ValuationWarning("tornado_scenario_invalid", f"sensitivity bar left out: {w}")
+        for w in t.warnings
+    ]
+    return bars, warns
 
 
 def _approach_values(run: _Run) -> tuple[ApproachValue, ...]:
@@ -372,13 +379,15 @@ def value(
         warnings.append(ValuationWarning(
             "nothing_uncertain", "--paths given but no weighted input is a distribution: "
             "deterministic result"))
+    bars, tornado_warns = _tornado(run)
+    warnings.extend(tornado_warns)
     assumptions: list[Assumption] = list(res.assumptions)
     return Valuation(
         case_id=case.id, valuation_date=case.valuation_date, value=run.reconciled.value,
         currency=case.currency, range=rng, approaches=_approach_values(run),
         assumptions=tuple(assumptions), warnings=tuple(warnings), trace=tuple(trace),
         software_version=_software_version(), refdata_version=_refdata_version(),
-        distribution=dist, sensitivity=_tornado(run),
+        distribution=dist, sensitivity=bars,
         sanity_checks=tuple(_sanity_checks(run)),
     )
 

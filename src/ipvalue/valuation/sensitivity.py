@@ -8,9 +8,13 @@ values (``Distribution.point()`` or the plain number):
 * a fixed input moves by ``±fixed_shift`` of its value (default ±10 %);
 * an explicit ``ranges[name] = (low, high)`` overrides either.
 
-The swing is ``|value(high) − value(low)|``; bars are sorted by swing, largest first (ties by
-name). Every scenario, including the base, is evaluated in **one vectorised call** of the same
-``evaluate(params) -> values`` used by :func:`~ipvalue.valuation.simulate.run_monte_carlo`.
+The swing is ``|value(high) − value(low)|``; bars are sorted by swing, largest first (ties keep
+the order of ``base``). Every scenario, including the base, is evaluated in **one vectorised
+call** of the same ``evaluate(params) -> values`` used by
+:func:`~ipvalue.valuation.simulate.run_monte_carlo`; with ``vectorised=False`` each scenario is
+its own one-row call, so every value is bit-for-bit what a deterministic run of that scenario
+gives (the engine's choice: a valuer who reruns the case at a bar's input gets the bar's value
+exactly, not within a rounding unit — vectorised kernels may sum in a different order).
 """
 
 from __future__ import annotations
@@ -102,6 +106,11 @@ def _moves(
     return moves
 
 
+def _call(evaluate: Evaluate, names: list[str], rows: FloatArray) -> FloatArray:
+    """``evaluate`` on scenario rows (one column per input), flattened to one value per row."""
+    return np.asarray(evaluate({n: rows[:, i].copy() for i, n in enumerate(names)}), float)
+
+
 def tornado(
     evaluate: Evaluate,
     base: Mapping[str, float | DistributionBase],
@@ -110,6 +119,7 @@ def tornado(
     low_quantile: float = 0.10,
     high_quantile: float = 0.90,
     fixed_shift: float = 0.10,
+    vectorised: bool = True,
 ) -> Tornado:
     """One-at-a-time sensitivity of ``evaluate`` to each input of ``base``.
 
@@ -126,6 +136,9 @@ def tornado(
         Quantiles of distributions used as low/high (``0 < low < high < 1``); default p10/p90.
     fixed_shift : float
         Relative move of fixed inputs (> 0); a fixed input of 0 gets a zero-width bar.
+    vectorised : bool
+        True: one call over all ``1 + 2·len(base)`` scenarios. False: one call per scenario
+        (arrays of shape ``(1,)``), bit-identical to valuing each scenario on its own.
 
     Returns
     -------
@@ -148,9 +161,12 @@ def tornado(
     grid = np.tile(points, (1 + 2 * len(names), 1))
     for i, name in enumerate(names):
         grid[2 * i + 1, i], grid[2 * i + 2, i] = moves[name][0], moves[name][1]
-    values = np.asarray(evaluate({n: grid[:, i].copy() for i, n in enumerate(names)}), float)
+    if vectorised:
+        values = _call(evaluate, names, grid)
+    else:
+        values = np.concatenate([_call(evaluate, names, grid[r : r + 1]) for r in range(len(grid))])
     if values.shape != (len(grid),):
-        raise ValueError(f"evaluate must return shape ({len(grid)},), got {values.shape}")
+        raise ValueError(f"evaluate must return one value per scenario, got {values.shape}")
     if not math.isfinite(values[0]):
         raise InputError("base", "the base case has no finite value")
 
@@ -163,7 +179,8 @@ def tornado(
                 warnings.append(f"{name} at its {label} value {x:g} has no finite value")
         swing = abs(hi_v - lo_v) if lo_v is not None and hi_v is not None else None
         bars.append(TornadoBar(name, lo_in, hi_in, lo_v, hi_v, swing, basis))
-    bars.sort(key=lambda b: (b.swing is None, -(b.swing or 0.0), b.name))
+    # Stable sort: equal swings keep the order of ``base`` (the case's order in the engine).
+    bars.sort(key=lambda b: (b.swing is None, -(b.swing or 0.0)))
     return Tornado(
         base_value=float(values[0]),
         bars=tuple(bars),
