@@ -168,19 +168,22 @@ def technology_contribution(
     cc = f * share * st
     warnings: list[Note] = []
     if cc > 0.37:
-        warnings.append(Note(
-            "KR_CONTRIBUTION_ABOVE_BAND",
-            f"technology contribution {cc:.4f} exceeds the KISTI STAR-VALUE 'very high' band "
-            "for a core technology (33-37 % of business value, secondary source [kosgob]).",
-        ))
+        warnings.append(
+            Note(
+                "KR_CONTRIBUTION_ABOVE_BAND",
+                f"technology contribution {cc:.4f} exceeds the KISTI STAR-VALUE 'very high' band "
+                "for a core technology (33-37 % of business value, secondary source [kosgob]).",
+            )
+        )
     return ContributionResult(
         contribution=cc,
         industry_factor=f,
         tech_share=share,
         strength=st,
         assumptions=(
-            Assumption("industry_technology_factor", f, "fraction", industry_factor_source,
-                       "input"),
+            Assumption(
+                "industry_technology_factor", f, "fraction", industry_factor_source, "input"
+            ),
             Assumption("technology_share", share, "fraction", "case input", "input"),
         ),
         warnings=tuple(warnings),
@@ -228,8 +231,11 @@ def business_value(
     n_needed = math.ceil(life)
     flows = [finite(f"kr.fcf.{i}", x) for i, x in enumerate(fcf)]
     if len(flows) < n_needed:
-        raise InputError("kr.fcf", f"needs at least {n_needed} yearly flows for an economic "
-                         f"life of {life:g} years (got {len(flows)})")
+        raise InputError(
+            "kr.fcf",
+            f"needs at least {n_needed} yearly flows for an economic "
+            f"life of {life:g} years (got {len(flows)})",
+        )
     if final_year not in ("prorate", "whole"):
         raise InputError("kr.final_year", "must be 'prorate' or 'whole'")
     if timing not in ("end", "mid"):
@@ -260,8 +266,9 @@ def technology_value(
     See :func:`business_value` for the conventions; ``contribution`` is CC in [0, 1].
     """
     cc = in_range("kr.contribution", contribution, 0.0, 1.0)
-    bv, dfs, yw = business_value(fcf, rate=rate, life_years=life_years,
-                                 final_year=final_year, timing=timing)
+    bv, dfs, yw = business_value(
+        fcf, rate=rate, life_years=life_years, final_year=final_year, timing=timing
+    )
     tv = bv * cc
     trace = (
         Step("business value", "Σ y_t·FCF_t·(1+r)^-t", bv),

@@ -1,8 +1,8 @@
 """Korean adjusted reproduction cost (조정재생산 비용접근법), METHODS.md §4.3 (V, KR101536536B1)::
 
-    V  = RC + RC · ROA_med(industry) − Obsolescence
-    RC = historical R&D (labour, equipment, other R&D, other operating) restated to the
-         valuation date
+V  = RC + RC · ROA_med(industry) − Obsolescence
+RC = historical R&D (labour, equipment, other R&D, other operating) restated to the
+     valuation date
 """
 
 from __future__ import annotations
@@ -78,8 +78,9 @@ def adjusted_reproduction_cost(
     by_cat = dict.fromkeys(COST_CATEGORIES, 0.0)
     for i, c in enumerate(costs):
         if c.category not in COST_CATEGORIES:
-            raise InputError(f"kr.cost.costs.{i}.category",
-                             f"must be one of {', '.join(COST_CATEGORIES)}")
+            raise InputError(
+                f"kr.cost.costs.{i}.category", f"must be one of {', '.join(COST_CATEGORIES)}"
+            )
         amt = non_negative(f"kr.cost.costs.{i}.amount", c.amount)
         i0 = positive(f"kr.cost.costs.{i}.index_at_cost", c.index_at_cost)
         i1 = positive(f"kr.cost.costs.{i}.index_at_valuation", c.index_at_valuation)
@@ -88,18 +89,25 @@ def adjusted_reproduction_cost(
     if roa <= -1:
         raise InputError("kr.cost.roa_median", "must be > -1")
     if not roa_source.strip():
-        raise InputError("kr.cost.roa_source", "is required (industry ROA medians are not in "
-                         "reference data)")
+        raise InputError(
+            "kr.cost.roa_source", "is required (industry ROA medians are not in reference data)"
+        )
     obs = non_negative("kr.cost.obsolescence", obsolescence)
     rc = math.fsum(by_cat.values())
     markup = rc * roa
     value = rc + markup - obs
     warnings: tuple[Note, ...] = ()
     if value < 0:
-        warnings = (Note("KR_COST_NEGATIVE", "obsolescence exceeds the adjusted cost; the "
-                         "value is negative"),)
+        warnings = (
+            Note(
+                "KR_COST_NEGATIVE", "obsolescence exceeds the adjusted cost; the value is negative"
+            ),
+        )
     return AdjustedCostResult(
-        value=value, reproduction_cost=rc, by_category=by_cat, roa_markup=markup,
+        value=value,
+        reproduction_cost=rc,
+        by_category=by_cat,
+        roa_markup=markup,
         obsolescence=obs,
         assumptions=(Assumption("industry_roa_median", roa, "fraction", roa_source, "input"),),
         warnings=warnings,

@@ -8,8 +8,10 @@ leaves a field open:
 * ``tax_rate`` = statutory CIT from reference data;
 * ``discount_rate`` = the build-up in the variant named by ``rate.kr_rate_variant`` (required;
   no default variant) with TRP(S);
-* ``asset.economic_life_years`` = Model I life from cited-patent-age quartiles (given or read
-  from an analytics cycle-time file);
+* ``asset.economic_life_years`` = Model I life from cited-patent-age quartiles (given, read
+  from an analytics cycle-time file, or from the case's ``patent_evidence.cycle_time_file``);
+* on request (``strength.auto_scores``), the KR app's auto-scores of 경제적수명, 진부화가능성 and
+  사업화준비기간 (U; a valuer's score wins);
 * the technology-contribution step: the DCF approach named by ``contribution.approach`` holds
   the *business* free cash flows; the framework replaces them by
   ``FCF_t × CC`` (CC = industry factor × technology share × individual strength); the
@@ -35,8 +37,14 @@ from ipvalue.frameworks._kcj_framework import (
     valuer_fx,
     year_end_timing,
 )
+from ipvalue.frameworks._kr_autoscore import AUTO_SCORE_SOURCE, auto_item, auto_score
 from ipvalue.frameworks._kr_contribution import individual_strength, technology_contribution
-from ipvalue.frameworks._kr_cycletime import read_cycle_time_quartiles
+from ipvalue.frameworks._kr_cycletime import (
+    choose_row,
+    quartiles_from_table,
+    read_cycle_time_quartiles,
+    read_cycle_time_table,
+)
 from ipvalue.frameworks._kr_life import Quartiles, life_factor_score, model_i_life
 from ipvalue.frameworks._kr_rate import kr_discount_rate, trp, trp_from_items
 from ipvalue.frameworks.base import ResolvedCase
@@ -73,12 +81,17 @@ class KrContributionInputs(_Strict):
     approach: str = Field(min_length=1, description="id of the dcf approach with business FCF")
     industry_factor: float | KrRefIn
     industry_factor_source: str | None = Field(
-        default=None, description="required for a number; a {ref} carries its table's source")
+        default=None, description="required for a number; a {ref} carries its table's source"
+    )
     tech_share: float = 1.0
-    strength_scores: dict[str, float]
+    strength_scores: dict[str, float] = Field(
+        description="1-5 per item; items listed in strength.auto_scores may be omitted"
+    )
     strength_weights: Literal["equal"] | dict[str, float] | None = Field(
-        default=None, description="'equal', one weight per item, or omitted to take the "
-        "profile's indicator_weights.kr_strength")
+        default=None,
+        description="'equal', one weight per item, or omitted to take the "
+        "profile's indicator_weights.kr_strength",
+    )
 
 
 class KrQuartilesIn(_Strict):
@@ -101,34 +114,63 @@ class KrLifeInputs(_Strict):
     factors: dict[str, float] | None = None
 
 
+class KrStrengthInputs(_Strict):
+    """``framework_inputs.KR.strength``: opt-in auto-scores of the KR app (U)."""
+
+    auto_scores: list[str] = Field(
+        default_factory=list,
+        description="economic_life (경제적수명), obsolescence_risk "
+        "(진부화가능성), commercialisation_lead_time (사업화준비기간)",
+    )
+    preparation_months: float | None = Field(
+        default=None,
+        ge=0,
+        le=1200,
+        allow_inf_nan=False,
+        description="commercialisation preparation time in months; 0 = immediate",
+    )
+    preparation_months_source: str = Field(default="case input", min_length=1)
+
+
 class KrInputs(_Strict):
     """``framework_inputs.KR`` (unknown keys refused)."""
 
     rate: KrRateInputs | None = None
     contribution: KrContributionInputs | None = None
     life: KrLifeInputs | None = None
+    strength: KrStrengthInputs | None = None
     royalty_benchmark: str | None = None
     smart: dict[str, Any] | None = Field(default=None, description="scoring only (ipvalue score)")
     contribution_applied: float | None = Field(
-        default=None, description="set by the framework in the resolved case (the contribution "
-        "step is not applied twice); never set it in a case file")
+        default=None,
+        description="set by the framework in the resolved case (the contribution "
+        "step is not applied twice); never set it in a case file",
+    )
     fx_rate: float | None = Field(
-        default=None, gt=0, allow_inf_nan=False,
-        description="home currency per unit of case currency, as this valuer converts")
+        default=None,
+        gt=0,
+        allow_inf_nan=False,
+        description="home currency per unit of case currency, as this valuer converts",
+    )
 
 
 _IN = "framework_inputs.KR"
 KR_FIELDS = {
-    "kr.trp.items": f"{_IN}.rate.trp_items", "kr.trp.score": f"{_IN}.rate.trp_score",
-    "kr.rate": f"{_IN}.rate", "kr_rate_variant": f"{_IN}.rate.kr_rate_variant",
+    "kr.trp.items": f"{_IN}.rate.trp_items",
+    "kr.trp.score": f"{_IN}.rate.trp_score",
+    "kr.rate": f"{_IN}.rate",
+    "kr_rate_variant": f"{_IN}.rate.kr_rate_variant",
     "strength.scores": f"{_IN}.contribution.strength_scores",
     "strength.weights": f"{_IN}.contribution.strength_weights",
     "kr.industry_factor": f"{_IN}.contribution.industry_factor",
     "kr.industry_factor_source": f"{_IN}.contribution.industry_factor_source",
     "kr.tech_share": f"{_IN}.contribution.tech_share",
-    "kr.life.score": f"{_IN}.life.score", "kr.life.factors": f"{_IN}.life.factors",
-    "kr.life.q1": f"{_IN}.life.quartiles.q1", "kr.life.q2": f"{_IN}.life.quartiles.q2",
-    "kr.life.q3": f"{_IN}.life.quartiles.q3", "kr.life.quartiles": f"{_IN}.life.quartiles",
+    "kr.life.score": f"{_IN}.life.score",
+    "kr.life.factors": f"{_IN}.life.factors",
+    "kr.life.q1": f"{_IN}.life.quartiles.q1",
+    "kr.life.q2": f"{_IN}.life.quartiles.q2",
+    "kr.life.q3": f"{_IN}.life.quartiles.q3",
+    "kr.life.quartiles": f"{_IN}.life.quartiles",
     "kr.life.quartiles_source": f"{_IN}.life.quartiles.source",
 }
 GUIDE = "MOTIE/KIAT 기술가치평가 실무가이드 (METHODS.md §6.1)"
@@ -148,35 +190,67 @@ class KoreaFramework(InputsFramework):
 
     def _resolve(self, case: Any, inp: KrInputs) -> ResolvedCase:
         res = Resolution("KR", case)
-        life = self._life(res, inp)
+        life, quartiles = self._life(res, inp)
         for i, a in enumerate(case.approaches):
             year_end_timing(res, i, a, "KR guide tooling discounts at year end [tvl-app]", "S")
             if open_field(a, "tab"):
-                res.add("tab", False, None, "the KR guide contains no TAB (METHODS §1.3)", "V",
-                        "tax_tab", f"approaches.{i}.tab", False)
+                res.add(
+                    "tab",
+                    False,
+                    None,
+                    "the KR guide contains no TAB (METHODS §1.3)",
+                    "V",
+                    "tax_tab",
+                    f"approaches.{i}.tab",
+                    False,
+                )
             if open_field(a, "tax_rate"):
-                res.refdata("tax_rate", "country_parameters/KR/cit_statutory_combined_pct",
-                            "tax_tab", f"approaches.{i}.tax_rate", f"approaches.{i}.tax_rate")
+                res.refdata(
+                    "tax_rate",
+                    "country_parameters/KR/cit_statutory_combined_pct",
+                    "tax_tab",
+                    f"approaches.{i}.tax_rate",
+                    f"approaches.{i}.tax_rate",
+                )
             if open_field(a, "discount_rate"):
                 self._rate(res, inp, i)
             if open_field(a, "royalty_rate") and inp.royalty_benchmark:
-                res.refdata("royalty_rate", inp.royalty_benchmark, "income",
-                            f"approaches.{i}.royalty_rate", f"approaches.{i}.royalty_rate")
+                res.refdata(
+                    "royalty_rate",
+                    inp.royalty_benchmark,
+                    "income",
+                    f"approaches.{i}.royalty_rate",
+                    f"approaches.{i}.royalty_rate",
+                )
+        if inp.strength is not None and inp.strength.auto_scores and inp.contribution is None:
+            raise InputError(
+                f"{_IN}.strength.auto_scores",
+                f"scores strength items of {_IN}.contribution, which is missing",
+            )
         if inp.contribution is not None and inp.contribution_applied is None:
-            self._contribution(res, inp.contribution, life)
+            scores = self._auto_scores(res, inp, life, quartiles)
+            self._contribution(res, inp.contribution, life, scores)
         elif inp.contribution_applied is not None:
-            res.add("technology_contribution", inp.contribution_applied, "fraction",
-                    "already applied to the cash flows of this (resolved) case", "input",
-                    "income")
+            res.add(
+                "technology_contribution",
+                inp.contribution_applied,
+                "fraction",
+                "already applied to the cash flows of this (resolved) case",
+                "input",
+                "income",
+            )
         valuer_fx(res, inp.fx_rate, "KRW")
         return res.result()
 
     # -- parts ----------------------------------------------------------------------------
     def _rate(self, res: Resolution, inp: KrInputs, i: int) -> None:
         if inp.rate is None:
-            raise InputError("framework_inputs.KR.rate", f"is required: approaches.{i}."
-                             "discount_rate is open and KR builds it (kr_rate_variant, Ke, SP, "
-                             "Kd, D/V, TRP)")
+            raise InputError(
+                "framework_inputs.KR.rate",
+                f"is required: approaches.{i}."
+                "discount_rate is open and KR builds it (kr_rate_variant, Ke, SP, "
+                "Kd, D/V, TRP)",
+            )
         r = inp.rate
         if r.trp_items is not None:
             t = trp_from_items(r.trp_items)
@@ -185,79 +259,217 @@ class KoreaFramework(InputsFramework):
         else:
             raise InputError("framework_inputs.KR.rate.trp_score", "is required (or trp_items)")
         res.note_all(t.warnings)
-        res.add("trp", t.trp, "fraction", f"TRP(S) = −0.0709·ln(S/10 − 1) + 0.1001, S = "
-                f"{t.score:g} ({GUIDE}; table reproduced)", "V", "discount_rate")
+        res.add(
+            "trp",
+            t.trp,
+            "fraction",
+            f"TRP(S) = −0.0709·ln(S/10 − 1) + 0.1001, S = {t.score:g} ({GUIDE}; table reproduced)",
+            "V",
+            "discount_rate",
+        )
         tax = None
         if r.kr_rate_variant == "wacc_tax_shield":
             if r.tax_rate is not None:
                 tax = r.tax_rate
                 res.add("rate_tax_rate", tax, "fraction", "case input", "input", "discount_rate")
             else:
-                tax = res.refdata("rate_tax_rate",
-                                  "country_parameters/KR/cit_statutory_combined_pct",
-                                  "discount_rate", None, "framework_inputs.KR.rate.tax_rate")
+                tax = res.refdata(
+                    "rate_tax_rate",
+                    "country_parameters/KR/cit_statutory_combined_pct",
+                    "discount_rate",
+                    None,
+                    "framework_inputs.KR.rate.tax_rate",
+                )
         elif r.tax_rate is not None:
-            raise InputError("framework_inputs.KR.rate.tax_rate", "is not used by "
-                             "kr_rate_variant 'guide_example' (no debt tax shield); omit it")
-        for name, value, src in (("cost_of_equity", r.cost_of_equity, r.cost_of_equity_source),
-                                 ("size_premium", r.size_premium, r.size_premium_source)):
+            raise InputError(
+                "framework_inputs.KR.rate.tax_rate",
+                "is not used by kr_rate_variant 'guide_example' (no debt tax shield); omit it",
+            )
+        for name, value, src in (
+            ("cost_of_equity", r.cost_of_equity, r.cost_of_equity_source),
+            ("size_premium", r.size_premium, r.size_premium_source),
+        ):
             res.add(name, value, "fraction", src, "input", "discount_rate")
-        res.add("cost_of_debt", r.cost_of_debt, "fraction", "case input", "input",
-                "discount_rate")
+        res.add("cost_of_debt", r.cost_of_debt, "fraction", "case input", "input", "discount_rate")
         res.add("debt_ratio", r.debt_ratio, "fraction", "case input", "input", "discount_rate")
-        out = kr_discount_rate(variant=r.kr_rate_variant, cost_of_equity=r.cost_of_equity,
-                               size_premium=r.size_premium, cost_of_debt=r.cost_of_debt,
-                               debt_ratio=r.debt_ratio, trp=t.trp, tax_rate=tax)
-        res.add("discount_rate", out.rate, "fraction",
-                f"KR build-up, kr_rate_variant {out.variant}: {out.trace[0].formula} "
-                f"[{'2017 guide pp.133–134' if out.variant == 'guide_example' else 'tvl-app'}]",
-                "input", "discount_rate", f"approaches.{i}.discount_rate")
+        out = kr_discount_rate(
+            variant=r.kr_rate_variant,
+            cost_of_equity=r.cost_of_equity,
+            size_premium=r.size_premium,
+            cost_of_debt=r.cost_of_debt,
+            debt_ratio=r.debt_ratio,
+            trp=t.trp,
+            tax_rate=tax,
+        )
+        res.add(
+            "discount_rate",
+            out.rate,
+            "fraction",
+            f"KR build-up, kr_rate_variant {out.variant}: {out.trace[0].formula} "
+            f"[{'2017 guide pp.133–134' if out.variant == 'guide_example' else 'tvl-app'}]",
+            "input",
+            "discount_rate",
+            f"approaches.{i}.discount_rate",
+        )
 
-    def _life(self, res: Resolution, inp: KrInputs) -> float | None:
+    def _evidence_quartiles(self, res: Resolution) -> Quartiles | None:
+        """Quartiles from ``patent_evidence.cycle_time_file`` (seam 1), or None without one."""
+        pe = getattr(res.case, "patent_evidence", None)
+        if pe is None or pe.cycle_time_file is None:
+            return None
+        field = "patent_evidence.cycle_time_file"
+        table = read_cycle_time_table(Path(pe.cycle_time_file), field=field)
+        res.note_all(table.warnings)
+        classes = [(c.scheme, c.code) for c in res.case.asset.classes]
+        scheme, code, why = choose_row(table, code=pe.cycle_time_code, classes=classes, field=field)
+        q = quartiles_from_table(table, scheme=scheme, code=code, field=field)
+        res.add(
+            "cycle_time_row",
+            f"{scheme} {code}",
+            None,
+            f"{table.path.name}: {why}",
+            "input",
+            "economic_life",
+        )
+        return q
+
+    def _life(self, res: Resolution, inp: KrInputs) -> tuple[float | None, Quartiles | None]:
+        """The economic life and the quartiles behind it (None when Model I is not run)."""
         case_life = res.case.asset.economic_life_years
         if inp.life is None:
             if case_life is not None:
-                res.add("economic_life_years", case_life, "years", "case input", "input",
-                        "economic_life")
-            return case_life
+                res.add(
+                    "economic_life_years",
+                    case_life,
+                    "years",
+                    "case input",
+                    "input",
+                    "economic_life",
+                )
+            return case_life, None
         lf = inp.life
         where = "framework_inputs.KR.life"
         if lf.quartiles is not None:
             q = Quartiles(lf.quartiles.q1, lf.quartiles.q2, lf.quartiles.q3, lf.quartiles.source)
         elif lf.cycle_time_file is not None:
             if not lf.scheme or not lf.code:
-                raise InputError(f"{where}.code", "scheme and code are required with "
-                                 "cycle_time_file")
-            q = read_cycle_time_quartiles(Path(lf.cycle_time_file), scheme=lf.scheme,
-                                          code=lf.code)
+                raise InputError(
+                    f"{where}.code", "scheme and code are required with cycle_time_file"
+                )
+            q = read_cycle_time_quartiles(Path(lf.cycle_time_file), scheme=lf.scheme, code=lf.code)
         else:
-            raise InputError(f"{where}.quartiles", "is required (or cycle_time_file)")
+            from_evidence = self._evidence_quartiles(res)
+            if from_evidence is None:
+                raise InputError(
+                    f"{where}.quartiles",
+                    "is required (or cycle_time_file, or patent_evidence.cycle_time_file)",
+                )
+            q = from_evidence
         if lf.factors is not None:
             score = life_factor_score(lf.factors)
-            res.add("life_score", score, "points", "2 × Σ of the 10 life factors (ipvalue "
-                    "reading of S ∈ [20, 100], U)", "U", "economic_life")
+            res.add(
+                "life_score",
+                score,
+                "points",
+                "2 × Σ of the 10 life factors (ipvalue reading of S ∈ [20, 100], U)",
+                "U",
+                "economic_life",
+            )
         elif lf.score is not None:
             score = lf.score
         else:
             raise InputError(f"{where}.score", "is required (or factors)")
         m = model_i_life(q, score)
         res.note_all(m.warnings)
-        src = (f"Model I: quartiles {q.q1:g}/{q.q2:g}/{q.q3:g} y ({q.source}), S = {score:g}, "
-               f"cap min(L, Q3) ({GUIDE})")
+        src = (
+            f"Model I: quartiles {q.q1:g}/{q.q2:g}/{q.q3:g} y ({q.source}), S = {score:g}, "
+            f"cap min(L, Q3) ({GUIDE})"
+        )
         if case_life is not None:
-            res.add("economic_life_years", case_life, "years", "case input", "input",
-                    "economic_life")
+            res.add(
+                "economic_life_years", case_life, "years", "case input", "input", "economic_life"
+            )
             res.add("model_i_life_years", m.life_years, "years", src, "V", "economic_life")
             if abs(case_life - m.life_years) > 1e-9:
-                res.warn("KR_LIFE_CASE_OVERRIDES_MODEL_I", f"case economic life {case_life:g} y "
-                         f"used; Model I gives {m.life_years:.4g} y")
-            return case_life
-        res.add("economic_life_years", m.life_years, "years", src, "V", "economic_life",
-                "asset.economic_life_years")
-        return m.life_years
+                res.warn(
+                    "KR_LIFE_CASE_OVERRIDES_MODEL_I",
+                    f"case economic life {case_life:g} y used; Model I gives {m.life_years:.4g} y",
+                )
+            return case_life, q
+        res.add(
+            "economic_life_years",
+            m.life_years,
+            "years",
+            src,
+            "V",
+            "economic_life",
+            "asset.economic_life_years",
+        )
+        return m.life_years, q
 
-    def _industry_factor(self, res: Resolution,
-                         c: KrContributionInputs) -> tuple[float, str, Any]:
+    def _auto_scores(
+        self, res: Resolution, inp: KrInputs, life: float | None, quartiles: Quartiles | None
+    ) -> dict[str, float]:
+        """The strength scores with the requested app auto-scores filled in (U).
+
+        A score the valuer gives for an auto-scorable item wins; a warning says so and what the
+        rule would have given."""
+        assert inp.contribution is not None
+        scores = dict(inp.contribution.strength_scores)
+        st = inp.strength
+        if st is None or not st.auto_scores:
+            return scores
+        where = f"{_IN}.strength"
+        items = [auto_item(n) for n in st.auto_scores]
+        if len(set(items)) != len(items):
+            raise InputError(f"{where}.auto_scores", "lists an item twice")
+        for item in items:
+            if item == "economic_life":
+                if life is None:
+                    raise InputError(
+                        f"{where}.auto_scores",
+                        "economic_life needs an economic "
+                        f"life: give {_IN}.life or asset.economic_life_years",
+                    )
+                value, basis = life, "the resolved economic life"
+            elif item == "obsolescence_risk":
+                q = quartiles if quartiles is not None else self._evidence_quartiles(res)
+                if q is None:
+                    raise InputError(
+                        f"{where}.auto_scores",
+                        "obsolescence_risk needs the "
+                        f"field's Q2: give {_IN}.life or "
+                        "patent_evidence.cycle_time_file",
+                    )
+                value, basis = q.q2, f"field Q2 from {q.source}"
+            else:
+                if st.preparation_months is None:
+                    raise InputError(
+                        f"{where}.preparation_months",
+                        "is required to auto-score commercialisation_lead_time",
+                    )
+                value, basis = st.preparation_months, st.preparation_months_source
+            a = auto_score(item, value)
+            if item in scores:
+                res.warn(
+                    "KR_AUTO_SCORE_NOT_USED",
+                    f"strength item {item}: the valuer's score "
+                    f"{scores[item]:g} is used; the app rule would give {a.score} "
+                    f"({a.input_name} = {value:g}; {a.rule})",
+                )
+                continue
+            scores[item] = float(a.score)
+            res.add(
+                f"strength_auto_score.{item}",
+                float(a.score),
+                "points",
+                f"{AUTO_SCORE_SOURCE}: {a.rule}; {a.input_name} = {value:g} ({basis})",
+                "U",
+                "income",
+            )
+        return scores
+
+    def _industry_factor(self, res: Resolution, c: KrContributionInputs) -> tuple[float, str, Any]:
         """The 산업기술요소: a number with its source, or a reference figure (e.g. a KSIC table
         loaded as a user override of ``industry_technology_factors``; ipvalue ships none)."""
         if isinstance(c.industry_factor, KrRefIn):
@@ -267,8 +479,10 @@ class KoreaFramework(InputsFramework):
             src = f"refdata {f.ref}: {f.source}" + (f" ({f.source_date})" if f.source_date else "")
             return f.as_float(), src, "refdata"
         if not c.industry_factor_source:
-            raise InputError("framework_inputs.KR.contribution.industry_factor_source",
-                             "is required (guide edition and page of the factor)")
+            raise InputError(
+                "framework_inputs.KR.contribution.industry_factor_source",
+                "is required (guide edition and page of the factor)",
+            )
         return c.industry_factor, c.industry_factor_source, "input"
 
     @staticmethod
@@ -286,13 +500,19 @@ class KoreaFramework(InputsFramework):
         prof = case_profile(res.case)
         weights = None if prof is None else (prof.indicator_weights or {}).get("kr_strength")
         if prof is None or weights is None:
-            raise InputError(field, "is required ('equal' or one weight per item), or give "
-                             "profile.indicator_weights.kr_strength")
-        return weights, (f"weights from {prof.label()}: {prof.rationale}",
-                         "profile.indicator_weights.kr_strength")
+            raise InputError(
+                field,
+                "is required ('equal' or one weight per item), or give "
+                "profile.indicator_weights.kr_strength",
+            )
+        return weights, (
+            f"weights from {prof.label()}: {prof.rationale}",
+            "profile.indicator_weights.kr_strength",
+        )
 
-    def _contribution(self, res: Resolution, c: KrContributionInputs,
-                      life: float | None) -> None:
+    def _contribution(
+        self, res: Resolution, c: KrContributionInputs, life: float | None, scores: dict[str, float]
+    ) -> None:
         where = "framework_inputs.KR.contribution"
         idx = [i for i, a in enumerate(res.case.approaches) if a.name == c.approach]
         if not idx:
@@ -300,50 +520,97 @@ class KoreaFramework(InputsFramework):
         i = idx[0]
         a = res.case.approaches[i]
         if a.method != "dcf":
-            raise InputError(f"{where}.approach", "must name a dcf approach holding the "
-                             "business free cash flows")
+            raise InputError(
+                f"{where}.approach", "must name a dcf approach holding the business free cash flows"
+            )
         cf = a.cash_flows
         if cf.model != "explicit" or not all(isinstance(v, float | int) for v in cf.values):
-            raise InputError(f"approaches.{i}.cash_flows", "KR contribution needs explicit "
-                             "numeric business free cash flows (no distributions or refs)")
+            raise InputError(
+                f"approaches.{i}.cash_flows",
+                "KR contribution needs explicit "
+                "numeric business free cash flows (no distributions or refs)",
+            )
         weights, weighting = self._strength_weights(res, c)
         with case_fields({"strength.weights": weighting[1]}):
-            st = individual_strength(c.strength_scores, weights)
+            st = individual_strength(scores, weights)
         factor, factor_source, factor_ev = self._industry_factor(res, c)
-        cc = technology_contribution(industry_factor=factor,
-                                     industry_factor_source=factor_source,
-                                     tech_share=c.tech_share, strength=st.strength)
+        cc = technology_contribution(
+            industry_factor=factor,
+            industry_factor_source=factor_source,
+            tech_share=c.tech_share,
+            strength=st.strength,
+        )
         res.note_all(cc.warnings)
-        res.add("individual_technology_strength", st.strength, "fraction",
-                f"20-item score, {weighting[0] or st.weighting}: Σ w·s / (5·Σ w) = "
-                f"{st.weighted_sum:g} / {st.max_weighted_sum:g}", "input", "income")
-        res.add("industry_technology_factor", cc.industry_factor, "fraction", factor_source,
-                factor_ev, "income")
+        res.add(
+            "individual_technology_strength",
+            st.strength,
+            "fraction",
+            f"20-item score, {weighting[0] or st.weighting}: Σ w·s / (5·Σ w) = "
+            f"{st.weighted_sum:g} / {st.max_weighted_sum:g}",
+            "input",
+            "income",
+        )
+        res.add(
+            "industry_technology_factor",
+            cc.industry_factor,
+            "fraction",
+            factor_source,
+            factor_ev,
+            "income",
+        )
         res.add("technology_share", cc.tech_share, "fraction", "case input", "input", "income")
-        res.add("technology_contribution", cc.contribution, "fraction",
-                "CC = industry factor × technology share × strength (" + GUIDE + ")", "V",
-                "income")
+        res.add(
+            "technology_contribution",
+            cc.contribution,
+            "fraction",
+            "CC = industry factor × technology share × strength (" + GUIDE + ")",
+            "V",
+            "income",
+        )
         values = [float(v) for v in cf.values]
         if life is None:
             res.warn("KR_LIFE_NOT_ASSESSED", "no economic life: every business FCF year is used")
         elif len(values) < math.ceil(life):
-            raise InputError(f"approaches.{i}.cash_flows", f"needs at least {math.ceil(life)} "
-                             f"years for an economic life of {life:g} years")
+            raise InputError(
+                f"approaches.{i}.cash_flows",
+                f"needs at least {math.ceil(life)} years for an economic life of {life:g} years",
+            )
         # The engine caps the flows at min(economic life, remaining legal term) and counts a
         # fractional final year by its fraction (the prorate convention of the DCF kernel).
         attributable = [v * cc.contribution for v in values]
         if a.terminal_growth is not None:
-            res.warn("KR_TERMINAL_VALUE", "a terminal value on a finite technology life is not "
-                     "part of the guide's form")
-        res.add("business_fcf", str(values), None, f"case approaches.{i}.cash_flows (business "
-                "free cash flows)", "input", "income")
-        res.add("technology_cash_flows", str(attributable), None,
-                "FCF_t × CC (capped by the engine at the economic life, final year prorated)",
-                "input", "income", f"approaches.{i}.cash_flows",
-                {"model": "explicit", "values": attributable})
+            res.warn(
+                "KR_TERMINAL_VALUE",
+                "a terminal value on a finite technology life is not part of the guide's form",
+            )
+        res.add(
+            "business_fcf",
+            str(values),
+            None,
+            f"case approaches.{i}.cash_flows (business free cash flows)",
+            "input",
+            "income",
+        )
+        res.add(
+            "technology_cash_flows",
+            str(attributable),
+            None,
+            "FCF_t × CC (capped by the engine at the economic life, final year prorated)",
+            "input",
+            "income",
+            f"approaches.{i}.cash_flows",
+            {"model": "explicit", "values": attributable},
+        )
         # marker in the resolved case so that resolving it again does not multiply twice
-        res.add("contribution_applied", cc.contribution, "fraction", "resolution marker",
-                "input", "income", "framework_inputs.KR.contribution_applied")
+        res.add(
+            "contribution_applied",
+            cc.contribution,
+            "fraction",
+            "resolution marker",
+            "input",
+            "income",
+            "framework_inputs.KR.contribution_applied",
+        )
 
 
 FRAMEWORK = KoreaFramework()

@@ -47,8 +47,10 @@ class Quartiles:
         non_negative("kr.life.q2", self.q2)
         non_negative("kr.life.q3", self.q3)
         if not self.q1 <= self.q2 <= self.q3:
-            raise InputError("kr.life.quartiles", "must satisfy q1 <= q2 <= q3 "
-                             f"(got {self.q1:g}, {self.q2:g}, {self.q3:g})")
+            raise InputError(
+                "kr.life.quartiles",
+                f"must satisfy q1 <= q2 <= q3 (got {self.q1:g}, {self.q2:g}, {self.q3:g})",
+            )
         if not self.source.strip():
             raise InputError("kr.life.quartiles_source", "is required")
 
@@ -102,8 +104,9 @@ def model_i_life(quartiles: Quartiles, score: float) -> LifeResult:
     life = min(raw, q.q3)
     warnings: tuple[Note, ...] = ()
     if life <= 0:
-        raise InputError("kr.life", f"Model I gives a non-positive life ({life:g} years); "
-                         "check the quartiles")
+        raise InputError(
+            "kr.life", f"Model I gives a non-positive life ({life:g} years); check the quartiles"
+        )
     if raw > q.q3:
         warnings = (Note("KR_LIFE_CAPPED", f"Model I life {raw:.4g} y capped at Q3 = {q.q3:g} y"),)
     trace = (

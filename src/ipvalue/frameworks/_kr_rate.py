@@ -128,14 +128,15 @@ def kr_discount_rate(
     ev = 1.0 - dv
     if variant == "guide_example":
         if tax_rate is not None:
-            raise InputError("kr.rate.tax_rate", "is not used by kr_rate_variant "
-                             "'guide_example' (no debt tax shield); omit it")
+            raise InputError(
+                "kr.rate.tax_rate",
+                "is not used by kr_rate_variant 'guide_example' (no debt tax shield); omit it",
+            )
         debt_part, equity_part, trp_part = kd * dv, (ke + sp) * ev, tp
         formula = "Kd·D/V + (Ke + SP)·E/V + TRP"
     elif variant == "wacc_tax_shield":
         if tax_rate is None:
-            raise InputError("kr.rate.tax_rate", "is required by kr_rate_variant "
-                             "'wacc_tax_shield'")
+            raise InputError("kr.rate.tax_rate", "is required by kr_rate_variant 'wacc_tax_shield'")
         t = in_range("kr.rate.tax_rate", tax_rate, 0.0, 1.0, high_open=True)
         debt_part, equity_part, trp_part = kd * (1.0 - t) * dv, (ke + sp) * ev, tp * ev
         formula = "Kd·(1 − t)·D/V + (Ke + SP + TRP)·E/V"
@@ -144,5 +145,11 @@ def kr_discount_rate(
     rate = debt_part + equity_part + trp_part
     if rate <= -1:
         raise InputError("kr.rate", "build-up gives a rate <= -100 %")
-    return KrRateResult(rate, variant, debt_part, equity_part, trp_part,
-                        (Step(f"discount rate ({variant})", formula, rate),))
+    return KrRateResult(
+        rate,
+        variant,
+        debt_part,
+        equity_part,
+        trp_part,
+        (Step(f"discount rate ({variant})", formula, rate),),
+    )

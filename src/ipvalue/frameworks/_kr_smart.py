@@ -32,29 +32,38 @@ SMART_GROUPS = ("rights", "technology", "usability")
 
 #: WIPO IPC-technology concordance sectors [WIPO-conc].
 WIPO_SECTORS = (
-    "electrical_engineering", "instruments", "chemistry", "mechanical_engineering", "other_fields",
+    "electrical_engineering",
+    "instruments",
+    "chemistry",
+    "mechanical_engineering",
+    "other_fields",
 )
 
 #: Group-weight presets; the case must name one (or give its own): they disagree.
 GROUP_WEIGHT_PRESETS: dict[str, tuple[dict[str, float], str, str]] = {
-    "kipa_35_35_30": ({"rights": 35.0, "technology": 35.0, "usability": 30.0},
-                      "KIPA SMART model page [smart-model]", "S"),
-    "ipm_points_40_20_40": ({"rights": 40.0, "technology": 20.0, "usability": 40.0},
-                            "IP-Market Japanese mirror; equals the sums of the point grid "
-                            "[ipm-jp]", "S"),
+    "kipa_35_35_30": (
+        {"rights": 35.0, "technology": 35.0, "usability": 30.0},
+        "KIPA SMART model page [smart-model]",
+        "S",
+    ),
+    "ipm_points_40_20_40": (
+        {"rights": 40.0, "technology": 20.0, "usability": 40.0},
+        "IP-Market Japanese mirror; equals the sums of the point grid [ipm-jp]",
+        "S",
+    ),
 }
 
 #: Point grid of the IP-Market evaluation page [ipm-kr]: sub-indicator -> (group, points).
 #: A negative allocation is a deduction (patent stability risk).
 IPM_POINTS: dict[str, tuple[str, float]] = {
-    "claim_scope": ("rights", 20.0),          # 권리범위의 광협
-    "right_completeness": ("rights", 20.0),   # 권리의 충실성
-    "patent_stability": ("rights", -20.0),    # 특허 안정성 (deduction)
-    "trend_fit": ("technology", 5.0),         # 기술동향 부합성
+    "claim_scope": ("rights", 20.0),  # 권리범위의 광협
+    "right_completeness": ("rights", 20.0),  # 권리의 충실성
+    "patent_stability": ("rights", -20.0),  # 특허 안정성 (deduction)
+    "trend_fit": ("technology", 5.0),  # 기술동향 부합성
     "technology_life": ("technology", 10.0),  # 기술의 수명
     "technology_leadership": ("technology", 5.0),  # 기술선도성
-    "commercialisability": ("usability", 20.0),    # 상용화가능성
-    "enforceability": ("usability", 20.0),         # 권리행사가능성
+    "commercialisability": ("usability", 20.0),  # 상용화가능성
+    "enforceability": ("usability", 20.0),  # 권리행사가능성
 }
 IPM_POINTS_SOURCE = "IP-Market evaluation page [ipm-kr]"
 
@@ -82,8 +91,9 @@ class SmartConfig:
             raise InputError("smart.group_weights", f"must sum to 100 (sum is {total:.12g})")
         for name, (group, pts) in self.points.items():
             if group not in SMART_GROUPS:
-                raise InputError(f"smart.points.{name}", f"group must be one of "
-                                 f"{', '.join(SMART_GROUPS)}")
+                raise InputError(
+                    f"smart.points.{name}", f"group must be one of {', '.join(SMART_GROUPS)}"
+                )
             finite(f"smart.points.{name}", pts)
         for g in SMART_GROUPS:
             if not any(grp == g and p > 0 for grp, p in self.points.values()):
@@ -95,8 +105,11 @@ class SmartConfig:
 def smart_preset(name: str) -> SmartConfig:
     """Configuration with the named group-weight preset and the IP-Market point grid."""
     if name not in GROUP_WEIGHT_PRESETS:
-        raise InputError("smart.group_weights", f"unknown preset {name!r}; expected one of "
-                         f"{', '.join(GROUP_WEIGHT_PRESETS)} or a mapping")
+        raise InputError(
+            "smart.group_weights",
+            f"unknown preset {name!r}; expected one of "
+            f"{', '.join(GROUP_WEIGHT_PRESETS)} or a mapping",
+        )
     w, src, _ = GROUP_WEIGHT_PRESETS[name]
     return SmartConfig(group_weights=w, group_weights_source=src)
 
@@ -157,22 +170,31 @@ def smart_grade(
     if sector not in WIPO_SECTORS:
         raise InputError("smart.sector", f"must be one of {', '.join(WIPO_SECTORS)}")
     exact_keys("smart.ratings", ratings, config.points)
-    pts = {k: smart_points(score_1_to_5(f"smart.ratings.{k}", ratings[k]), alloc)
-           for k, (_, alloc) in config.points.items()}
+    pts = {
+        k: smart_points(score_1_to_5(f"smart.ratings.{k}", ratings[k]), alloc)
+        for k, (_, alloc) in config.points.items()
+    }
     frac: dict[str, float] = {}
     for g in SMART_GROUPS:
         pos = math.fsum(a for grp, a in config.points.values() if grp == g and a > 0)
         frac[g] = math.fsum(pts[k] for k, (grp, _) in config.points.items() if grp == g) / pos
     score = math.fsum(config.group_weights[g] * frac[g] for g in SMART_GROUPS)
     warnings: list[Note] = []
-    trace = [Step(f"{g} group fraction", "Σ points / Σ positive allocation", frac[g])
-             for g in SMART_GROUPS]
+    trace = [
+        Step(f"{g} group fraction", "Σ points / Σ positive allocation", frac[g])
+        for g in SMART_GROUPS
+    ]
     trace.append(Step("SMART score", "Σ_g W_g · fraction_g", score))
     st = grade = pct = None
     n = 0
     if population is None:
-        warnings.append(Note("SMART_NO_POPULATION", "no grade: SMART grades are relative within "
-                             "a WIPO sector and need a supplied population of scores"))
+        warnings.append(
+            Note(
+                "SMART_NO_POPULATION",
+                "no grade: SMART grades are relative within "
+                "a WIPO sector and need a supplied population of scores",
+            )
+        )
     else:
         pop = []
         for i, item in enumerate(population):
@@ -186,13 +208,29 @@ def smart_grade(
         warnings.extend(result.warnings)
         trace.extend(result.trace)
         if config.grade_labels == DEFAULT_GRADE_LABELS:
-            warnings.append(Note("SMART_LABELS_UNVERIFIED", "grade labels AA..CC are not "
-                                 f"verified (U); source: {config.grade_labels_source}"))
+            warnings.append(
+                Note(
+                    "SMART_LABELS_UNVERIFIED",
+                    "grade labels AA..CC are not "
+                    f"verified (U); source: {config.grade_labels_source}",
+                )
+            )
     assumptions = (
-        Assumption("smart.group_weights", ", ".join(f"{g} {config.group_weights[g]:g}"
-                   for g in SMART_GROUPS), "points", config.group_weights_source, "S"),
-        Assumption("smart.points", ", ".join(f"{k} {a:g}" for k, (_, a) in
-                   config.points.items()), "points", config.points_source, "S"),
+        Assumption(
+            "smart.group_weights",
+            ", ".join(f"{g} {config.group_weights[g]:g}" for g in SMART_GROUPS),
+            "points",
+            config.group_weights_source,
+            "S",
+        ),
+        Assumption(
+            "smart.points",
+            ", ".join(f"{k} {a:g}" for k, (_, a) in config.points.items()),
+            "points",
+            config.points_source,
+            "S",
+        ),
     )
-    return SmartResult(score, pts, frac, sector, st, grade, pct, n, assumptions,
-                       tuple(warnings), tuple(trace))
+    return SmartResult(
+        score, pts, frac, sector, st, grade, pct, n, assumptions, tuple(warnings), tuple(trace)
+    )
