@@ -32,8 +32,18 @@ EXAMPLE = (
 # -- band edges --------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("years", "score"),
-    [(0, 1), (3.999, 1), (4, 2), (5.999, 2), (6, 3), (7.999, 3), (8, 4), (9.999, 4), (10, 5),
-     (40, 5)],
+    [
+        (0, 1),
+        (3.999, 1),
+        (4, 2),
+        (5.999, 2),
+        (6, 3),
+        (7.999, 3),
+        (8, 4),
+        (9.999, 4),
+        (10, 5),
+        (40, 5),
+    ],
 )
 def test_economic_life_edges_lower_closed(years: float, score: int) -> None:
     assert economic_life_score(years) == score
@@ -41,8 +51,19 @@ def test_economic_life_edges_lower_closed(years: float, score: int) -> None:
 
 @pytest.mark.parametrize(
     ("q2", "score"),
-    [(0, 1), (6, 1), (6.001, 2), (7, 2), (8, 2), (8.001, 3), (9, 3), (9.001, 4), (10, 4),
-     (10.001, 5), (30, 5)],
+    [
+        (0, 1),
+        (6, 1),
+        (6.001, 2),
+        (7, 2),
+        (8, 2),
+        (8.001, 3),
+        (9, 3),
+        (9.001, 4),
+        (10, 4),
+        (10.001, 5),
+        (30, 5),
+    ],
 )
 def test_obsolescence_edges_upper_closed(q2: float, score: int) -> None:
     assert obsolescence_score(q2) == score
@@ -112,14 +133,17 @@ def test_framework_fills_auto_scores_labelled_u() -> None:
     assert p["strength_auto_score.economic_life"].value == 4.0
     assert p["strength_auto_score.obsolescence_risk"].value == 2.0
     assert p["strength_auto_score.commercialisation_lead_time"].value == 5.0
-    assert all(p[f"strength_auto_score.{k}"].evidence == "U"
-               for k in ("economic_life", "obsolescence_risk", "commercialisation_lead_time"))
+    assert all(
+        p[f"strength_auto_score.{k}"].evidence == "U"
+        for k in ("economic_life", "obsolescence_risk", "commercialisation_lead_time")
+    )
     # example scores: economic_life 4, obsolescence_risk 3, lead time 4 (sum 70 of 100);
     # auto: 4, 2, 5 -> sum 70 − 3 + 2 − 4 + 5 = 70 -> strength 0.70 unchanged
     assert p["individual_technology_strength"].value == pytest.approx(0.70)
     unconfirmed = [w.message for w in res.warnings() if w.code == "unconfirmed_parameter"]
-    assert any("strength_auto_score.obsolescence_risk" in m and "Q2 ≤ 6 → 1" in m
-               for m in unconfirmed)
+    assert any(
+        "strength_auto_score.obsolescence_risk" in m and "Q2 ≤ 6 → 1" in m for m in unconfirmed
+    )
 
 
 def test_strength_changes_with_auto_score() -> None:
@@ -148,7 +172,7 @@ def test_missing_inputs_name_the_field() -> None:
     data = _data()
     del data["framework_inputs"]["KR"]["life"]
     _auto(data, ["obsolescence_risk"])
-    with pytest.raises(InputError, match="patent_evidence.cycle_time_file"):
+    with pytest.raises(InputError, match=r"patent_evidence\.cycle_time_file"):
         _resolve(data)
     data = _data()
     _auto(data, ["economic_life", "경제적수명"])

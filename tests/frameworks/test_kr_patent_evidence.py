@@ -9,13 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.conftest import require_shared_data
 
 import ipvalue
 from ipvalue.api_python import read_case_data
 from ipvalue.core.errors import InputError
 from ipvalue.frameworks import get
 from ipvalue.model.case import ValuationCase
-from tests.conftest import require_shared_data
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples/jurisdictions/kr_technology_contribution.yaml"
@@ -80,7 +80,11 @@ def test_named_code_and_wipo_field(tmp_path: Path) -> None:
 def test_framework_file_wins_over_patent_evidence(tmp_path: Path) -> None:
     data = _data(tmp_path, _hand(tmp_path))
     data["framework_inputs"]["KR"]["life"]["quartiles"] = {
-        "q1": 4.0, "q2": 7.0, "q3": 12.0, "source": "valuer"}
+        "q1": 4.0,
+        "q2": 7.0,
+        "q3": 12.0,
+        "source": "valuer",
+    }
     p = {x.name: x for x in _resolve(data).parameters}
     assert p["economic_life_years"].value == pytest.approx(8.0)
     assert "cycle_time_row" not in p
@@ -88,14 +92,20 @@ def test_framework_file_wins_over_patent_evidence(tmp_path: Path) -> None:
 
 def test_sidecar_provenance_and_tamper_warning(tmp_path: Path) -> None:
     f = _hand(tmp_path)
-    meta = {"kind": "cycle_time", "data_cutoff": "2013-04-16", "created_at": "2026-11-23T18:00Z",
-            "software_version": "0.9", "sha256": hashlib.sha256(f.read_bytes()).hexdigest()}
+    meta = {
+        "kind": "cycle_time",
+        "data_cutoff": "2013-04-16",
+        "created_at": "2026-11-23T18:00Z",
+        "software_version": "0.9",
+        "sha256": hashlib.sha256(f.read_bytes()).hexdigest(),
+    }
     (tmp_path / "ct.csv.meta.json").write_text(json.dumps(meta), encoding="utf-8")
     res = _resolve(_data(tmp_path, f))
     src = res.parameter("economic_life_years").source
     assert "data_cutoff 2013-04-16" in src
     assert not {"KR_CYCLE_TIME_PROVENANCE_UNKNOWN", "KR_CYCLE_TIME_MODIFIED"} & {
-        w.code for w in res.warnings()}
+        w.code for w in res.warnings()
+    }
     f.write_text(HAND.replace("13.0,9.5", "14.0,9.5"), encoding="utf-8")
     assert "KR_CYCLE_TIME_MODIFIED" in {w.code for w in _resolve(_data(tmp_path, f)).warnings()}
 
@@ -120,8 +130,9 @@ def test_errors_name_patent_evidence(tmp_path: Path) -> None:
 def test_real_cycle_time_file_from_uspto_xml(tmp_path: Path, run_cli: Any) -> None:
     src = require_shared_data(USPTO_XML)
     out = tmp_path / "ct.csv"
-    code, _, _ = run_cli("patents", "cycle-time", "--source", str(src), "--format", "uspto-xml",
-                         "--out", str(out))
+    code, _, _ = run_cli(
+        "patents", "cycle-time", "--source", str(src), "--format", "uspto-xml", "--out", str(out)
+    )
     assert code == 0
     import pandas as pd
 
