@@ -155,10 +155,19 @@ def test_compare_explains_each_gap_with_its_drivers() -> None:
     assert (roy.baseline_value, roy.value, roy.evidence) == (0.037, 0.043, "S")
     assert "fx" not in jp.drivers and jp.contributions["fx"] == 0.0
     # a home-currency rate on KRW flows is named, KR's own-currency rate is not
-    cn_note = [w for w in cmp.value_of("CN").warnings if "without a currency translation" in w]
-    assert len(cn_note) == 1 and "CNY" in cn_note[0] and "KRW" in cn_note[0]
-    assert not [w for w in cmp.value_of("KR").warnings if "currency translation" in w]
+    cn_note = [w for w in cmp.value_of("CN").warnings if w.code == "rate_currency_untranslated"]
+    assert len(cn_note) == 1 and "CNY" in cn_note[0].message and "KRW" in cn_note[0].message
+    assert "without a currency translation" in cn_note[0].message
+    assert not [w for w in cmp.value_of("KR").warnings if w.code == "rate_currency_untranslated"]
     js = cmp.to_json_dict()
+    # every framework's warnings are {code, message}, as in every other result
+    (cn_json,) = [v for v in js["values"] if v["framework"] == "CN"]
+    assert {"code": "rate_currency_untranslated", "message": cn_note[0].message} in cn_json[
+        "warnings"
+    ]
+    for v in js["values"]:
+        assert v["warnings"] and all(set(w) == {"code", "message"} for w in v["warnings"])
+        assert all(w["code"] and w["message"] for w in v["warnings"])
     (jp_json,) = [a for a in js["attributions"] if a["framework"] == "JP"]
     assert jp_json["drivers"]["income"] == [
         {"name": "approaches.0.royalty_rate", "baseline": 0.037, "value": 0.043, "evidence": "S"}
@@ -167,9 +176,21 @@ def test_compare_explains_each_gap_with_its_drivers() -> None:
 
 def test_compare_cli_text_shows_factor_amounts_and_drivers_unabridged() -> None:
     r = subprocess.run(
-        [sys.executable, "-m", "ipvalue", "compare", str(EX / "compare_battery_patent.yaml"),
-         "--jurisdictions", "JP,IVS", "--currency", "USD"],
-        capture_output=True, text=True, timeout=300, env={**os.environ, "COLUMNS": "80"},
+        [
+            sys.executable,
+            "-m",
+            "ipvalue",
+            "compare",
+            str(EX / "compare_battery_patent.yaml"),
+            "--jurisdictions",
+            "JP,IVS",
+            "--currency",
+            "USD",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "COLUMNS": "80"},
     )
     assert r.returncode == 0, r.stderr
     assert "JP − IVS = 436,236.97 USD" in r.stdout
@@ -182,15 +203,24 @@ def test_compare_cli_text_shows_factor_amounts_and_drivers_unabridged() -> None:
 @pytest.mark.parametrize(
     ("edit", "field", "rule"),
     [
-        (lambda d: d["framework_inputs"]["KR"]["rate"].update(trp_score=200),
-         "framework_inputs.KR.rate.trp_score", "must be in [10, 50]"),
-        (lambda d: d["framework_inputs"]["JP"].update(royalty_field="nonsense"),
-         "framework_inputs.JP.royalty_field", "must be one of"),
-        (lambda d: d["framework_inputs"]["common"].update(
-            method_weights={"income": 0.5, "market": 0.2}),
-         "framework_inputs.common.method_weights", "must sum to 1 (they sum to 0.7)"),
-        (lambda d: d["framework_inputs"].update(KR=5), "framework_inputs.KR",
-         "valid dictionary"),
+        (
+            lambda d: d["framework_inputs"]["KR"]["rate"].update(trp_score=200),
+            "framework_inputs.KR.rate.trp_score",
+            "must be in [10, 50]",
+        ),
+        (
+            lambda d: d["framework_inputs"]["JP"].update(royalty_field="nonsense"),
+            "framework_inputs.JP.royalty_field",
+            "must be one of",
+        ),
+        (
+            lambda d: d["framework_inputs"]["common"].update(
+                method_weights={"income": 0.5, "market": 0.2}
+            ),
+            "framework_inputs.common.method_weights",
+            "must sum to 1 (they sum to 0.7)",
+        ),
+        (lambda d: d["framework_inputs"].update(KR=5), "framework_inputs.KR", "valid dictionary"),
     ],
 )
 def test_compare_cli_bad_framework_inputs_exit_2(
@@ -235,3 +265,13 @@ def test_kr_cn_jp_valuers_may_convert_at_their_own_rate() -> None:
     with pytest.raises(InputError) as exc:
         get("CN").resolve(ipvalue.load_case(bad))
     assert exc.value.field == "framework_inputs.CN.fx_rate"
+
+
+def test_compare_text_names_each_warning_code_once_with_its_frameworks() -> None:
+    r = _cli("compare", str(EX / "compare_battery_patent.yaml"), "-j", "CN,JP")
+    assert r.returncode == 0, r.stderr
+    text = " ".join(r.stdout.split())  # Rich wraps long lines
+    assert "warning CN [rate_currency_untranslated]: the discount rate" in text
+    # a warning several frameworks carry is one line naming them all, with its code
+    lines = [ln for ln in r.stdout.splitlines() if ln.startswith("warning ")]
+    assert len(lines) == len(set(lines)) and all("[" in ln for ln in lines)

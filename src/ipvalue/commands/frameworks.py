@@ -195,14 +195,19 @@ def _print_comparison(case_id: str, result: Any) -> None:
         if v.fx and v.fx.note:
             out.print(f"[yellow]FX[/yellow] {v.code}: {v.fx.note}")
             break
-    by_message: dict[str, list[str]] = {}  # the same figure's warning once, all codes named
+    # The same warning once, naming every framework it applies to (a message that starts
+    # with the framework's own code is compared without it).
+    by_message: dict[tuple[str, str], list[str]] = {}
     for v in result.values:
-        for msg in v.warnings:
-            codes = by_message.setdefault(msg.removeprefix(f"{v.code}: "), [])
+        for w in v.warnings:
+            codes = by_message.setdefault((w.code, w.message.removeprefix(f"{v.code}: ")), [])
             if v.code not in codes:
                 codes.append(v.code)
-    for msg, codes in by_message.items():
-        out.print(f"[yellow]warning[/yellow] {escape(', '.join(codes))}: {escape(msg)}")
+    for (code, msg), codes in by_message.items():
+        out.print(
+            f"[yellow]warning[/yellow] {escape(', '.join(codes))} {escape(f'[{code}]')}: "
+            f"{escape(msg)}"
+        )
 
 
 _SHORT = {

@@ -30,7 +30,7 @@ from ipvalue.frameworks.base import FACTOR_LABELS, FACTORS, ResolvedCase
 from ipvalue.frameworks.profiles import Profile
 from ipvalue.frameworks.registry import CODES, get
 from ipvalue.model.case import ValuationCase
-from ipvalue.model.result import Valuation
+from ipvalue.model.result import Valuation, ValuationWarning
 
 METHOD = (
     "exact Shapley values over factor groups: 2^k valuations of mixed parameter sets per "
@@ -62,7 +62,10 @@ class FrameworkValue:
     value_case_currency: float | None
     fx: FxUsed | None
     adjustment_factor: float = 1.0
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[ValuationWarning, ...] = ()
+    """The framework's own warnings (unconfirmed parameters, requirements), the currency note,
+    then the engine's warnings on the framework's valuation; each a stable ``code`` and a
+    ``message`` for people."""
     error: str | None = None
     resolved: ResolvedCase | None = field(default=None, repr=False, compare=False)
     valuation: Valuation | None = field(default=None, repr=False, compare=False)
@@ -95,8 +98,12 @@ class Driver:
     evidence: str | None
 
     def to_json_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "baseline": self.baseline_value, "value": self.value,
-                "evidence": self.evidence}
+        return {
+            "name": self.name,
+            "baseline": self.baseline_value,
+            "value": self.value,
+            "evidence": self.evidence,
+        }
 
 
 @dataclass(frozen=True)
@@ -152,7 +159,7 @@ class Comparison:
                         "source_date": v.fx.source_date,
                         "note": v.fx.note,
                     },
-                    "warnings": list(v.warnings),
+                    "warnings": [{"code": w.code, "message": w.message} for w in v.warnings],
                     "error": v.error,
                 }
                 for v in self.values
@@ -165,9 +172,7 @@ class Comparison:
                     "contributions": a.contributions,
                     "residual": a.residual,
                     "evaluations": a.evaluations,
-                    "drivers": {
-                        f: [d.to_json_dict() for d in ds] for f, ds in a.drivers.items()
-                    },
+                    "drivers": {f: [d.to_json_dict() for d in ds] for f, ds in a.drivers.items()},
                 }
                 for a in self.attributions
             ],
@@ -321,17 +326,16 @@ def compare(
         if code in errors:
             err = errors[code]
             values.append(
-                FrameworkValue(
-                    code, _name(code), None, None, None, error=str(err), input_error=err
-                )
+                FrameworkValue(code, _name(code), None, None, None, error=str(err), input_error=err)
             )
             continue
         p = prepared[code]
         v_case = run(p.resolved.case)
         val = full.get(p.resolved.case.model_dump_json())
-        warns = tuple(w.message for w in p.resolved.warnings()) + _currency_note(p, det)
+        warns = tuple(ValuationWarning(w.code, w.message) for w in p.resolved.warnings())
+        warns += _currency_note(p, det)
         if val is not None:
-            warns += tuple(w.message for w in val.warnings)
+            warns += val.warnings
         values.append(
             FrameworkValue(
                 code,
@@ -403,7 +407,7 @@ def _drivers(a: _Prepared, b: _Prepared, factor: str) -> tuple[Driver, ...]:
     return tuple(out)
 
 
-def _currency_note(p: _Prepared, case: ValuationCase) -> tuple[str, ...]:
+def _currency_note(p: _Prepared, case: ValuationCase) -> tuple[ValuationWarning, ...]:
     """Say so when a framework discounts case-currency flows at a rate built in another
     currency's market without translating it (the rate differential then sits in the
     discount-rate factor, not in FX)."""
@@ -415,11 +419,14 @@ def _currency_note(p: _Prepared, case: ValuationCase) -> tuple[str, ...]:
     if "rate_currency_translation" in names:
         return ()
     return (
-        f"{p.code}: the discount rate {rate.value} is built with {home} market inputs and "
-        f"applied to {case.currency} flows without a currency translation; the {home}–"
-        f"{case.currency} rate differential is part of the discount-rate gap (give a "
-        f"{case.currency}-consistent rate in framework_inputs.{p.code} if that is not intended;"
-        " docs/frameworks/compare.md#fx)",
+        ValuationWarning(
+            "rate_currency_untranslated",
+            f"{p.code}: the discount rate {rate.value} is built with {home} market inputs and "
+            f"applied to {case.currency} flows without a currency translation; the {home}–"
+            f"{case.currency} rate differential is part of the discount-rate gap (give a "
+            f"{case.currency}-consistent rate in framework_inputs.{p.code} if that is not "
+            "intended; docs/frameworks/compare.md#fx)",
+        ),
     )
 
 
