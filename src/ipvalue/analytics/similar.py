@@ -150,10 +150,13 @@ def class_tokens(codes: Sequence[str]) -> str:
     return " ".join(out)
 
 
-def _key(identifier: str) -> str:
+def identifier_key(identifier: str) -> str:
     """Identifier key insensitive to case, spaces, hyphens and slashes (``US 2013/0101709 A1``
     matches ``US-20130101709-A1``)."""
     return re.sub(r"[\s\-/_.]", "", identifier).upper()
+
+
+_key = identifier_key
 
 
 def find_patent(corpus: PatentCorpus, identifier: str) -> str | None:
@@ -224,8 +227,11 @@ def build_index(
             if isinstance(v, str) and v:
                 aliases[_key(v)] = i
     snippets = (
-        corpus.patents["title"].where(corpus.patents["title"] != "", corpus.patents["abstract"])
-        .fillna("").astype(str).str.slice(0, 90)
+        corpus.patents["title"]
+        .where(corpus.patents["title"] != "", corpus.patents["abstract"])
+        .fillna("")
+        .astype(str)
+        .str.slice(0, 90)
     )
     years = corpus.patents["year"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
     return SimilarityIndex(
