@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, Literal
 
 import typer
 from rich.console import Console
@@ -155,6 +155,7 @@ def indicators_cmd(
     """Per-patent indicators (fwd_cits5, bwd_cits, scope, claims, grant lag, generality,
     originality, radicalness, TCT, family size, breakthrough, remaining life, quality index)."""
     from ipvalue.analytics import IndicatorOptions, compute_indicators, write_table
+    from ipvalue.analytics._provenance import embed, write_sidecar
 
     if out.suffix.lower() not in (".csv", ".parquet"):
         raise InputError("--out", "must end in .csv or .parquet")
@@ -170,7 +171,9 @@ def indicators_cmd(
     with _database(source, fmt, db, strict, encoding) as path, _progress() as bar:
         bar.add_task(f"computing indicators on {engine}", total=None)
         table = compute_indicators(path, opts, engine=engine)
-    write_table(table, out)
+    prov = _provenance("indicators", table, source, fmt, db, engine, vdate)
+    write_table(embed(table, prov), out)
+    write_sidecar(out, prov)
     meta = table.schema.metadata or {}
     _out.print(
         f"wrote {table.num_rows} patents to {out} "
@@ -195,13 +198,17 @@ def cycle_time_cmd(
     """Technology cycle time by CPC/IPC subclass and WIPO field: quartiles of cited-patent ages
     in years (columns scheme, code, n_patents, n_ages, q1, q2, q3, mean)."""
     from ipvalue.analytics import cycle_times, write_table
+    from ipvalue.analytics._provenance import embed, write_sidecar
 
     if out.suffix.lower() not in (".csv", ".parquet"):
         raise InputError("--out", "must end in .csv or .parquet")
     with _database(source, fmt, db, strict, encoding) as path, _progress() as bar:
         bar.add_task(f"computing cycle times on {engine}", total=None)
         table = cycle_times(path, engine=engine, min_ages=min_ages)
-    write_table(table, out)
+        prov = _provenance("cycle_time", table, source, fmt, db, engine, None, path,
+                           {"min_ages": min_ages, "unit": "years"})
+    write_table(embed(table, prov), out)
+    write_sidecar(out, prov)
     _out.print(f"wrote {table.num_rows} fields to {out}")
 
 
@@ -230,6 +237,23 @@ def generate_cmd(
         f"wrote {g.n_patents:,} patents, {g.n_citations:,} US-patent citations "
         f"to {out} (seed {seed})"
     )
+
+
+def _provenance(
+    kind: Literal["indicators", "cycle_time"], table: Any, source: Path | None, fmt: str | None,
+    db: Path | None, engine: str, vdate: date | None, cutoff_db: Path | None = None,
+    options: dict[str, Any] | None = None,
+) -> Any:
+    """Provenance record of an output table (sidecar ``X.meta.json``, docs/patent-evidence.md);
+    cycle times carry no dates, so their data cutoff is read from ``cutoff_db``."""
+    from ipvalue.analytics._provenance import build_provenance, data_cutoff_of_db
+    from ipvalue.analytics._store import resolve_db_path
+
+    origin = source if source is not None else resolve_db_path(db)
+    cutoff = data_cutoff_of_db(cutoff_db) if kind == "cycle_time" else None
+    return build_provenance(kind, table, source=[origin], fmt=fmt if source else None,
+                            engine=engine, options=options, valuation_date=vdate,
+                            data_cutoff=cutoff)
 
 
 def _parse_date(text: str, option: str) -> date:
