@@ -9,6 +9,19 @@ them. Identifiers:
   zeros (``06837063`` → ``6837063``, ``D0607201`` → ``D607201``) so that XML and PatentsView agree.
 * ``source_id`` — the identifier as the source wrote it (PatentsView ``patent_id``, Lens
   publication number), reported back to the user as ``patent_id``.
+
+Integer keys (assigned by the importers, see :mod:`ipvalue.analytics._store`) so that indicators
+never join on text:
+
+* ``pub_key`` — one dense integer per publication, stable across re-imports of the same
+  ``pub_id``; new publications are numbered after the largest key (``pub_id`` order within one
+  import). Every row of a publication-keyed table carries its publication's key (``citing_key``
+  in ``citation``); NULL only for a row whose ``pub_id`` is not in ``publication``.
+* ``doc_key`` — the ``pub_key`` of the document's smallest ``pub_id`` (the publication a citation
+  of the document resolves to).
+* ``cited_key`` — the cited document's ``doc_key``; NULL when the cited document is not in the
+  data. Kept current by every import: a publication added later re-resolves the citations that
+  point at its document, in the same transaction.
 """
 
 from __future__ import annotations
@@ -42,6 +55,8 @@ SCHEMA: MappingProxyType[str, dict[str, str]] = MappingProxyType(
             "citations_listed": "BOOLEAN",  # the source lists this document's references
             "source": "VARCHAR",  # patentsview | uspto-xml | lens | bigquery
             "run_id": "INTEGER",
+            "pub_key": "BIGINT",
+            "doc_key": "BIGINT",
         },
         "citation": {
             "citing_pub_id": "VARCHAR",
@@ -54,6 +69,8 @@ SCHEMA: MappingProxyType[str, dict[str, str]] = MappingProxyType(
             "cited_date": "DATE",
             "category": "VARCHAR",  # cited by examiner / applicant / other, or X/Y/A
             "npl_text": "VARCHAR",
+            "citing_key": "BIGINT",
+            "cited_key": "BIGINT",  # doc_key of the cited document; NULL = not in the data
         },
         "classification": {
             "pub_id": "VARCHAR",
@@ -64,6 +81,7 @@ SCHEMA: MappingProxyType[str, dict[str, str]] = MappingProxyType(
             "subclass4": "VARCHAR",  # H01M
             "first": "BOOLEAN",
             "inventive": "BOOLEAN",
+            "pub_key": "BIGINT",
         },
         "party": {
             "pub_id": "VARCHAR",
@@ -73,6 +91,7 @@ SCHEMA: MappingProxyType[str, dict[str, str]] = MappingProxyType(
             "name_norm": "VARCHAR",
             "entity_id": "VARCHAR",
             "country": "VARCHAR",
+            "pub_key": "BIGINT",
         },
         "priority": {
             "pub_id": "VARCHAR",
@@ -80,6 +99,7 @@ SCHEMA: MappingProxyType[str, dict[str, str]] = MappingProxyType(
             "prio_number": "VARCHAR",
             "prio_country": "VARCHAR",
             "prio_date": "DATE",
+            "pub_key": "BIGINT",
         },
         "family": {
             "family_id": "VARCHAR",
@@ -92,6 +112,7 @@ SCHEMA: MappingProxyType[str, dict[str, str]] = MappingProxyType(
             "wipo_field_id": "VARCHAR",
             "wipo_sector_title": "VARCHAR",
             "wipo_field_title": "VARCHAR",
+            "pub_key": "BIGINT",
         },
         "import_run": {
             "run_id": "INTEGER",
@@ -121,6 +142,11 @@ PUB_KEYED: MappingProxyType[str, str] = MappingProxyType(
         "priority": "pub_id",
         "tech_field": "pub_id",
     }
+)
+
+#: Publication-keyed table → the column holding its publication's ``pub_key``.
+KEY_COLUMN: MappingProxyType[str, str] = MappingProxyType(
+    {t: ("citing_key" if t == "citation" else "pub_key") for t in PUB_KEYED}
 )
 
 CITATION_ORIGINS = ("us_patent", "us_application", "foreign", "npl")

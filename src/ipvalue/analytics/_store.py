@@ -3,6 +3,14 @@
 ``connect`` is the one entry point other modules (indicators, landscape, similar) use to read the
 canonical tables through Ibis. Writes go through :func:`write_batch`, which replaces the
 publications it contains inside one transaction: an import completes or leaves the file as it was.
+
+Integer keys (``pub_key``, ``doc_key``, ``citing_key``, ``cited_key``; see
+:mod:`ipvalue.analytics._schema`) are maintained here for every importer: :func:`stage_keys`
+numbers the publications of an import before their old rows are deleted (a re-imported
+publication keeps its key), :func:`resolve_documents` re-resolves the documents the import touched
+(and every older citation pointing at them), :func:`fill_keys` gives rows their publication's key.
+A file written before the keys existed is upgraded in place when it is opened
+(:func:`upgrade_keys`).
 """
 
 from __future__ import annotations
@@ -17,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 import pandas as pd
 
-from ipvalue.analytics._schema import PUB_KEYED, SCHEMA, ddl
+from ipvalue.analytics._schema import KEY_COLUMN, PUB_KEYED, SCHEMA, ddl
 from ipvalue.core.errors import InputError
 
 if TYPE_CHECKING:
@@ -80,7 +88,10 @@ def open_duckdb(
     """Open (and, when writable, initialise) the analytics DuckDB file.
 
     ``":memory:"`` gives a throw-away database. Raises ``InputError`` when a read-only open
-    targets a file that does not exist.
+    targets a file that does not exist. A file written by an earlier version without the integer
+    keys is upgraded in place (one transaction; a read-only open briefly opens it writable first)
+    and ``InputError`` names the rebuild command when that is impossible (file not writable, or
+    held open by another process).
     """
     p = resolve_db_path(path)
     if str(p) != ":memory:" and read_only and not p.exists():
@@ -89,6 +100,16 @@ def open_duckdb(
         )
     if str(p) != ":memory:":
         p.parent.mkdir(parents=True, exist_ok=True)
+    if read_only and _needs_upgrade(p):
+        try:
+            open_duckdb(p).close()  # writable open upgrades
+        except (duckdb.Error, OSError) as exc:
+            raise InputError(
+                "analytics_db",
+                f"{p} was written by an earlier ipvalue without integer keys and cannot be "
+                f"upgraded in place ({exc}); rebuild it with `ipvalue patents import --source "
+                f"<data> --format <format> --db {p}`",
+            ) from exc
     con = duckdb.connect(str(p), read_only=read_only)
     if not read_only:
         for stmt in ddl():
@@ -99,7 +120,121 @@ def open_duckdb(
                 con.execute(
                     f'ALTER TABLE {table} ADD COLUMN IF NOT EXISTS "{col}" {typ}'
                 ).fetchall()
+        upgrade_keys(con)
     return con
+
+
+def _needs_upgrade(path: Path) -> bool:
+    """Whether an existing file lacks the integer keys (checked on a short read-only open)."""
+    if str(path) == ":memory:" or not path.exists():
+        return False
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        cols = {
+            r[0]
+            for r in con.execute(
+                "SELECT column_name FROM information_schema.columns "
+                "WHERE table_name = 'publication'"
+            ).fetchall()
+        }
+        if not cols:  # no canonical tables yet: nothing to upgrade
+            return False
+        if "pub_key" not in cols:
+            return True
+        row = con.execute("SELECT count(*) FROM publication WHERE pub_key IS NULL").fetchall()
+        return bool(row and row[0][0])
+    finally:
+        con.close()
+
+
+def upgrade_keys(con: duckdb.DuckDBPyConnection) -> bool:
+    """Give a file written before the integer keys existed its keys; True when it did.
+
+    Runs in one transaction: publications without a key are numbered after the largest key in
+    ``pub_id`` order, then documents, rows and citations are resolved as an import would.
+    """
+    row = con.execute("SELECT count(*) FROM publication WHERE pub_key IS NULL").fetchall()
+    if not row or not row[0][0]:
+        return False
+    with transaction(con):
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE _ipv_old AS "
+            "SELECT DISTINCT pub_id FROM publication WHERE pub_key IS NULL"
+        ).fetchall()
+        stage_keys(con, "_ipv_old")
+        con.execute(
+            "UPDATE publication SET pub_key = k.pub_key FROM _ipv_keys k "
+            "WHERE publication.pub_id = k.pub_id AND publication.pub_key IS NULL"
+        ).fetchall()
+        resolve_documents(con)
+        fill_keys(con)
+        con.execute("DROP TABLE IF EXISTS _ipv_old").fetchall()
+    return True
+
+
+def stage_keys(con: duckdb.DuckDBPyConnection, staged_pub_ids: str) -> None:
+    """Temp table ``_ipv_keys(pub_id, pub_key)`` for the publications about to be written.
+
+    Call before the old rows are deleted: a ``pub_id`` already in ``publication`` keeps its key
+    (so citations resolved to it stay valid); new ones are numbered after the largest key, in
+    ``pub_id`` order. ``staged_pub_ids`` is a relation with a ``pub_id`` column.
+    """
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE _ipv_keys AS
+        WITH s AS (SELECT DISTINCT pub_id FROM {staged_pub_ids} WHERE pub_id IS NOT NULL),
+        old AS (SELECT s.pub_id, min(p.pub_key) AS pub_key FROM s
+                JOIN publication p ON p.pub_id = s.pub_id WHERE p.pub_key IS NOT NULL GROUP BY 1)
+        SELECT pub_id, pub_key FROM old
+        UNION ALL
+        SELECT s.pub_id, (SELECT coalesce(max(pub_key), 0) FROM publication)
+                         + row_number() OVER (ORDER BY s.pub_id) AS pub_key
+        FROM s ANTI JOIN old ON old.pub_id = s.pub_id"""
+    ).fetchall()
+
+
+def resolve_documents(con: duckdb.DuckDBPyConnection, touched_keys: str | None = None) -> None:
+    """Set ``doc_key`` and re-resolve ``cited_key`` for the documents an import touched.
+
+    ``touched_keys`` is a relation with a ``pub_key`` column (the publications just written);
+    ``None`` resolves every document. A document's key is the ``pub_key`` of its smallest
+    ``pub_id``, so adding a publication can move it: every citation of a touched document, old or
+    new, is pointed at the current key.
+    """
+    where = (
+        f"WHERE doc_id IN (SELECT doc_id FROM publication "
+        f"SEMI JOIN {touched_keys} t ON t.pub_key = publication.pub_key)"
+        if touched_keys
+        else ""
+    )
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE _ipv_docs AS
+        SELECT doc_id, arg_min(pub_key, pub_id) AS doc_key FROM publication {where} GROUP BY 1"""
+    ).fetchall()
+    con.execute(
+        "UPDATE publication SET doc_key = d.doc_key FROM _ipv_docs d "
+        "WHERE publication.doc_id = d.doc_id AND publication.doc_key IS DISTINCT FROM d.doc_key"
+    ).fetchall()
+    con.execute(
+        "UPDATE citation SET cited_key = d.doc_key FROM _ipv_docs d "
+        "WHERE citation.cited_doc_id = d.doc_id AND citation.cited_key IS DISTINCT FROM d.doc_key"
+    ).fetchall()
+    con.execute("DROP TABLE IF EXISTS _ipv_docs").fetchall()
+
+
+def fill_keys(con: duckdb.DuckDBPyConnection) -> None:
+    """Give every publication-keyed row without a key its publication's ``pub_key``.
+
+    Rows whose ``pub_id`` is not in ``publication`` stay NULL (indicators ignore them, as they
+    ignored them when joining on text).
+    """
+    for table, col in PUB_KEYED.items():
+        if table == "publication":
+            continue
+        key = KEY_COLUMN[table]
+        con.execute(
+            f'UPDATE {table} SET "{key}" = p.pub_key FROM publication p '
+            f'WHERE {table}."{col}" = p.pub_id AND {table}."{key}" IS NULL'
+        ).fetchall()
 
 
 def connect(path: str | Path | None = None, *, read_only: bool = False) -> DuckDBBackend:
@@ -222,12 +357,18 @@ def record_run(
 def write_batch(
     con: duckdb.DuckDBPyConnection, batch: CanonicalBatch, *, source_format: str, source_path: str
 ) -> ImportReport:
-    """Write one importer's batch atomically, replacing publications already present."""
+    """Write one importer's batch atomically, replacing publications already present.
+
+    Keys: the batch's publications keep the key they had (new ones are numbered after the largest),
+    their rows get it, and citations are resolved to the documents in the data, including older
+    citations of documents this batch adds.
+    """
     pubs = batch.tables.get("publication", pd.DataFrame(columns=["pub_id"]))
     with transaction(con):
         run_id = next_run_id(con)
         con.register("_ipv_ids", pubs[["pub_id"]].drop_duplicates())
         try:
+            stage_keys(con, "_ipv_ids")
             replace_publications(con, "_ipv_ids")
         finally:
             con.unregister("_ipv_ids")
@@ -242,4 +383,18 @@ def write_batch(
                 ).fetchall()
                 con.unregister("_ipv_fam")
             insert_frame(con, table, frame)
+        con.execute(
+            "UPDATE publication SET pub_key = k.pub_key FROM _ipv_keys k "
+            "WHERE publication.pub_id = k.pub_id AND publication.pub_key IS NULL"
+        ).fetchall()
+        fill_keys(con)
+        resolve_documents(con, "_ipv_keys")
+        # new citations of documents that were already in the data (and not touched here)
+        con.execute(
+            """UPDATE citation SET cited_key = d.doc_key
+            FROM (SELECT DISTINCT doc_id, doc_key FROM publication) d
+            WHERE citation.cited_doc_id = d.doc_id AND citation.cited_key IS NULL
+              AND citation.citing_key IN (SELECT pub_key FROM _ipv_keys)"""
+        ).fetchall()
+        con.execute("DROP TABLE IF EXISTS _ipv_keys").fetchall()
         return record_run(con, run_id, source_format, source_path, batch.issues)

@@ -14,7 +14,16 @@ from pathlib import Path
 
 import duckdb
 
-from ipvalue.analytics._store import ImportIssue, ImportReport, next_run_id, record_run, transaction
+from ipvalue.analytics._store import (
+    ImportIssue,
+    ImportReport,
+    next_run_id,
+    record_run,
+    replace_publications,
+    resolve_documents,
+    stage_keys,
+    transaction,
+)
 from ipvalue.analytics.sources._tabular import (
     bad_date_sql,
     bad_int_sql,
@@ -188,7 +197,8 @@ def _convert(
     report_where(
         con,
         g,
-        f"_line NOT IN (SELECT _line FROM _pv_pub) AND {text_sql('patent_id')} IS NOT NULL",
+        f"{text_sql('patent_id')} IS NOT NULL "
+        f"AND NOT EXISTS (SELECT 1 FROM _pv_pub k WHERE k._line = {g}._line)",
         gf,
         "duplicate patent_id; first row kept",
         issues,
@@ -235,15 +245,13 @@ def _convert(
         """CREATE OR REPLACE TEMP TABLE _pv_ids AS
         SELECT pid, 'US-' || pid || coalesce('-' || kind, '') AS pub_id FROM _pv_pub"""
     )
-    con.execute("DELETE FROM publication WHERE pub_id IN (SELECT pub_id FROM _pv_ids)")
-    for table, key in (
-        ("citation", "citing_pub_id"),
-        ("classification", "pub_id"),
-        ("party", "pub_id"),
-        ("priority", "pub_id"),
-        ("tech_field", "pub_id"),
-    ):
-        con.execute(f"DELETE FROM {table} WHERE {key} IN (SELECT pub_id FROM _pv_ids)")
+    # keys first (a re-imported patent keeps its key), then the old rows go
+    stage_keys(con, "_pv_ids")
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE _pv_ids AS
+        SELECT i.pid, i.pub_id, k.pub_key FROM _pv_ids i JOIN _ipv_keys k USING (pub_id)"""
+    )
+    replace_publications(con, "_pv_ids")
     con.execute(
         f"""INSERT INTO publication BY NAME
         SELECT i.pub_id, 'US-' || p.pid AS doc_id, p.pid AS source_id, 'US' AS country, p.kind,
@@ -252,13 +260,16 @@ def _convert(
                p.title, p.abstract,
                p.n_claims, 'en' AS lang, term.ext AS term_extension_days,
                {"g_us_patent_citation" in staged} AS citations_listed,
-               'patentsview' AS source, {run_id} AS run_id
+               'patentsview' AS source, {run_id} AS run_id, i.pub_key
         FROM _pv_pub p JOIN _pv_ids i USING (pid)
         LEFT JOIN ({app_sql}) app USING (pid) LEFT JOIN ({term_sql}) term USING (pid)"""
     )
+    # document keys of this import, and older citations of its documents re-resolved
+    resolve_documents(con, "_pv_ids")
     _citations(con, staged, files, issues)
     _classes(con, staged, files, issues)
     _parties_fields(con, staged, files, issues)
+    con.execute("DROP TABLE IF EXISTS _ipv_keys")
 
 
 def _orphans(
@@ -268,7 +279,7 @@ def _orphans(
         con,
         stage,
         f"{text_sql('patent_id')} IS NOT NULL "
-        f"AND {text_sql('patent_id')} NOT IN (SELECT pid FROM _pv_pub)",
+        f"AND NOT EXISTS (SELECT 1 FROM _pv_pub k WHERE k.pid = {text_sql('patent_id')})",
         display,
         "patent_id not in g_patent; row not loaded",
         issues,
@@ -286,6 +297,10 @@ def _citations(
         "g_us_application_citation": ("us_application", "citation_document_number", "'US'"),
         "g_foreign_citation": ("foreign", "citation_application_id", text_sql("citation_country")),
     }
+    # every document in the data by doc_id: each citation is resolved as it is written
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _pv_docs AS SELECT DISTINCT doc_id, doc_key FROM publication"
+    )
     for table, (origin, number_col, country) in specs.items():
         if table not in staged:
             continue
@@ -304,14 +319,17 @@ def _citations(
         cat = text_sql("citation_category") if "citation_category" in cols else "NULL"
         con.execute(
             f"""INSERT INTO citation BY NAME
-            SELECT i.pub_id AS citing_pub_id, {int_sql("citation_sequence")} AS seq,
-                   '{origin}' AS origin,
-                   {country} || '-' || {text_sql(number_col)} AS cited_doc_id,
-                   {text_sql(number_col)} AS cited_raw_number, {country} AS cited_country,
-                   {kind} AS cited_kind, {date_sql("citation_date")} AS cited_date,
-                   {cat} AS category
-            FROM {s} JOIN _pv_ids i ON i.pid = {text_sql("patent_id")}"""
+            SELECT c.*, d.doc_key AS cited_key FROM (
+              SELECT i.pub_id AS citing_pub_id, {int_sql("citation_sequence")} AS seq,
+                     '{origin}' AS origin,
+                     {country} || '-' || {text_sql(number_col)} AS cited_doc_id,
+                     {text_sql(number_col)} AS cited_raw_number, {country} AS cited_country,
+                     {kind} AS cited_kind, {date_sql("citation_date")} AS cited_date,
+                     {cat} AS category, i.pub_key AS citing_key
+              FROM {s} JOIN _pv_ids i ON i.pid = {text_sql("patent_id")}) c
+            LEFT JOIN _pv_docs d ON d.doc_id = c.cited_doc_id"""
         )
+    con.execute("DROP TABLE IF EXISTS _pv_docs")
 
 
 def _classes(
@@ -330,7 +348,7 @@ def _classes(
         )
         con.execute(
             f"""INSERT INTO classification BY NAME
-            SELECT i.pub_id, 'CPC' AS scheme, {int_sql("cpc_sequence")} AS seq,
+            SELECT i.pub_id, i.pub_key, 'CPC' AS scheme, {int_sql("cpc_sequence")} AS seq,
                    replace({text_sql("cpc_group")}, ' ', '') AS code_full,
                    {text_sql("cpc_section")} AS section,
                    coalesce({text_sql("cpc_subclass")},
@@ -346,7 +364,7 @@ def _classes(
         sub4 = f"{text_sql('section')} || {text_sql('ipc_class')} || {text_sql('subclass')}"
         con.execute(
             f"""INSERT INTO classification BY NAME
-            SELECT i.pub_id, 'IPC' AS scheme, {int_sql("ipc_sequence")} AS seq,
+            SELECT i.pub_id, i.pub_key, 'IPC' AS scheme, {int_sql("ipc_sequence")} AS seq,
                    {sub4} || coalesce({text_sql("main_group")}, '')
                      || coalesce('/' || {text_sql("subgroup")}, '') AS code_full,
                    {text_sql("section")} AS section, {sub4} AS subclass4,
@@ -379,7 +397,7 @@ def _parties_fields(
         entity = text_sql("assignee_id") if "assignee_id" in cols else "NULL"
         con.execute(
             f"""INSERT INTO party BY NAME
-            SELECT i.pub_id, 'assignee' AS role, {int_sql("assignee_sequence")} AS seq,
+            SELECT i.pub_id, i.pub_key, 'assignee' AS role, {int_sql("assignee_sequence")} AS seq,
                    {name} AS name_raw, upper({name}) AS name_norm, {entity} AS entity_id
             FROM {s} JOIN _pv_ids i ON i.pid = {text_sql("patent_id")}"""
         )
@@ -391,7 +409,7 @@ def _parties_fields(
         title = text_sql("wipo_field_title") if "wipo_field_title" in cols else "NULL"
         con.execute(
             f"""INSERT INTO tech_field BY NAME
-            SELECT i.pub_id, {int_sql("wipo_field_sequence")} AS seq,
+            SELECT i.pub_id, i.pub_key, {int_sql("wipo_field_sequence")} AS seq,
                    regexp_replace({text_sql("wipo_field_id")}, '\\.0$', '') AS wipo_field_id,
                    {sector} AS wipo_sector_title, {title} AS wipo_field_title
             FROM {s} JOIN _pv_ids i ON i.pid = {text_sql("patent_id")}"""
