@@ -29,16 +29,15 @@ def cycle_time_table(tables: dict[str, ir.Table], *, min_ages: int = 1) -> ir.Ta
     ages = cited_ages(tables)
     cls = tables["classification"]
     codes = cls.filter(cls.scheme.isin(("CPC", "IPC")) & cls.subclass4.notnull()).select(
-        pub_id=cls.pub_id, scheme=cls.scheme, code=cls.subclass4
+        k=cls.pub_key, scheme=cls.scheme, code=cls.subclass4
     )
     tf = tables["tech_field"]
     fields = tf.filter(tf.wipo_field_id.notnull()).select(
-        pub_id=tf.pub_id, scheme=ibis.literal("WIPO"), code=tf.wipo_field_id
+        k=tf.pub_key, scheme=ibis.literal("WIPO"), code=tf.wipo_field_id
     )
+    # on the stored publication keys (``ages.focal`` is a pub_key)
     memberships = codes.union(fields).distinct()
-    j = ages.join(memberships, ages.focal == memberships.pub_id).select(
-        "scheme", "code", "focal", "age"
-    )
+    j = ages.join(memberships, ages.focal == memberships.k).select("scheme", "code", "focal", "age")
     # quartiles of whole days are exact multiples of ¼ day on every engine; scale afterwards
     out = j.group_by(["scheme", "code"]).aggregate(
         n_patents=j.focal.nunique(),

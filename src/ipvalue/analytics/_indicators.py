@@ -135,9 +135,10 @@ def _concentration(
 ) -> ir.Table:
     """``1 − Σ_j s_j²`` per focal over the ``other`` documents of each (focal, other) pair."""
     j = pairs.join(shares, pairs[other] == shares.k).select(
-        focal=pairs[focal], other=pairs[other], subclass4=shares.subclass4, share=shares.share
+        focal=pairs[focal], subclass4=shares.subclass4, share=shares.share, lead=shares.lead
     )
-    n = j.group_by("focal").aggregate(n_docs=j.other.nunique())
+    # pairs are distinct and ``lead`` is 1 on exactly one share row per document
+    n = j.group_by("focal").aggregate(n_docs=j.lead.sum())
     s = j.group_by(["focal", "subclass4"]).aggregate(s_sum=j.share.sum())
     s = s.join(n, "focal")
     s = s.mutate(sq=(s.s_sum / s.n_docs) ** 2)
@@ -165,34 +166,27 @@ def indicator_table(
     pub = tables["publication"]
     cit = tables["citation"]
     cls_all = tables["classification"]
-    cls = cls_all.filter(cls_all.scheme == scheme).select("pub_id", "seq", "subclass4", "section")
-    cls = m(cls.filter(cls.subclass4.notnull()))
-
-    # dense integer keys in pub_id order: the citation graph is joined on integers, not on
-    # 13-character text ids (DuckDB hashes and compares those 3-4x slower)
-    pk = m(
-        pub.select(
-            kp=pub.pub_id,
-            kd=pub.doc_id,
-            gdate=pub.grant_date,
-            k=ibis.row_number().over(order_by=pub.pub_id),
-        )
+    # every join below is on the integer keys the importer stored (pub_key, citing_key,
+    # cited_key): DuckDB hashes and compares 13-character text ids 3-4x slower
+    cls = cls_all.filter(
+        (cls_all.scheme == scheme) & cls_all.subclass4.notnull() & cls_all.pub_key.notnull()
     )
-    clsk = cls.join(pk, cls.pub_id == pk.kp).select(pk.k, cls.subclass4)
-    # documents in the data, by doc_id (kind-less) so citations can find them; the smallest
-    # key is the smallest pub_id
-    docs = m(pk.group_by("kd").aggregate(ck=pk.k.min()))
+    cls = m(cls.select(k=cls.pub_key, seq=cls.seq, subclass4=cls.subclass4, section=cls.section))
+    clsk = cls.select("k", "subclass4")
     pcit = cit.filter(cit.origin.isin(PATENT_ORIGINS) & cit.cited_doc_id.notnull())
-    edges = pcit.join(docs, pcit.cited_doc_id == docs.kd).select(
-        citing_pub=pcit.citing_pub_id, cited=docs.ck
-    )
-    edges = edges.join(pk, edges.citing_pub == pk.kp).select(citing=pk.k, cited=edges.cited)
+    # cited_key is the key of the cited document's smallest pub_id, NULL when not in the data
+    edges = pcit.filter(pcit.cited_key.notnull() & pcit.citing_key.notnull())
     # always materialised: Ibis inlines the edge list into each of the four indicators that
     # use it (no shared CTE), so the engine would rebuild it four times
-    edges = edges.filter(edges.citing != edges.cited).distinct().cache()
-    grants = pk.select(gpid=pk.k, gdate=pk.gdate)
+    edges = (
+        edges.filter(edges.citing_key != edges.cited_key)
+        .select(citing=edges.citing_key, cited=edges.cited_key)
+        .distinct()
+        .cache()
+    )
+    grants = pub.select(gpid=pub.pub_key, gdate=pub.grant_date)
 
-    # forward citations within the window
+    # forward citations within the window (edges are distinct: count, not count distinct)
     e2 = edges.join(grants, edges.citing == grants.gpid).select(
         edges.citing, edges.cited, citing_grant=grants.gdate
     )
@@ -204,21 +198,32 @@ def indicator_table(
     fwd = (
         e2.filter((lag >= 0) & (lag <= opts.fwd_window_days))
         .group_by("cited")
-        .aggregate(fwd_n=e2.citing.nunique())
+        .aggregate(fwd_n=ibis._.count())
         .rename(k="cited")
     )
 
-    bwd = pcit.group_by("citing_pub_id").aggregate(bwd_n=pcit.cited_doc_id.nunique())
+    # documents not in the data count too, so this one needs the document numbers
+    bwd = pcit.filter(pcit.citing_key.notnull())
+    bwd = bwd.group_by(k=bwd.citing_key).aggregate(bwd_n=bwd.cited_doc_id.nunique())
 
-    # classification shares
+    # classification shares; ``lead`` marks one row per document so that the number of
+    # classified documents is a sum, not a count distinct
     n_codes = clsk.group_by("k").aggregate(n_codes=clsk.count())
     if opts.generality == "oecd":
         per = clsk.group_by(["k", "subclass4"]).aggregate(t_j=clsk.count()).join(n_codes, "k")
-        shares = per.select("k", "subclass4", share=(per.t_j / per.n_codes).cast("float64"))
+        shares = per.select(
+            "k",
+            "subclass4",
+            share=(per.t_j / per.n_codes).cast("float64"),
+            lead=(ibis.row_number().over(group_by=per.k, order_by=per.subclass4) == 0).cast(
+                "int64"
+            ),
+        )
     else:
         prim = _first_of(cls, "subclass4")
-        prim = prim.join(pk, prim.pub_id == pk.kp).select(pk.k, prim.subclass4)
-        shares = prim.select("k", "subclass4", share=ibis.literal(1.0, "float64"))
+        shares = prim.select(
+            "k", "subclass4", share=ibis.literal(1.0, "float64"), lead=ibis.literal(1, "int64")
+        )
 
     shares = m(shares)
     generality = _concentration(
@@ -227,7 +232,7 @@ def indicator_table(
     originality = _concentration(
         edges, shares, "citing", "cited", opts.bias_correction, "originality"
     )
-    scope = cls.group_by("pub_id").aggregate(patent_scope=cls.subclass4.nunique())
+    scope = cls.group_by("k").aggregate(patent_scope=cls.subclass4.nunique())
 
     # radicalness: codes of cited docs whose subclass the focal lacks
     codes = edges.join(clsk, edges.cited == clsk.k).select(focal=edges.citing, sub=clsk.subclass4)
@@ -241,7 +246,7 @@ def indicator_table(
     # technology cycle time from cited US patents
     usc = cited_ages(tables)
     tct = usc.group_by("focal").aggregate(tct_days=usc.age.median())
-    tct = tct.select(pub_id=tct.focal, tct=(tct.tct_days / DAYS_PER_YEAR).cast("float64"))
+    tct = tct.select(k=tct.focal, tct=(tct.tct_days / DAYS_PER_YEAR).cast("float64"))
 
     family = _family_size(tables, pub)
     cohort = _cohorts(tables, pub, cls)
@@ -255,15 +260,12 @@ def indicator_table(
         "patent_type",
         "term_extension_days",
         "citations_listed",
+        k=pub.pub_key,
     )
-    fwd, bwd = m(fwd), m(bwd)
-    base = base.join(pk, base.pub_id == pk.kp).select(*[base[c] for c in base.columns], pk.k)
+    fwd = m(fwd)
     r = _lj(base, fwd, "k")
-    r = r.left_join(bwd, r.pub_id == bwd.citing_pub_id).drop("citing_pub_id")
-    for keyed in (generality, originality, rad):
+    for keyed in (bwd, generality, originality, rad, scope, tct, family, cohort):
         r = _lj(r, m(keyed), "k")
-    for extra in (scope, tct, family, cohort):
-        r = _lj(r, m(extra))
     cutoff = pub.grant_date.max().as_scalar()
     listed = r.citations_listed.fill_null(False)
     r = r.mutate(
@@ -290,21 +292,24 @@ def indicator_table(
 def cited_ages(tables: dict[str, ir.Table]) -> ir.Table:
     """``focal, cdoc, age`` (days) of every distinct cited US patent with a known date.
 
-    Age = focal grant date − cited date (the citation's date, else the cited document's grant
-    date when it is in the data). Focals without a grant date are left out.
+    ``focal`` is the citing publication's ``pub_key``. Age = focal grant date − cited date (the
+    citation's date, else the earliest grant date of the cited document when it is in the data).
+    Focals without a grant date are left out.
     """
     pub, cit = tables["publication"], tables["citation"]
-    docs = pub.group_by("doc_id").aggregate(cited_grant=pub.grant_date.min())
-    usc = cit.filter((cit.origin == "us_patent") & cit.cited_doc_id.notnull())
-    usc = usc.left_join(docs, usc.cited_doc_id == docs.doc_id).select(
-        focal=usc.citing_pub_id,
+    docs = pub.filter(pub.doc_key.notnull())
+    docs = docs.group_by(dk=docs.doc_key).aggregate(cited_grant=docs.grant_date.min())
+    usc = cit.filter(
+        (cit.origin == "us_patent") & cit.cited_doc_id.notnull() & cit.citing_key.notnull()
+    )
+    usc = usc.left_join(docs, usc.cited_key == docs.dk).select(
+        focal=usc.citing_key,
         cdoc=usc.cited_doc_id,
         cdate=ibis.coalesce(usc.cited_date, docs.cited_grant),
     )
     usc = usc.filter(usc.cdate.notnull()).distinct()
-    grants = pub.select(gpid=pub.pub_id, gdate=pub.grant_date)
+    grants = pub.filter(pub.grant_date.notnull()).select(gpid=pub.pub_key, gdate=pub.grant_date)
     usc = usc.join(grants, usc.focal == grants.gpid)
-    usc = usc.filter(usc.gdate.notnull())
     return usc.select("focal", "cdoc", age=_days(usc.gdate, usc.cdate).cast("float64"))
 
 
@@ -338,37 +343,36 @@ def _lj(left: ir.Table, right: ir.Table, key: str = "pub_id") -> ir.Table:
 
 
 def _first_of(t: ir.Table, col: str) -> ir.Table:
-    """``pub_id, col`` of each document's lowest-``seq`` row (ties: smallest value)."""
-    first = t.group_by("pub_id").aggregate(min_seq=t.seq.min())
-    j = t.join(first, (t.pub_id == first.pub_id) & (t.seq == first.min_seq)).select(
-        t.pub_id, t[col]
-    )
-    return j.group_by("pub_id").aggregate(**{col: j[col].min()})
+    """``k, col`` of each document's lowest-``seq`` row (ties: smallest value); ``t`` has ``k``."""
+    first = t.group_by("k").aggregate(min_seq=t.seq.min())
+    j = t.join(first, (t.k == first.k) & (t.seq == first.min_seq)).select(t.k, t[col])
+    return j.group_by("k").aggregate(**{col: j[col].min()})
 
 
 def _family_size(tables: dict[str, ir.Table], pub: ir.Table) -> ir.Table:
     fam = tables["family"]
     offices = fam.group_by("family_id").aggregate(n_offices=fam.country.nunique())
-    p = pub.select("pub_id", "family_id", "family_size_reported")
+    p = pub.select(k=pub.pub_key, family_id=pub.family_id, reported=pub.family_size_reported)
     p = p.left_join(offices, p.family_id == offices.family_id)
     return p.select(
-        pub_id=p.pub_id,
-        family_size=ibis.coalesce(p.n_offices, p.family_size_reported.cast("int64")).cast("int64"),
+        k=p.k,
+        family_size=ibis.coalesce(p.n_offices, p.reported.cast("int64")).cast("int64"),
     )
 
 
 def _cohorts(tables: dict[str, ir.Table], pub: ir.Table, cls: ir.Table) -> ir.Table:
     tf = tables["tech_field"]
-    tf = tf.filter(tf.wipo_field_id.notnull())
+    tf = tf.filter(tf.wipo_field_id.notnull() & tf.pub_key.notnull())
+    tf = tf.select(k=tf.pub_key, seq=tf.seq, wipo_field_id=tf.wipo_field_id)
     field_ = _first_of(tf, "wipo_field_id").rename(wipo_field="wipo_field_id")
     section = _first_of(cls, "section")
-    p = _lj(_lj(pub.select("pub_id", "grant_date"), field_), section)
+    p = _lj(_lj(pub.select(k=pub.pub_key, grant_date=pub.grant_date), field_, "k"), section, "k")
     key = ibis.coalesce("field " + p.wipo_field, "section " + p.section)
     cohort = ibis.cases(
         (p.grant_date.notnull() & key.notnull(), p.grant_date.year().cast("string") + " " + key),
         else_=ibis.null(),
     )
-    return p.select("pub_id", cohort=cohort)
+    return p.select("k", cohort=cohort)
 
 
 def _cohort_scores(r: ir.Table, opts: IndicatorOptions) -> ir.Table:
