@@ -222,6 +222,9 @@ class BatchResolution:
     assumptions: list[Assumption] = field(default_factory=list)
     warnings: list[tuple[int, ValuationWarning]] = field(default_factory=list)
     weights_by_purpose: dict[str, float] | None = None
+    life_sources: list[str] | None = None
+    """Per asset, what caps its income period ("remaining legal term" or "economic life", ""
+    when nothing does); None when every asset's cap is its remaining legal term."""
 
 
 def _match(t: _Template, a: Any) -> list[float] | None:
@@ -449,23 +452,26 @@ class _Resolver:
 
 def _lives_and_jurisdictions(
     header: CaseHeader, assets: list[Asset]
-) -> tuple[list[float | None], list[str | None]]:
-    """Per asset: income-period cap (:func:`resolved_life`) and jurisdiction, read column-wise
-    when every asset gives its remaining legal term and no economic life (the common case)."""
+) -> tuple[list[float | None], list[str] | None, list[str | None]]:
+    """Per asset: income-period cap and its source (:func:`resolved_life`; sources None when
+    every cap is the remaining legal term) and jurisdiction, read column-wise when every asset
+    gives its remaining legal term and no economic life (the common case)."""
     fields = list(map(vars, assets))  # validated models keep their fields in __dict__
     legal, econ, given = (list(map(operator.itemgetter(f), fields)) for f in (
         "remaining_legal_term_years", "economic_life_years", "jurisdictions"))
     lives: list[float | None]
+    sources: list[str] | None = None
     if None not in legal and set(econ) == {None}:
         lives = legal
     else:
         d = header.valuation_date
-        lives = [resolved_life(a, d)[0] for a in assets]
+        caps = [resolved_life(a, d) for a in assets]
+        lives, sources = [c[0] for c in caps], [c[1] for c in caps]
     if header.jurisdiction:
-        return lives, [header.jurisdiction] * len(assets)
+        return lives, sources, [header.jurisdiction] * len(assets)
     if not any(given):
-        return lives, [None] * len(assets)
-    return lives, [x[0] if x else None for x in given]
+        return lives, sources, [None] * len(assets)
+    return lives, sources, [x[0] if x else None for x in given]
 
 
 def resolve_portfolio(case: Any, *, framework: Any = None) -> BatchResolution:
@@ -479,7 +485,7 @@ def resolve_portfolio(case: Any, *, framework: Any = None) -> BatchResolution:
     """
     r = _Resolver(case, framework)
     header: CaseHeader = case
-    r.lives, r.jurs = _lives_and_jurisdictions(
+    r.lives, r.out.life_sources, r.jurs = _lives_and_jurisdictions(
         header, list(map(operator.attrgetter("asset"), case.assets)))
     r.lives_arr = np.array(r.lives, dtype=np.float64)  # None -> NaN
     rest = list(range(len(case.assets)))

@@ -58,26 +58,66 @@ class _Columns:
     weight: np.ndarray
 
 
-def _terminal_warnings(grp: Any, out: Any) -> list[tuple[int, ValuationWarning]]:
-    """Terminal-value share and narrow-spread warnings per asset, as for a single asset."""
+def _terminal_warnings(grp: Any, out: Any, batch: Any) -> list[tuple[int, ValuationWarning]]:
+    """Terminal-value share and narrow-spread warnings per asset, worded as for a single asset
+    (:func:`ipvalue.valuation._engine_trace.outcome_warnings`)."""
     from ipvalue.core.settings import get_settings
 
     if getattr(grp.template.model, "terminal_growth", None) is None or out.tv_share is None:
         return []
     st = get_settings()
     share, spread = np.asarray(out.tv_share), np.asarray(out.spread)
+    at = grp.arrays[0]
     found = []
     for r in np.flatnonzero(np.isfinite(share) & (share > st.terminal_value_share_warning)):
-        i, j = grp.arrays[0][r].tolist()
+        i, j = at[r].tolist()
         found.append((i, ValuationWarning(
-            "terminal_value_share", f"approaches.{j}: the terminal value is {share[r]:.1%} of "
-            f"the value (warning above {st.terminal_value_share_warning:.0%})")))
+            "terminal_value_share",
+            f"{batch.meta[i][j].name}: the terminal value is {share[r]:.1%} of the value "
+            f"(warning above {st.terminal_value_share_warning:.0%})")))
     for r in np.flatnonzero(np.isfinite(spread) & (spread < st.rate_growth_spread_warning)):
-        i, j = grp.arrays[0][r].tolist()
+        i, j = at[r].tolist()
         found.append((i, ValuationWarning(
-            "narrow_rate_growth_spread", f"approaches.{j}: discount rate − terminal growth = "
-            f"{spread[r]:.2%} (warning below {st.rate_growth_spread_warning:.2%})")))
-    return sorted(found, key=lambda x: x[0])  # in asset order, whatever the member order
+            "narrow_rate_growth_spread",
+            f"{batch.meta[i][j].name}: discount rate − terminal growth = {spread[r]:.2%} "
+            f"(warning below {st.rate_growth_spread_warning:.2%}); the terminal value is very "
+            "sensitive")))
+    return found
+
+
+def _life_cap_warnings(grp: Any, out: Any, batch: Any) -> list[tuple[int, ValuationWarning]]:
+    """``life_cap`` per asset whose legal term / economic life is shorter than the forecast,
+    worded as for a single asset; the comparison runs on the group's life column at once.
+
+    The forecast length is the group's (one input structure, one length); a group whose
+    outcome carries no yearly rows (regional income without series) reads it from its template
+    valued once; methods without yearly flows (cost, market, options) get no warning.
+    """
+    at, _, lives = grp.arrays
+    if lives is None:
+        return []
+    rows = out.rows
+    if not rows:
+        from ipvalue.valuation.engine import evaluate_approach
+
+        t = grp.template
+        rows = evaluate_approach(t, t.params, 1, invalid="nan").rows
+        if not rows:
+            return []
+    horizon = next(iter(rows.values())).shape[-1]
+    capped = np.flatnonzero(lives < horizon)
+    if not capped.size:
+        return []
+    src = batch.life_sources
+    return [
+        (i, ValuationWarning(
+            "life_cap",
+            f"{batch.meta[i][j].name}: income period capped at {life:.2f} years "
+            f"({src[i] if src is not None else 'remaining legal term'}) "
+            f"of the {horizon}-year forecast",
+        ))
+        for (i, j), life in zip(at[capped].tolist(), lives[capped].tolist(), strict=True)
+    ]
 
 
 def _evaluate_groups(
@@ -111,7 +151,9 @@ def _evaluate_groups(
             cols.low[where] = out.low
             cols.high[where] = out.high
             cols.has_range[where] = True
-        warnings.extend(_terminal_warnings(grp, out))
+        # per asset as for a single asset: the life cap, then the terminal-value warnings
+        found = _life_cap_warnings(grp, out, batch) + _terminal_warnings(grp, out, batch)
+        warnings.extend(sorted(found, key=lambda x: x[0]))
         steps.append(TraceStep(
             step="kernel_call", approach=grp.template.model.method,
             detail={"method": grp.template.model.method, "assets": n},
