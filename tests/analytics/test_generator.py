@@ -64,3 +64,29 @@ def test_bad_arguments() -> None:
         generate(10, seed=1, citations_per_patent=-1)
     with pytest.raises(InputError, match="tsv or parquet"):
         write_tables(generate(5, seed=1), "/tmp/x", "csv")  # type: ignore[arg-type]
+
+
+def test_wipo_fields_follow_the_concordance() -> None:
+    from ipvalue.analytics.wipo_fields import fields_of
+
+    g = generate(3_000, seed=7)
+    cpc = g.tables["g_cpc_current"].to_pandas()
+    wipo = g.tables["g_wipo_technology"].to_pandas()
+    got = (
+        wipo.sort_values(["patent_id", "wipo_field_sequence"])
+        .groupby("patent_id")["wipo_field_id"]
+        .apply(list)
+    )
+    codes = cpc.sort_values(["patent_id", "cpc_sequence"]).groupby("patent_id")["cpc_group"]
+    # the vectorised generator against the scalar per-patent lookup, patent by patent
+    expected = codes.apply(lambda c: [f.field_id for f in fields_of(list(c))])
+    expected = expected[expected.map(len) > 0]
+    assert got.to_dict() == expected.to_dict()
+    assert len(expected) > 2_500  # most patents have a field; CPC-only Y codes have none
+    # titles agree with the ids; the A61K exclusion is exercised by this seed
+    row = wipo[wipo.wipo_field_id == 16].iloc[0]
+    assert (row.wipo_field_title, row.wipo_sector_title) == ("Pharmaceuticals", "Chemistry")
+    both = codes.apply(
+        lambda c: any(x.startswith("A61K") for x in c) and any(x[:3] in ("C07", "C12") for x in c)
+    )
+    assert both.any()

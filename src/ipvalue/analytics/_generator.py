@@ -5,8 +5,10 @@ lags, references per patent (US patents / US applications / foreign), cited-pate
 extensions and foreign-citation offices are drawn from ``data/generator_profile.json`` (measured
 on the real samples; sources inside). Citations to patents granted before the first generated
 grant point at numbers outside the data (as real PatentsView citations of pre-1976 patents do).
-The WIPO field of a subclass is a seeded draw from the real field frequencies — a synthetic
-concordance, not Schmoch's.
+WIPO fields (``g_wipo_technology``) follow from the generated codes through the WIPO
+IPC–technology concordance (:mod:`ipvalue.analytics.wipo_fields`, Schmoch 2008), as PatentsView
+derives them: every distinct field of a patent's codes, in code order, with the table's
+"not with A61K" rule; a patent whose codes have no field (CPC-only ``Y`` codes) has no row.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from ipvalue.analytics._profile import load_profile
+from ipvalue.analytics.wipo_fields import SECTORS, field_rule, fields
 from ipvalue.core.errors import InputError
 
 FIRST_ID = 10_000_001
@@ -167,7 +170,8 @@ def _classes(rng: np.random.Generator, prof: dict[str, Any], n: int) -> dict[str
     # codes come from a vocabulary subclass × main group 1–99 × 10 subgroups (dictionary-encoded)
     subgroups = ["00", "02", "04", "06", "08", "10", "12", "14", "16", "18"]
     vocab = [f"{sc}{g}/{sg}" for sc in subs for g in range(1, 100) for sg in subgroups]
-    code_idx = sub_idx * 990 + rng.integers(0, 99, m) * 10 + rng.integers(0, 10, m)
+    main_idx = rng.integers(0, 99, m)  # main group main_idx + 1
+    code_idx = sub_idx * 990 + main_idx * 10 + rng.integers(0, 10, m)
     cpc = pa.table(
         {
             "patent_id": _ids(owner),
@@ -179,17 +183,56 @@ def _classes(rng: np.random.Generator, prof: dict[str, Any], n: int) -> dict[str
             "cpc_type": _cat((seq > 0).astype(np.int32), ["inventive", "additional"]),
         }
     )
-    field_rng = np.random.default_rng(12345)  # fixed: the same subclass → field map for every seed
-    fields = _draw(field_rng, prof["wipo_fields"], len(subs)).astype(np.int64)
-    first_sub = sub_idx[seq == 0]
-    wipo = pa.table(
+    wipo = _wipo_fields(subs, owner, sub_idx, main_idx)
+    return {"g_cpc_current": cpc, "g_wipo_technology": wipo}
+
+
+def _wipo_fields(
+    subs: np.ndarray, owner: np.ndarray, sub_idx: np.ndarray, main_idx: np.ndarray
+) -> pa.Table:
+    """``g_wipo_technology`` from the codes by the concordance (one lookup per subclass × main
+    group of the vocabulary, then vectorised over the codes)."""
+    field = np.zeros((len(subs), 99), dtype=np.int64)  # 0: no field
+    not_with = np.full((len(subs), 99), "", dtype=object)
+    for i, sc in enumerate(subs):
+        for g in range(99):
+            rule = field_rule(f"{sc}{g + 1}/00")
+            if rule is not None:
+                field[i, g], not_with[i, g] = rule[0].field_id, rule[1] or ""
+    f = field[sub_idx, main_idx]
+    nw = not_with[sub_idx, main_idx]
+    n_owner = int(owner.max()) + 1 if len(owner) else 0
+    for prefix in {x for x in nw if x}:
+        # the table's "(C07…, C12…) not A61K": such codes do not count beside an A61K code
+        has = (
+            np.bincount(
+                owner,
+                weights=np.char.startswith(subs.astype(str), prefix)[sub_idx],
+                minlength=n_owner,
+            )
+            > 0
+        )
+        f = np.where((nw == prefix) & has[owner], 0, f)
+    keep = f > 0
+    who, fid = owner[keep], f[keep]
+    _, first = np.unique(who * 64 + fid, return_index=True)  # each field once per patent
+    first.sort()  # code order: owners ascending, then first appearance
+    who, fid = who[first], fid[first]
+    names = fields()
+    ids = sorted(names)
+    pos = np.searchsorted(ids, fid)
+    sectors = list(SECTORS)
+    return pa.table(
         {
-            "patent_id": _ids(np.arange(n)[k > 0]),
-            "wipo_field_sequence": pa.array(np.zeros(int((k > 0).sum()), dtype=np.int64)),
-            "wipo_field_id": pa.array(fields[first_sub]),
+            "patent_id": _ids(who),
+            "wipo_field_sequence": pa.array(_seq(who)),
+            "wipo_field_id": pa.array(fid),
+            "wipo_sector_title": _cat(
+                np.asarray([sectors.index(names[i].sector) for i in ids])[pos], sectors
+            ),
+            "wipo_field_title": _cat(pos, [names[i].field_en for i in ids]),
         }
     )
-    return {"g_cpc_current": cpc, "g_wipo_technology": wipo}
 
 
 def _citations(

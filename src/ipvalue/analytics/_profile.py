@@ -1,8 +1,10 @@
 """Empirical distributions of real patent samples, used by the PatentsView-format generator.
 
-:func:`build_profile` measures the real samples in ``../shared/data/patents`` (USPTO grant XML,
-the 10,000-grant USPTO CPC sample, WIPO field statistics) and writes the packaged
+:func:`build_profile` measures the real samples in ``../shared/data/patents`` (USPTO grant XML and
+the 10,000-grant USPTO CPC sample) and writes the packaged
 ``data/generator_profile.json`` (with sources and date). The generator only reads that JSON.
+WIPO fields are not profiled: the generator derives them from its codes by the concordance
+(:mod:`ipvalue.analytics.wipo_fields`).
 """
 
 from __future__ import annotations
@@ -91,12 +93,6 @@ def build_profile(patents_dir: Path) -> dict[str, Any]:
             if codes:
                 n_codes.append(len(codes))
                 subclasses.update(c.strip()[:4] for c in codes)
-    fields: Counter[int] = Counter()
-    with (patents_dir / "wipo_tech_region.csv").open(encoding="utf-8") as fh:
-        for row in csv.DictReader(fh):
-            n = int(row["technology_number"])
-            if n > 0:  # 0 = unknown field
-                fields[n] += int(row["count"] or 0)
     top = subclasses.most_common(400)
     return {
         "sources": {
@@ -106,9 +102,6 @@ def build_profile(patents_dir: Path) -> dict[str, Any]:
             ),
             "grant_years, codes_per_patent, subclasses": (
                 "uspto_random_10000.csv.gz (pygrams USPTO sample, 2005-2018)"
-            ),
-            "wipo_fields": (
-                "wipo_tech_region.csv (WIPO statistics, grants by technology field, 1980-2013)"
             ),
         },
         "built": date.today().isoformat(),
@@ -124,7 +117,6 @@ def build_profile(patents_dir: Path) -> dict[str, Any]:
         "grant_years": _hist(years),
         "codes_per_patent": _hist(n_codes),
         "subclasses": {"values": [k for k, _ in top], "counts": [v for _, v in top]},
-        "wipo_fields": {"values": sorted(fields), "counts": [fields[k] for k in sorted(fields)]},
     }
 
 

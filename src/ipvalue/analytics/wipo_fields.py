@@ -35,6 +35,7 @@ __all__ = [
     "concordance_source",
     "field_key",
     "field_of",
+    "field_rule",
     "fields",
     "fields_of",
 ]
@@ -160,6 +161,16 @@ def field_of(code: str) -> Field | None:
     """
     row = _match(code)
     return None if row is None else row.field
+
+
+def field_rule(code: str) -> tuple[Field, str | None] | None:
+    """The field of one code with the table's ``not_with`` prefix (``"A61K"`` or None).
+
+    For callers that apply the patent-level exclusion themselves (the vectorised generator);
+    :func:`fields_of` applies it for one patent.
+    """
+    row = _match(code)
+    return None if row is None else (row.field, row.not_with)
 
 
 def fields_of(codes: Iterable[str]) -> tuple[Field, ...]:
