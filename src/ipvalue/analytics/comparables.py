@@ -517,7 +517,7 @@ def capped_weights(raw: Sequence[float], max_weight: float | None) -> tuple[np.n
     Parameters
     ----------
     raw : sequence of float
-        Raw weights ``>= 0``, not all 0.
+        Raw weights ``> 0`` (normal floats: at least about 2.2e-308).
     max_weight : float or None
         Cap in (0, 1]; None = normalise only.
 
@@ -531,13 +531,15 @@ def capped_weights(raw: Sequence[float], max_weight: float | None) -> tuple[np.n
     Raises
     ------
     InputError
-        All raw weights 0, a negative weight, or a cap that cannot be met (``cap × m < 1``).
+        A raw weight that is not > 0, or a cap that cannot be met (``cap × m < 1``).
     """
     from ipvalue.valuation.market import cap_weights
 
     w = np.asarray(raw, dtype=np.float64)
-    if w.size == 0 or not np.all(np.isfinite(w)) or (w < 0).any() or not w.sum() > 0:
-        raise InputError("weights", "raw weights must be finite, >= 0 and not all 0")
+    # A raw weight of 0 would get either 0 or, once every positive weight is capped, an equal
+    # share of the rest; subnormal shares overflow the pro-rata factor. Neither is defensible.
+    if w.size == 0 or not np.all(np.isfinite(w)) or not (w >= np.finfo(np.float64).tiny).all():
+        raise InputError("weights", "raw weights must be finite and > 0 (not subnormal)")
     if max_weight is None:
         return w / w.sum(), np.zeros(w.size, dtype=bool)
     if max_weight * w.size < 1 - 1e-12:
@@ -713,6 +715,12 @@ def select_comparables(
         ages.append(age)
         dq = 1.0 if d.data_quality is None else d.data_quality
         raw.append(m.similarity * recency_factor(age, options.recency_half_life) * dq)
+        if not raw[-1] >= np.finfo(np.float64).tiny:
+            raise InputError(
+                "--recency-half-life",
+                f"{d.where}: a deal {age:.1f} years old gets a weight of 0 with a half-life of "
+                f"{options.recency_half_life:g} years (underflow); use a longer half-life",
+            )
     weights, capped = capped_weights(raw, options.max_weight)
     warnings: list[str] = []
     rows = []
