@@ -8,6 +8,7 @@ stacked portfolio, so their values agree exactly.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -42,25 +43,32 @@ Evaluator = Callable[[Any, Mapping[str, Any], Params, int, Invalid, bool], Outco
 
 
 def _tab(a: Any, s: Mapping[str, Any], p: Params, n: int, tax_path: str | None) -> Any:
+    return _tab_from(s.get("tab_period"), s.get("tab_timing"), p, n, "tab.", tax_path)
+
+
+def _tab_from(
+    period: int | str | None, timing: Any, p: Params, n: int, at: str, tax_path: str | None
+) -> Any:
+    """The TAB whose settings are ``period``/``timing`` and whose numbers sit under ``at``
+    (``"tab."`` or ``"markets.<j>.tab."``); the tax rate defaults to ``tax_path``."""
     from ipvalue.valuation.discounting import TaxAmortisation
 
-    period = s.get("tab_period")
     if not period:
         return None
-    if "tab.tax_rate" in p:
-        t = vec(p, "tab.tax_rate", n)
+    if f"{at}tax_rate" in p:
+        t = vec(p, f"{at}tax_rate", n)
     elif tax_path is not None:
         t = vec(p, tax_path, n)
     else:
         from ipvalue.core.errors import InputError
 
-        raise InputError("tab.tax_rate", "is required when the method has no tax_rate")
+        raise InputError(f"{at}tax_rate", "is required when the method has no tax_rate")
     if period == "declining_balance":  # written-down value (Tab.declining_rate)
-        h = vec(p, "tab.first_year_fraction", n) if "tab.first_year_fraction" in p else 1.0
-        return TaxAmortisation(tax_rate=t, amortisation_years=None, timing=s["tab_timing"],
-                               declining_rate=vec(p, "tab.declining_rate", n),
+        h = vec(p, f"{at}first_year_fraction", n) if f"{at}first_year_fraction" in p else 1.0
+        return TaxAmortisation(tax_rate=t, amortisation_years=None, timing=timing,
+                               declining_rate=vec(p, f"{at}declining_rate", n),
                                first_year_fraction=h)
-    return TaxAmortisation(tax_rate=t, amortisation_years=float(period), timing=s["tab_timing"])
+    return TaxAmortisation(tax_rate=t, amortisation_years=float(period), timing=timing)
 
 
 def _income_kwargs(a: Any, s: Mapping[str, Any], p: Params, n: int) -> dict[str, Any]:
@@ -224,7 +232,10 @@ def eval_regional(a: Any, s: Mapping[str, Any], p: Params, n: int, invalid: Inva
         markets.append(Market(
             name=m.market, currency=m.currency, fx_rate=vec(p, f"{pre}.fx_rate", n),
             discount_rate=vec(p, f"{pre}.discount_rate", n) + vec(p, f"{pre}.risk_premium", n),
-            tax_rate=vec(p, f"{pre}.tax_rate", n), tab=None,
+            tax_rate=vec(p, f"{pre}.tax_rate", n),
+            # the market's own tab, else the approach's (resolver: markets.<j>.tab_*)
+            tab=_tab_from(s.get(f"{pre}.tab_period"), s.get(f"{pre}.tab_timing"), p, n,
+                          s.get(f"{pre}.tab_at", "tab."), f"{pre}.tax_rate"),
             weight=None if m.share is None else vec(p, f"{pre}.share", n)[0],
             growth=m.share_growth, availability=avail, income=own,
             terminal_growth=None if m.terminal_growth is None else vec(
@@ -233,10 +244,14 @@ def eval_regional(a: Any, s: Mapping[str, Any], p: Params, n: int, invalid: Inva
     tv = s["terminal_discounting"] if any(m.terminal_growth is not None for m in a.markets) \
         else None
     res = regional_income(shared, markets, timing=s["timing"], tv_discounting=tv,
-                          invalid=invalid)
+                          life=life, invalid=invalid)
     detail = {f"market.{mv.name}.value": np.broadcast_to(mv.value, (n,)) for mv in res.markets}
     detail.update({f"market.{mv.name}.local_value": np.broadcast_to(mv.local.value, (n,))
                    for mv in res.markets})
+    for m, mv in zip(markets, res.markets, strict=True):
+        if m.tab is not None:  # TAB build-up per market, local currency
+            for k in ("value_pre_tab", "tab", "tab_factor"):
+                detail[f"market.{mv.name}.local_{k}"] = np.broadcast_to(getattr(mv.local, k), (n,))
     rows: dict[str, FloatArray] = {}
     if series:
         for mv in res.markets:
@@ -267,6 +282,17 @@ def eval_market(a: Any, s: Mapping[str, Any], p: Params, n: int, invalid: Invali
             weight=fixed("weight"), similarity=fixed("similarity"), recency=fixed("recency"),
             quality=fixed("quality"),
         ))
+    ratios = None
+    if a.quality_adjustment == "ratio":  # DB1304 Q/Q_i scales each comparable's value
+        from ipvalue.evidence import quality_ratios
+
+        if a.subject_quality is None:
+            from ipvalue.core.errors import InputError
+
+            raise InputError("subject_quality", "is required with quality_adjustment: ratio")
+        ratios = quality_ratios(a.subject_quality, [c.quality_score for c in a.comparables])
+        comps = [dataclasses.replace(c, unit_price=c.unit_price * r)
+                 for c, r in zip(comps, ratios, strict=True)]
     c_min, c_max = s["coefficient_bounds"]
     res = comparable_transactions(
         comps, subject_scale=vec(p, "subject_scale", n), c_min=c_min, c_max=c_max,
@@ -281,6 +307,11 @@ def eval_market(a: Any, s: Mapping[str, Any], p: Params, n: int, invalid: Invali
             ac.coefficient_product, (n,))
         detail[f"comparable.{ac.name}.adjusted_value"] = np.broadcast_to(ac.adjusted_value, (n,))
         detail[f"comparable.{ac.name}.weight"] = np.full(n, ac.weight)
+    if ratios is not None:
+        detail["subject_quality"] = np.full(n, float(a.subject_quality))
+        for c, r in zip(a.comparables, ratios, strict=True):
+            detail[f"comparable.{c.name}.quality_score"] = np.full(n, float(c.quality_score))
+            detail[f"comparable.{c.name}.quality_ratio"] = np.full(n, float(r))
     return Outcome(np.broadcast_to(res.value, (n,)), np.broadcast_to(res.valid, (n,)), detail,
                    low=np.broadcast_to(res.low, (n,)), high=np.broadcast_to(res.high, (n,)))
 

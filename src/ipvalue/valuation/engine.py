@@ -334,7 +334,15 @@ def value(
         A parameter is missing or out of range after resolution, or a deterministic run gives
         no finite value.
     """
+    from ipvalue import evidence
+
+    if isinstance(case, ValuationCase) and evidence.applies(case):  # read once, attached
+        return evidence.value_with_evidence(case, lambda c: value(
+            c, seed=seed, paths=paths, framework=framework, progress=progress))
     if isinstance(case, PortfolioCase):
+        if case.patent_evidence is not None:
+            raise InputError("patent_evidence", "is supported for single-asset cases only: "
+                             "value each patent as its own case (docs/patent-evidence.md)")
         from ipvalue.valuation.portfolio import value_portfolio
 
         fw = framework_for(case, framework)
