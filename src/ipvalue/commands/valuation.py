@@ -61,11 +61,52 @@ def _print_summary(v: Any) -> None:
         con.print(f"Monte Carlo: n = {d.n:,} (rejected {d.rejected:,}), seed {d.seed}; mean "
                   f"{_money(d.mean, ccy)}, p5 {_money(d.p5, ccy)}, p50 {_money(d.p50, ccy)}, "
                   f"p95 {_money(d.p95, ccy)}")
+    _print_evidence(con, v)
     for s in v.sanity_checks:
         con.print(f"Sanity check ({s.step}, {s.approach}): {_money(s.detail.get('value'), ccy)} "
                   f"— {s.detail.get('label')}")
     for w in v.warnings:
         con.print(f"[yellow]warning[/yellow] {w.code}: {w.message}", markup=True)
+
+
+def _pct(x: Any) -> str:
+    return "–" if x is None else f"{x:.0%}"
+
+
+def _num(x: Any) -> str:
+    if x is None:
+        return "–"  # empty in the file: undefined, never 0
+    return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.3g}"
+
+
+def _print_evidence(con: Any, v: Any) -> None:
+    """The ``patent_evidence`` trace step as an "Evidence" table (docs/patent-evidence.md)."""
+    from rich.table import Table
+
+    step = next((t for t in v.trace if t.step == "patent_evidence"), None)
+    if step is None:
+        return
+    d = step.detail
+    if step.rows:
+        t = Table(title=f"Evidence: patent {d.get('patent_id')} (cohort {d.get('cohort') or '–'})")
+        for col in ("indicator", "value", "cohort %", "cohort med", "n", "file %", "file med"):
+            t.add_column(col, justify="left" if col == "indicator" else "right", no_wrap=True)
+        for r in step.rows:
+            t.add_row(str(r["indicator"]), _num(r["value"]), _pct(r["cohort_percentile"]),
+                      _num(r["cohort_median"]), str(r["cohort_n"]), _pct(r["file_percentile"]),
+                      _num(r["file_median"]))
+        con.print(t)
+        con.print(f"Percentiles: {d.get('percentile_convention')}; file {d.get('indicators.file')} "
+                  f"(sha256 {str(d.get('indicators.sha256'))[:12]}…, data cutoff "
+                  f"{d.get('indicators.data_cutoff') or 'unknown'})", markup=False)
+        if d.get("legal_term_filled"):
+            con.print(f"Legal term filled from expiry_date {d.get('expiry_date')}: "
+                      f"{d.get('legal_term_years_at_valuation_date'):.2f} years", markup=False)
+    if "cycle_time.code" in d:
+        con.print(f"Cycle time {d.get('cycle_time.scheme')} {d.get('cycle_time.code')}: Q1 "
+                  f"{d['cycle_time.q1']:.2f}, Q2 {d['cycle_time.q2']:.2f}, Q3 "
+                  f"{d['cycle_time.q3']:.2f} years (n_ages {_num(d.get('cycle_time.n_ages'))}; "
+                  f"{d.get('cycle_time.file')})", markup=False)
 
 
 def register(app: typer.Typer) -> None:
