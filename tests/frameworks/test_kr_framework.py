@@ -16,8 +16,9 @@ from ipvalue.frameworks import get, kr
 from ipvalue.frameworks._valuate import value_under
 from ipvalue.model.case import ValuationCase
 
-EXAMPLE = (Path(__file__).resolve().parents[2]
-           / "examples/jurisdictions/kr_technology_contribution.yaml")
+EXAMPLE = (
+    Path(__file__).resolve().parents[2] / "examples/jurisdictions/kr_technology_contribution.yaml"
+)
 FCF = [1.2e9, 2.4e9, 3.6e9, 4.2e9, 4.5e9, 4.6e9, 4.4e9, 4.0e9, 3.5e9, 3.0e9]
 
 
@@ -39,10 +40,10 @@ def test_registry_and_protocol() -> None:
 
 def test_example_hand_value() -> None:
     run = value_under(_case(_data()), "KR")
-    trp = -0.0709 * math.log(32 / 10 - 1) + 0.1001            # S = 32 from the 10 risk items
-    r = 0.06 * 0.3 + (0.115 + 0.035) * 0.7 + trp             # guide_example
-    cc = 0.55 * 0.8 * (70 / 100)                              # strength 70/100, equal weights
-    life = 7 + (12 - 7) * (68 - 60) / 40                      # Model I: 8.0 years
+    trp = -0.0709 * math.log(32 / 10 - 1) + 0.1001  # S = 32 from the 10 risk items
+    r = 0.06 * 0.3 + (0.115 + 0.035) * 0.7 + trp  # guide_example
+    cc = 0.55 * 0.8 * (70 / 100)  # strength 70/100, equal weights
+    life = 7 + (12 - 7) * (68 - 60) / 40  # Model I: 8.0 years
     assert life == 8.0
     expected = sum(FCF[t - 1] * cc / (1 + r) ** t for t in range(1, 9))
     assert run.valuation.value == pytest.approx(expected, rel=1e-12)
@@ -56,14 +57,16 @@ def test_example_hand_value() -> None:
 
 def test_fractional_life_prorates_final_year() -> None:
     data = _data()
-    data["framework_inputs"]["KR"]["life"]["score"] = 30   # L = 4 + 3·10/40 = 4.75
+    data["framework_inputs"]["KR"]["life"]["score"] = 30  # L = 4 + 3·10/40 = 4.75
     run = value_under(_case(data), "KR")
     r = float(run.resolved.parameter("discount_rate").value)  # type: ignore[arg-type]
     cc = 0.308
     # the engine's DCF kernel counts the final 0.75 year by its fraction and discounts it at
     # the end of the life (t = 4.75), not at t = 5
-    expected = sum(FCF[t - 1] * cc / (1 + r) ** t for t in range(1, 5)) \
+    expected = (
+        sum(FCF[t - 1] * cc / (1 + r) ** t for t in range(1, 5))
         + 0.75 * FCF[4] * cc / (1 + r) ** 4.75
+    )
     assert run.valuation.value == pytest.approx(expected, rel=1e-12)
 
 
@@ -74,7 +77,8 @@ def test_wacc_variant_takes_refdata_tax_rate() -> None:
     t = res.parameter("rate_tax_rate").value
     trp = res.parameter("trp").value
     assert res.parameter("discount_rate").value == pytest.approx(
-        0.06 * (1 - t) * 0.3 + (0.115 + 0.035 + trp) * 0.7)
+        0.06 * (1 - t) * 0.3 + (0.115 + 0.035 + trp) * 0.7
+    )
     assert res.parameter("rate_tax_rate").evidence == "refdata"
 
 
@@ -91,8 +95,12 @@ def test_cycle_time_file(tmp_path: Path) -> None:
     f = tmp_path / "ct.csv"
     f.write_text("scheme,code,n_patents,n_ages,q1,q2,q3,mean\nipc,H01M,50,300,4,7,12,7.5\n")
     data = _data()
-    data["framework_inputs"]["KR"]["life"] = {"cycle_time_file": str(f), "scheme": "ipc",
-                                             "code": "H01M", "score": 68}
+    data["framework_inputs"]["KR"]["life"] = {
+        "cycle_time_file": str(f),
+        "scheme": "ipc",
+        "code": "H01M",
+        "score": 68,
+    }
     res = get("KR").resolve(_case(data))
     assert res.parameter("economic_life_years").value == pytest.approx(8.0)
     assert "ct.csv" in res.parameter("economic_life_years").source
@@ -121,10 +129,16 @@ KR = ["framework_inputs", "KR"]
         ([*KR, "rate"], None, "framework_inputs.KR.rate"),
         ([*KR, "rate", "tax_rate"], 0.2, "framework_inputs.KR.rate.tax_rate"),
         ([*KR, "contribution", "approach"], "nope", "framework_inputs.KR.contribution.approach"),
-        ([*KR, "contribution", "industry_factor"], 1.5,
-         "framework_inputs.KR.contribution.industry_factor"),
-        ([*KR, "contribution", "strength_scores", "spillover"], 0,
-         "framework_inputs.KR.contribution.strength_scores.spillover"),
+        (
+            [*KR, "contribution", "industry_factor"],
+            1.5,
+            "framework_inputs.KR.contribution.industry_factor",
+        ),
+        (
+            [*KR, "contribution", "strength_scores", "spillover"],
+            0,
+            "framework_inputs.KR.contribution.strength_scores.spillover",
+        ),
         ([*KR, "life", "score"], 10, "framework_inputs.KR.life.score"),
         ([*KR, "bogus"], 1, "framework_inputs.KR.bogus"),
     ],
@@ -180,8 +194,9 @@ def test_technology_value_is_contribution_times_business_value() -> None:
     assert run.valuation.value == pytest.approx(0.308 * business, rel=1e-12)
 
 
-def test_industry_factor_from_user_refdata_table(tmp_path: Path,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_industry_factor_from_user_refdata_table(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # a KSIC factor table keyed in by the user as an override of industry_technology_factors
     from ipvalue.core.settings import get_settings
 
@@ -189,7 +204,9 @@ def test_industry_factor_from_user_refdata_table(tmp_path: Path,
         "record_id,jurisdiction,factor_type,classification_system,classification_code,value,"
         "unit,source,source_date,author,reason\n"
         "KR-C28,KR,industry_technology_factor,KSIC,C28,55,%,KR guide 2021 table 3-2,2021,"
-        "J. Kim,keyed in from the guide\n", encoding="utf-8")
+        "J. Kim,keyed in from the guide\n",
+        encoding="utf-8",
+    )
     monkeypatch.setenv("IPVALUE_REFDATA_DIR", str(tmp_path))
     get_settings.cache_clear()
     try:
@@ -233,8 +250,12 @@ def test_cycle_time_file_is_relative_to_the_case_file(
         "scheme,code,n_patents,n_ages,q1,q2,q3,mean\nipc,H01M,50,300,4,7,12,7.5\n"
     )
     data = _data()
-    data["framework_inputs"]["KR"]["life"] = {"cycle_time_file": "data/ct.csv", "scheme": "ipc",
-                                             "code": "H01M", "score": 68}
+    data["framework_inputs"]["KR"]["life"] = {
+        "cycle_time_file": "data/ct.csv",
+        "scheme": "ipc",
+        "code": "H01M",
+        "score": 68,
+    }
     case_file = folder / "case.yaml"
     case_file.write_text(yaml.safe_dump(data, allow_unicode=True))
     monkeypatch.chdir(tmp_path)  # neither the case folder nor the data folder
@@ -265,8 +286,11 @@ def test_strength_weights_from_the_enterprise_profile() -> None:
     # profile: all the weight on the first two items (the rest 0): strength = (s1 + s2)/(5·2)
     first, second = list(STRENGTH_ITEMS)[:2]
     w = {k: 0.0 for k in STRENGTH_ITEMS} | {first: 0.5, second: 0.5}
-    data["profile"] = {"name": "TB lending", "rationale": "rights-heavy policy",
-                       "indicator_weights": {"kr_strength": w}}
+    data["profile"] = {
+        "name": "TB lending",
+        "rationale": "rights-heavy policy",
+        "indicator_weights": {"kr_strength": w},
+    }
     res = get("KR").resolve(_case(data))
     st = res.parameter("individual_technology_strength")
     assert st.value == pytest.approx((scores[first] + scores[second]) / 10, rel=1e-12)
@@ -275,8 +299,11 @@ def test_strength_weights_from_the_enterprise_profile() -> None:
     with pytest.raises(InputError) as exc:
         get("KR").resolve(_case(data))
     assert exc.value.field == "framework_inputs.KR.contribution.strength_weights"
-    data["profile"] = {"name": "x", "rationale": "y",
-                       "indicator_weights": {"kr_strength": {first: 1.0}}}
+    data["profile"] = {
+        "name": "x",
+        "rationale": "y",
+        "indicator_weights": {"kr_strength": {first: 1.0}},
+    }
     with pytest.raises(InputError) as bad:
         get("KR").resolve(_case(data))
     assert bad.value.field.startswith("profile.indicator_weights.kr_strength")

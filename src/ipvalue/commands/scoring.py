@@ -76,6 +76,21 @@ def _print(result: dict[str, Any]) -> None:
                   markup=False)
     for w in d.get("warnings", []):
         con.print(f"[yellow]warning[/yellow] {escape(w['code'])}: {escape(w['message'])}")
+    ev = result.get("evidence")
+    if ev:  # patent indicators beside the ratings: evidence, kept apart from the score
+        t = Table(title=f"Patent evidence (not a score) — {ev['patent_id']}, percentile "
+                  f"{ev['percentile']}")
+        for col in ("item", "indicator", "value", "cohort p (n)", "file p (n)"):
+            t.add_column(col, justify="left" if col in ("item", "indicator") else "right")
+
+        def pct(p: float | None, n: int) -> str:
+            return "–" if p is None else f"{p:.2f} ({n})"
+
+        for r in ev["rows"]:
+            t.add_row(r["item"], r["indicator"], "–" if r["value"] is None else f"{r['value']:.4g}",
+                      pct(r["cohort_percentile"], r["cohort_n"]),
+                      pct(r["file_percentile"], r["file_n"]))
+        con.print(t)
 
 
 def register(app: typer.Typer) -> None:

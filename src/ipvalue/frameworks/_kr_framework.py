@@ -45,6 +45,12 @@ from ipvalue.frameworks._kr_cycletime import (
     read_cycle_time_quartiles,
     read_cycle_time_table,
 )
+from ipvalue.frameworks._kr_evidence import (
+    PERCENTILE_CONVENTION,
+    STRENGTH_ITEM_INDICATORS,
+    case_item_evidence,
+    describe,
+)
 from ipvalue.frameworks._kr_life import Quartiles, life_factor_score, model_i_life
 from ipvalue.frameworks._kr_rate import kr_discount_rate, trp, trp_from_items
 from ipvalue.frameworks.base import ResolvedCase
@@ -239,6 +245,7 @@ class KoreaFramework(InputsFramework):
                 "input",
                 "income",
             )
+        self._strength_evidence(res)
         valuer_fx(res, inp.fx_rate, "KRW")
         return res.result()
 
@@ -468,6 +475,22 @@ class KoreaFramework(InputsFramework):
                 "income",
             )
         return scores
+
+    @staticmethod
+    def _strength_evidence(res: Resolution) -> None:
+        """Indicator percentiles next to the strength items they bear on (evidence shown to the
+        valuer, not a score: nothing is filled or changed)."""
+        evidence = case_item_evidence(res.case, STRENGTH_ITEM_INDICATORS)
+        if evidence is None:
+            return
+        pe = res.case.patent_evidence
+        src = (
+            f"{Path(pe.indicators_file).name}, patent {pe.patent_id}: percentiles "
+            f"({PERCENTILE_CONVENTION}) in the cohort and the file; item → indicator map is "
+            "ipvalue's (docs/frameworks/kr.md); evidence for the valuer, not a score"
+        )
+        for ev in evidence:
+            res.add(f"strength_evidence.{ev.item}", describe(ev), None, src, "input", "income")
 
     def _industry_factor(self, res: Resolution, c: KrContributionInputs) -> tuple[float, str, Any]:
         """The 산업기술요소: a number with its source, or a reference figure (e.g. a KSIC table

@@ -339,6 +339,11 @@ def _dispatch(case: Any, framework: str, data: Any, where: str,
               base_dir: Path, prof: _ProfileWeights) -> dict[str, Any]:
     if framework == "smart":
         out = _smart(data, where, base_dir, prof)
+        from ipvalue.frameworks._kr_evidence import smart_evidence
+
+        evidence = smart_evidence(case)
+        if evidence is not None:
+            out["evidence"] = evidence  # shown to the valuer beside the ratings, not a score
     elif framework == "gbt42748":
         out = _gbt(data, where, base_dir, prof)
     elif framework == "ipscore":
