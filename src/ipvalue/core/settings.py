@@ -43,6 +43,11 @@ class Settings(BaseSettings):
         default="local[2]",
         description="Spark master URL used by --engine spark (local[N] or spark://host:port).",
     )
+    spark_conf: dict[str, str] = Field(
+        default_factory=dict,
+        description="Extra Spark settings for --engine spark, as a JSON object "
+        '(e.g. {"spark.sql.shuffle.partitions": "400"}); applied after the local-mode defaults.',
+    )
     mc_paths: int = Field(
         default=10_000,
         gt=0,
