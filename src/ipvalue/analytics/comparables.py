@@ -91,7 +91,11 @@ class DealRecord:
 
 @dataclass(frozen=True)
 class PatentMatch:
-    """A deal patent found in the corpus, with its similarity to the subject."""
+    """A deal patent found in the corpus, with its similarity to the subject.
+
+    ``source_id`` is the patent's identifier in the source (``7654321`` for a USPTO grant): the
+    ``patent_id`` that ``ipvalue patents indicators`` writes for it.
+    """
 
     pub_id: str
     similarity: float
@@ -210,6 +214,7 @@ class ComparableRow:
     rank: int
     deal: DealRecord
     pub_id: str
+    source_id: str | None
     similarity: float
     age_years: float
     recency: float
@@ -225,6 +230,15 @@ class ComparableRow:
     @property
     def name(self) -> str:
         return self.deal.name
+
+    @property
+    def patent_id(self) -> str:
+        """Identifier written to the block: the indicators file's ``patent_id`` when a quality
+        score was read, else the source id (what an indicators file of the same source uses),
+        else the deal's own."""
+        if self.quality is not None:
+            return self.quality.patent_id
+        return self.source_id or self.deal.patent_id
 
     def value(self, subject_scale: float) -> float:
         """``V_i = X_i · scale · (Q/Q_i)`` before correction coefficients."""
@@ -320,7 +334,7 @@ class ComparablesResult:
         for r in self.rows:
             item: dict[str, Any] = {
                 "name": r.name,
-                "patent_id": r.quality.patent_id if r.quality is not None else r.deal.patent_id,
+                "patent_id": r.patent_id,
                 "unit_price": r.unit_price,
                 "similarity": r.similarity,
                 "recency": r.recency,
@@ -748,6 +762,7 @@ def select_comparables(
                 rank=i + 1,
                 deal=d,
                 pub_id=m.pub_id,
+                source_id=m.source_id,
                 similarity=m.similarity,
                 age_years=age,
                 recency=recency_factor(age, options.recency_half_life),

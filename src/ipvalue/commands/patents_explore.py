@@ -575,6 +575,14 @@ def comparables(
             index, deal_file.records, text=text, patent=patent, classes=codes
         )
     aliases = _corpus_aliases(corpus)
+    if "source_id" in corpus.patents.columns:
+        from dataclasses import replace as _replace
+
+        ids = corpus.patents.set_index("pub_id")["source_id"]
+        matches = {
+            k: _replace(m, source_id=v if isinstance(v := ids.get(m.pub_id), str) and v else None)
+            for k, m in matches.items()
+        }
     provenance: dict[str, object] = {
         "deals": {"path": str(deals), "sha256": deal_file.sha256, "rows": len(deal_file.records)},
         "corpus": {"source": corpus.source, "patents": len(corpus)},
