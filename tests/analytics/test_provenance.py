@@ -10,6 +10,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from tests.conftest import SHARED_DATA, require_shared_data
 
 from ipvalue.analytics._provenance import (
     PROVENANCE_KEY,
@@ -22,8 +23,6 @@ from ipvalue.analytics._provenance import (
     write_sidecar,
 )
 from ipvalue.core.errors import InputError
-
-SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "data" / "patents" / "uspto-xml"
 
 
 def _table() -> pa.Table:
@@ -114,9 +113,7 @@ def test_bad_sidecar_names_file(tmp_path: Path, text: str, rule: str) -> None:
 
 
 def test_cli_writes_sidecars_on_real_samples(run_cli: Any, tmp_path: Path) -> None:
-    from conftest import require_shared_data
-
-    src = require_shared_data(SAMPLES) / "ipg050104.small.xml"
+    src = require_shared_data(SHARED_DATA / "patents" / "uspto-xml") / "ipg050104.small.xml"
     out = tmp_path / "ind.parquet"
     code, _, err = run_cli(
         "patents",
