@@ -141,3 +141,22 @@ def test_real_indicators_from_uspto_xml(tmp_path: Path, run_cli: Any) -> None:
     v = float(frame.bwd_cits.iloc[0])
     p = ((x < v).sum() + 0.5 * (x == v).sum()) / len(x)
     assert f"file p {p:.2f} of {len(x)}" in str(line)
+
+
+def test_smart_sector_from_the_concordance(tmp_path: Path) -> None:
+    data = _data(None)
+    del data["framework_inputs"]["KR"]["smart"]["sector"]
+    out = score_case(_case(data), "smart", base_dir=tmp_path)
+    # asset class IPC H01M 10/0562 -> field 1 Electrical machinery, apparatus, energy
+    assert out["detail"]["sector"] == "electrical_engineering"
+    assert "field 1 Electrical machinery" in out["sector_source"]
+    data["asset"]["classes"] = [
+        {"scheme": "CPC", "code": "Y02E 60/10"},
+        {"scheme": "IPC", "code": "A61K 31/44"},
+    ]
+    out = score_case(_case(data), "smart", base_dir=tmp_path)
+    assert out["detail"]["sector"] == "chemistry"  # Y02E has no field; A61K -> 16
+    data["asset"]["classes"] = [{"scheme": "KSIC", "code": "C28"}]
+    with pytest.raises(InputError) as e:
+        score_case(_case(data), "smart", base_dir=tmp_path)
+    assert e.value.field == "framework_inputs.KR.smart.sector"

@@ -282,3 +282,27 @@ def smart_evidence(case: object) -> dict[str, object] | None:
         "percentile": PERCENTILE_CONVENTION,
         "rows": as_rows(evidence),
     }
+
+
+def case_sector(case: object, field: str) -> tuple[str, str]:
+    """WIPO sector code of the case's asset by the IPC–technology concordance, with its source.
+
+    The first ``asset.classes`` entry (scheme IPC or CPC) that has a WIPO field decides.
+
+    Raises
+    ------
+    InputError
+        Naming ``field``: no IPC/CPC class of the asset has a WIPO field.
+    """
+    from ipvalue.analytics.wipo_fields import field_of
+
+    classes = getattr(getattr(case, "asset", None), "classes", ())
+    for c in classes:
+        if c.scheme in ("IPC", "CPC") and (f := field_of(c.code)) is not None:
+            return f.sector_code, (
+                f"WIPO IPC–technology concordance (Schmoch 2008): {c.scheme} {c.code} -> field "
+                f"{f.field_id} {f.field_en}, sector {f.sector}"
+            )
+    raise InputError(
+        field, "is required: no IPC/CPC class of the asset has a WIPO field (asset.classes)"
+    )

@@ -41,7 +41,9 @@ class _Strict(BaseModel):
 class SmartInputs(_Strict):
     """``framework_inputs.KR.smart``."""
 
-    sector: str
+    sector: str | None = Field(
+        default=None, description="WIPO sector; omitted: the sector of the first asset class "
+        "with a WIPO field (IPC–technology concordance)")
     ratings: dict[str, float]
     group_weights: str | dict[str, float] | None = Field(
         default=None,
@@ -166,7 +168,8 @@ def _population(spec: str | list[tuple[str, float]], base_dir: Path) -> list[tup
     return list(zip(frame["sector"].astype(str), scores.astype(float), strict=True))
 
 
-def _smart(data: Any, where: str, base_dir: Path, prof: _ProfileWeights) -> dict[str, Any]:
+def _smart(case: Any, data: Any, where: str, base_dir: Path,
+           prof: _ProfileWeights) -> dict[str, Any]:
     from ipvalue.frameworks._kr_smart import SmartConfig, smart_grade, smart_preset
 
     inp: SmartInputs = _validate(SmartInputs, data, where)
@@ -198,9 +201,13 @@ def _smart(data: Any, where: str, base_dir: Path, prof: _ProfileWeights) -> dict
     if changes:
         cfg = dataclasses.replace(cfg, **changes)
     pop = _population(inp.population, base_dir) if inp.population is not None else None
-    res = smart_grade(inp.ratings, config=cfg, sector=inp.sector, population=pop)
+    from ipvalue.frameworks._kr_evidence import case_sector
+
+    sector, sector_source = (inp.sector, "case input") if inp.sector else case_sector(
+        case, f"{where}.sector")
+    res = smart_grade(inp.ratings, config=cfg, sector=sector, population=pop)
     return {"framework": "smart", "score": res.score, "grade": res.grade,
-            "stanine": res.stanine, "detail": _jsonable(res)}
+            "stanine": res.stanine, "sector_source": sector_source, "detail": _jsonable(res)}
 
 
 def _gbt(data: Any, where: str, base_dir: Path, prof: _ProfileWeights) -> dict[str, Any]:
@@ -338,7 +345,7 @@ SCORE_FIELDS = {
 def _dispatch(case: Any, framework: str, data: Any, where: str,
               base_dir: Path, prof: _ProfileWeights) -> dict[str, Any]:
     if framework == "smart":
-        out = _smart(data, where, base_dir, prof)
+        out = _smart(case, data, where, base_dir, prof)
         from ipvalue.frameworks._kr_evidence import smart_evidence
 
         evidence = smart_evidence(case)
