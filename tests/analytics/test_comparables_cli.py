@@ -285,3 +285,16 @@ def test_mixed_bases_exit_2(run_cli: Any, xml: Path, tmp_path: Path) -> None:
     )
     assert code == 0, err
     assert "ILL-003" not in [r["name"] for r in json.loads(stdout)["candidates"]]
+
+
+def test_indicators_newer_than_as_of_warn(run_cli: Any, xml: Path, indicators: Path) -> None:
+    # the samples run to 2013-04-16: quality scores computed on them look ahead of 2013-01-01
+    args = base_args(xml, "--indicators", indicators, "--json")
+    args[args.index("2015-06-30")] = "2013-01-01"
+    code, stdout, err = run_cli(*args)
+    assert code == 0, err
+    data = json.loads(stdout)
+    assert [r["name"] for r in data["candidates"]] == ["ILL-003", "ILL-004", "ILL-008", "ILL-010"]
+    assert any(
+        "holds data up to 2013-04-16, after --as-of 2013-01-01" in w for w in data["warnings"]
+    )

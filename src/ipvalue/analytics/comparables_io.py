@@ -401,7 +401,7 @@ def render_block(result: ComparablesResult, *, created_at: dt.datetime | None = 
         txt = (
             f"  {r.rank}. {r.name}: s {r.similarity:.4f} × r {r.recency:.4f} × q "
             f"{r.data_quality:g} → w {r.weight:.4f}{' (at cap)' if r.capped else ''}; "
-            f"X {r.unit_price:,.6g}"
+            f"X {_amount(r.unit_price)}"
         )
         if r.quality_ratio is not None:
             txt += f"; Q/Q_i {r.quality_ratio:.4f}"
@@ -410,7 +410,7 @@ def render_block(result: ComparablesResult, *, created_at: dt.datetime | None = 
     if v is not None:
         spread = result.spread
         lines.append(
-            f"indicative value before correction coefficients: {v:,.6g}"
+            f"indicative value before correction coefficients: {_amount(v)}"
             + (f" (spread {spread:.1%})" if spread is not None else "")
         )
     counts: dict[str, int] = {}
@@ -433,6 +433,11 @@ def render_block(result: ComparablesResult, *, created_at: dt.datetime | None = 
     parsed = yaml.safe_load(text)
     MarketComparables.model_validate(parsed[0])
     return text
+
+
+def _amount(x: float) -> str:
+    """``1,250,000.00`` for amounts, ``0.035`` for rates and multiples (display only)."""
+    return f"{x:,.2f}" if x >= 1000 else f"{x:.6g}"
 
 
 def _one_line(text: str) -> str:

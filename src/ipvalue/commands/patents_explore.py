@@ -603,6 +603,12 @@ def comparables(
             "sidecar": quality.provenance.get("read_from"),
         }
         warnings.extend(quality.warnings)
+        cutoff = quality.provenance.get("data_cutoff")
+        if isinstance(cutoff, str) and cutoff[:10] > when.isoformat():
+            warnings.append(
+                f"{Path(quality.path).name} holds data up to {cutoff[:10]}, after --as-of "
+                f"{when.isoformat()} (look-ahead in the quality scores)"
+            )
     q_subject, q_source = subject_quality, "--subject-quality" if subject_quality else None
     if q_subject is None and quality is not None and subject.pub_id is not None:
         hit = quality.find(patent, subject.pub_id, *aliases.get(subject.pub_id, ()))
