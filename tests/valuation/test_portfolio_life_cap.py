@@ -10,22 +10,45 @@ import pytest
 from ipvalue import load_case, value
 from ipvalue.valuation.portfolio import asset_case
 
-RFR = {"method": "relief_from_royalty", "royalty_rate": 0.05, "tax_rate": 0.24,
-       "discount_rate": 0.12, "tab": False}
-REGIONAL = {"method": "regional_income", "markets": [
-    {"market": "SG", "currency": "USD", "income": [1.0e6, 1.1e6, 1.2e6, 1.3e6],
-     "discount_rate": 0.1, "tax_rate": 0.17}]}
+RFR = {
+    "method": "relief_from_royalty",
+    "royalty_rate": 0.05,
+    "tax_rate": 0.24,
+    "discount_rate": 0.12,
+    "tab": False,
+}
+REGIONAL = {
+    "method": "regional_income",
+    "markets": [
+        {
+            "market": "SG",
+            "currency": "USD",
+            "income": [1.0e6, 1.1e6, 1.2e6, 1.3e6],
+            "discount_rate": 0.1,
+            "tax_rate": 0.17,
+        }
+    ],
+}
 COST = {"method": "cost", "basis": "replacement", "direct_cost": 5.0e5}
 
 
 def _doc(assets: list[dict[str, Any]]) -> dict[str, Any]:
-    return {"id": "pf", "title": "pf", "purpose": "transaction", "valuation_date": "2025-01-01",
-            "currency": "USD", "conventions": {"timing": "end"}, "assets": assets}
+    return {
+        "id": "pf",
+        "title": "pf",
+        "purpose": "transaction",
+        "valuation_date": "2025-01-01",
+        "currency": "USD",
+        "conventions": {"timing": "end"},
+        "assets": assets,
+    }
 
 
 def _asset(i: int, approaches: list[dict[str, Any]], **life: float) -> dict[str, Any]:
-    return {"asset": {"id": f"A{i}", "type": "patent", "name": f"p{i}", **life},
-            "approaches": approaches}
+    return {
+        "asset": {"id": f"A{i}", "type": "patent", "name": f"p{i}", **life},
+        "approaches": approaches,
+    }
 
 
 def _life_caps(warnings: Any) -> list[str]:
@@ -57,8 +80,11 @@ def test_each_capped_asset_warns_as_when_valued_alone() -> None:
         "A5: relief_from_royalty: income period capped at 6.00 years (remaining legal term) "
         "of the 7-year forecast",
     ]
-    alone = [f"A{i}: {m}" for i in range(len(assets))
-             for m in _life_caps(value(asset_case(pf, i)).warnings)]
+    alone = [
+        f"A{i}: {m}"
+        for i in range(len(assets))
+        for m in _life_caps(value(asset_case(pf, i)).warnings)
+    ]
     assert sorted(got) == sorted(alone)
 
 
@@ -70,8 +96,10 @@ def test_column_wise_groups_warn_for_exactly_the_short_lived_assets(
     # against a 6-year forecast: the assets with life < 6 (i = 0..9) warn, in asset order.
     lives = 1.0 + 0.5 * np.arange(60)
     extra = {"economic_life_years": 40.0} if with_economic_life else {}
-    assets = [_asset(i, [_rfr(6, i)], remaining_legal_term_years=float(lives[i]), **extra)
-              for i in range(60)]
+    assets = [
+        _asset(i, [_rfr(6, i)], remaining_legal_term_years=float(lives[i]), **extra)
+        for i in range(60)
+    ]
     got = _life_caps(value(load_case(_doc(assets))).warnings)
     assert got == [
         f"A{i}: relief_from_royalty: income period capped at {lives[i]:.2f} years "

@@ -222,6 +222,11 @@ class Market(_Strict):
     fx_rate: Positive | None = Field(
         default=None, description="case currency per unit of local currency; default: refdata"
     )
+    tab: Tab | Literal[False] | None = Field(
+        default=None,
+        description="this market's own TAB (deduction taken in this market); false = none; "
+        "omit = the approach's tab",
+    )
 
 
 class RegionalIncome(_Approach):
@@ -234,6 +239,11 @@ class RegionalIncome(_Approach):
     markets: list[Market] = Field(min_length=1)
     timing: Timing | None = None
     terminal_discounting: TerminalDiscounting | None = None
+    tab: Tab | Literal[False] | None = Field(
+        default=None,
+        description="TAB on every market's value at the market's own discount rate; tax_rate "
+        "omitted = each market's tax rate; false = none; omit = framework default",
+    )
 
     @model_validator(mode="after")
     def _markets(self) -> RegionalIncome:

@@ -29,12 +29,16 @@ def approach_trace(ra: ResolvedApproach, out: Outcome) -> TraceStep:
     detail.update({k: _scalar(v[0]) for k, v in out.detail.items()})
     rows: list[dict[str, Scalar]] = []
     if out.rows:
-        first = next(iter(out.rows.values()))
-        years = first.shape[-1]
+        # regional markets may forecast different numbers of years: a shorter series is
+        # empty (None) in the later years
+        years = max(arr.shape[-1] for arr in out.rows.values())
         for t in range(years):
             row: dict[str, Scalar] = {"year": t + 1}
             for k, arr in out.rows.items():
-                row[k] = _scalar(arr[0, t] if arr.ndim == 2 else arr[t])
+                if t >= arr.shape[-1]:
+                    row[k] = None
+                else:
+                    row[k] = _scalar(arr[0, t] if arr.ndim == 2 else arr[t])
             rows.append(row)
     return TraceStep(step="approach", approach=ra.name, detail=detail, rows=tuple(rows))
 

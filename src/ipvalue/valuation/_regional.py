@@ -117,6 +117,7 @@ def regional_income(
     *,
     timing: Timing,
     tv_discounting: TVDiscounting | None = None,
+    life: ArrayLike | None = None,
     invalid: InvalidMode = "raise",
 ) -> RegionalResult:
     """``V = sum_m FX_m sum_t w_(m,t) I_t A_(m,t) (1 - T_m) DF_(m,t)`` (+ each market's TV, TAB).
@@ -124,6 +125,10 @@ def regional_income(
     Each market is valued in its own currency with its own discount and tax rate, then converted
     at the valuation-date spot rate (METHODS §1.5, §2.7). Either every market takes a share of the
     shared ``income`` (``weight``, optional ``growth``) or every market brings its own ``income``.
+
+    A market's TAB (``Market.tab``) scales that market's local value by its own factor
+    ``1 / (1 − (T/n)·PVAF(k_m, n))``, with ``k_m`` the market's discount rate (METHODS §1.3:
+    the rate used for the value the TAB is computed on); converted at the same spot rate.
 
     Parameters
     ----------
@@ -133,6 +138,10 @@ def regional_income(
         At least one; names must be unique.
     timing, tv_discounting, invalid
         As in :func:`dcf`.
+    life : float or array (n,), optional
+        Remaining legal term / economic life of the asset: every market's income stops there
+        (fractional final year, and a terminal value becomes a growing annuity up to it), as in
+        :func:`dcf`. ``availability`` still ends a market's income earlier.
 
     Returns
     -------
@@ -186,7 +195,7 @@ def regional_income(
                 horizon=horizon,
                 timing=timing,
                 probability=None,
-                life=None,
+                life=life,
                 terminal_growth=m.terminal_growth,
                 times=None,
                 tab=m.tab,

@@ -494,6 +494,7 @@ def _fill_open(
                 ra.structure += ((share, ra.params[share]),)
             _tax_from_refdata(ra, f"markets.{j}.tax_rate", m.market, rec)
             _fx_from_refdata(ra, f"markets.{j}.fx_rate", m.currency, header, rec)
+        _regional_tab(ra, fw, rec)
     if isinstance(a, FilingMaintenanceCost):
         for j, c in enumerate(a.countries):
             _fx_from_refdata(ra, f"countries.{j}.fx_rate", c.currency, header, rec)
@@ -540,6 +541,34 @@ def _market_settings(ra: ResolvedApproach, rec: _Recorder) -> None:
         rec.assume(f"{ra.prefix}coefficient_bounds", "[0.5, 2.0]", None, IPVALUE_DEFAULT)
     else:
         ra.settings["coefficient_bounds"] = tuple(a.coefficient_bounds)
+
+
+def _regional_tab(ra: ResolvedApproach, fw: Mapping[str, Any], rec: _Recorder) -> None:
+    """Regional income TAB (docs/methods/income.md): the approach's ``tab`` (case, else the
+    framework's period) applies to every market at the market's own discount rate, with the
+    market's tax rate unless ``tab.tax_rate`` names the one jurisdiction taking the deduction;
+    a market's own ``tab`` (or ``false``) replaces it. Sets ``markets.<j>.tab_period``,
+    ``tab_timing`` and ``tab_at`` (where that market's TAB numbers sit)."""
+    _tab(ra, fw, rec)
+    for j, m in enumerate(ra.model.markets):
+        pre = f"markets.{j}."
+        at, period, timing = "tab.", ra.settings["tab_period"], ra.settings.get("tab_timing")
+        if isinstance(m.tab, Tab):
+            at, period = f"{pre}tab.", m.tab.period_years or "declining_balance"
+            timing = m.tab.timing or ra.settings["timing"]
+            if m.tab.period_years is not None:
+                rec.assume(f"{ra.prefix}{at}period_years", period, "years", CASE_FILE)
+            if m.tab.timing is None:
+                rec.assume(f"{ra.prefix}{at}timing", timing, None,
+                           f"{IPVALUE_DEFAULT}: the approach's timing")
+        elif m.tab is False:
+            period = None
+            rec.assume(f"{ra.prefix}{pre}tab", "not applied", None, CASE_FILE)
+        ra.settings.update({f"{pre}tab_period": period, f"{pre}tab_timing": timing,
+                            f"{pre}tab_at": at})
+        if period and f"{at}tax_rate" not in ra.params:
+            rec.assume(f"{ra.prefix}{pre}tab.tax_rate", f"= {ra.prefix}{pre}tax_rate",
+                       "fraction", f"{IPVALUE_DEFAULT}: the market's tax rate")
 
 
 def _tab(ra: ResolvedApproach, fw: Mapping[str, Any], rec: _Recorder) -> None:
