@@ -13,12 +13,9 @@ from tests.conftest import require_shared_data
 import ipvalue
 from ipvalue.api_python import read_case_data
 from ipvalue.core.errors import InputError
+from ipvalue.evidence import read_indicators
 from ipvalue.frameworks import get
-from ipvalue.frameworks._kr_evidence import (
-    STRENGTH_ITEM_INDICATORS,
-    item_evidence,
-    read_indicator_table,
-)
+from ipvalue.frameworks._kr_evidence import STRENGTH_ITEM_INDICATORS, item_evidence
 from ipvalue.frameworks.scoring import score_case
 from ipvalue.model.case import ValuationCase
 
@@ -28,12 +25,12 @@ USPTO_XML = ROOT.parent / "shared/data/patents/uspto-xml"
 
 # five patents, two cohorts; P3 is the subject (cohort "2020 field 1": P1, P2, P3)
 HAND = (
-    "patent_id,fwd_cits5,claims,radicalness,tct,cohort\n"
-    "P1,2,10,0.5,8.0,2020 field 1\n"
-    "P2,6,20,,12.0,2020 field 1\n"
-    "P3,6,15,0.25,10.0,2020 field 1\n"
-    "P4,0,30,0.75,,2020 field 6\n"
-    "P5,9,15,0.1,4.0,2020 field 6\n"
+    "patent_id,fwd_cits5,claims,radicalness,tct,cohort,quality_index\n"
+    "P1,2,10,0.5,8.0,2020 field 1,0.4\n"
+    "P2,6,20,,12.0,2020 field 1,0.5\n"
+    "P3,6,15,0.25,10.0,2020 field 1,0.6\n"
+    "P4,0,30,0.75,,2020 field 6,0.7\n"
+    "P5,9,15,0.1,4.0,2020 field 6,0.8\n"
 )
 
 
@@ -44,7 +41,7 @@ def _file(tmp_path: Path, text: str = HAND) -> Path:
 
 
 def test_hand_percentiles(tmp_path: Path) -> None:
-    table = read_indicator_table(_file(tmp_path))
+    table = read_indicators(_file(tmp_path), "quality_index")
     ev = {e.item: e for e in item_evidence(table, 2, STRENGTH_ITEM_INDICATORS)}
     spill = {s.indicator: s for s in ev["spillover"].indicators}
     # fwd_cits5 = 6; cohort values 2, 6, 6: (1 below + 0.5·2 equal) / 3 = 2/3
@@ -66,7 +63,7 @@ def test_hand_percentiles(tmp_path: Path) -> None:
 
 
 def test_empty_subject_value_has_no_percentile(tmp_path: Path) -> None:
-    table = read_indicator_table(_file(tmp_path))
+    table = read_indicators(_file(tmp_path), "quality_index")
     (ev,) = item_evidence(table, 1, {"differentiation": ("radicalness",)})  # P2: empty
     s = ev.indicators[0]
     assert s.value is None and s.file_percentile is None and s.cohort_percentile is None
@@ -114,11 +111,11 @@ def test_bad_files_name_the_field(tmp_path: Path) -> None:
     with pytest.raises(InputError) as e:
         get("KR").resolve(_case(_data(_file(tmp_path), patent="P9")))
     assert e.value.field == "patent_evidence.patent_id"
-    bad = _file(tmp_path, "patent_id,claims\nP3,many\n")
+    bad = _file(tmp_path, "patent_id,claims,quality_index\nP3,many,0.5\n")
     with pytest.raises(InputError, match="claims must be numeric") as e:
         get("KR").resolve(_case(_data(bad)))
     assert e.value.field == "patent_evidence.indicators_file"
-    dup = _file(tmp_path, "patent_id,claims\nP3,1\nP3,2\n")
+    dup = _file(tmp_path, "patent_id,claims,quality_index\nP3,1,0.5\nP3,2,0.5\n")
     with pytest.raises(InputError, match="appears 2 times"):
         get("KR").resolve(_case(_data(dup)))
 

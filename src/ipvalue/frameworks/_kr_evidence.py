@@ -9,26 +9,40 @@ a score**: nothing here changes a rating, a weight or a value.
 The item → indicator map is ipvalue's reading (platform convention, not from the guide or
 KIPA): which measured indicator bears on which question. Percentile convention (as in
 ``ipvalue.evidence``): ``(below + 0.5·equal) / n`` over the non-empty values of the group, the
-subject included; an empty subject value has no percentile, never 0.
+subject included; an empty subject value has no percentile, never 0. Files are read by
+:mod:`ipvalue.evidence` (provenance, checks) and percentiles computed by its ``group_stats``.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
-import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.csv as pacsv
-import pyarrow.parquet as pq
 
 from ipvalue.core.errors import InputError
+from ipvalue.evidence import (
+    PERCENTILE_CONVENTION,
+    IndicatorFile,
+    find_row,
+    group_stats,
+    read_indicators,
+)
 
-PERCENTILE_CONVENTION = "mid-rank (below + 0.5·equal) / n over non-empty values"
-_FIELD = "patent_evidence.indicators_file"
+__all__ = [
+    "INDICATOR_READING",
+    "PERCENTILE_CONVENTION",
+    "SMART_ITEM_INDICATORS",
+    "STRENGTH_ITEM_INDICATORS",
+    "IndicatorStanding",
+    "ItemEvidence",
+    "as_rows",
+    "case_item_evidence",
+    "case_sector",
+    "describe",
+    "item_evidence",
+    "smart_evidence",
+]
 
 #: How to read each indicator (unit and direction); shown with the percentile.
 INDICATOR_READING: dict[str, str] = {
@@ -91,33 +105,15 @@ class ItemEvidence:
     indicators: tuple[IndicatorStanding, ...]
 
 
-@dataclass(frozen=True)
-class IndicatorTable:
-    """Numeric indicator columns (NaN = empty) of an indicators file, with ids and cohorts."""
-
-    path: Path
-    patent_ids: tuple[str, ...]
-    cohorts: tuple[str | None, ...] | None
-    columns: Mapping[str, np.ndarray]
-
-
-def _percentile(values: np.ndarray, subject: float) -> tuple[float | None, int]:
-    x = values[~np.isnan(values)]
-    n = int(x.size)
-    if n == 0 or math.isnan(subject):
-        return None, n
-    return (np.count_nonzero(x < subject) + 0.5 * np.count_nonzero(x == subject)) / n, n
-
-
 def item_evidence(
-    table: IndicatorTable, subject_row: int, items: Mapping[str, Sequence[str]]
+    data: IndicatorFile, subject_row: int, items: Mapping[str, Sequence[str]]
 ) -> tuple[ItemEvidence, ...]:
-    """Evidence for each item whose indicators are in ``table`` (items without any are left out).
+    """Evidence for each item whose indicators are in ``data`` (items without any are left out).
 
     Parameters
     ----------
-    table
-        The indicator columns of the file.
+    data
+        An indicators file read by :func:`ipvalue.evidence.read_indicators`.
     subject_row
         Row of the subject patent.
     items
@@ -130,27 +126,29 @@ def item_evidence(
     the group's non-empty values.
     """
     in_cohort = None
-    if table.cohorts is not None and table.cohorts[subject_row] is not None:
-        label = table.cohorts[subject_row]
-        in_cohort = np.fromiter((c == label for c in table.cohorts), bool, len(table.cohorts))
+    if data.cohorts is not None and data.cohorts[subject_row] is not None:
+        label = data.cohorts[subject_row]
+        in_cohort = np.fromiter((c == label for c in data.cohorts), bool, len(data.cohorts))
     out = []
     for item, names in items.items():
         rows = []
         for name in names:
-            col = table.columns.get(name)
+            col = data.numbers.get(name)
             if col is None:
                 continue
-            v = float(col[subject_row])
-            fp, fn = _percentile(col, v)
-            cp, cn = _percentile(col[in_cohort], v) if in_cohort is not None else (None, 0)
+            v = col.at(subject_row)
+            whole = group_stats(col.values, col.valid, v)
+            cohort = (
+                group_stats(col.values, col.valid & in_cohort, v) if in_cohort is not None else None
+            )
             rows.append(
                 IndicatorStanding(
                     name,
-                    None if math.isnan(v) else v,
-                    cp,
-                    cn,
-                    fp,
-                    fn,
+                    v,
+                    None if cohort is None else cohort.percentile,
+                    0 if cohort is None else cohort.n,
+                    whole.percentile,
+                    whole.n,
                     INDICATOR_READING.get(name, ""),
                 )
             )
@@ -159,77 +157,23 @@ def item_evidence(
     return tuple(out)
 
 
-def read_indicator_table(path: str | Path) -> IndicatorTable:
-    """Read ``patent_id``, ``cohort`` and the known numeric indicators of an indicators file.
-
-    Raises
-    ------
-    InputError
-        Field ``patent_evidence.indicators_file``: missing or unreadable file, no ``patent_id``
-        column, an indicator column that is not numeric.
-    """
-    p = Path(path)
-    if not p.is_file():
-        raise InputError(_FIELD, f"file not found: {p}")
-    try:
-        if p.suffix.lower() == ".parquet":
-            t = pq.read_table(p)
-        else:
-            t = pacsv.read_csv(
-                p,
-                convert_options=pacsv.ConvertOptions(
-                    column_types={"patent_id": pa.string(), "cohort": pa.string()}
-                ),
-            )
-    except (pa.ArrowInvalid, OSError) as exc:
-        raise InputError(_FIELD, f"{p.name} cannot be read as CSV/Parquet ({exc})") from None
-    if "patent_id" not in t.column_names:
-        raise InputError(_FIELD, f"{p.name}: required column patent_id is missing")
-    cols: dict[str, np.ndarray] = {}
-    for name in INDICATOR_READING:
-        if name not in t.column_names:
-            continue
-        c = t.column(name)
-        if not (
-            pa.types.is_integer(c.type) or pa.types.is_floating(c.type) or pa.types.is_null(c.type)
-        ):
-            raise InputError(_FIELD, f"{p.name}: column {name} must be numeric (found {c.type})")
-        arr = pc.cast(c, pa.float64()).to_numpy(zero_copy_only=False)
-        if np.isinf(arr).any():
-            raise InputError(_FIELD, f"{p.name}: column {name} holds an infinite value")
-        cols[name] = arr
-    ids = tuple(
-        "" if v is None else str(v).strip()
-        for v in pc.cast(t.column("patent_id"), pa.string()).to_pylist()
-    )
-    cohorts = None
-    if "cohort" in t.column_names:
-        cohorts = tuple(
-            None if v in (None, "") else str(v)
-            for v in pc.cast(t.column("cohort"), pa.string()).to_pylist()
-        )
-    return IndicatorTable(p, ids, cohorts, cols)
-
-
-def subject_row(table: IndicatorTable, patent_id: str) -> int:
-    """Row of ``patent_id``; errors name ``patent_evidence.patent_id``."""
-    hits = [i for i, x in enumerate(table.patent_ids) if x == patent_id.strip()]
-    if len(hits) != 1:
-        found = "is not a patent_id" if not hits else f"appears {len(hits)} times"
-        raise InputError("patent_evidence.patent_id", f"{patent_id!r} {found} in {table.path.name}")
-    return hits[0]
-
-
 def case_item_evidence(
     case: object, items: Mapping[str, Sequence[str]]
 ) -> tuple[ItemEvidence, ...] | None:
     """Evidence for ``items`` from the case's ``patent_evidence`` (None without an indicators
-    file)."""
+    file).
+
+    Raises
+    ------
+    InputError
+        From :mod:`ipvalue.evidence`: ``patent_evidence.indicators_file`` unreadable or without
+        the quality column; ``patent_evidence.patent_id`` absent or repeated in the file.
+    """
     pe = getattr(case, "patent_evidence", None)
-    if pe is None or getattr(pe, "indicators_file", None) is None or pe.patent_id is None:
+    if pe is None or pe.indicators_file is None or pe.patent_id is None:
         return None
-    table = read_indicator_table(pe.indicators_file)
-    return item_evidence(table, subject_row(table, pe.patent_id), items)
+    data = read_indicators(pe.indicators_file, pe.quality_indicator)
+    return item_evidence(data, find_row(data, pe.patent_id, "patent_evidence.patent_id"), items)
 
 
 def describe(ev: ItemEvidence) -> str:

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -39,12 +39,7 @@ from ipvalue.frameworks._kcj_framework import (
 )
 from ipvalue.frameworks._kr_autoscore import AUTO_SCORE_SOURCE, auto_item, auto_score
 from ipvalue.frameworks._kr_contribution import individual_strength, technology_contribution
-from ipvalue.frameworks._kr_cycletime import (
-    choose_row,
-    quartiles_from_table,
-    read_cycle_time_quartiles,
-    read_cycle_time_table,
-)
+from ipvalue.frameworks._kr_cycletime import read_cycle_time_quartiles
 from ipvalue.frameworks._kr_evidence import (
     PERCENTILE_CONVENTION,
     STRENGTH_ITEM_INDICATORS,
@@ -320,21 +315,41 @@ class KoreaFramework(InputsFramework):
         )
 
     def _evidence_quartiles(self, res: Resolution) -> Quartiles | None:
-        """Quartiles from ``patent_evidence.cycle_time_file`` (seam 1), or None without one."""
+        """Quartiles from ``patent_evidence.cycle_time_file`` (seam 1), or None without one.
+
+        The file and its row are read and chosen by :mod:`ipvalue.evidence` (the same row the
+        valuation's evidence checks use); its provenance warnings come with the valuation."""
+        from ipvalue.evidence import pick_row, read_cycle_times
+
         pe = getattr(res.case, "patent_evidence", None)
         if pe is None or pe.cycle_time_file is None:
             return None
-        field = "patent_evidence.cycle_time_file"
-        table = read_cycle_time_table(Path(pe.cycle_time_file), field=field)
-        res.note_all(table.warnings)
-        classes = [(c.scheme, c.code) for c in res.case.asset.classes]
-        scheme, code, why = choose_row(table, code=pe.cycle_time_code, classes=classes, field=field)
-        q = quartiles_from_table(table, scheme=scheme, code=code, field=field)
+        ct = read_cycle_times(pe.cycle_time_file)
+        row, how = pick_row(ct.rows, pe.cycle_time_code, res.case.asset.classes, ct.info.path)
+        where = f"patent_evidence.cycle_time_file:{row['scheme']}/{row['code']}"
+        n_ages = row["n_ages"]
+        if not isinstance(n_ages, float | int) or n_ages < 1:
+            raise InputError(f"{where}.n_ages", "must be >= 1")
+        p = ct.info.provenance
+        prov = (
+            "provenance unknown"
+            if p is None
+            else f"{p.kind} by ipvalue {p.software_version} at {p.created_at}, data cutoff "
+            f"{p.data_cutoff or 'unknown'}"
+        )
+        q1, q2, q3 = (cast(float, row[k]) for k in ("q1", "q2", "q3"))  # pick_row: non-empty
+        q = Quartiles(
+            q1,
+            q2,
+            q3,
+            source=f"cycle-time file {Path(ct.info.path).name}, {row['scheme']} {row['code']} "
+            f"(n_ages={int(n_ages)}; sha256 {ct.info.short_hash}…; {prov})",
+        )
         res.add(
             "cycle_time_row",
-            f"{scheme} {code}",
+            f"{row['scheme']} {row['code']}",
             None,
-            f"{table.path.name}: {why}",
+            f"{Path(ct.info.path).name}: {how}",
             "input",
             "economic_life",
         )
