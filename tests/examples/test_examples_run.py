@@ -114,3 +114,42 @@ def test_monte_carlo_example_is_seeded_and_reproducible() -> None:
     assert a.distribution.n + a.distribution.rejected == 5000
     assert a.range.basis == "monte_carlo_p5_p95"
     assert a.sensitivity  # tornado bars for the uncertain inputs
+
+
+def test_patent_evidence_rfr_by_hand() -> None:
+    # Σ_t Rev_t · 3 % · (1 − 35 %) / 1.14^t over the 9-year forecast (economic life 9 y caps
+    # nothing); no TAB, no TV.
+    revenue = [20e6, 22e6, 24e6, 25e6, 25e6, 24e6, 22e6, 19e6, 15e6]
+    expected = sum(r * 0.03 * 0.65 / 1.14 ** (t + 1) for t, r in enumerate(revenue))
+    assert expected == pytest.approx(2_134_411.98, abs=0.01)
+    v = _value("patent_evidence_rfr.yaml")
+    assert v.value == pytest.approx(expected, rel=1e-13)
+    a = {x.name: x for x in v.assumptions}
+    # legal term from the file's expiry 2024-02-24: 3891 days / 365.25 at 2013-06-30
+    assert a["asset.remaining_legal_term_years"].value == pytest.approx(3891 / 365.25, rel=1e-15)
+    assert "uspto_sample_indicators.csv" in a["asset.remaining_legal_term_years"].source
+    assert a["patent.cycle_time.q3"].value == pytest.approx(9.1567, abs=1e-4)  # IPC H01L
+    assert a["patent.claims"].value == 28.0
+    assert v.trace[0].step == "patent_evidence" and v.trace[0].detail["cohort"] == "2006 section H"
+    assert not [w for w in v.warnings if w.code.startswith(("evidence_", "economic_life"))]
+
+
+def test_patent_evidence_market_ratio_by_hand() -> None:
+    # V = (1/4) Σ X_i · Q / Q_i with Q = quality_index of 6982482 and Q_i of each comparable,
+    # read from the indicators file: ≈ (2,082,704.81 + 1,644,240.64 + 1,649,575.46
+    # + 1,479,699.47) / 4 = 1,714,055.09
+    import pyarrow.csv as pacsv
+
+    t = pacsv.read_csv(EXAMPLES / "data" / "uspto_sample_indicators.csv",
+                       convert_options=pacsv.ConvertOptions(column_types={"patent_id": "string"}))
+    q = dict(zip(t.column("patent_id").to_pylist(), t.column("quality_index").to_pylist(),
+                 strict=True))
+    prices = {"6838391": 1.2e6, "6838741": 1.5e6, "7473606": 1.35e6, "8089078": 1.4e6}
+    expected = sum(x * q["6982482"] / q[p] for p, x in prices.items()) / 4
+    assert expected == pytest.approx(1_714_055.09, abs=0.01)
+    v = _value("patent_evidence_market_ratio.yaml")
+    assert v.value == pytest.approx(expected, rel=1e-13)
+    assert (v.range.low, v.range.high) == (pytest.approx(1_479_699.47, abs=0.01),
+                                           pytest.approx(2_082_704.81, abs=0.01))
+    names = {a.name for a in v.assumptions}
+    assert {"approaches.0.subject_quality", "approaches.0.comparables.3.quality_score"} <= names

@@ -18,7 +18,6 @@ import hashlib
 import json
 import math
 import os
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -259,14 +258,15 @@ def write_sidecar(data_file: str | Path, prov: Provenance) -> Path:
     path = Path(data_file)
     out = sidecar_path(path)
     record = {**prov.to_json_dict(), "sha256": sha256_file(path)}
-    fd, tmp = tempfile.mkstemp(prefix=".meta-", dir=out.parent)
+    # A plain open keeps the usual file mode (mkstemp would make it owner-only).
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
+        with open(tmp, "w", encoding="utf-8") as f:
             json.dump(record, f, indent=2, sort_keys=True, allow_nan=False)
             f.write("\n")
         os.replace(tmp, out)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
     return out
 
