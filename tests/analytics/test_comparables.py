@@ -417,3 +417,13 @@ def test_deal_matches_on_a_corpus() -> None:
     assert matches["US-1000004-B2"].similarity == 0.0  # shares no word and no class
     assert "US-9999999-B2" not in matches
     assert matches["US-1000001-B2"].pub_id == subject.pub_id
+
+
+def test_unconvertible_currency_names_the_deal_row() -> None:
+    # the packaged FX table has no TWD rate
+    deals = (deal("t.csv:9", "P1", 1000.0, "2019-01-01", currency="TWD"), *DEALS[1:3])
+    with pytest.raises(InputError) as exc:
+        select_comparables(
+            deals, MATCHES, options=ComparableOptions(as_of=AS_OF), subject=Subject("s")
+        )
+    assert exc.value.field == "t.csv:9" and exc.value.rule.startswith("column currency: fx TWD")

@@ -77,6 +77,11 @@ def test_read_good_deals_with_comment_header(tmp_path: Path) -> None:
         ("B1,P1,100,USD,2019-01-01,price,,1.5", "column data_quality: must be a number in (0, 1]"),
         ("A1,P1,100,USD,2019-01-01,price,,", "column deal_id: 'A1' is already used at deals.csv:2"),
         (
+            "B1," + "9" * 101 + ",100,USD,2019-01-01,price,,",
+            "column patent_id: must be at most 100",
+        ),
+        ("D" * 201 + ",P1,100,USD,2019-01-01,price,,", "column deal_id: must be at most 200"),
+        (
             ",US-1000001-B2,100,USD,2019-03-01,price,,",
             "same patent and date as deals.csv:3: give each deal a deal_id",
         ),
@@ -273,3 +278,17 @@ def test_write_block_atomic(tmp_path: Path) -> None:
         write_block("a: 1\n", tmp_path / "missing" / "approach.yaml")
     with pytest.raises(InputError, match="is a folder"):
         write_block("a: 1\n", tmp_path)
+
+
+def test_read_qualities_from_parquet(tmp_path: Path) -> None:
+    path = tmp_path / "ind.parquet"
+    pd.DataFrame(
+        {
+            "patent_id": ["1000001", "1000002"],
+            "pub_id": ["US-1000001-B2", "US-1000002-B2"],
+            "quality_index": [0.25, float("nan")],
+        }
+    ).to_parquet(path)
+    table = read_qualities(path)
+    assert table.find("US1000001B2") == QualityScore("1000001", 0.25)
+    assert table.find("1000002") == QualityScore("1000002", None)

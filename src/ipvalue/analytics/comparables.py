@@ -743,7 +743,10 @@ def select_comparables(
         price = d.unit_price
         if basis == "price" and d.currency != options.currency:
             assert d.currency is not None
-            fig = fx(d.currency, options.currency, d.date)
+            try:
+                fig = fx(d.currency, options.currency, d.date)
+            except InputError as exc:  # name the deal row, not only the currency pair
+                raise InputError(d.where, f"column currency: {exc}") from None
             fx_used = FxUsed(
                 d.currency,
                 options.currency,

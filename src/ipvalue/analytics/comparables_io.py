@@ -59,11 +59,12 @@ def read_deals(path: Path) -> DealsFile:
     currency, date, basis`` are required; ``rights, territory, source, deal_id, data_quality``
     are optional; other columns are ignored.
 
-    Rules per row: ``patent_id`` not empty; ``basis`` one of price, royalty_rate,
-    price_to_revenue; ``unit_price`` a number > 0 (a royalty rate a fraction in (0, 1]);
-    ``currency`` a 3-letter ISO code (required for price deals); ``date`` ``YYYY-MM-DD``;
-    ``rights`` one of assignment, exclusive_licence, non_exclusive_licence; ``data_quality`` in
-    (0, 1]; ``deal_id`` unique; two rows with the same patent and date need deal ids.
+    Rules per row: ``patent_id`` not empty (at most 100 characters); ``basis`` one of price,
+    royalty_rate, price_to_revenue; ``unit_price`` a number > 0 (a royalty rate a fraction in
+    (0, 1]); ``currency`` a 3-letter ISO code (required for price deals); ``date``
+    ``YYYY-MM-DD``; ``rights`` one of assignment, exclusive_licence, non_exclusive_licence;
+    ``data_quality`` in (0, 1]; ``deal_id`` unique (at most 200 characters); two rows with the
+    same patent and date need deal ids.
 
     Raises
     ------
@@ -176,6 +177,8 @@ def _validate(
         pid = cell("patent_id")
         if not pid:
             bad("patent_id", "must not be empty")
+        elif len(pid) > 100:
+            bad("patent_id", "must be at most 100 characters")
         basis = cell("basis").lower()
         if basis not in BASES:
             bad("basis", f"must be one of {', '.join(BASES)} (got {cell('basis')!r})")
@@ -211,7 +214,9 @@ def _validate(
             bad("data_quality", f"must be a number in (0, 1] (got {dq_text!r})")
         deal_id = cell("deal_id") or None
         if deal_id is not None:
-            if deal_id in deal_ids:
+            if len(deal_id) > 200:
+                bad("deal_id", "must be at most 200 characters")
+            elif deal_id in deal_ids:
                 bad("deal_id", f"{deal_id!r} is already used at {deal_ids[deal_id]}")
             deal_ids.setdefault(deal_id, where)
         elif pid and date is not None:
