@@ -58,7 +58,10 @@ class _Columns:
     weight: np.ndarray
 
 
-def _terminal_warnings(grp: Any, out: Any, batch: Any) -> list[tuple[int, ValuationWarning]]:
+_Found = list[tuple[int, str, str]]  # (asset index, warning code, message without the asset)
+
+
+def _terminal_warnings(grp: Any, out: Any, batch: Any) -> _Found:
     """Terminal-value share and narrow-spread warnings per asset, worded as for a single asset
     (:func:`ipvalue.valuation._engine_trace.outcome_warnings`)."""
     from ipvalue.core.settings import get_settings
@@ -68,30 +71,30 @@ def _terminal_warnings(grp: Any, out: Any, batch: Any) -> list[tuple[int, Valuat
     st = get_settings()
     share, spread = np.asarray(out.tv_share), np.asarray(out.spread)
     at = grp.arrays[0]
-    found = []
+    found: _Found = []
     for r in np.flatnonzero(np.isfinite(share) & (share > st.terminal_value_share_warning)):
         i, j = at[r].tolist()
-        found.append((i, ValuationWarning(
-            "terminal_value_share",
-            f"{batch.meta[i][j].name}: the terminal value is {share[r]:.1%} of the value "
-            f"(warning above {st.terminal_value_share_warning:.0%})")))
+        found.append((i, "terminal_value_share",
+                      f"{batch.meta[i][j].name}: the terminal value is {share[r]:.1%} of the "
+                      f"value (warning above {st.terminal_value_share_warning:.0%})"))
     for r in np.flatnonzero(np.isfinite(spread) & (spread < st.rate_growth_spread_warning)):
         i, j = at[r].tolist()
-        found.append((i, ValuationWarning(
-            "narrow_rate_growth_spread",
-            f"{batch.meta[i][j].name}: discount rate − terminal growth = {spread[r]:.2%} "
-            f"(warning below {st.rate_growth_spread_warning:.2%}); the terminal value is very "
-            "sensitive")))
+        found.append((i, "narrow_rate_growth_spread",
+                      f"{batch.meta[i][j].name}: discount rate − terminal growth = "
+                      f"{spread[r]:.2%} (warning below {st.rate_growth_spread_warning:.2%}); "
+                      "the terminal value is very sensitive"))
     return found
 
 
-def _life_cap_warnings(grp: Any, out: Any, batch: Any) -> list[tuple[int, ValuationWarning]]:
+def _life_cap_warnings(grp: Any, out: Any, batch: Any) -> _Found:
     """``life_cap`` per asset whose legal term / economic life is shorter than the forecast,
     worded as for a single asset; the comparison runs on the group's life column at once.
 
     The forecast length is the group's (one input structure, one length); a group whose
     outcome carries no yearly rows (regional income without series) reads it from its template
     valued once; methods without yearly flows (cost, market, options) get no warning.
+    In asset order. A 100,000-asset portfolio may have tens of thousands: one plain tuple
+    each, the message built once.
     """
     at, _, lives = grp.arrays
     if lives is None:
@@ -108,21 +111,23 @@ def _life_cap_warnings(grp: Any, out: Any, batch: Any) -> list[tuple[int, Valuat
     capped = np.flatnonzero(lives < horizon)
     if not capped.size:
         return []
-    src = batch.life_sources
+    capped = capped[np.argsort(at[capped, 0], kind="stable")]
+    src, meta = batch.life_sources, batch.meta
+    tail = f" of the {horizon}-year forecast"
+    if src is None:  # every cap is the remaining legal term
+        return [
+            (i, "life_cap", f"{meta[i][j].name}: income period capped at {life:.2f} years "
+                            f"(remaining legal term){tail}")
+            for (i, j), life in zip(at[capped].tolist(), lives[capped].tolist(), strict=True)
+        ]
     return [
-        (i, ValuationWarning(
-            "life_cap",
-            f"{batch.meta[i][j].name}: income period capped at {life:.2f} years "
-            f"({src[i] if src is not None else 'remaining legal term'}) "
-            f"of the {horizon}-year forecast",
-        ))
+        (i, "life_cap", f"{meta[i][j].name}: income period capped at {life:.2f} years "
+                        f"({src[i]}){tail}")
         for (i, j), life in zip(at[capped].tolist(), lives[capped].tolist(), strict=True)
     ]
 
 
-def _evaluate_groups(
-    batch: Any,
-) -> tuple[_Columns, list[TraceStep], list[tuple[int, ValuationWarning]]]:
+def _evaluate_groups(batch: Any) -> tuple[_Columns, list[TraceStep], _Found]:
     """One kernel call per group; values scattered back to (asset, approach position)."""
     from ipvalue.valuation.engine import evaluate_approach
 
@@ -130,7 +135,7 @@ def _evaluate_groups(
     cols = _Columns(np.full(shape, np.nan), np.full(shape, np.nan), np.full(shape, np.nan),
                     np.zeros(shape, dtype=bool), np.full(shape, np.nan))
     steps = []
-    warnings: list[tuple[int, ValuationWarning]] = []
+    warnings: _Found = []
     for grp in batch.groups:
         at, table, lives = grp.arrays
         n = len(at)
@@ -152,8 +157,10 @@ def _evaluate_groups(
             cols.high[where] = out.high
             cols.has_range[where] = True
         # per asset as for a single asset: the life cap, then the terminal-value warnings
-        found = _life_cap_warnings(grp, out, batch) + _terminal_warnings(grp, out, batch)
-        warnings.extend(sorted(found, key=lambda x: x[0]))
+        found, terminal = _life_cap_warnings(grp, out, batch), _terminal_warnings(grp, out, batch)
+        if terminal:
+            found = sorted(found + terminal, key=lambda x: x[0])  # stable: life cap first
+        warnings.extend(found)
         steps.append(TraceStep(
             step="kernel_call", approach=grp.template.model.method,
             detail={"method": grp.template.model.method, "assets": n},
@@ -225,12 +232,18 @@ def _value_portfolio(case: PortfolioCase, framework: Any) -> Valuation:
     from ipvalue.refdata import merge_figure_warnings
 
     labelled: list[tuple[str, str]] = []
-    for i, w in [*batch.warnings, *group_warnings]:
+    for i, w in batch.warnings:
         aid = case.assets[i].asset.id or case.assets[i].asset.name
         figure = w.code.startswith("refdata_") or w.code == "fx_date_mismatch"
         # a reference-figure warning names its assets.<i> path: one per figure, not per asset
         labelled.append((w.code, w.message if figure else f"{aid}: {w.message}"))
-    warnings = [ValuationWarning(c, m) for c, m in merge_figure_warnings(labelled)]
+    # kernel warnings (life cap, terminal value) are never figure warnings: no merging needed
+    assets_in = case.assets
+    labelled = merge_figure_warnings(labelled) + [
+        (c, f"{assets_in[i].asset.id or assets_in[i].asset.name}: {m}")
+        for i, c, m in group_warnings
+    ]
+    warnings = [ValuationWarning(c, m) for c, m in labelled]
     concluded, lows, highs, divs = recs
     for i in sorted(divs):
         aid = case.assets[i].asset.id or case.assets[i].asset.name
