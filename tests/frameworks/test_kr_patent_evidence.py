@@ -131,3 +131,34 @@ def test_real_cycle_time_file_from_uspto_xml(tmp_path: Path, run_cli: Any) -> No
     assert f"n_ages={int(row.n_ages)}" in src
     # the sidecar written by the command is cited: kind, version, time, data cutoff
     assert "cycle_time by ipvalue" in src and "data cutoff 20" in src
+
+
+def test_patent_evidence_example_by_hand() -> None:
+    import math
+
+    from ipvalue.frameworks._valuate import value_under
+
+    ex = ROOT / "examples/jurisdictions/kr_patent_evidence.yaml"
+    case = ipvalue.load_case(ex)
+    assert isinstance(case, ValuationCase)
+    run = value_under(case, "KR")
+    p = {x.name: x for x in run.resolved.parameters}
+    # IPC H01L row of the packaged cycle-time file (real USPTO XML samples)
+    q1, q2, q3 = 2.6119096509240247, 5.025325119780972, 9.156741957563312
+    life = q2 + (q3 - q2) * (68 - 60) / 40  # 5.8516 y
+    assert p["economic_life_years"].value == pytest.approx(life, rel=1e-12)
+    assert q1 < q2 and "IPC H01L (n_ages=86" in p["economic_life_years"].source
+    # auto-scores: 5.85 y in [4, 6) -> 2; Q2 5.03 ≤ 6 -> 1; immediate -> 5; 59 given points
+    assert [
+        p[f"strength_auto_score.{k}"].value
+        for k in ("economic_life", "obsolescence_risk", "commercialisation_lead_time")
+    ] == [2, 1, 5]
+    cc = 0.55 * 0.8 * (59 + 2 + 1 + 5) / 100
+    assert p["technology_contribution"].value == pytest.approx(cc)
+    trp = -0.0709 * math.log(32 / 10 - 1) + 0.1001
+    r = 0.06 * 0.3 + (0.115 + 0.035) * 0.7 + trp
+    fcf = [1.2e9, 2.4e9, 3.6e9, 4.2e9, 4.5e9, 4.6e9]
+    expected = sum(fcf[t - 1] * cc / (1 + r) ** t for t in range(1, 6))
+    expected += (life - 5) * fcf[5] * cc / (1 + r) ** life  # final fraction at t = L
+    assert run.valuation.value == pytest.approx(expected, rel=1e-12)
+    assert "strength_evidence.right_stability" in p  # bwd_cits percentile shown beside it
