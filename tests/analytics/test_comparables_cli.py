@@ -298,3 +298,23 @@ def test_indicators_newer_than_as_of_warn(run_cli: Any, xml: Path, indicators: P
     assert any(
         "holds data up to 2013-04-16, after --as-of 2013-01-01" in w for w in data["warnings"]
     )
+
+
+def test_from_an_analytics_database(run_cli: Any, xml: Path, tmp_path: Path) -> None:
+    db = tmp_path / "analytics.duckdb"
+    code, _out, err = run_cli(
+        "patents", "import", "--source", xml, "--format", "uspto-xml", "--db", db
+    )
+    assert code == 0, err
+    args = base_args(xml, "--json")
+    i = args.index("--source")
+    code, from_db, err = run_cli(*args[:i], "--db", db, *args[i + 4 :])
+    assert code == 0, err
+    code, from_xml, err = run_cli(*args)
+    assert code == 0, err
+    a, b = json.loads(from_db), json.loads(from_xml)
+    assert a["provenance"]["corpus"]["source"] == str(db)
+    assert [r["name"] for r in a["candidates"]] == [r["name"] for r in b["candidates"]]
+    assert [r["weight"] for r in a["candidates"]] == pytest.approx(
+        [r["weight"] for r in b["candidates"]], rel=1e-12
+    )
