@@ -78,11 +78,14 @@ def test_strength_weights_rules() -> None:
     assert e.value.field == "strength.weights.usability"
 
 
-@given(st.lists(st.floats(1, 5), min_size=20, max_size=20),
-       st.lists(st.floats(0.01, 10), min_size=20, max_size=20))
+@given(
+    st.lists(st.floats(1, 5), min_size=20, max_size=20),
+    st.lists(st.floats(0.01, 10), min_size=20, max_size=20),
+)
 def test_strength_bounded(scores: list[float], weights: list[float]) -> None:
-    res = kr.individual_strength(dict(zip(ALL_ITEMS, scores, strict=True)),
-                                 dict(zip(ALL_ITEMS, weights, strict=True)))
+    res = kr.individual_strength(
+        dict(zip(ALL_ITEMS, scores, strict=True)), dict(zip(ALL_ITEMS, weights, strict=True))
+    )
     assert 0.2 - 1e-12 <= res.strength <= 1.0 + 1e-12
     assert min(scores) / 5 - 1e-12 <= res.strength <= max(scores) / 5 + 1e-12
 
@@ -91,16 +94,18 @@ def test_strength_bounded(scores: list[float], weights: list[float]) -> None:
 
 
 def test_contribution_product() -> None:
-    res = kr.technology_contribution(industry_factor=0.5, industry_factor_source="guide p.1",
-                                     tech_share=0.8, strength=0.6)
+    res = kr.technology_contribution(
+        industry_factor=0.5, industry_factor_source="guide p.1", tech_share=0.8, strength=0.6
+    )
     assert res.contribution == pytest.approx(0.5 * 0.8 * 0.6)  # 0.24
     assert res.warnings == ()
     assert res.assumptions[0].source == "guide p.1"
 
 
 def test_contribution_above_star_value_band_warns() -> None:
-    res = kr.technology_contribution(industry_factor=0.9, industry_factor_source="x",
-                                     tech_share=1.0, strength=0.5)
+    res = kr.technology_contribution(
+        industry_factor=0.9, industry_factor_source="x", tech_share=1.0, strength=0.5
+    )
     assert res.contribution == pytest.approx(0.45)
     assert [w.code for w in res.warnings] == ["KR_CONTRIBUTION_ABOVE_BAND"]
 
@@ -116,8 +121,12 @@ def test_contribution_above_star_value_band_warns() -> None:
     ],
 )
 def test_contribution_bad_inputs(kwargs: dict[str, object], field: str) -> None:
-    args: dict[str, object] = {"industry_factor": 0.5, "industry_factor_source": "s",
-                               "tech_share": 1.0, "strength": 0.5}
+    args: dict[str, object] = {
+        "industry_factor": 0.5,
+        "industry_factor_source": "s",
+        "tech_share": 1.0,
+        "strength": 0.5,
+    }
     args.update(kwargs)
     with pytest.raises(InputError) as e:
         kr.technology_contribution(**args)  # type: ignore[arg-type]
@@ -127,8 +136,14 @@ def test_contribution_bad_inputs(kwargs: dict[str, object], field: str) -> None:
 def test_technology_value_prorated_final_year() -> None:
     # life 2.5 y: the half year ends at t = 2.5:
     # 100/1.1 + 200/1.1^2 + 0.5·300/1.1^2.5 = 90.909091 + 165.289256 + 118.197842
-    res = kr.technology_value([100, 200, 300, 400], rate=0.10, life_years=2.5,
-                              contribution=0.24, final_year="prorate", timing="end")
+    res = kr.technology_value(
+        [100, 200, 300, 400],
+        rate=0.10,
+        life_years=2.5,
+        contribution=0.24,
+        final_year="prorate",
+        timing="end",
+    )
     bv = 100 / 1.1 + 200 / 1.21 + 0.5 * 300 / 1.1**2.5
     assert res.business_value == pytest.approx(bv, rel=1e-14)
     assert res.business_value == pytest.approx(374.396189, abs=1e-6)
@@ -137,18 +152,21 @@ def test_technology_value_prorated_final_year() -> None:
 
 
 def test_technology_value_whole_years_and_mid_year() -> None:
-    whole = kr.business_value([100, 200, 300], rate=0.10, life_years=2.5,
-                              final_year="whole", timing="end")[0]
+    whole = kr.business_value(
+        [100, 200, 300], rate=0.10, life_years=2.5, final_year="whole", timing="end"
+    )[0]
     assert whole == pytest.approx(100 / 1.1 + 200 / 1.21 + 300 / 1.331)  # 481.592788
-    mid = kr.business_value([100, 200], rate=0.10, life_years=2, final_year="whole",
-                            timing="mid")[0]
+    mid = kr.business_value([100, 200], rate=0.10, life_years=2, final_year="whole", timing="mid")[
+        0
+    ]
     assert mid == pytest.approx(100 / 1.1**0.5 + 200 / 1.1**1.5)
 
 
 def test_technology_value_too_few_flows() -> None:
     with pytest.raises(InputError, match="at least 3 yearly flows") as e:
-        kr.technology_value([1, 2], rate=0.1, life_years=2.2, contribution=0.2,
-                            final_year="prorate", timing="end")
+        kr.technology_value(
+            [1, 2], rate=0.1, life_years=2.2, contribution=0.2, final_year="prorate", timing="end"
+        )
     assert e.value.field == "kr.fcf"
 
 
@@ -192,9 +210,11 @@ def test_life_factor_score_doubles_sum() -> None:
 
 def test_cycle_time_file(tmp_path) -> None:
     f = tmp_path / "ct.csv"
-    f.write_text("scheme,code,n_patents,n_ages,q1,q2,q3,mean\n"
-                 "ipc,H04L,120,900,3.5,6.0,10.5,7.1\n"
-                 "ipc,G06F,80,400,,5.0,9.0,6.0\n")
+    f.write_text(
+        "scheme,code,n_patents,n_ages,q1,q2,q3,mean\n"
+        "ipc,H04L,120,900,3.5,6.0,10.5,7.1\n"
+        "ipc,G06F,80,400,,5.0,9.0,6.0\n"
+    )
     q = kr.read_cycle_time_quartiles(f, scheme="ipc", code="H04L")
     assert (q.q1, q.q2, q.q3) == (3.5, 6.0, 10.5)
     assert "n_ages=900" in q.source
@@ -251,23 +271,41 @@ def test_trp_from_items_sums() -> None:
 
 def test_rate_guide_example() -> None:
     # 0.05·0.4 + (0.12 + 0.03)·0.6 + 0.05 = 0.02 + 0.09 + 0.05
-    res = kr.kr_discount_rate(variant="guide_example", cost_of_equity=0.12, size_premium=0.03,
-                              cost_of_debt=0.05, debt_ratio=0.4, trp=0.05)
+    res = kr.kr_discount_rate(
+        variant="guide_example",
+        cost_of_equity=0.12,
+        size_premium=0.03,
+        cost_of_debt=0.05,
+        debt_ratio=0.4,
+        trp=0.05,
+    )
     assert res.rate == pytest.approx(0.16)
     assert res.trp_part == pytest.approx(0.05)
 
 
 def test_rate_wacc_tax_shield() -> None:
     # 0.05·(1 − 0.2)·0.4 + (0.12 + 0.03 + 0.05)·0.6 = 0.016 + 0.12
-    res = kr.kr_discount_rate(variant="wacc_tax_shield", cost_of_equity=0.12, size_premium=0.03,
-                              cost_of_debt=0.05, debt_ratio=0.4, trp=0.05, tax_rate=0.2)
+    res = kr.kr_discount_rate(
+        variant="wacc_tax_shield",
+        cost_of_equity=0.12,
+        size_premium=0.03,
+        cost_of_debt=0.05,
+        debt_ratio=0.4,
+        trp=0.05,
+        tax_rate=0.2,
+    )
     assert res.rate == pytest.approx(0.136)
     assert res.trp_part == pytest.approx(0.03)
 
 
 def test_rate_variant_rules() -> None:
-    base = {"cost_of_equity": 0.1, "size_premium": 0.0, "cost_of_debt": 0.05,
-            "debt_ratio": 0.3, "trp": 0.04}
+    base = {
+        "cost_of_equity": 0.1,
+        "size_premium": 0.0,
+        "cost_of_debt": 0.05,
+        "debt_ratio": 0.3,
+        "trp": 0.04,
+    }
     with pytest.raises(InputError, match="is required") as e:
         kr.kr_discount_rate(variant="wacc_tax_shield", **base)
     assert e.value.field == "kr.rate.tax_rate"
@@ -283,10 +321,23 @@ def test_rate_variant_rules() -> None:
 @given(st.floats(0, 0.3), st.floats(0, 0.5))
 def test_rate_variants_agree_without_debt_and_tax(trp: float, ke: float) -> None:
     # with D/V = 0 both variants give Ke + SP + TRP
-    a = kr.kr_discount_rate(variant="guide_example", cost_of_equity=ke, size_premium=0.02,
-                            cost_of_debt=0.05, debt_ratio=0.0, trp=trp).rate
-    b = kr.kr_discount_rate(variant="wacc_tax_shield", cost_of_equity=ke, size_premium=0.02,
-                            cost_of_debt=0.05, debt_ratio=0.0, trp=trp, tax_rate=0.0).rate
+    a = kr.kr_discount_rate(
+        variant="guide_example",
+        cost_of_equity=ke,
+        size_premium=0.02,
+        cost_of_debt=0.05,
+        debt_ratio=0.0,
+        trp=trp,
+    ).rate
+    b = kr.kr_discount_rate(
+        variant="wacc_tax_shield",
+        cost_of_equity=ke,
+        size_premium=0.02,
+        cost_of_debt=0.05,
+        debt_ratio=0.0,
+        trp=trp,
+        tax_rate=0.0,
+    ).rate
     assert a == pytest.approx(b) == pytest.approx(ke + 0.02 + trp)
 
 
@@ -297,7 +348,9 @@ def test_adjusted_reproduction_cost() -> None:
     # labour 100 restated 110/100 -> 110; equipment 50; RC 160; ROA 5 % -> 8; less 20 -> 148
     res = kr.adjusted_reproduction_cost(
         [kr.RdCost("labour", 100, 100, 110), kr.RdCost("equipment", 50)],
-        roa_median=0.05, roa_source="BOK 2023 KSIC C26", obsolescence=20,
+        roa_median=0.05,
+        roa_source="BOK 2023 KSIC C26",
+        obsolescence=20,
     )
     assert res.reproduction_cost == pytest.approx(160.0)
     assert res.roa_markup == pytest.approx(8.0)
@@ -308,16 +361,18 @@ def test_adjusted_reproduction_cost() -> None:
 def test_adjusted_cost_bad_inputs() -> None:
     ok = [kr.RdCost("labour", 100)]
     with pytest.raises(InputError, match="must be one of"):
-        kr.adjusted_reproduction_cost([kr.RdCost("travel", 1)], roa_median=0.05,
-                                      roa_source="s", obsolescence=0)
+        kr.adjusted_reproduction_cost(
+            [kr.RdCost("travel", 1)], roa_median=0.05, roa_source="s", obsolescence=0
+        )
     with pytest.raises(InputError) as e:
         kr.adjusted_reproduction_cost(ok, roa_median=0.05, roa_source="", obsolescence=0)
     assert e.value.field == "kr.cost.roa_source"
     with pytest.raises(InputError):
         kr.adjusted_reproduction_cost(ok, roa_median=0.05, roa_source="s", obsolescence=-1)
     with pytest.raises(InputError):
-        kr.adjusted_reproduction_cost([kr.RdCost("labour", 1, 0, 1)], roa_median=0.05,
-                                      roa_source="s", obsolescence=0)
+        kr.adjusted_reproduction_cost(
+            [kr.RdCost("labour", 1, 0, 1)], roa_median=0.05, roa_source="s", obsolescence=0
+        )
     neg = kr.adjusted_reproduction_cost(ok, roa_median=0.0, roa_source="s", obsolescence=150)
     assert neg.value == pytest.approx(-50.0)
     assert neg.warnings[0].code == "KR_COST_NEGATIVE"

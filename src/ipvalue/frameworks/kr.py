@@ -7,6 +7,14 @@ the adjusted reproduction cost; a SMART5-style grade. See docs/frameworks/kr.md.
 
 from __future__ import annotations
 
+from ipvalue.frameworks._kr_autoscore import (
+    AUTO_SCORE_RULES,
+    AutoScore,
+    auto_score,
+    economic_life_score,
+    obsolescence_score,
+    preparation_score,
+)
 from ipvalue.frameworks._kr_contribution import (
     STRENGTH_ITEMS,
     ContributionResult,
@@ -24,6 +32,12 @@ from ipvalue.frameworks._kr_cost import (
     adjusted_reproduction_cost,
 )
 from ipvalue.frameworks._kr_cycletime import CYCLE_TIME_COLUMNS, read_cycle_time_quartiles
+from ipvalue.frameworks._kr_evidence import (
+    SMART_ITEM_INDICATORS,
+    STRENGTH_ITEM_INDICATORS,
+    ItemEvidence,
+    item_evidence,
+)
 from ipvalue.frameworks._kr_framework import FRAMEWORK, KoreaFramework, KrInputs
 from ipvalue.frameworks._kr_life import (
     LIFE_FACTORS,
@@ -57,6 +71,7 @@ from ipvalue.frameworks._kr_smart import (
 )
 
 __all__ = [
+    "AUTO_SCORE_RULES",
     "COST_CATEGORIES",
     "CYCLE_TIME_COLUMNS",
     "DEFAULT_GRADE_LABELS",
@@ -65,13 +80,17 @@ __all__ = [
     "IPM_POINTS",
     "LIFE_FACTORS",
     "SMART_GROUPS",
+    "SMART_ITEM_INDICATORS",
     "STRENGTH_ITEMS",
+    "STRENGTH_ITEM_INDICATORS",
     "TRP_INTERCEPT",
     "TRP_ITEMS",
     "TRP_SLOPE",
     "WIPO_SECTORS",
     "AdjustedCostResult",
+    "AutoScore",
     "ContributionResult",
+    "ItemEvidence",
     "KoreaFramework",
     "KrInputs",
     "KrRateResult",
@@ -85,11 +104,16 @@ __all__ = [
     "TechnologyValueResult",
     "TrpResult",
     "adjusted_reproduction_cost",
+    "auto_score",
     "business_value",
+    "economic_life_score",
     "individual_strength",
+    "item_evidence",
     "kr_discount_rate",
     "life_factor_score",
     "model_i_life",
+    "obsolescence_score",
+    "preparation_score",
     "read_cycle_time_quartiles",
     "smart_grade",
     "smart_points",
