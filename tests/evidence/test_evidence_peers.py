@@ -44,7 +44,8 @@ def test_peer_table_cohort_and_file() -> None:
     fwd = _col(4, 2, 4, None, 10, 0)
     claims = _col(20, 10, 15, 30, 5, 25)
     cohorts = ["A", "A", "A", "A", "B", None]
-    rows = peer_table({"fwd_cits5": fwd, "claims": claims}, {"claims": "claims"}, 0, cohorts)
+    mask = np.array([c == "A" for c in cohorts])
+    rows = peer_table({"fwd_cits5": fwd, "claims": claims}, {"claims": "claims"}, 0, mask)
     f, c = rows
     # fwd_cits5 cohort A: 4, 2, 4 → below 1, equal 2 → (1 + 1) / 3; median 4
     assert f.value == 4.0 and f.cohort.n == 3
@@ -58,13 +59,13 @@ def test_peer_table_cohort_and_file() -> None:
 
 
 def test_subject_without_cohort() -> None:
-    rows = peer_table({"x": _col(1, 2)}, {}, 0, [None, "A"])
+    rows = peer_table({"x": _col(1, 2)}, {}, 0, None)  # the subject's cohort cell is empty
     assert rows[0].cohort.n == 0 and rows[0].cohort.percentile is None
     assert rows[0].file.percentile == pytest.approx(0.25)  # below 0, equal 1 → 0.5 / 2
 
 
 def test_subject_empty_value_stays_empty() -> None:
-    rows = peer_table({"x": _col(None, 2, 3)}, {}, 0, ["A", "A", "A"])
+    rows = peer_table({"x": _col(None, 2, 3)}, {}, 0, np.ones(3, dtype=bool))
     r = rows[0].as_row()
     assert r["value"] is None and r["cohort_percentile"] is None and r["file_percentile"] is None
     assert r["cohort_n"] == 2 and r["cohort_median"] == 2.5

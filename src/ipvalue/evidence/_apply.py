@@ -170,19 +170,13 @@ def _file_warnings(info: FileInfo, field: str, kind: str, vdate: dt.date) -> lis
     return out
 
 
-def _as_date(v: object) -> dt.date | None:
-    if isinstance(v, dt.datetime):
-        return v.date()
-    return v if isinstance(v, dt.date) else None
-
-
 def _lookup(data: IndicatorFile, subject_row: int, pe: PatentEvidence) -> Any:
     col = data.numbers[pe.quality_indicator]
     when = _source_date(data.info)
 
     def lookup(patent_id: str | None, field: str) -> tuple[float, str, str | None]:
         row = subject_row if patent_id is None else find_row(data, patent_id, field)
-        pid = data.patent_ids[row]
+        pid = data.patent_id_at(row)
         q = col.at(row)
         if q is None:
             raise InputError(
@@ -209,7 +203,7 @@ def _indicator_evidence(
     row = find_row(data, pe.patent_id, "patent_evidence.patent_id")
     vdate = case.valuation_date
     warns = _file_warnings(data.info, "patent_evidence.indicators_file", "indicators", vdate)
-    grant = _as_date(data.dates.get("grant_date", (None,) * data.n)[row])
+    grant = data.date_at("grant_date", row)
     if grant is not None and grant > vdate:
         warns.append(
             ValuationWarning(
@@ -218,7 +212,7 @@ def _indicator_evidence(
                 f"{vdate}",
             )
         )
-    window = data.window_complete[row] if data.window_complete is not None else None
+    window = data.window_at(row)
     if window is False:
         warns.append(
             ValuationWarning(
@@ -231,8 +225,8 @@ def _indicator_evidence(
     if pe.quality_indicator not in units:
         units[pe.quality_indicator] = "quality score (patent_evidence.quality_indicator)"
     cols = {k: (c.values, c.valid) for k, c in data.numbers.items()}
-    peers = peer_table(cols, units, row, data.cohorts)
-    src = _source(data.info, f"row patent_id {data.patent_ids[row]}")
+    peers = peer_table(cols, units, row, data.cohort_mask(row))
+    src = _source(data.info, f"row patent_id {data.patent_id_at(row)}")
     when = _source_date(data.info)
     base_conf = "low: provenance unknown" if data.info.provenance is None else None
     assumptions = []
@@ -247,13 +241,13 @@ def _indicator_evidence(
 def _legal(
     case: ValuationCase, data: IndicatorFile, row: int, pe: PatentEvidence
 ) -> tuple[ValuationCase, list[Assumption], list[ValuationWarning], dict[str, Scalar]]:
-    def date_of(name: str) -> dt.date | None:
-        col = data.dates.get(name)
-        return _as_date(col[row]) if col is not None else None
-
-    expiry = date_of("expiry_date")
+    expiry = data.date_at("expiry_date", row)
     lt = legal_term(
-        case.asset, case.valuation_date, expiry, date_of("filing_date"), date_of("grant_date")
+        case.asset,
+        case.valuation_date,
+        expiry,
+        data.date_at("filing_date", row),
+        data.date_at("grant_date", row),
     )
     warns = [
         ValuationWarning("legal_term_mismatch", f"patent {pe.patent_id}: {m}")
@@ -388,10 +382,10 @@ def prepare(case: ValuationCase) -> PreparedEvidence:
         case, legal_assumptions, legal_warns, legal_detail = _legal(case, data, subject_row, pe)
         assumptions += legal_assumptions
         warnings += legal_warns
-        cohort = data.cohorts[subject_row] if data.cohorts is not None else None
+        cohort = data.cohort_at(subject_row)
         detail.update(
             {
-                "patent_id": data.patent_ids[subject_row],
+                "patent_id": data.patent_id_at(subject_row),
                 "cohort": cohort,
                 "file_rows": data.n,
                 "quality_indicator": pe.quality_indicator,

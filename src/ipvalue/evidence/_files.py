@@ -7,6 +7,7 @@ the file and the rule; nothing is read half-way.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -68,19 +69,51 @@ class Column:
 
 @dataclass(frozen=True)
 class IndicatorFile:
-    """An indicators table: patent ids, numeric indicator columns, cohorts, dates, flags."""
+    """An indicators table: patent ids, numeric indicator columns, cohorts, dates, flags.
+
+    Text, date and flag columns stay Arrow arrays (a 2-million-row file is not turned into
+    Python objects); read one row with the ``*_at`` methods.
+    """
 
     info: FileInfo
-    patent_ids: tuple[str, ...]
+    ids: pa.ChunkedArray
     numbers: Mapping[str, Column]
-    cohorts: tuple[str | None, ...] | None
-    dates: Mapping[str, tuple[object, ...]]
-    window_complete: tuple[bool | None, ...] | None
+    cohorts: pa.ChunkedArray | None
+    dates: Mapping[str, pa.ChunkedArray]
+    window_complete: pa.ChunkedArray | None
 
     @property
     def n(self) -> int:
         """Number of rows."""
-        return len(self.patent_ids)
+        return len(self.ids)
+
+    def patent_id_at(self, row: int) -> str:
+        """The patent id of ``row``."""
+        return str(self.ids[row].as_py())
+
+    def cohort_at(self, row: int) -> str | None:
+        """The cohort label of ``row`` (``None``: empty cell or no cohort column)."""
+        return None if self.cohorts is None else self.cohorts[row].as_py()
+
+    def cohort_mask(self, row: int) -> np.ndarray | None:
+        """Which rows share ``row``'s cohort (``None`` when it has none)."""
+        label = self.cohort_at(row)
+        if label is None or self.cohorts is None:
+            return None
+        eq = pc.fill_null(pc.equal(self.cohorts, pa.scalar(label)), False)
+        return np.asarray(eq.to_numpy(zero_copy_only=False), dtype=bool)
+
+    def date_at(self, name: str, row: int) -> dt.date | None:
+        """The date in column ``name`` of ``row`` (``None``: empty cell or no such column)."""
+        col = self.dates.get(name)
+        if col is None:
+            return None
+        v = col[row].as_py()
+        return v.date() if isinstance(v, dt.datetime) else v
+
+    def window_at(self, row: int) -> bool | None:
+        """``window_complete`` of ``row`` (``None``: empty or no such column)."""
+        return None if self.window_complete is None else self.window_complete[row].as_py()
 
 
 @dataclass(frozen=True)
@@ -103,7 +136,8 @@ def _read_table(path: Path, field: str) -> pa.Table:
         if suffix == ".csv":
             import pyarrow.csv as pacsv
 
-            types = {c: pa.string() for c in _TEXT} | {c: pa.date32() for c in _DATES}
+            # dates as text: a bad date is then reported with its column name (below)
+            types = {c: pa.string() for c in (*_TEXT, *_DATES)}
             return pacsv.read_csv(path, convert_options=pacsv.ConvertOptions(column_types=types))
     except (pa.ArrowInvalid, pa.ArrowTypeError, OSError) as exc:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
@@ -138,11 +172,11 @@ def _numeric(table: pa.Table, name: str, path: Path, field: str) -> Column:
     return Column(values, valid)
 
 
-def _text(table: pa.Table, name: str) -> tuple[str | None, ...]:
+def _text(table: pa.Table, name: str) -> pa.ChunkedArray:
     col = table.column(name)
     if not pa.types.is_string(col.type) and not pa.types.is_large_string(col.type):
         col = pc.cast(col, pa.string())
-    return tuple(col.to_pylist())
+    return col
 
 
 def read_indicators(path: str | Path, quality_column: str) -> IndicatorFile:
@@ -175,33 +209,33 @@ def read_indicators(path: str | Path, quality_column: str) -> IndicatorFile:
     for need in ("patent_id", quality_column):
         if need not in names:
             raise InputError(field, f"{p}: required column {need} is missing")
-    ids = _text(table, "patent_id")
-    if any(i is None or not i.strip() for i in ids):
-        row = next(k for k, i in enumerate(ids) if i is None or not i.strip()) + 1
+    ids = pc.utf8_trim_whitespace(_text(table, "patent_id"))
+    empty = pc.fill_null(pc.equal(ids, ""), True)
+    if pc.any(empty).as_py():
+        row = int(pc.indices_nonzero(empty)[0].as_py()) + 1
         raise InputError(field, f"{p}: patent_id is empty in row {row}")
     wanted = [c for c in (*INDICATORS, quality_column) if c in names]
     numbers = {c: _numeric(table, c, p, field) for c in dict.fromkeys(wanted)}
-    dates: dict[str, tuple[object, ...]] = {}
+    dates: dict[str, pa.ChunkedArray] = {}
     for c in _DATES:
         if c in names:
             col = table.column(c)
             if pa.types.is_string(col.type):
-                try:
-                    col = pc.cast(col, pa.date32())
+                try:  # empty cells are empty dates, not errors
+                    col = pc.cast(pc.if_else(pc.equal(col, ""), None, col), pa.date32())
                 except pa.ArrowInvalid:
                     raise InputError(field, f"{p}: column {c} must hold dates YYYY-MM-DD") from None
             if not pa.types.is_date(col.type) and not pa.types.is_timestamp(col.type):
                 raise InputError(field, f"{p}: column {c} must hold dates (found {col.type})")
-            dates[c] = tuple(col.to_pylist())
+            dates[c] = col
     window = None
     if "window_complete" in names:
-        col = table.column("window_complete")
-        if not pa.types.is_boolean(col.type):
+        window = table.column("window_complete")
+        if not pa.types.is_boolean(window.type):
             raise InputError(field, f"{p}: column window_complete must be true/false")
-        window = tuple(col.to_pylist())
     return IndicatorFile(
         info=_info(p),
-        patent_ids=tuple(str(i).strip() for i in ids),
+        ids=ids,
         numbers=numbers,
         cohorts=_text(table, "cohort") if "cohort" in names else None,
         dates=dates,
@@ -218,7 +252,7 @@ def find_row(data: IndicatorFile, patent_id: str, field: str) -> int:
         Naming ``field``: the id is absent, or present more than once.
     """
     want = patent_id.strip()
-    hits = [i for i, x in enumerate(data.patent_ids) if x == want]
+    hits = pc.indices_nonzero(pc.fill_null(pc.equal(data.ids, want), False)).to_pylist()
     if not hits:
         raise InputError(field, f"{want!r} is not a patent_id of {data.info.path}")
     if len(hits) > 1:
@@ -226,7 +260,7 @@ def find_row(data: IndicatorFile, patent_id: str, field: str) -> int:
         raise InputError(
             field, f"{want!r} appears {len(hits)} times in {data.info.path} (data rows {rows})"
         )
-    return hits[0]
+    return int(hits[0])
 
 
 def read_cycle_times(path: str | Path) -> CycleTimeFile:
@@ -245,7 +279,7 @@ def read_cycle_times(path: str | Path) -> CycleTimeFile:
     if missing:
         raise InputError(field, f"{p}: required column(s) {', '.join(missing)} missing")
     nums = {c: _numeric(table, c, p, field) for c in ("n_patents", "n_ages", "q1", "q2", "q3")}
-    schemes, codes = _text(table, "scheme"), _text(table, "code")
+    schemes, codes = _text(table, "scheme").to_pylist(), _text(table, "code").to_pylist()
     rows = tuple(
         {"scheme": schemes[i], "code": codes[i], **{c: nums[c].at(i) for c in nums}}
         for i in range(table.num_rows)

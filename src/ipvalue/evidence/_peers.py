@@ -9,7 +9,7 @@ left out of ``n`` and the median; an empty subject value has no percentile (neve
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -85,7 +85,7 @@ def peer_table(
     columns: Mapping[str, tuple[np.ndarray, np.ndarray]],
     units: Mapping[str, str],
     subject_row: int,
-    cohorts: Sequence[str | None] | None,
+    in_cohort: np.ndarray | None,
 ) -> tuple[PeerRow, ...]:
     """Peer comparison of row ``subject_row`` for each column in ``columns`` (in that order).
 
@@ -97,14 +97,10 @@ def peer_table(
         Unit text per column.
     subject_row : int
         Index of the subject.
-    cohorts : sequence of str or None, optional
-        Cohort label per row; ``None`` (no cohort column) or an empty subject cohort gives
-        cohort statistics with ``n = 0``.
+    in_cohort : ndarray of bool, optional
+        Which rows are in the subject's cohort; ``None`` (no cohort column, or the subject's
+        cohort is empty) gives cohort statistics with ``n = 0``.
     """
-    in_cohort: np.ndarray | None = None
-    if cohorts is not None and cohorts[subject_row] is not None:
-        label = cohorts[subject_row]
-        in_cohort = np.fromiter((c == label for c in cohorts), dtype=bool, count=len(cohorts))
     out = []
     for name, (values, valid) in columns.items():
         subject = float(values[subject_row]) if valid[subject_row] else None
