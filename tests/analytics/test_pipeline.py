@@ -30,7 +30,7 @@ def test_local_mode_uses_one_shuffle_partition_per_core_and_broadcasts() -> None
     s = spark_settings("local[2]")
     assert s["spark.sql.shuffle.partitions"] == "2"  # not Spark's 200 tasks per shuffle
     assert s["spark.default.parallelism"] == "2"
-    assert s["spark.sql.adaptive.enabled"] == "true"
+    assert s["spark.sql.adaptive.enabled"] == "false"  # one job per stage costs more than it saves
     assert s["spark.sql.autoBroadcastJoinThreshold"] == "64m"
     assert s["spark.sql.session.timeZone"] == "UTC"
 
@@ -47,8 +47,8 @@ def test_cluster_keeps_spark_defaults_and_takes_the_spark_conf_setting(
         assert "spark.driver.memory" not in cluster
         assert cluster["spark.sql.session.timeZone"] == "UTC"
         # the setting overrides local tuning too, and ``conf`` overrides both
-        local = spark_settings("local[2]", {"spark.sql.adaptive.enabled": "false"})
+        local = spark_settings("local[2]", {"spark.sql.adaptive.enabled": "true"})
         assert local["spark.sql.shuffle.partitions"] == "400"
-        assert local["spark.sql.adaptive.enabled"] == "false"
+        assert local["spark.sql.adaptive.enabled"] == "true"
     finally:
         get_settings.cache_clear()
