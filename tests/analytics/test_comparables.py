@@ -341,7 +341,7 @@ raw_weights = st.lists(
 )
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)  # timing varies on a shared 2-core machine
 @given(raw=raw_weights, cap=st.floats(0.01, 1.0))
 def test_capped_weights_properties(raw: list[float], cap: float) -> None:
     if cap * len(raw) < 1 - 1e-12:
