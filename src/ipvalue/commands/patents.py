@@ -205,8 +205,17 @@ def cycle_time_cmd(
     with _database(source, fmt, db, strict, encoding) as path, _progress() as bar:
         bar.add_task(f"computing cycle times on {engine}", total=None)
         table = cycle_times(path, engine=engine, min_ages=min_ages)
-        prov = _provenance("cycle_time", table, source, fmt, db, engine, None, path,
-                           {"min_ages": min_ages, "unit": "years"})
+        prov = _provenance(
+            "cycle_time",
+            table,
+            source,
+            fmt,
+            db,
+            engine,
+            None,
+            path,
+            {"min_ages": min_ages, "unit": "years"},
+        )
     write_table(embed(table, prov), out)
     write_sidecar(out, prov)
     _out.print(f"wrote {table.num_rows} fields to {out}")
@@ -240,8 +249,14 @@ def generate_cmd(
 
 
 def _provenance(
-    kind: Literal["indicators", "cycle_time"], table: Any, source: Path | None, fmt: str | None,
-    db: Path | None, engine: str, vdate: date | None, cutoff_db: Path | None = None,
+    kind: Literal["indicators", "cycle_time"],
+    table: Any,
+    source: Path | None,
+    fmt: str | None,
+    db: Path | None,
+    engine: str,
+    vdate: date | None,
+    cutoff_db: Path | None = None,
     options: dict[str, Any] | None = None,
 ) -> Any:
     """Provenance record of an output table (sidecar ``X.meta.json``, docs/patent-evidence.md);
@@ -251,9 +266,16 @@ def _provenance(
 
     origin = source if source is not None else resolve_db_path(db)
     cutoff = data_cutoff_of_db(cutoff_db) if kind == "cycle_time" else None
-    return build_provenance(kind, table, source=[origin], fmt=fmt if source else None,
-                            engine=engine, options=options, valuation_date=vdate,
-                            data_cutoff=cutoff)
+    return build_provenance(
+        kind,
+        table,
+        source=[origin],
+        fmt=fmt if source else None,
+        engine=engine,
+        options=options,
+        valuation_date=vdate,
+        data_cutoff=cutoff,
+    )
 
 
 def _parse_date(text: str, option: str) -> date:
