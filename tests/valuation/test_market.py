@@ -86,6 +86,36 @@ def test_cap_weights_by_hand() -> None:
     assert w == pytest.approx([0.3, 0.3, 0.2, 0.2]) and w.sum() == pytest.approx(1.0)
 
 
+def test_cap_weights_with_subnormal_and_zero_weights() -> None:
+    # reported: free / rest overflowed to inf when the uncapped rest was subnormal
+    w = cap_weights(np.array([0.0, 1.0, 2.2e-311]), 0.5)
+    assert np.isfinite(w).all() and w.sum() == pytest.approx(1.0) and w.max() <= 0.5 + 1e-12
+    # [1, tiny, tiny] with cap 0.5: 0.5 on the first, the rest split equally between the tiny two
+    assert cap_weights(np.array([1.0, 1e-320, 1e-320]), 0.5) == pytest.approx([0.5, 0.25, 0.25])
+    # only zero weights left uncapped: they share the remainder equally
+    assert cap_weights(np.array([1.0, 0.0, 0.0]), 0.5) == pytest.approx([0.5, 0.25, 0.25])
+    with pytest.raises(InputError, match="weights"):
+        cap_weights(np.array([0.0, 0.0]), 0.5)
+    with pytest.raises(InputError, match="weights"):
+        cap_weights(np.array([1.0, np.nan]), 0.5)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(st.just(0.0), st.floats(min_value=1e-320, max_value=1e6)), min_size=1, max_size=12
+    ).filter(lambda ws: sum(ws) > 0),
+    st.floats(min_value=0.05, max_value=1.0),
+)
+def test_cap_weights_properties(ws: list[float], cap: float) -> None:
+    if cap * len(ws) < 1:
+        return  # infeasible caps are refused (tested above)
+    w = cap_weights(np.array(ws), cap)
+    assert np.isfinite(w).all() and (w >= 0).all()
+    assert w.sum() == pytest.approx(1.0, abs=1e-9)
+    assert w.max() <= cap + 1e-9
+
+
 def test_vectorised_unit_prices() -> None:
     comps = [
         Comparable("A", np.array([100.0, 200.0]), {"technology_stage": np.array([1.0, 1.2])},

@@ -129,7 +129,11 @@ def cap_weights(weights: FloatArray, max_weight: float) -> FloatArray:
         raise InputError("max_weight", "must be in (0, 1]")
     if max_weight * len(weights) < 1 - 1e-12:
         raise InputError("max_weight", f"x {len(weights)} comparables must be >= 1")
-    w = weights / weights.sum()
+    raw = np.asarray(weights, dtype=np.float64)
+    total = raw.sum()
+    if not (np.isfinite(raw).all() and (raw >= 0).all() and total > 0):
+        raise InputError("weights", "must be finite, >= 0 and not all zero")
+    w = raw / total
     capped = np.zeros(len(w), dtype=bool)
     for _ in range(len(w)):  # each pass caps at least one more comparable
         over = (w > max_weight + 1e-15) & ~capped
@@ -138,9 +142,11 @@ def cap_weights(weights: FloatArray, max_weight: float) -> FloatArray:
         capped |= over
         free = 1.0 - max_weight * capped.sum()
         rest = w[~capped].sum()
-        w = np.where(capped, max_weight, w * (free / rest if rest > 0 else 0.0))
-        if rest <= 0:
-            # only zero-weight comparables remain uncapped: share the remainder equally
+        w = np.where(capped, max_weight, w)
+        if rest > 0:
+            # divide before multiplying: with a subnormal ``rest``, ``free / rest`` overflows
+            w[~capped] = w[~capped] / rest * free
+        else:  # only zero-weight comparables remain uncapped: share the remainder equally
             w[~capped] = free / max((~capped).sum(), 1)
     return np.asarray(w, dtype=np.float64)
 
