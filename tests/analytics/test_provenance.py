@@ -101,6 +101,7 @@ def test_no_provenance(tmp_path: Path) -> None:
         ("{", "not valid JSON"),
         ('{"kind": "landscape"}', "'kind' must be"),
         ('{"kind": "indicators", "rows": -1}', "rows"),
+        ('{"kind": "indicators", "data_cutoff": "2013-13-01"}', "'data_cutoff' must be a date"),
     ],
 )
 def test_bad_sidecar_names_file(tmp_path: Path, text: str, rule: str) -> None:

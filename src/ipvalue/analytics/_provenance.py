@@ -125,6 +125,15 @@ class Provenance:
                 raise InputError(where, f"provenance '{key}' must be a string")
             return v
 
+        for key in ("valuation_date", "data_cutoff"):
+            v = text(key)
+            if v is not None:
+                try:
+                    dt.date.fromisoformat(v)
+                except ValueError:
+                    raise InputError(
+                        where, f"provenance '{key}' must be a date YYYY-MM-DD"
+                    ) from None
         return cls(
             kind=kind,
             software_version=text("software_version") or "unknown",

@@ -31,7 +31,7 @@ from ipvalue.evidence._files import (
 )
 from ipvalue.evidence._legal import TOLERANCE_YEARS, legal_term
 from ipvalue.evidence._peers import PERCENTILE_CONVENTION, PeerRow, peer_table
-from ipvalue.evidence._quality import fill_quality
+from ipvalue.evidence._quality import Lookup, fill_quality
 from ipvalue.model.approaches import MarketComparables
 from ipvalue.model.case import PatentEvidence, ValuationCase
 from ipvalue.model.result import Assumption, Scalar, TraceStep, Valuation, ValuationWarning
@@ -170,7 +170,7 @@ def _file_warnings(info: FileInfo, field: str, kind: str, vdate: dt.date) -> lis
     return out
 
 
-def _lookup(data: IndicatorFile, subject_row: int, pe: PatentEvidence) -> Any:
+def _lookup(data: IndicatorFile, subject_row: int, pe: PatentEvidence) -> Lookup:
     col = data.numbers[pe.quality_indicator]
     when = _source_date(data.info)
 
