@@ -157,3 +157,19 @@ def test_ratios_match_kernel(qs: list[float], q: float) -> None:
     assert float(np.mean(prices * r)) == pytest.approx(
         float(quality_ratio_value(prices, qs, q).value), rel=1e-12
     )
+
+
+def test_ratio_under_monte_carlo(evidence_dir: Path) -> None:
+    doc = copy.deepcopy(CASE)
+    # X_A uniform on [80, 120]: V = (X_A · 2 + 180 + 60) / 3, so E[V] = (200 + 240) / 3 and
+    # V ranges over [(160 + 240) / 3, (240 + 240) / 3]
+    doc["approaches"][0]["comparables"][0]["unit_price"] = {
+        "dist": "uniform",
+        "low": 80.0,
+        "high": 120.0,
+    }
+    doc["simulation"] = {"paths": 20_000, "seed": 3}
+    v = _run(evidence_dir, doc)
+    d = v.distribution
+    assert d is not None and d.mean == pytest.approx(440 / 3, rel=2e-3)
+    assert 400 / 3 <= d.p5 < d.p95 <= 160
