@@ -354,7 +354,7 @@ def _classes(
                    coalesce({text_sql("cpc_subclass")},
                             left({text_sql("cpc_group")}, 4)) AS subclass4,
                    {int_sql("cpc_sequence")}
-                     = min({int_sql("cpc_sequence")}) OVER (PARTITION BY i.pub_id) AS first,
+                     = min({int_sql("cpc_sequence")}) OVER (PARTITION BY i.pub_key) AS first,
                    {inventive} AS inventive
             FROM {s} JOIN _pv_ids i ON i.pid = {text_sql("patent_id")}"""
         )
@@ -369,7 +369,7 @@ def _classes(
                      || coalesce('/' || {text_sql("subgroup")}, '') AS code_full,
                    {text_sql("section")} AS section, {sub4} AS subclass4,
                    {int_sql("ipc_sequence")}
-                     = min({int_sql("ipc_sequence")}) OVER (PARTITION BY i.pub_id) AS first,
+                     = min({int_sql("ipc_sequence")}) OVER (PARTITION BY i.pub_key) AS first,
                    NULL AS inventive
             FROM {s} JOIN _pv_ids i ON i.pid = {text_sql("patent_id")}"""
         )
