@@ -12,14 +12,19 @@ pipeline is timed on a smaller generated set (stated in the output). Results of 
 implementations are checked against each other before any figure is printed.
 
 How each implementation is written (the baselines are honest, natural implementations of the
-same definitions, on the same canonical tables, whose identifiers are text):
+same definitions, on the same canonical tables as the importer stores them: text identifiers plus
+the integer keys ``pub_key``, ``doc_key``, ``citing_key``, ``cited_key``):
 
-* Ibis: ``ipvalue.analytics.compute_indicators`` (one fused expression, executed by DuckDB); the
-  citation graph is joined on dense integer keys (``row_number`` in ``pub_id`` order).
-* SQL: one hand-written DuckDB query with CTEs (``SQL`` below), read-only connection; the same
-  integer keys for the citation graph (``pk``, ``kedges``, ``kcls``).
-* pandas: the tables loaded from the DuckDB file into DataFrames, then merges / groupbys on the
-  text identifiers as loaded.
+* Ibis: ``ipvalue.analytics.compute_indicators`` (one fused expression, executed by DuckDB; the
+  citation edge list is cached as a temp table). Joins on the stored keys.
+* SQL: one hand-written DuckDB query with CTEs (``SQL`` below), read-only connection, joining on
+  the same stored keys; ``count(*)`` where the edge list is already distinct.
+* pandas: the tables loaded from the DuckDB file into DataFrames (only the columns used), then
+  merges / groupbys / ``map`` on the stored integer keys, as a pandas user would write it once
+  the tables carry integer keys; results re-indexed by ``pub_id`` at the end.
+
+All three count ``bwd_cits`` as distinct cited document numbers (documents outside the data have
+no key) and keep the citation's ``cited_doc_id`` for the distinct cited-age pairs of ``tct``.
 """
 
 from __future__ import annotations
@@ -55,50 +60,46 @@ COLUMNS = [
 ]
 
 SQL = """
-WITH cls AS (SELECT pub_id, seq, subclass4, section FROM classification
-             WHERE scheme = 'CPC' AND subclass4 IS NOT NULL),
-docs AS (SELECT doc_id, min(pub_id) AS cited_pub, min(grant_date) AS cited_grant FROM publication GROUP BY 1),
-pk AS (SELECT pub_id, row_number() OVER (ORDER BY pub_id) AS k, grant_date FROM publication),
+WITH cls AS (SELECT pub_key AS k, seq, subclass4, section FROM classification
+             WHERE scheme = 'CPC' AND subclass4 IS NOT NULL AND pub_key IS NOT NULL),
+pk AS (SELECT pub_key AS k, grant_date FROM publication),
 pcit AS (SELECT * FROM citation WHERE origin IN ('us_patent', 'us_application', 'foreign')
-         AND cited_doc_id IS NOT NULL),
-kedges AS (SELECT DISTINCT a.k AS citing, b.k AS cited FROM pcit c
-           JOIN docs d ON c.cited_doc_id = d.doc_id JOIN pk a ON a.pub_id = c.citing_pub_id
-           JOIN pk b ON b.pub_id = d.cited_pub WHERE a.k <> b.k),
-kcls AS (SELECT k, subclass4 FROM cls JOIN pk USING (pub_id)),
-fwd AS (SELECT b.pub_id, count(DISTINCT e.citing) AS fwd_n FROM kedges e
+         AND cited_doc_id IS NOT NULL AND citing_key IS NOT NULL),
+kedges AS (SELECT DISTINCT citing_key AS citing, cited_key AS cited FROM pcit
+           WHERE cited_key IS NOT NULL AND citing_key <> cited_key),
+fwd AS (SELECT e.cited AS k, count(*) AS fwd_n FROM kedges e
         JOIN pk a ON a.k = e.citing JOIN pk b ON b.k = e.cited
         WHERE date_diff('day', b.grant_date, a.grant_date) BETWEEN 0 AND {window} GROUP BY 1),
-bwd AS (SELECT citing_pub_id AS pub_id, count(DISTINCT cited_doc_id) AS bwd_n FROM pcit GROUP BY 1),
-kn AS (SELECT k, count(*) AS n FROM kcls GROUP BY 1),
-shares AS (SELECT c.k, c.subclass4, count(*) / any_value(n.n) AS share FROM kcls c
+bwd AS (SELECT citing_key AS k, count(DISTINCT cited_doc_id) AS bwd_n FROM pcit GROUP BY 1),
+kn AS (SELECT k, count(*) AS n FROM cls GROUP BY 1),
+shares AS (SELECT c.k, c.subclass4, count(*) / any_value(n.n) AS share FROM cls c
            JOIN kn n USING (k) GROUP BY 1, 2),
 gj AS (SELECT e.cited AS focal, e.citing AS other, s.subclass4, s.share FROM kedges e JOIN shares s ON s.k = e.citing),
-kgen AS (SELECT focal AS k, 1 - sum((ss / nd) ^ 2) AS generality FROM
+gen AS (SELECT focal AS k, 1 - sum((ss / nd) ^ 2) AS generality FROM
           (SELECT focal, subclass4, sum(share) AS ss FROM gj GROUP BY 1, 2)
           JOIN (SELECT focal, count(DISTINCT other) AS nd FROM gj GROUP BY 1) USING (focal) GROUP BY 1),
-gen AS (SELECT pub_id, generality FROM kgen JOIN pk USING (k)),
 oj AS (SELECT e.citing AS focal, e.cited AS other, s.subclass4, s.share FROM kedges e JOIN shares s ON s.k = e.cited),
-kori AS (SELECT focal AS k, 1 - sum((ss / nd) ^ 2) AS originality FROM
+ori AS (SELECT focal AS k, 1 - sum((ss / nd) ^ 2) AS originality FROM
           (SELECT focal, subclass4, sum(share) AS ss FROM oj GROUP BY 1, 2)
           JOIN (SELECT focal, count(DISTINCT other) AS nd FROM oj GROUP BY 1) USING (focal) GROUP BY 1),
-ori AS (SELECT pub_id, originality FROM kori JOIN pk USING (k)),
-krad AS (SELECT e.citing AS k, avg(CASE WHEN o.k IS NULL THEN 1.0 ELSE 0.0 END) AS radicalness
-        FROM kedges e JOIN kcls c ON c.k = e.cited
-        LEFT JOIN (SELECT DISTINCT k, subclass4 FROM kcls) o ON o.k = e.citing AND o.subclass4 = c.subclass4
+rad AS (SELECT e.citing AS k, avg(CASE WHEN o.k IS NULL THEN 1.0 ELSE 0.0 END) AS radicalness
+        FROM kedges e JOIN cls c ON c.k = e.cited
+        LEFT JOIN (SELECT DISTINCT k, subclass4 FROM cls) o ON o.k = e.citing AND o.subclass4 = c.subclass4
         WHERE e.citing IN (SELECT k FROM kn) GROUP BY 1),
-rad AS (SELECT pub_id, radicalness FROM krad JOIN pk USING (k)),
-usc AS (SELECT DISTINCT c.citing_pub_id AS focal, c.cited_doc_id AS cdoc, coalesce(c.cited_date, d.cited_grant) AS cdate
-        FROM citation c LEFT JOIN docs d ON d.doc_id = c.cited_doc_id
-        WHERE c.origin = 'us_patent' AND c.cited_doc_id IS NOT NULL),
-tct AS (SELECT u.focal AS pub_id, quantile_cont(date_diff('day', u.cdate, p.grant_date)::DOUBLE, 0.5) / 365.25 AS tct
-        FROM usc u JOIN publication p ON p.pub_id = u.focal
+dgrant AS (SELECT doc_key, min(grant_date) AS cited_grant FROM publication GROUP BY 1),
+usc AS (SELECT DISTINCT c.citing_key AS focal, c.cited_doc_id AS cdoc, coalesce(c.cited_date, d.cited_grant) AS cdate
+        FROM citation c LEFT JOIN dgrant d ON d.doc_key = c.cited_key
+        WHERE c.origin = 'us_patent' AND c.cited_doc_id IS NOT NULL AND c.citing_key IS NOT NULL),
+tct AS (SELECT u.focal AS k, quantile_cont(date_diff('day', u.cdate, p.grant_date)::DOUBLE, 0.5) / 365.25 AS tct
+        FROM usc u JOIN pk p ON p.k = u.focal
         WHERE u.cdate IS NOT NULL AND p.grant_date IS NOT NULL GROUP BY 1),
-tfm AS (SELECT pub_id, min(seq) AS ms FROM tech_field WHERE wipo_field_id IS NOT NULL GROUP BY 1),
-fld AS (SELECT t.pub_id, min(t.wipo_field_id) AS f FROM tech_field t JOIN tfm ON tfm.pub_id = t.pub_id AND t.seq = tfm.ms
-        WHERE t.wipo_field_id IS NOT NULL GROUP BY 1),
-clm AS (SELECT pub_id, min(seq) AS ms FROM cls GROUP BY 1),
-sec AS (SELECT c.pub_id, min(c.section) AS s FROM cls c JOIN clm ON clm.pub_id = c.pub_id AND c.seq = clm.ms GROUP BY 1),
-sc AS (SELECT pub_id, count(DISTINCT subclass4) AS patent_scope FROM cls GROUP BY 1),
+tf AS (SELECT pub_key AS k, seq, wipo_field_id FROM tech_field
+       WHERE wipo_field_id IS NOT NULL AND pub_key IS NOT NULL),
+tfm AS (SELECT k, min(seq) AS ms FROM tf GROUP BY 1),
+fld AS (SELECT t.k, min(t.wipo_field_id) AS f FROM tf t JOIN tfm ON tfm.k = t.k AND t.seq = tfm.ms GROUP BY 1),
+clm AS (SELECT k, min(seq) AS ms FROM cls GROUP BY 1),
+sec AS (SELECT c.k, min(c.section) AS s FROM cls c JOIN clm ON clm.k = c.k AND c.seq = clm.ms GROUP BY 1),
+sc AS (SELECT k, count(DISTINCT subclass4) AS patent_scope FROM cls GROUP BY 1),
 base AS (
   SELECT p.source_id AS patent_id, p.pub_id,
     CASE WHEN coalesce(p.citations_listed, false) AND p.grant_date IS NOT NULL THEN coalesce(fwd.fwd_n, 0) END AS fwd_cits5,
@@ -111,9 +112,9 @@ base AS (
            CASE WHEN p.filing_date >= DATE '2015-05-13' THEN p.grant_date + INTERVAL 15 YEAR
                 ELSE p.grant_date + INTERVAL 14 YEAR END
          ELSE p.filing_date + INTERVAL 20 YEAR + to_days(coalesce(p.term_extension_days, 0)) END::DATE AS expiry
-  FROM publication p LEFT JOIN fwd USING (pub_id) LEFT JOIN bwd USING (pub_id) LEFT JOIN sc USING (pub_id)
-  LEFT JOIN gen USING (pub_id) LEFT JOIN ori USING (pub_id) LEFT JOIN rad USING (pub_id)
-  LEFT JOIN tct USING (pub_id) LEFT JOIN fld USING (pub_id) LEFT JOIN sec USING (pub_id)),
+  FROM (SELECT *, pub_key AS k FROM publication) p LEFT JOIN fwd USING (k) LEFT JOIN bwd USING (k)
+  LEFT JOIN sc USING (k) LEFT JOIN gen USING (k) LEFT JOIN ori USING (k) LEFT JOIN rad USING (k)
+  LEFT JOIN tct USING (k) LEFT JOIN fld USING (k) LEFT JOIN sec USING (k)),
 coh AS (SELECT cohort, quantile_cont(fwd_cits5::DOUBLE, 0.99) AS p_fwd,
           quantile_cont(fwd_cits5::DOUBLE, 0.99) AS h1, quantile_cont(family_size::DOUBLE, 0.99) AS h2,
           quantile_cont(claims::DOUBLE, 0.99) AS h3, quantile_cont(generality, 0.99) AS h4
@@ -158,67 +159,76 @@ def _q99(s: pd.Series) -> float:
 
 
 def pandas_indicators(db: Path) -> pd.DataFrame:
-    """The same indicator set in pandas (tables loaded from the DuckDB file)."""
+    """The same indicator set in pandas (tables loaded from the DuckDB file, joined on keys)."""
     import duckdb
 
     con = duckdb.connect(str(db), read_only=True)
     pub = con.execute("SELECT * FROM publication").df()
-    cit = con.execute("SELECT citing_pub_id, origin, cited_doc_id, cited_date FROM citation").df()
+    cit = con.execute(
+        "SELECT citing_key, cited_key, origin, cited_doc_id, cited_date FROM citation "
+        "WHERE citing_key IS NOT NULL"
+    ).df()
     cls = con.execute(
-        "SELECT pub_id, seq, subclass4, section FROM classification "
-        "WHERE scheme = 'CPC' AND subclass4 IS NOT NULL"
+        "SELECT pub_key, seq, subclass4, section FROM classification "
+        "WHERE scheme = 'CPC' AND subclass4 IS NOT NULL AND pub_key IS NOT NULL"
     ).df()
     tf = con.execute(
-        "SELECT pub_id, seq, wipo_field_id FROM tech_field WHERE wipo_field_id IS NOT NULL"
+        "SELECT pub_key, seq, wipo_field_id FROM tech_field "
+        "WHERE wipo_field_id IS NOT NULL AND pub_key IS NOT NULL"
     ).df()
     con.close()
-    docs = (
-        pub.groupby("doc_id")
-        .agg(cited_pub=("pub_id", "min"), cited_grant=("grant_date", "min"))
-        .reset_index()
-    )
     pcit = cit[
         cit.origin.isin(["us_patent", "us_application", "foreign"]) & cit.cited_doc_id.notna()
     ]
-    e = pcit.merge(docs, left_on="cited_doc_id", right_on="doc_id")[["citing_pub_id", "cited_pub"]]
-    e = e.drop_duplicates().rename(columns={"citing_pub_id": "citing", "cited_pub": "cited"})
+    e = pcit.loc[pcit.cited_key.notna(), ["citing_key", "cited_key"]].astype("int64")
+    e = e.drop_duplicates().rename(columns={"citing_key": "citing", "cited_key": "cited"})
     e = e[e.citing != e.cited]
-    gd = pub.set_index("pub_id")["grant_date"]
+    gd = pub.set_index("pub_key")["grant_date"]
     lag = (e.citing.map(gd) - e.cited.map(gd)).dt.days
-    fwd = e[(lag >= 0) & (lag <= WINDOW)].groupby("cited").citing.nunique().rename("fwd_n")
-    bwd = pcit.groupby("citing_pub_id").cited_doc_id.nunique().rename("bwd_n")
-    n = cls.groupby("pub_id").size().rename("n")
-    sh = cls.groupby(["pub_id", "subclass4"]).size().rename("t").reset_index().join(n, on="pub_id")
+    fwd = e[(lag >= 0) & (lag <= WINDOW)].groupby("cited").size().rename("fwd_n")
+    bwd = pcit.groupby("citing_key").cited_doc_id.nunique().rename("bwd_n")
+    n = cls.groupby("pub_key").size().rename("n")
+    sh = (
+        cls.groupby(["pub_key", "subclass4"]).size().rename("t").reset_index().join(n, on="pub_key")
+    )
     sh["share"] = sh.t / sh.n
 
     def conc(focal: str, other: str, name: str) -> pd.Series:
-        j = e.merge(sh[["pub_id", "subclass4", "share"]], left_on=other, right_on="pub_id")
+        j = e.merge(sh[["pub_key", "subclass4", "share"]], left_on=other, right_on="pub_key")
         nd = j.groupby(focal)[other].nunique()
         s = j.groupby([focal, "subclass4"]).share.sum().reset_index()
         s["sq"] = (s.share / s[focal].map(nd)) ** 2
         return (1 - s.groupby(focal).sq.sum()).rename(name)
 
     gen, ori = conc("cited", "citing", "generality"), conc("citing", "cited", "originality")
-    j = e.merge(cls[["pub_id", "subclass4"]], left_on="cited", right_on="pub_id")
-    own = cls[["pub_id", "subclass4"]].drop_duplicates().assign(inside=1)
-    j = j.merge(own, left_on=["citing", "subclass4"], right_on=["pub_id", "subclass4"], how="left")
+    j = e.merge(cls[["pub_key", "subclass4"]], left_on="cited", right_on="pub_key")
+    own = cls[["pub_key", "subclass4"]].drop_duplicates().assign(inside=1)
+    j = j.merge(own, left_on=["citing", "subclass4"], right_on=["pub_key", "subclass4"], how="left")
     j = j[j.citing.isin(n.index)]
     rad = (1.0 - j.inside.fillna(0)).groupby(j.citing).mean().rename("radicalness")
-    usc = cit[(cit.origin == "us_patent") & cit.cited_doc_id.notna()].merge(
-        docs[["doc_id", "cited_grant"]], left_on="cited_doc_id", right_on="doc_id", how="left"
-    )
-    usc["cdate"] = usc.cited_date.fillna(usc.cited_grant)
-    usc = usc[["citing_pub_id", "cited_doc_id", "cdate"]].dropna(subset=["cdate"]).drop_duplicates()
-    usc["age"] = (usc.citing_pub_id.map(gd) - usc.cdate).dt.days.astype("float64")
-    tct = (usc.dropna(subset=["age"]).groupby("citing_pub_id").age.median() / 365.25).rename("tct")
-    scope = cls.groupby("pub_id").subclass4.nunique().rename("patent_scope")
+    dgrant = pub.groupby("doc_key").grant_date.min().rename("cited_grant")
+    usc = cit[(cit.origin == "us_patent") & cit.cited_doc_id.notna()].copy()
+    usc["cdate"] = usc.cited_date.fillna(usc.cited_key.map(dgrant))
+    usc = usc[["citing_key", "cited_doc_id", "cdate"]].dropna(subset=["cdate"]).drop_duplicates()
+    usc["age"] = (usc.citing_key.map(gd) - usc.cdate).dt.days.astype("float64")
+    tct = (usc.dropna(subset=["age"]).groupby("citing_key").age.median() / 365.25).rename("tct")
+    scope = cls.groupby("pub_key").subclass4.nunique().rename("patent_scope")
     tfirst = (
-        tf[tf.seq == tf.groupby("pub_id").seq.transform("min")]
-        .groupby("pub_id")
+        tf[tf.seq == tf.groupby("pub_key").seq.transform("min")]
+        .groupby("pub_key")
         .wipo_field_id.min()
     )
     cfirst = (
-        cls[cls.seq == cls.groupby("pub_id").seq.transform("min")].groupby("pub_id").section.min()
+        cls[cls.seq == cls.groupby("pub_key").seq.transform("min")].groupby("pub_key").section.min()
+    )
+    # computed on keys; the output is indexed by pub_id like the other implementations
+    keys = pub.set_index("pub_id").pub_key
+
+    def by_pub(s: pd.Series) -> pd.Series:
+        return pd.Series(keys.map(s).to_numpy(), index=keys.index, name=s.name)
+
+    fwd, bwd, gen, ori, rad, tct, scope, tfirst, cfirst = map(
+        by_pub, (fwd, bwd, gen, ori, rad, tct, scope, tfirst, cfirst)
     )
     r = pub.set_index("pub_id")
     out = pd.DataFrame(index=r.index)
@@ -309,7 +319,11 @@ def timed(label: str, fn: Callable[[], Any]) -> tuple[Any, float, float]:
     dt, cpu = time.perf_counter() - t0, time.process_time() - c0
     CPU[label] = cpu
     peak = _peak_mb()
-    print(f"  {label:<34} {dt:9.2f} s   cpu {cpu:8.2f} s   peak RSS {peak:8.0f} MB", flush=True)
+    load = os.getloadavg()[0]
+    print(
+        f"  {label:<34} {dt:9.2f} s   cpu {cpu:8.2f} s   peak RSS {peak:8.0f} MB   load {load:.1f}",
+        flush=True,
+    )
     return out, dt, peak
 
 
