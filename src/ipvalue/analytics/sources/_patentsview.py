@@ -80,6 +80,9 @@ REQUIRED: dict[str, tuple[str, ...]] = {
 
 Progress = Callable[[str], None]
 
+#: Staged column holding ``patent_id`` trimmed (NULL when empty), computed once per file.
+PID = "_pid"
+
 
 def find_tables(source: Path) -> dict[str, Path]:
     """Locate PatentsView tables in a folder (or beside a single ``g_*`` file)."""
@@ -138,11 +141,19 @@ def import_patentsview(
             display = str(path)
             local = unzip_single(path, Path(tmp)) if path.name.endswith(".zip") else path
             stage = f"_pv_{table}"
-            stage_file(con, local, stage, REQUIRED[table], display=display, issues=issues)
+            stage_file(
+                con,
+                local,
+                stage,
+                REQUIRED[table],
+                display=display,
+                issues=issues,
+                derived={PID: text_sql("patent_id")},
+            )
             report_where(
                 con,
                 stage,
-                f"{text_sql('patent_id')} IS NULL",
+                f"{PID} IS NULL",
                 display,
                 "patent_id is empty; row not loaded",
                 issues,
@@ -188,17 +199,16 @@ def _convert(
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE _pv_pub AS
         SELECT DISTINCT ON (pid) * FROM (
-          SELECT {text_sql("patent_id")} AS pid, {kind} AS kind,
+          SELECT {PID} AS pid, {kind} AS kind,
                  lower({text_sql("patent_type")}) AS ptype,
                  {date_sql("patent_date")} AS gdate, {text_sql("patent_title")} AS title,
                  {abstract} AS abstract, {int_sql("num_claims")} AS n_claims, _line
-          FROM {g} WHERE {text_sql("patent_id")} IS NOT NULL) ORDER BY pid, _line"""
+          FROM {g} WHERE {PID} IS NOT NULL) ORDER BY pid, _line"""
     )
     report_where(
         con,
         g,
-        f"{text_sql('patent_id')} IS NOT NULL "
-        f"AND NOT EXISTS (SELECT 1 FROM _pv_pub k WHERE k._line = {g}._line)",
+        f"{PID} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM _pv_pub k WHERE k._line = {g}._line)",
         gf,
         "duplicate patent_id; first row kept",
         issues,
@@ -217,7 +227,7 @@ def _convert(
         )
         app_id = text_sql("application_id") if "application_id" in _cols(con, a) else "NULL"
         app_sql = (
-            f"SELECT {text_sql('patent_id')} AS pid, min({date_sql('filing_date')}) AS fdate, "
+            f"SELECT {PID} AS pid, min({date_sql('filing_date')}) AS fdate, "
             f"min({app_id}) AS app_id FROM {a} GROUP BY 1"
         )
     else:
@@ -236,8 +246,7 @@ def _convert(
             issues,
         )
         term_sql = (
-            f"SELECT {text_sql('patent_id')} AS pid, max({int_sql('term_extension')}) AS ext "
-            f"FROM {t} GROUP BY 1"
+            f"SELECT {PID} AS pid, max({int_sql('term_extension')}) AS ext FROM {t} GROUP BY 1"
         )
     else:
         term_sql = "SELECT NULL::VARCHAR AS pid, NULL::INTEGER AS ext WHERE false"
@@ -278,8 +287,7 @@ def _orphans(
     report_where(
         con,
         stage,
-        f"{text_sql('patent_id')} IS NOT NULL "
-        f"AND NOT EXISTS (SELECT 1 FROM _pv_pub k WHERE k.pid = {text_sql('patent_id')})",
+        f"{PID} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM _pv_pub k WHERE k.pid = {PID})",
         display,
         "patent_id not in g_patent; row not loaded",
         issues,
@@ -326,7 +334,7 @@ def _citations(
                      {text_sql(number_col)} AS cited_raw_number, {country} AS cited_country,
                      {kind} AS cited_kind, {date_sql("citation_date")} AS cited_date,
                      {cat} AS category, i.pub_key AS citing_key
-              FROM {s} JOIN _pv_ids i ON i.pid = {text_sql("patent_id")}) c
+              FROM {s} JOIN _pv_ids i ON i.pid = {PID}) c
             LEFT JOIN _pv_docs d ON d.doc_id = c.cited_doc_id"""
         )
     con.execute("DROP TABLE IF EXISTS _pv_docs")
@@ -356,7 +364,7 @@ def _classes(
                    {int_sql("cpc_sequence")}
                      = min({int_sql("cpc_sequence")}) OVER (PARTITION BY i.pub_key) AS first,
                    {inventive} AS inventive
-            FROM {s} JOIN _pv_ids i ON i.pid = {text_sql("patent_id")}"""
+            FROM {s} JOIN _pv_ids i ON i.pid = {PID}"""
         )
     if "g_ipc_at_issue" in staged:
         s, f = staged["g_ipc_at_issue"], str(files["g_ipc_at_issue"])
@@ -371,7 +379,7 @@ def _classes(
                    {int_sql("ipc_sequence")}
                      = min({int_sql("ipc_sequence")}) OVER (PARTITION BY i.pub_key) AS first,
                    NULL AS inventive
-            FROM {s} JOIN _pv_ids i ON i.pid = {text_sql("patent_id")}"""
+            FROM {s} JOIN _pv_ids i ON i.pid = {PID}"""
         )
 
 
@@ -399,7 +407,7 @@ def _parties_fields(
             f"""INSERT INTO party BY NAME
             SELECT i.pub_id, i.pub_key, 'assignee' AS role, {int_sql("assignee_sequence")} AS seq,
                    {name} AS name_raw, upper({name}) AS name_norm, {entity} AS entity_id
-            FROM {s} JOIN _pv_ids i ON i.pid = {text_sql("patent_id")}"""
+            FROM {s} JOIN _pv_ids i ON i.pid = {PID}"""
         )
     if "g_wipo_technology" in staged:
         s, f = staged["g_wipo_technology"], str(files["g_wipo_technology"])
@@ -412,5 +420,5 @@ def _parties_fields(
             SELECT i.pub_id, i.pub_key, {int_sql("wipo_field_sequence")} AS seq,
                    regexp_replace({text_sql("wipo_field_id")}, '\\.0$', '') AS wipo_field_id,
                    {sector} AS wipo_sector_title, {title} AS wipo_field_title
-            FROM {s} JOIN _pv_ids i ON i.pid = {text_sql("patent_id")}"""
+            FROM {s} JOIN _pv_ids i ON i.pid = {PID}"""
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import codecs
 import shutil
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import duckdb
@@ -69,14 +69,19 @@ def stage_file(
     *,
     display: str,
     issues: list[ImportIssue],
+    derived: Mapping[str, str] | None = None,
 ) -> None:
     """Load one TSV or Parquet file into temp table ``stage`` (all columns + ``_line``).
+
+    ``derived`` maps extra column names to SQL expressions over the file's columns, computed
+    once while staging (an id normalised here is not re-trimmed by every later check and join).
 
     TSV is read as PatentsView publishes it: tab-separated, header row, fields optionally quoted
     with ``"`` and embedded quotes doubled. Rows DuckDB cannot parse (wrong field count, invalid
     UTF-8, unterminated quotes) are not loaded; each is reported with file and line.
     ``_line`` is the physical line of the record (header = line 1) when no field spans lines.
     """
+    extra = "".join(f", {expr} AS {name}" for name, expr in (derived or {}).items())
     if path.suffix == ".parquet":
         try:
             cols = [
@@ -89,8 +94,8 @@ def stage_file(
             raise InputError(display, f"is not a readable Parquet file ({exc})") from exc
         check_columns(Path(display), cols, required)
         con.execute(
-            f"CREATE OR REPLACE TEMP TABLE {stage} AS SELECT *, row_number() OVER () + 1 AS _line "
-            f"FROM read_parquet('{_q(path)}')"
+            f"CREATE OR REPLACE TEMP TABLE {stage} AS SELECT *, row_number() OVER () + 1 AS _line"
+            f"{extra} FROM read_parquet('{_q(path)}')"
         )
         return
     cols = read_header(path, "\t")
@@ -98,9 +103,9 @@ def stage_file(
     types = ", ".join(f"'{c}': 'VARCHAR'" for c in cols)
     try:
         con.execute(
-            f"CREATE OR REPLACE TEMP TABLE {stage} AS SELECT *, row_number() OVER () + 1 AS _line "
-            f"FROM read_csv('{_q(path)}', delim='\t', header=true, quote='\"', escape='\"', "
-            f"columns={{{types}}}, auto_detect=false, store_rejects=true, "
+            f"CREATE OR REPLACE TEMP TABLE {stage} AS SELECT *, row_number() OVER () + 1 AS _line"
+            f"{extra} FROM read_csv('{_q(path)}', delim='\t', header=true, quote='\"', "
+            f"escape='\"', columns={{{types}}}, auto_detect=false, store_rejects=true, "
             f"rejects_scan='_ipv_rej_scan', rejects_table='_ipv_rej')"
         )
     except duckdb.Error as exc:
