@@ -5,6 +5,11 @@ SHA-256 of the canonical JSON (sorted keys, no whitespace, UTF-8) of all its fie
 ``hash``. Writers lock the organisation's chain head (``audit_head``) before writing anything, so
 the chain stays linear under concurrent saves. Entries that record a stored row (a case version,
 a transition, a comment) carry that row's SHA-256, so editing the row itself is detected too.
+
+A *checkpoint* records a prefix of the chain that was verified in full (the entry, its hash,
+when, by which ipvalue version and user). Reads that report audit status verify only from the
+latest checkpoint (after checking that the chain still has the recorded hash at that entry);
+a full verification re-hashes everything and also checks every checkpoint against the chain.
 """
 
 from __future__ import annotations
@@ -19,7 +24,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ipvalue.cases._models import AuditEntry, AuditHead, CaseVersion, Comment, Transition
+from ipvalue.cases._models import (
+    AuditCheckpoint,
+    AuditEntry,
+    AuditHead,
+    CaseVersion,
+    Comment,
+    Transition,
+)
 from ipvalue.core.db import insert_ignore
 
 GENESIS = "0" * 64
@@ -28,6 +40,7 @@ _ROW_TABLES: dict[str, Any] = {
     "case_version": CaseVersion,
     "review_transition": Transition,
     "review_comment": Comment,
+    "audit_checkpoint": AuditCheckpoint,
 }
 
 
@@ -136,42 +149,150 @@ class AuditProblem:
 
 
 @dataclass(frozen=True)
+class Checkpoint:
+    """A recorded checkpoint: entries up to ``seq`` (row id ``entry_id``, hash ``head_hash``)
+    were verified at ``verified_at`` by ipvalue ``verified_by`` on request of ``actor``."""
+
+    id: int
+    seq: int
+    entry_id: int
+    head_hash: str
+    verified_at: str
+    verified_by: str
+    actor: str
+
+    @classmethod
+    def of(cls, row: AuditCheckpoint) -> Checkpoint:
+        return cls(row.id, row.seq, row.entry_id, row.head_hash, row.verified_at,
+                   row.verified_by, row.actor)
+
+    def describe(self) -> str:
+        return (f"checkpoint {self.id} at seq {self.seq} (verified {self.verified_at} by "
+                f"ipvalue {self.verified_by}, {self.actor})")
+
+
+@dataclass(frozen=True)
 class AuditReport:
-    """Outcome of :func:`verify_chain`: entries checked, head, and the first problem if any."""
+    """Outcome of :func:`verify_chain`: entries checked, head, and the first problem if any.
+
+    ``since`` is the checkpoint verification started after (None: the whole chain from the
+    first entry); ``entries`` counts the entries re-hashed, i.e. only those after ``since``.
+    ``checkpoints`` counts the checkpoints compared with the chain.
+    """
 
     org_code: str
     entries: int
     head_seq: int
     head_hash: str
     problem: AuditProblem | None
+    since: Checkpoint | None = None
+    checkpoints: int = 0
 
     @property
     def ok(self) -> bool:
         return self.problem is None
 
 
-def iter_entries(session: Session, org_id: int) -> Iterator[AuditEntry]:
-    """Entries of one organisation in storage order (row id)."""
+def iter_entries(session: Session, org_id: int, *, after_id: int = 0) -> Iterator[AuditEntry]:
+    """Entries of one organisation in storage order (row id), those after ``after_id``."""
     yield from session.execute(
-        select(AuditEntry).where(AuditEntry.org_id == org_id).order_by(AuditEntry.id)
+        select(AuditEntry).where(AuditEntry.org_id == org_id, AuditEntry.id > after_id)
+        .order_by(AuditEntry.id)
     ).scalars()
 
 
-def verify_chain(session: Session, org_id: int, org_code: str) -> AuditReport:
+def checkpoints(session: Session, org_id: int) -> list[Checkpoint]:
+    """The organisation's checkpoints, oldest first."""
+    rows = session.execute(select(AuditCheckpoint).where(AuditCheckpoint.org_id == org_id)
+                           .order_by(AuditCheckpoint.id)).scalars()
+    return [Checkpoint.of(r) for r in rows]
+
+
+def latest_checkpoint(session: Session, org_id: int) -> Checkpoint | None:
+    """The checkpoint covering the longest prefix (the newest one among equals)."""
+    row = session.execute(
+        select(AuditCheckpoint).where(AuditCheckpoint.org_id == org_id)
+        .order_by(AuditCheckpoint.seq.desc(), AuditCheckpoint.id.desc()).limit(1)
+    ).scalar_one_or_none()
+    return None if row is None else Checkpoint.of(row)
+
+
+def verify_chain(session: Session, org_id: int, org_code: str, *,
+                 since_checkpoint: bool = False) -> AuditReport:
     """Re-hash an organisation's chain and the rows it vouches for; report the first problem.
 
     Detects an altered entry (its hash no longer matches), a removed entry (sequence gap and
     ``prev_hash`` mismatch), reordered entries (sequence out of storage order), an altered or
-    removed case version / transition / comment (row hash differs or row missing) and a removed
-    tail (chain head ahead of the last entry).
+    removed case version / transition / comment / checkpoint (row hash differs or row missing),
+    a removed tail (chain head ahead of the last entry), and a checkpoint whose recorded hash
+    is not the chain's at its entry (the chain before it was rewritten, or the checkpoint was
+    altered).
+
+    With ``since_checkpoint`` only the entries after the latest checkpoint are re-hashed, once
+    the checkpoint's entry is found to still carry the recorded hash and content; tampering
+    before the checkpoint that leaves that entry intact (e.g. an entry removed before it) is
+    then found only by a full verification. Without a checkpoint the whole chain is verified.
     """
-    prev, expected_seq, position, last_hash = GENESIS, 1, 0, GENESIS
-    for position, entry in enumerate(iter_entries(session, org_id), start=1):
+    since = latest_checkpoint(session, org_id) if since_checkpoint else None
+    if since is None:
+        marks: dict[int, list[Checkpoint]] = {}
+        for cp in checkpoints(session, org_id):
+            marks.setdefault(cp.seq, []).append(cp)
+        return _verify(session, org_id, org_code, None, marks)
+    anchor = session.execute(select(AuditEntry).where(
+        AuditEntry.org_id == org_id, AuditEntry.seq == since.seq)).scalar_one_or_none()
+    problem = None
+    if anchor is None:
+        problem = AuditProblem(since.seq, since.seq, since.entry_id,
+                               f"{since.describe()}: the chain has no entry at that seq "
+                               "(entries removed)")
+    elif anchor.id != since.entry_id or entry_hash(row_fields(anchor)) != anchor.hash:
+        problem = AuditProblem(since.seq, since.seq, anchor.id,
+                               f"{since.describe()}: the entry at that seq was altered or "
+                               "moved since the checkpoint")
+    else:
+        problem = _checkpoint_mismatch(since, anchor)
+    if problem is not None:
+        return AuditReport(org_code, 0, 0, "", problem, since, 1)
+    return _verify(session, org_id, org_code, since, {})
+
+
+def _checkpoint_mismatch(cp: Checkpoint, entry: AuditEntry) -> AuditProblem | None:
+    if cp.entry_id == entry.id and cp.head_hash == entry.hash:
+        return None
+    return AuditProblem(
+        cp.seq, entry.seq, entry.id,
+        f"{cp.describe()} recorded hash {cp.head_hash[:16]}… for entry id {cp.entry_id}, but "
+        f"the chain has {entry.hash[:16]}… (entry id {entry.id}) there: the chain before the "
+        "checkpoint was rewritten, or the checkpoint was altered",
+    )
+
+
+def _verify(session: Session, org_id: int, org_code: str, since: Checkpoint | None,
+            marks: dict[int, list[Checkpoint]]) -> AuditReport:
+    """Walk the entries after ``since`` (all without), checking each against ``marks``."""
+    base = since.seq if since else 0
+    prev = last_hash = since.head_hash if since else GENESIS
+    expected_seq, position, checked = base + 1, base, 1 if since else 0
+    after = since.entry_id if since else 0
+    for position, entry in enumerate(iter_entries(session, org_id, after_id=after),
+                                     start=base + 1):
         problem = _check_entry(session, entry, position, expected_seq, prev)
+        for cp in marks.get(entry.seq, ()) if problem is None else ():
+            checked += 1
+            problem = problem or _checkpoint_mismatch(cp, entry)
         if problem is not None:
-            return AuditReport(org_code, position, 0, "", problem)
+            return AuditReport(org_code, position - base, 0, "", problem, since, checked)
         prev = last_hash = entry.hash
         expected_seq += 1
+    entries = position - base
+    beyond = [cp for seq, cps in marks.items() if seq >= expected_seq for cp in cps]
+    if beyond:
+        cp = beyond[0]
+        problem = AuditProblem(position + 1, cp.seq, cp.entry_id,
+                               f"{cp.describe()} lies beyond the end of the chain (seq "
+                               f"{expected_seq - 1}): entries were removed")
+        return AuditReport(org_code, entries, 0, "", problem, since, checked + len(beyond))
     head = session.get(AuditHead, org_id)
     head_seq, head_hash = (head.seq, head.hash) if head else (0, GENESIS)
     if head_seq != expected_seq - 1 or head_hash != last_hash:
@@ -180,8 +301,8 @@ def verify_chain(session: Session, org_id: int, org_code: str) -> AuditReport:
             f"chain head is at seq {head_seq} but the log ends at seq {expected_seq - 1}: "
             "entries were removed from the end or the head was altered",
         )
-        return AuditReport(org_code, position, head_seq, head_hash, problem)
-    return AuditReport(org_code, position, head_seq, head_hash, None)
+        return AuditReport(org_code, entries, head_seq, head_hash, problem, since, checked)
+    return AuditReport(org_code, entries, head_seq, head_hash, None, since, checked)
 
 
 def _check_entry(

@@ -145,6 +145,18 @@ class OrgSetting(Base):
     value: Mapped[str] = mapped_column(String(200))
 
 
+class EvidenceFile(Base):
+    """A data file a version's valuation read: case field, path as read, SHA-256 at save."""
+
+    __tablename__ = "case_evidence_file"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("case_version.id"), index=True)
+    field: Mapped[str] = mapped_column(String(300))
+    path: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))
+
+
 class AuditHead(Base):
     """Tip of an organisation's audit chain; locked by every writer to keep the chain linear."""
 
@@ -170,3 +182,18 @@ class AuditEntry(Base):
     payload_json: Mapped[str] = mapped_column(Text)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditCheckpoint(Base):
+    """A verified prefix of an organisation's chain: entries up to ``seq`` re-hashed and found
+    intact at ``verified_at`` by ipvalue ``verified_by``, on request of ``actor``."""
+
+    __tablename__ = "audit_checkpoint"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    entry_id: Mapped[int] = mapped_column(Integer)
+    head_hash: Mapped[str] = mapped_column(String(64))
+    verified_at: Mapped[str] = mapped_column(String(40))
+    verified_by: Mapped[str] = mapped_column(String(40))
+    actor: Mapped[str] = mapped_column(String(64))

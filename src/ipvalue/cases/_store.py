@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, or_, select
 from sqlalchemy.orm import Session
 
 from ipvalue.cases._anomaly import AnomalyModel, scan_case_base
 from ipvalue.cases._audit import (
     AuditReport,
+    Checkpoint,
     append,
     canonical_json,
     iter_entries,
@@ -48,6 +49,7 @@ from ipvalue.cases._intake import (
 )
 from ipvalue.cases._migrate import ensure_schema
 from ipvalue.cases._models import (
+    AuditCheckpoint,
     AuditEntry,
     AuditHead,
     Case,
@@ -418,28 +420,98 @@ class CaseStore(ReviewOperations):
 
         run_write(self.engine, work)
 
-    def verify(self, org: str) -> AuditReport:
-        """Verify an organisation's audit chain (see :func:`verify_chain`)."""
+    def verify(self, org: str, *, since_checkpoint: bool = False) -> AuditReport:
+        """Verify an organisation's audit chain, in full or from its latest checkpoint
+        (see :func:`verify_chain`)."""
         with read_session(self.engine) as session:
             scope = find_org(session, org)
             scope_transaction(session, scope)
-            return verify_chain(session, scope.id, scope.code)
+            return verify_chain(session, scope.id, scope.code, since_checkpoint=since_checkpoint)
+
+    def checkpoint(self, org: str, *, user: str) -> tuple[AuditReport, Checkpoint | None]:
+        """Verify the whole chain and, when intact, record its head as a checkpoint (audited).
+
+        The verification runs outside the write transaction (it can take seconds and must not
+        hold the write lock); the transaction then records the verified head only if the chain
+        still carries the verified hash there, and entries written meanwhile are simply not
+        covered. Returns the report and the checkpoint (None when the chain is broken: nothing
+        is written).
+
+        Raises
+        ------
+        InputError
+            Unknown organisation or user (``--org``, ``--user``).
+        """
+        import ipvalue
+
+        with read_session(self.engine) as session:
+            self.org(session, org).user(user)
+        report = self.verify(org)
+        if not report.ok:
+            return report, None
+
+        def work(session: Session) -> Checkpoint:
+            scope = find_org(session, org)
+            head = lock_head(session, scope.id)
+            CaseRepository(session, scope).user(user)
+            entry = session.execute(select(AuditEntry).where(
+                AuditEntry.org_id == scope.id, AuditEntry.seq == report.head_seq)
+            ).scalar_one_or_none()
+            if entry is None or entry.hash != report.head_hash:
+                raise RuntimeError(f"audit chain of {org} changed at seq {report.head_seq} "
+                                   "while it was being verified; verify it again")
+            row = AuditCheckpoint(org_id=scope.id, seq=entry.seq, entry_id=entry.id,
+                                  head_hash=entry.hash, verified_at=utc_now(),
+                                  verified_by=ipvalue.__version__, actor=user)
+            session.add(row)
+            session.flush()
+            append(session, head, actor=user, action="audit.checkpoint",
+                   entity="audit_checkpoint", entity_id=row.id,
+                   payload={"seq": row.seq, "head_hash": row.head_hash,
+                            "verified_by": row.verified_by}, row=row)
+            return Checkpoint.of(row)
+
+        return report, run_write(self.engine, work)
+
+    def checkpoints(self, org: str) -> list[Checkpoint]:
+        """The organisation's checkpoints, oldest first."""
+        from ipvalue.cases._audit import checkpoints
+
+        with read_session(self.engine) as session:
+            scope = find_org(session, org)
+            scope_transaction(session, scope)
+            return checkpoints(session, scope.id)
 
     def case_audit(self, org: str, case_id: int) -> tuple[AuditReport, list[dict[str, Any]]]:
-        """Verify the organisation's chain and list the entries that concern one case.
+        """Verify the organisation's chain from its latest checkpoint and list the entries that
+        concern one case.
 
         An entry concerns the case when it creates it, names it in its payload (``case_id``:
-        saves, checks, review steps, comments) or flags it in an anomaly scan. The whole chain
-        is verified because each entry is only as trustworthy as the chain before it.
+        saves, checks, review steps, comments) or flags it in an anomaly scan. The chain after
+        the checkpoint is verified because each entry is only as trustworthy as the chain
+        before it; the prefix before the checkpoint was verified when the checkpoint was
+        written (``ipvalue audit verify`` re-checks all of it).
         """
         with read_session(self.engine) as session:
             scope = find_org(session, org)
             scope_transaction(session, scope)
             CaseRepository(session, scope).case(case_id)
-            report = verify_chain(session, scope.id, scope.code)
-            mine = []
+            report = verify_chain(session, scope.id, scope.code, since_checkpoint=True)
+            # Narrow in SQL (the payload is canonical JSON: sorted keys, no spaces), then
+            # confirm on the parsed payload.
             tag = f"#{case_id}v"
-            for e in iter_entries(session, scope.id):
+            pj = AuditEntry.payload_json
+            candidates = session.execute(
+                select(AuditEntry).where(
+                    AuditEntry.org_id == scope.id,
+                    or_((AuditEntry.entity == "case_header")
+                        & (AuditEntry.entity_id == str(case_id)),
+                        pj.contains(f'"case_id":{case_id},', autoescape=True),
+                        pj.contains(f'"case_id":{case_id}}}', autoescape=True),
+                        pj.contains(f'"{tag}', autoescape=True)))
+                .order_by(AuditEntry.id)).scalars()
+            mine = []
+            for e in candidates:
                 payload = json.loads(e.payload_json)
                 if ((e.entity == "case_header" and e.entity_id == str(case_id))
                         or payload.get("case_id") == case_id

@@ -230,6 +230,7 @@ def show_cmd(case_id: CaseId, org: Org, version: Version = None, db: Db = None,
         view = _version_view(repo, v)
     report, entries = store.case_audit(org, case_id)
     view["audit"] = {"chain_intact": report.ok, "entries_checked": report.entries,
+                     "since_checkpoint": _report_dict(report)["since_checkpoint"],
                      "problem": str(report.problem) if report.problem else None,
                      "case_entries": entries}
     if as_json:
@@ -307,8 +308,13 @@ def _show_text(view: dict[str, Any]) -> None:
     _say("\nAudit")
     status = ("chain intact" if audit["chain_intact"]
               else f"CHAIN BROKEN: {audit['problem']}")
-    _wrap(f"{status} ({audit['entries_checked']} entries of the organisation verified); "
-          f"{len(audit['case_entries'])} entries concern this case:")
+    cp = audit["since_checkpoint"]
+    scope = (f"{audit['entries_checked']} entries of the organisation verified" if cp is None
+             else f"{audit['entries_checked']} entries verified after checkpoint {cp['id']} at "
+                  f"seq {cp['seq']}, verified {_short_time(cp['verified_at'])} by ipvalue "
+                  f"{cp['verified_by']} ({cp['actor']}); `ipvalue audit verify` re-checks "
+                  "the whole chain")
+    _wrap(f"{status} ({scope}); {len(audit['case_entries'])} entries concern this case:")
     for e in audit["case_entries"]:
         _wrap(f"#{e['seq']} {_short_time(e['at'])} {e['actor']} {e['action']} "
               f"{e['hash'][:12]}", 4)
@@ -501,21 +507,65 @@ def comment_cmd(case_id: CaseId, org: Org, user: UserOpt,
 
 
 # ------------------------------------------------------------------------------------ audit
+def _report_dict(report: Any) -> dict[str, Any]:
+    since = report.since
+    return {"org": report.org_code, "ok": report.ok, "entries": report.entries,
+            "head_seq": report.head_seq, "head_hash": report.head_hash,
+            "since_checkpoint": None if since is None else {
+                "id": since.id, "seq": since.seq, "entry_id": since.entry_id,
+                "head_hash": since.head_hash, "verified_at": since.verified_at,
+                "verified_by": since.verified_by, "actor": since.actor},
+            "checkpoints_checked": report.checkpoints,
+            "problem": str(report.problem) if report.problem else None}
+
+
+def _scope_text(report: Any) -> str:
+    if report.since is None:
+        return f"{report.entries} entries from the first"
+    return f"{report.entries} entries after {report.since.describe()}"
+
+
 @audit_app.command("verify")
-def verify_cmd(org: Org, db: Db = None, as_json: AsJson = False) -> None:
-    """Re-hash the audit chain and every row it vouches for; exit 1 naming the first bad entry."""
-    report = _store(db).verify(org)
+def verify_cmd(org: Org, db: Db = None, as_json: AsJson = False,
+               since_checkpoint: Annotated[bool, typer.Option(
+                   "--since-checkpoint",
+                   help="Re-hash only the entries after the latest checkpoint (fast path; "
+                        "tampering before it is caught by a full verify).")] = False) -> None:
+    """Re-hash the audit chain and every row it vouches for; exit 1 naming the first bad entry.
+
+    By default the whole chain, also checking every checkpoint against it."""
+    report = _store(db).verify(org, since_checkpoint=since_checkpoint)
     if as_json:
-        _print_json({"org": report.org_code, "ok": report.ok, "entries": report.entries,
-                     "head_seq": report.head_seq, "head_hash": report.head_hash,
-                     "problem": str(report.problem) if report.problem else None})
+        _print_json(_report_dict(report))
     elif report.ok:
-        _out.print(f"audit chain of {org} intact: {report.entries} entries, head "
-                   f"{report.head_hash}")
+        _out.print(f"audit chain of {org} intact: {_scope_text(report)}, head seq "
+                   f"{report.head_seq} {report.head_hash}"
+                   + (f"; {report.checkpoints} checkpoint(s) match the chain"
+                      if report.since is None and report.checkpoints else ""), markup=False)
     else:
         Console(stderr=True, highlight=False).print(
             f"audit chain of {org} BROKEN: {report.problem}", markup=False)
     if not report.ok:
+        raise typer.Exit(1)
+
+
+@audit_app.command("checkpoint")
+def checkpoint_cmd(org: Org, user: UserOpt, db: Db = None, as_json: AsJson = False) -> None:
+    """Verify the whole chain and record its head as a checkpoint (exit 1, nothing written,
+    when the chain is broken). Later reads verify only the entries after it."""
+    report, cp = _store(db).checkpoint(org, user=user)
+    if as_json:
+        _print_json({**_report_dict(report), "checkpoint": None if cp is None else {
+            "id": cp.id, "seq": cp.seq, "entry_id": cp.entry_id, "head_hash": cp.head_hash,
+            "verified_at": cp.verified_at, "verified_by": cp.verified_by, "actor": cp.actor}})
+    elif cp is not None:
+        _out.print(f"audit chain of {org} intact ({report.entries} entries); recorded "
+                   f"{cp.describe()}, hash {cp.head_hash}", markup=False)
+    else:
+        Console(stderr=True, highlight=False).print(
+            f"audit chain of {org} BROKEN: {report.problem}; no checkpoint written",
+            markup=False)
+    if cp is None:
         raise typer.Exit(1)
 
 
