@@ -70,6 +70,17 @@ def test_empty_subject_value_has_no_percentile(tmp_path: Path) -> None:
     assert (s.cohort_n, s.file_n) == (2, 4)  # the group still counts its non-empty values
 
 
+def test_empty_subject_cohort_gives_no_cohort_statistics(tmp_path: Path) -> None:
+    # P6 has no cohort: it must not be grouped with the other empty cells (or with anything)
+    text = HAND + "P6,6,12,0.3,9.0,,0.5\nP7,1,11,0.2,7.0,,0.3\n"
+    table = read_indicators(_file(tmp_path, text), "quality_index")
+    (ev,) = item_evidence(table, 5, {"spillover": ("fwd_cits5",)})
+    s = ev.indicators[0]
+    assert s.cohort_percentile is None and s.cohort_n == 0
+    # file: 2, 6, 6, 0, 9, 6, 1 -> (3 below + 0.5·3 equal) / 7
+    assert s.file_percentile == pytest.approx(4.5 / 7) and s.file_n == 7
+
+
 def _data(ind: Path | None, patent: str = "P3") -> dict[str, Any]:
     data = copy.deepcopy(dict(read_case_data(EXAMPLE)))
     if ind is not None:

@@ -138,7 +138,10 @@ def _read_table(path: Path, field: str) -> pa.Table:
 
             # dates as text: a bad date is then reported with its column name (below)
             types = {c: pa.string() for c in (*_TEXT, *_DATES)}
-            return pacsv.read_csv(path, convert_options=pacsv.ConvertOptions(column_types=types))
+            # an empty text cell is unknown (NULL), never the label "" (empty cohorts would
+            # otherwise form one peer group)
+            opts = pacsv.ConvertOptions(column_types=types, strings_can_be_null=True)
+            return pacsv.read_csv(path, convert_options=opts)
     except (pa.ArrowInvalid, pa.ArrowTypeError, OSError) as exc:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise InputError(field, f"{path}: not a readable {suffix[1:]} table ({first})") from None

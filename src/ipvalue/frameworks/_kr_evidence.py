@@ -18,8 +18,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-import numpy as np
-
 from ipvalue.core.errors import InputError
 from ipvalue.evidence import (
     PERCENTILE_CONVENTION,
@@ -125,10 +123,7 @@ def item_evidence(
     are empty (``cohort_n = 0``). An empty subject value gives no percentile; ``n`` still counts
     the group's non-empty values.
     """
-    in_cohort = None
-    if data.cohorts is not None and data.cohorts[subject_row] is not None:
-        label = data.cohorts[subject_row]
-        in_cohort = np.fromiter((c == label for c in data.cohorts), bool, len(data.cohorts))
+    in_cohort = data.cohort_mask(subject_row)  # vectorised; None for an empty cohort cell
     out = []
     for item, names in items.items():
         rows = []
