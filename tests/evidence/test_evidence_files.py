@@ -34,7 +34,7 @@ def test_csv_columns_rows_and_empty_cells(tmp_path: Path) -> None:
 
 
 def test_empty_cohort_cells_are_unknown_not_one_group(tmp_path: Path) -> None:
-    text = "patent_id,fwd_cits5,cohort\nA,1,2015 H\nB,2,\nC,3,\n"
+    text = "patent_id,quality_index,cohort\nA,0.1,2015 H\nB,0.2,\nC,0.3,\n"
     d = read_indicators(_csv(tmp_path, text), "quality_index")
     assert d.cohort_at(1) is None and d.cohort_mask(1) is None  # B is not grouped with C
     assert list(d.cohort_mask(0)) == [True, False, False]  # type: ignore[arg-type]
