@@ -117,3 +117,20 @@ def test_terminal_value_warnings_name_the_approach_as_when_valued_alone() -> Non
     got = [w.message for w in value(pf).warnings if w.code in codes]
     alone = [f"A0: {w.message}" for w in value(asset_case(pf, 0)).warnings if w.code in codes]
     assert got == alone and len(got) == 2
+
+
+def test_warnings_are_built_when_read_and_the_same_either_way() -> None:
+    # 40 assets, 32 of them shorter-lived than their 6-year forecast: the warnings read one by
+    # one (each built on access) equal the list built at once, and the JSON carries them all.
+    assets = [
+        _asset(i, [_rfr(6, i)], remaining_legal_term_years=2.0 + 0.125 * i) for i in range(40)
+    ]
+    pf = load_case(_doc(assets))
+    one_by_one = value(pf).warnings
+    items = [one_by_one[k] for k in range(len(one_by_one))]
+    whole = value(pf)
+    assert items == list(whole.warnings) and len(items) == 32  # 2 + 0.125·i < 6 for i < 32
+    assert whole.to_json_dict()["warnings"] == [
+        {"code": w.code, "message": w.message} for w in items
+    ]
+    assert one_by_one[-1].message.startswith("A31: ") and one_by_one[0].message.startswith("A0: ")

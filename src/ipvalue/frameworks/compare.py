@@ -335,7 +335,7 @@ def compare(
         warns = tuple(ValuationWarning(w.code, w.message) for w in p.resolved.warnings())
         warns += _currency_note(p, det)
         if val is not None:
-            warns += val.warnings
+            warns += tuple(val.warnings)
         values.append(
             FrameworkValue(
                 code,

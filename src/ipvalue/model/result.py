@@ -216,7 +216,7 @@ class Valuation:
     range: ValueRange
     approaches: Sequence[ApproachValue]
     assumptions: tuple[Assumption, ...]
-    warnings: tuple[ValuationWarning, ...]
+    warnings: Sequence[ValuationWarning]
     trace: tuple[TraceStep, ...]
     software_version: str
     refdata_version: str | None
@@ -239,10 +239,11 @@ class Valuation:
     def _materialised(self) -> Valuation:
         """The same result with lazy (columnar) sequences turned into tuples."""
         if not any(isinstance(x, LazySequence) for x in (
-                self.assets, self.approaches, *(s.rows for s in self.trace))):
+                self.assets, self.approaches, self.warnings, *(s.rows for s in self.trace))):
             return self
         return dataclasses.replace(
             self, assets=tuple(self.assets), approaches=tuple(self.approaches),
+            warnings=tuple(self.warnings),
             trace=tuple(dataclasses.replace(s, rows=tuple(s.rows)) for s in self.trace),
         )
 

@@ -58,47 +58,99 @@ class _Columns:
     weight: np.ndarray
 
 
-_Found = list[tuple[int, str, str]]  # (asset index, warning code, message without the asset)
+def _aid(assets: Any, i: int) -> str:
+    a = assets[i].asset
+    return str(a.id or a.name)
 
 
-def _terminal_warnings(grp: Any, out: Any, batch: Any) -> _Found:
+class _Ready(list[ValuationWarning]):
+    """Warnings already built (few): a segment of the portfolio's lazy warning list."""
+
+    def item(self, k: int) -> ValuationWarning:
+        return self[k]
+
+    def all(self) -> list[ValuationWarning]:
+        return self
+
+
+@dataclass(frozen=True)
+class _LifeCaps:
+    """The ``life_cap`` warnings of one group, kept as columns and worded when read.
+
+    A 100,000-asset portfolio may have tens of thousands of them; like the per-asset results,
+    each is built when read (the CLI and the JSON read them all), not during the pass.
+    """
+
+    at: np.ndarray  # (m, 2): asset, approach position; in asset order
+    lives: np.ndarray  # (m,) income-period cap in years, each < horizon
+    horizon: int
+    batch: Any
+    assets: Any
+
+    def __len__(self) -> int:
+        return len(self.lives)
+
+    def _word(self, i: int, j: int, life: float) -> ValuationWarning:
+        # worded as for a single asset (outcome_warnings), after the asset's label
+        src = self.batch.life_sources
+        return ValuationWarning(
+            "life_cap",
+            f"{_aid(self.assets, i)}: {self.batch.meta[i][j].name}: income period capped at "
+            f"{life:.2f} years ({'remaining legal term' if src is None else src[i]}) of the "
+            f"{self.horizon}-year forecast",
+        )
+
+    def item(self, k: int) -> ValuationWarning:
+        i, j = self.at[k].tolist()
+        return self._word(i, j, float(self.lives[k]))
+
+    def all(self) -> list[ValuationWarning]:
+        return [self._word(i, j, life)
+                for (i, j), life in zip(self.at.tolist(), self.lives.tolist(), strict=True)]
+
+
+_Segment = _Ready | _LifeCaps
+
+
+def _terminal_warnings(grp: Any, out: Any, batch: Any, assets: Any) -> _Ready:
     """Terminal-value share and narrow-spread warnings per asset, worded as for a single asset
-    (:func:`ipvalue.valuation._engine_trace.outcome_warnings`)."""
+    (:func:`ipvalue.valuation._engine_trace.outcome_warnings`), in asset order."""
     from ipvalue.core.settings import get_settings
 
     if getattr(grp.template.model, "terminal_growth", None) is None or out.tv_share is None:
-        return []
+        return _Ready()
     st = get_settings()
     share, spread = np.asarray(out.tv_share), np.asarray(out.spread)
     at = grp.arrays[0]
-    found: _Found = []
+    found: list[tuple[int, ValuationWarning]] = []
     for r in np.flatnonzero(np.isfinite(share) & (share > st.terminal_value_share_warning)):
         i, j = at[r].tolist()
-        found.append((i, "terminal_value_share",
-                      f"{batch.meta[i][j].name}: the terminal value is {share[r]:.1%} of the "
-                      f"value (warning above {st.terminal_value_share_warning:.0%})"))
+        found.append((i, ValuationWarning(
+            "terminal_value_share",
+            f"{_aid(assets, i)}: {batch.meta[i][j].name}: the terminal value is "
+            f"{share[r]:.1%} of the value (warning above "
+            f"{st.terminal_value_share_warning:.0%})")))
     for r in np.flatnonzero(np.isfinite(spread) & (spread < st.rate_growth_spread_warning)):
         i, j = at[r].tolist()
-        found.append((i, "narrow_rate_growth_spread",
-                      f"{batch.meta[i][j].name}: discount rate − terminal growth = "
-                      f"{spread[r]:.2%} (warning below {st.rate_growth_spread_warning:.2%}); "
-                      "the terminal value is very sensitive"))
-    return found
+        found.append((i, ValuationWarning(
+            "narrow_rate_growth_spread",
+            f"{_aid(assets, i)}: {batch.meta[i][j].name}: discount rate − terminal growth = "
+            f"{spread[r]:.2%} (warning below {st.rate_growth_spread_warning:.2%}); the "
+            "terminal value is very sensitive")))
+    return _Ready(w for _, w in sorted(found, key=lambda x: x[0]))
 
 
-def _life_cap_warnings(grp: Any, out: Any, batch: Any) -> _Found:
-    """``life_cap`` per asset whose legal term / economic life is shorter than the forecast,
-    worded as for a single asset; the comparison runs on the group's life column at once.
+def _life_caps(grp: Any, out: Any, batch: Any, assets: Any) -> _LifeCaps | None:
+    """``life_cap`` per asset whose legal term / economic life is shorter than the forecast:
+    one comparison on the group's life column; the capped members in asset order.
 
     The forecast length is the group's (one input structure, one length); a group whose
     outcome carries no yearly rows (regional income without series) reads it from its template
     valued once; methods without yearly flows (cost, market, options) get no warning.
-    In asset order. A 100,000-asset portfolio may have tens of thousands: one plain tuple
-    each, the message built once.
     """
     at, _, lives = grp.arrays
     if lives is None:
-        return []
+        return None
     rows = out.rows
     if not rows:
         from ipvalue.valuation.engine import evaluate_approach
@@ -106,28 +158,18 @@ def _life_cap_warnings(grp: Any, out: Any, batch: Any) -> _Found:
         t = grp.template
         rows = evaluate_approach(t, t.params, 1, invalid="nan").rows
         if not rows:
-            return []
-    horizon = next(iter(rows.values())).shape[-1]
+            return None
+    horizon = int(next(iter(rows.values())).shape[-1])
     capped = np.flatnonzero(lives < horizon)
     if not capped.size:
-        return []
+        return None
     capped = capped[np.argsort(at[capped, 0], kind="stable")]
-    src, meta = batch.life_sources, batch.meta
-    tail = f" of the {horizon}-year forecast"
-    if src is None:  # every cap is the remaining legal term
-        return [
-            (i, "life_cap", f"{meta[i][j].name}: income period capped at {life:.2f} years "
-                            f"(remaining legal term){tail}")
-            for (i, j), life in zip(at[capped].tolist(), lives[capped].tolist(), strict=True)
-        ]
-    return [
-        (i, "life_cap", f"{meta[i][j].name}: income period capped at {life:.2f} years "
-                        f"({src[i]}){tail}")
-        for (i, j), life in zip(at[capped].tolist(), lives[capped].tolist(), strict=True)
-    ]
+    return _LifeCaps(at[capped], lives[capped], horizon, batch, assets)
 
 
-def _evaluate_groups(batch: Any) -> tuple[_Columns, list[TraceStep], _Found]:
+def _evaluate_groups(
+    batch: Any, assets: Any
+) -> tuple[_Columns, list[TraceStep], list[_Segment]]:
     """One kernel call per group; values scattered back to (asset, approach position)."""
     from ipvalue.valuation.engine import evaluate_approach
 
@@ -135,7 +177,7 @@ def _evaluate_groups(batch: Any) -> tuple[_Columns, list[TraceStep], _Found]:
     cols = _Columns(np.full(shape, np.nan), np.full(shape, np.nan), np.full(shape, np.nan),
                     np.zeros(shape, dtype=bool), np.full(shape, np.nan))
     steps = []
-    warnings: _Found = []
+    warnings: list[_Segment] = []
     for grp in batch.groups:
         at, table, lives = grp.arrays
         n = len(at)
@@ -156,11 +198,11 @@ def _evaluate_groups(batch: Any) -> tuple[_Columns, list[TraceStep], _Found]:
             cols.low[where] = out.low
             cols.high[where] = out.high
             cols.has_range[where] = True
-        # per asset as for a single asset: the life cap, then the terminal-value warnings
-        found, terminal = _life_cap_warnings(grp, out, batch), _terminal_warnings(grp, out, batch)
-        if terminal:
-            found = sorted(found + terminal, key=lambda x: x[0])  # stable: life cap first
-        warnings.extend(found)
+        # the warnings a single asset gets: life caps, then terminal value, each in asset order
+        caps = _life_caps(grp, out, batch, assets)
+        if caps is not None:
+            warnings.append(caps)
+        warnings.append(_terminal_warnings(grp, out, batch, assets))
         steps.append(TraceStep(
             step="kernel_call", approach=grp.template.model.method,
             detail={"method": grp.template.model.method, "assets": n},
@@ -227,7 +269,7 @@ def _value_portfolio(case: PortfolioCase, framework: Any) -> Valuation:
     from ipvalue.valuation.engine import _refdata_version, _software_version, _threshold
 
     batch = resolve_portfolio(case, framework=framework)
-    cols, steps, group_warnings = _evaluate_groups(batch)
+    cols, steps, group_warnings = _evaluate_groups(batch, case.assets)
     recs = _reconcile_assets(case, batch, cols, _threshold(case))
     from ipvalue.refdata import merge_figure_warnings
 
@@ -238,17 +280,16 @@ def _value_portfolio(case: PortfolioCase, framework: Any) -> Valuation:
         # a reference-figure warning names its assets.<i> path: one per figure, not per asset
         labelled.append((w.code, w.message if figure else f"{aid}: {w.message}"))
     # kernel warnings (life cap, terminal value) are never figure warnings: no merging needed
-    assets_in = case.assets
-    labelled = merge_figure_warnings(labelled) + [
-        (c, f"{assets_in[i].asset.id or assets_in[i].asset.name}: {m}")
-        for i, c, m in group_warnings
-    ]
-    warnings = [ValuationWarning(c, m) for c, m in labelled]
+    head = _Ready(ValuationWarning(c, m) for c, m in merge_figure_warnings(labelled))
     concluded, lows, highs, divs = recs
+    tail = _Ready()
     for i in sorted(divs):
         aid = case.assets[i].asset.id or case.assets[i].asset.name
-        warnings.extend(ValuationWarning("approaches_diverge", f"{aid}: {d.message}")
-                        for d in divs[i])
+        tail.extend(ValuationWarning("approaches_diverge", f"{aid}: {d.message}")
+                    for d in divs[i])
+    segments: list[_Segment] = [head, *group_warnings, tail]
+    warnings = flat_lazy([len(g) for g in segments], lambda g, k: segments[g].item(k),
+                         lambda: (w for g in segments for w in g.all()))
     assets, flat, rows = _lazy_results(case, batch.meta, cols, recs)
     assumptions = list(batch.assumptions)
     rate, syn_assumptions = _synergy_rate(case)
@@ -267,7 +308,7 @@ def _value_portfolio(case: PortfolioCase, framework: Any) -> Valuation:
     return Valuation(
         case_id=case.id, valuation_date=case.valuation_date, value=total, currency=case.currency,
         range=ValueRange(min(low, total), max(high, total), "sum_of_assets"),
-        approaches=flat, assumptions=tuple(assumptions), warnings=tuple(warnings),
+        approaches=flat, assumptions=tuple(assumptions), warnings=warnings,
         trace=tuple(steps), software_version=_software_version(),
         refdata_version=_refdata_version(), assets=assets,
         synergy=subtotal * rate if case.synergy is not None else None,
