@@ -82,3 +82,21 @@ def test_version_kept(run_cli: Any) -> None:
 
     code, out, _ = run_cli("version")
     assert code == 0 and out.strip() == __version__
+
+
+def test_brackets_in_case_text_are_printed_literally(tmp_path: Path, run_cli: Any) -> None:
+    # Rich would swallow "[b]" or "[tvl-app]" as markup: case ids and warnings are data
+    import yaml
+
+    root = Path(__file__).resolve().parents[2]
+    data = yaml.safe_load((root / "examples/relief_from_royalty_patent.yaml").read_text())
+    data["id"] = "case [b]42[/b]"
+    f = tmp_path / "case.yaml"
+    f.write_text(yaml.safe_dump(data, allow_unicode=True))
+    code, out, err = run_cli("value", str(f))
+    assert code == 0, (out, err)
+    assert "case [b]42[/b]" in out
+    # the KR auto-score warnings cite their source as "[tvl-app]"
+    code, out, err = run_cli("value", str(root / "examples/jurisdictions/kr_patent_evidence.yaml"))
+    assert code == 0, (out, err)
+    assert "[tvl-app]" in out

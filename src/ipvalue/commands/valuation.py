@@ -30,17 +30,18 @@ def _money(x: float | None, currency: str) -> str:
 
 def _print_summary(v: Any) -> None:
     from rich.console import Console
+    from rich.markup import escape as e  # case text may hold brackets ("[tvl-app]")
     from rich.table import Table
 
     con = Console(highlight=False)
     ccy = v.currency
-    con.print(f"[bold]{v.case_id}[/bold]  valuation date {v.valuation_date}  ({ccy})")
+    con.print(f"[bold]{e(v.case_id)}[/bold]  valuation date {v.valuation_date}  ({ccy})")
     if v.assets:
         at = Table(title="Assets")
         for col in ("asset", "type", "value", "low", "high"):
             at.add_column(col, justify="right" if col in ("value", "low", "high") else "left")
         for a in v.assets:
-            at.add_row(a.id, a.type, _money(a.value, ccy), _money(a.range.low, ccy),
+            at.add_row(e(a.id), a.type, _money(a.value, ccy), _money(a.range.low, ccy),
                        _money(a.range.high, ccy))
         con.print(at)
         if v.synergy is not None:
@@ -51,7 +52,7 @@ def _print_summary(v: Any) -> None:
             t.add_column(col, justify="right" if col in ("value", "weight") else "left",
                           overflow="fold", no_wrap=col in ("value", "weight"))
         for a in v.approaches:
-            t.add_row(a.approach, a.method, a.id, _money(a.value, ccy), f"{a.weight:.1%}")
+            t.add_row(a.approach, a.method, e(a.id), _money(a.value, ccy), f"{a.weight:.1%}")
         con.print(t)
     con.print(f"[bold]Concluded value: {_money(v.value, ccy)} {ccy}[/bold]")
     con.print(f"Range ({v.range.basis}): {_money(v.range.low, ccy)} – "
@@ -64,9 +65,9 @@ def _print_summary(v: Any) -> None:
     _print_evidence(con, v)
     for s in v.sanity_checks:
         con.print(f"Sanity check ({s.step}, {s.approach}): {_money(s.detail.get('value'), ccy)} "
-                  f"— {s.detail.get('label')}")
+                  f"— {s.detail.get('label')}", markup=False)
     for w in v.warnings:
-        con.print(f"[yellow]warning[/yellow] {w.code}: {w.message}", markup=True)
+        con.print(f"[yellow]warning[/yellow] {e(w.code)}: {e(w.message)}")
 
 
 def _pct(x: Any) -> str:
@@ -81,6 +82,7 @@ def _num(x: Any) -> str:
 
 def _print_evidence(con: Any, v: Any) -> None:
     """The ``patent_evidence`` trace step as an "Evidence" table (docs/patent-evidence.md)."""
+    from rich.markup import escape
     from rich.table import Table
 
     step = next((t for t in v.trace if t.step == "patent_evidence"), None)
@@ -88,11 +90,12 @@ def _print_evidence(con: Any, v: Any) -> None:
         return
     d = step.detail
     if step.rows:
-        t = Table(title=f"Evidence: patent {d.get('patent_id')} (cohort {d.get('cohort') or '–'})")
+        title = f"Evidence: patent {d.get('patent_id')} (cohort {d.get('cohort') or '–'})"
+        t = Table(title=escape(title))
         for col in ("indicator", "value", "cohort %", "cohort med", "n", "file %", "file med"):
             t.add_column(col, justify="left" if col == "indicator" else "right", no_wrap=True)
         for r in step.rows:
-            t.add_row(str(r["indicator"]), _num(r["value"]), _pct(r["cohort_percentile"]),
+            t.add_row(escape(str(r["indicator"])), _num(r["value"]), _pct(r["cohort_percentile"]),
                       _num(r["cohort_median"]), str(r["cohort_n"]), _pct(r["file_percentile"]),
                       _num(r["file_median"]))
         con.print(t)
