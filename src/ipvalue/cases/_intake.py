@@ -6,6 +6,7 @@ valuation can be re-run and compared byte for byte with what the preparer submit
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 from collections.abc import Callable, Iterator, Mapping
@@ -33,12 +34,26 @@ KEY_PARAMETERS: dict[str, tuple[str, ...]] = {
 
 @dataclass(frozen=True)
 class CaseSource:
-    """A case file as given: its name, format (``yaml``/``json``), text and parsed mapping."""
+    """A case file as given: its name, format (``yaml``/``json``), text and parsed mapping.
+
+    ``base_dir`` is the folder of the file it was read from (None for text given directly):
+    relative data-file paths in the case (``patent_evidence.indicators_file`` …) are relative
+    to it, as for ``ipvalue value FILE``.
+    """
 
     name: str
     format: str
     text: str
     data: dict[str, Any]
+    base_dir: str | None = None
+
+    def engine_data(self) -> dict[str, Any]:
+        """The case as the valuation reads it: data-file paths anchored to ``base_dir``."""
+        if self.base_dir is None:
+            return self.data
+        from ipvalue.frameworks._case_paths import anchor_paths
+
+        return anchor_paths(self.data, Path(self.base_dir))
 
 
 def parse_source(text: str, name: str) -> CaseSource:
@@ -90,7 +105,8 @@ def read_source(path: Path) -> CaseSource:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         raise InputError(str(path), "must be UTF-8 text") from None
-    return parse_source(text, path.name)
+    return dataclasses.replace(parse_source(text, path.name),
+                               base_dir=str(path.resolve().parent))
 
 
 def _reject_non_finite(obj: Any, where: str) -> None:

@@ -20,6 +20,7 @@ from ipvalue.cases._models import (
     Case,
     CaseVersion,
     Comment,
+    EvidenceFile,
     Finding,
     Organisation,
     OrgSetting,
@@ -163,6 +164,13 @@ class CaseRepository:
                        cv.version_no == Case.latest_version, cv.id > after_version_id)
                 .order_by(cv.id))
         return list(self.session.execute(stmt).all())
+
+    def evidence_files(self, version_id: int) -> list[EvidenceFile]:
+        """Data files the version's valuation read (field, path, SHA-256 at save), in order."""
+        return list(self.session.execute(
+            select(EvidenceFile).where(EvidenceFile.org_id == self.org.id,
+                                       EvidenceFile.version_id == version_id)
+            .order_by(EvidenceFile.id)).scalars())
 
     # review ----------------------------------------------------------------------------------
     def transitions(self, version_id: int) -> list[Transition]:

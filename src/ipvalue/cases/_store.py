@@ -7,6 +7,7 @@ the rows and their audit entries, and commits or leaves nothing behind.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -37,6 +38,12 @@ from ipvalue.cases._checks import (
 )
 from ipvalue.cases._config import CheckSettings, parse_setting
 from ipvalue.cases._deviation import Peer, deviation_findings
+from ipvalue.cases._evidence import (
+    EvidenceRecord,
+    check_evidence,
+    record_evidence,
+    with_recorded_paths,
+)
 from ipvalue.cases._index_cache import IndexState, load_state, save_state
 from ipvalue.cases._intake import (
     KEY_PARAMETERS,
@@ -54,6 +61,7 @@ from ipvalue.cases._models import (
     AuditHead,
     Case,
     CaseVersion,
+    EvidenceFile,
     Finding,
     Organisation,
     OrgSetting,
@@ -236,9 +244,11 @@ class CaseStore(ReviewOperations):
         InputError
             Invalid case (from the engine), unknown ``case_id`` in this organisation.
         """
-        evaluation = self.evaluator(source.data, None)
+        data = source.engine_data()
+        evaluation = self.evaluator(data, None)
         prof = profile_case(source.data, evaluation.result)
         findings = self._findings(source.data, evaluation.result, prof, org, case_id)
+        evidence = record_evidence(data, evaluation.result)
 
         def work(session: Session) -> SaveReceipt:
             scope, org_created = ensure_org(session, org)
@@ -252,7 +262,7 @@ class CaseStore(ReviewOperations):
                 append(session, head, actor=user, action="user.create", entity="app_user",
                        entity_id=actor.id, payload={"username": user})
             return self._write_version(session, head, repo, actor.id, user, source, evaluation,
-                                       prof, findings, case_id)
+                                       prof, findings, case_id, evidence)
 
         return run_write(self.engine, work)
 
@@ -260,6 +270,7 @@ class CaseStore(ReviewOperations):
         self, session: Session, head: AuditHead, repo: CaseRepository, actor_id: int,
         user: str, source: CaseSource, ev: Evaluation, prof: CaseProfile,
         findings: Sequence[QualityFinding], case_id: int | None,
+        evidence: Sequence[EvidenceRecord] = (),
     ) -> SaveReceipt:
         now = utc_now()
         if case_id is None:
@@ -288,12 +299,16 @@ class CaseStore(ReviewOperations):
         session.add(version)
         session.flush()
         self._add_findings(session, repo.org.id, version.id, findings, "save", now)
+        for r in evidence:
+            session.add(EvidenceFile(org_id=repo.org.id, version_id=version.id, field=r.field,
+                                     path=r.path, sha256=r.sha256))
+        payload: dict[str, Any] = {"case_id": case.id, "version_no": version.version_no,
+                                   "content_sha256": version.content_sha256,
+                                   "findings": sorted({f.code for f in findings})}
+        if evidence:  # the chain vouches for the hashes a later recalculation compares with
+            payload["evidence"] = [{"field": r.field, "sha256": r.sha256} for r in evidence]
         append(session, head, actor=user, action="version.save", entity="case_version",
-               entity_id=version.id,
-               payload={"case_id": case.id, "version_no": version.version_no,
-                        "content_sha256": version.content_sha256,
-                        "findings": sorted({f.code for f in findings})},
-               row=version)
+               entity_id=version.id, payload=payload, row=version)
         return SaveReceipt(case.id, version.version_no, version.id, prof.value, prof.currency,
                            tuple(findings))
 
@@ -305,6 +320,32 @@ class CaseStore(ReviewOperations):
                                 code=f.code, severity=f.severity, field=f.field,
                                 message=f.message, detail_json=canonical_json(dict(f.detail))))
 
+    def _recalculate(self, case: Mapping[str, Any], stored: Mapping[str, Any],
+                     evidence: Sequence[EvidenceRecord]) -> list[QualityFinding]:
+        """Value the stored case again (stored seed, evidence files at their recorded paths)
+        and compare; evidence files that are gone or changed are reported as such instead.
+
+        A missing file: no recalculation (the engine would refuse the case). A changed file:
+        the recalculated value (or the engine's refusal) goes into the finding's detail, and
+        no ``Q-CALC`` comparison is made — the difference is explained by the data, not the
+        calculation.
+        """
+        seed = (stored.get("distribution") or {}).get("seed")
+        problems = check_evidence(evidence)
+        data = with_recorded_paths(case, evidence)
+        if not problems:
+            return recalculation(stored, self.evaluator(data, seed).result)
+        if any(p.code == "evidence_file_missing" for p in problems):
+            return [dataclasses.replace(p, detail={**p.detail, "recalculated": False})
+                    for p in problems]
+        try:
+            value = self.evaluator(data, seed).result.get("value")
+            extra: dict[str, Any] = {"stored_value": stored.get("value"),
+                                     "recomputed_value": value}
+        except InputError as exc:
+            extra = {"stored_value": stored.get("value"), "recomputed_error": str(exc)}
+        return [dataclasses.replace(p, detail={**p.detail, **extra}) for p in problems]
+
     def check(self, case_id: int, *, org: str, user: str, version_no: int | None = None,
               recalc: bool = True) -> list[QualityFinding]:
         """Run every check on a stored version now (including the recalculation) and record it."""
@@ -314,11 +355,12 @@ class CaseStore(ReviewOperations):
             v = repo.version(case_id, version_no)
             case, stored = json.loads(v.case_json), json.loads(v.result_json)
             version_id = v.id
+            evidence = [EvidenceRecord(r.field, r.path, r.sha256)
+                        for r in repo.evidence_files(version_id)]
         prof = profile_case(case, stored)
         findings = self._findings(case, stored, prof, org, case_id)
         if recalc:
-            seed = (stored.get("distribution") or {}).get("seed")
-            findings += recalculation(stored, self.evaluator(case, seed).result)
+            findings += self._recalculate(case, stored, evidence)
 
         def work(session: Session) -> None:
             scope = find_org(session, org)
