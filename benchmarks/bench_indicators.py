@@ -147,6 +147,28 @@ def sql_indicators(db: Path) -> pd.DataFrame:
         con.close()
 
 
+#: CTEs of ``SQL`` timed by ``--breakdown``, each with the steps it depends on.
+SQL_STEPS = ("kedges", "fwd", "bwd", "shares", "gen", "ori", "rad", "tct", "fld", "sec", "sc")
+
+
+def sql_breakdown(db: Path) -> dict[str, float]:
+    """CPU seconds of each CTE of ``SQL`` run alone (``count(*)``, dependencies included)."""
+    import duckdb
+
+    query = SQL.format(window=WINDOW, vdate=VDATE.isoformat())
+    head = query[: query.rindex("SELECT patent_id, pub_id, fwd_cits5")]
+    con = duckdb.connect(str(db), read_only=True)
+    out = {}
+    try:
+        for cte in SQL_STEPS:
+            c0 = time.process_time()
+            con.execute(f"{head} SELECT count(*) FROM {cte}").fetchall()
+            out[cte] = time.process_time() - c0
+    finally:
+        con.close()
+    return out
+
+
 def ibis_indicators(db: Path) -> pd.DataFrame:
     from ipvalue.analytics import IndicatorOptions, compute_indicators
 
@@ -158,9 +180,24 @@ def _q99(s: pd.Series) -> float:
     return float(s.quantile(0.99)) if s.notna().any() else np.nan
 
 
-def pandas_indicators(db: Path) -> pd.DataFrame:
+class Laps:
+    """CPU seconds between successive ``lap`` calls, by step name (the ``--breakdown`` table)."""
+
+    def __init__(self) -> None:
+        self.steps: dict[str, float] = {}
+        self._t = time.process_time()
+
+    def lap(self, name: str) -> None:
+        now = time.process_time()
+        self.steps[name] = self.steps.get(name, 0.0) + now - self._t
+        self._t = now
+
+
+def pandas_indicators(db: Path, laps: Laps | None = None) -> pd.DataFrame:
     """The same indicator set in pandas (tables loaded from the DuckDB file, joined on keys)."""
     import duckdb
+
+    lap = (laps or Laps()).lap
 
     con = duckdb.connect(str(db), read_only=True)
     pub = con.execute("SELECT * FROM publication").df()
@@ -177,21 +214,26 @@ def pandas_indicators(db: Path) -> pd.DataFrame:
         "WHERE wipo_field_id IS NOT NULL AND pub_key IS NOT NULL"
     ).df()
     con.close()
+    lap("load tables")
     pcit = cit[
         cit.origin.isin(["us_patent", "us_application", "foreign"]) & cit.cited_doc_id.notna()
     ]
     e = pcit.loc[pcit.cited_key.notna(), ["citing_key", "cited_key"]].astype("int64")
     e = e.drop_duplicates().rename(columns={"citing_key": "citing", "cited_key": "cited"})
     e = e[e.citing != e.cited]
+    lap("edges")
     gd = pub.set_index("pub_key")["grant_date"]
     lag = (e.citing.map(gd) - e.cited.map(gd)).dt.days
     fwd = e[(lag >= 0) & (lag <= WINDOW)].groupby("cited").size().rename("fwd_n")
+    lap("fwd")
     bwd = pcit.groupby("citing_key").cited_doc_id.nunique().rename("bwd_n")
+    lap("bwd")
     n = cls.groupby("pub_key").size().rename("n")
     sh = (
         cls.groupby(["pub_key", "subclass4"]).size().rename("t").reset_index().join(n, on="pub_key")
     )
     sh["share"] = sh.t / sh.n
+    lap("shares")
 
     def conc(focal: str, other: str, name: str) -> pd.Series:
         j = e.merge(sh[["pub_key", "subclass4", "share"]], left_on=other, right_on="pub_key")
@@ -200,18 +242,23 @@ def pandas_indicators(db: Path) -> pd.DataFrame:
         s["sq"] = (s.share / s[focal].map(nd)) ** 2
         return (1 - s.groupby(focal).sq.sum()).rename(name)
 
-    gen, ori = conc("cited", "citing", "generality"), conc("citing", "cited", "originality")
+    gen = conc("cited", "citing", "generality")
+    lap("gen")
+    ori = conc("citing", "cited", "originality")
+    lap("ori")
     j = e.merge(cls[["pub_key", "subclass4"]], left_on="cited", right_on="pub_key")
     own = cls[["pub_key", "subclass4"]].drop_duplicates().assign(inside=1)
     j = j.merge(own, left_on=["citing", "subclass4"], right_on=["pub_key", "subclass4"], how="left")
     j = j[j.citing.isin(n.index)]
     rad = (1.0 - j.inside.fillna(0)).groupby(j.citing).mean().rename("radicalness")
+    lap("rad")
     dgrant = pub.groupby("doc_key").grant_date.min().rename("cited_grant")
     usc = cit[(cit.origin == "us_patent") & cit.cited_doc_id.notna()].copy()
     usc["cdate"] = usc.cited_date.fillna(usc.cited_key.map(dgrant))
     usc = usc[["citing_key", "cited_doc_id", "cdate"]].dropna(subset=["cdate"]).drop_duplicates()
     usc["age"] = (usc.citing_key.map(gd) - usc.cdate).dt.days.astype("float64")
     tct = (usc.dropna(subset=["age"]).groupby("citing_key").age.median() / 365.25).rename("tct")
+    lap("tct")
     scope = cls.groupby("pub_key").subclass4.nunique().rename("patent_scope")
     tfirst = (
         tf[tf.seq == tf.groupby("pub_key").seq.transform("min")]
@@ -221,6 +268,7 @@ def pandas_indicators(db: Path) -> pd.DataFrame:
     cfirst = (
         cls[cls.seq == cls.groupby("pub_key").seq.transform("min")].groupby("pub_key").section.min()
     )
+    lap("scope, first field/section")
     # computed on keys; the output is indexed by pub_id like the other implementations
     keys = pub.set_index("pub_id").pub_key
 
@@ -279,7 +327,9 @@ def pandas_indicators(db: Path) -> pd.DataFrame:
         )
     out["remaining_life"] = ((expiry - pd.Timestamp(VDATE)).dt.days / 365.25).clip(lower=0.0)
     out["quality_index"] = (tot / cnt).where(out.cohort.notna() & (cnt > 0))
-    return out.reset_index().sort_values("pub_id").reset_index(drop=True)
+    out = out.reset_index().sort_values("pub_id").reset_index(drop=True)
+    lap("assemble, cohorts, quality")
+    return out
 
 
 def compare(a: pd.DataFrame, b: pd.DataFrame, label: str) -> None:
@@ -356,6 +406,11 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument("--spark-patents", type=int, default=100_000)
     ap.add_argument("--pandas", action=argparse.BooleanOptionalAction, default=True)
+    ap.add_argument(
+        "--breakdown",
+        action="store_true",
+        help="also print CPU seconds per step: each CTE of the SQL alone, and pandas step by step",
+    )
     args = ap.parse_args()
     print(f"cores {os.cpu_count()}, load average {os.getloadavg()[0]:.1f}")
     with tempfile.TemporaryDirectory(prefix="ipv-bench-") as tmp:
@@ -369,14 +424,21 @@ def main() -> None:
             f"  Ibis / SQL time ratio: {t_ibis / t_sql:.2f}x wall, {c_ibis / c_sql:.2f}x cpu "
             "(target <= 1.2x)"
         )
+        laps = Laps()
         if args.pandas:
-            pdf, t_pd, _ = timed("pandas", lambda: pandas_indicators(db))
+            pdf, t_pd, _ = timed("pandas", lambda: pandas_indicators(db, laps))
             compare(ibis_out, pdf, "ibis vs pandas")
             print(
                 f"  pandas / Ibis time ratio: {t_pd / t_ibis:.2f}x wall, "
                 f"{CPU['pandas'] / c_ibis:.2f}x cpu (target >= 5x)"
             )
         del sql, ibis_out
+        if args.breakdown:
+            print("  CPU seconds per step (SQL: each CTE alone, its dependencies included)")
+            for name, cpu in sql_breakdown(db).items():
+                print(f"    SQL {name:<28} {cpu:8.2f} s")
+            for name, cpu in laps.steps.items():
+                print(f"    pandas {name:<25} {cpu:8.2f} s")
     print(f"load average at the end {os.getloadavg()[0]:.1f}")
     if args.spark_patents > 0:
         from ipvalue.analytics import IndicatorOptions, compute_indicators, spark_session

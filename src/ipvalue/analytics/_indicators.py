@@ -206,18 +206,16 @@ def indicator_table(
     bwd = pcit.filter(pcit.citing_key.notnull())
     bwd = bwd.group_by(k=bwd.citing_key).aggregate(bwd_n=bwd.cited_doc_id.nunique())
 
-    # classification shares; ``lead`` marks one row per document so that the number of
-    # classified documents is a sum, not a count distinct
-    n_codes = clsk.group_by("k").aggregate(n_codes=clsk.count())
+    # classification shares; ``lead`` marks one row per document (its smallest subclass) so that
+    # the number of classified documents is a sum, not a count distinct
+    n_codes = clsk.group_by("k").aggregate(n_codes=clsk.count(), first_sub=clsk.subclass4.min())
     if opts.generality == "oecd":
         per = clsk.group_by(["k", "subclass4"]).aggregate(t_j=clsk.count()).join(n_codes, "k")
         shares = per.select(
             "k",
             "subclass4",
             share=(per.t_j / per.n_codes).cast("float64"),
-            lead=(ibis.row_number().over(group_by=per.k, order_by=per.subclass4) == 0).cast(
-                "int64"
-            ),
+            lead=(per.subclass4 == per.first_sub).cast("int64"),
         )
     else:
         prim = _first_of(cls, "subclass4")
