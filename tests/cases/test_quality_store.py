@@ -46,9 +46,10 @@ def test_anomaly_over_the_case_base_flags_the_odd_case(store: CaseStore) -> None
     odd = store.save(source(99, royalty=0.45), org="acme", user="alice")
     assert "Q-ANOM-001" not in {f.code for f in normal.findings}
     (anom,) = [f for f in odd.findings if f.code == "Q-ANOM-001"]
-    # The index (and its forest) is rebuilt when it has grown by 10 %: built at 1, 2, ..., 10
-    # cases, then 12, 14, 16, 18, 20, 23 (22 <= 20 * 1.1), next at 26 (> 23 * 1.1 = 25.3).
-    # With 25 stored the persisted forest fitted on cases 1..23 is reused, not refitted.
+    # The index (and its forest) is rebuilt when appended rows pass 20 % of its rows: built at
+    # 1, 2, 3, 4 cases, then 6 (2/6 > 0.2; 1/5 is not), 8, 11 (3/11), 14 (3/14), 18 (4/18),
+    # 23 (5/23 = 0.217; 4/22 = 0.18 was not). With 25 stored (2/25 appended) the persisted
+    # forest fitted on cases 1..23 is reused, not refitted.
     assert (anom.detail["cases"], anom.detail["fitted_through_version_id"]) == (23, 23)
     assert anom.detail["seed"] == 0 and anom.detail["beyond_range"] == ["royalty_rate"]
 

@@ -147,3 +147,53 @@ def test_many_extensions_are_merged_and_scores_unchanged() -> None:
     # identical texts score the same wherever their rows sit
     assert comps["text"][3] == pytest.approx(comps["text"][39]) and comps["text"][3] > 0.5
     assert comps["text"][2] == 0.0
+
+
+#: Documented tolerance of an index grown by appending (docs/cases.md, "Similar cases"): with
+#: appended rows up to the default rebuild share, every total score is within SCORE_TOL of a
+#: full rebuild's, and every top-10 hit scores, in the full rebuild, at least the full
+#: rebuild's 10th best minus RANK_TOL.
+SCORE_TOL, RANK_TOL = 0.05, 0.025
+
+
+def test_appended_index_matches_a_full_rebuild_within_the_documented_tolerance() -> None:
+    """Real USPTO abstracts: 2,400 built, 600 appended (20 %, the default share), against one
+    index built on all 3,000; queries are 100 abstracts of all three kinds (built, appended,
+    unseen), with categorical components varied so they are compared too."""
+    import gzip
+
+    import pandas as pd
+    from tests.conftest import SHARED_DATA, require_shared_data
+
+    from ipvalue.core.settings import Settings
+
+    path = require_shared_data(SHARED_DATA / "patents" / "uspto_random_10000.csv.gz")
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        pats = pd.read_csv(fh, usecols=["abstract", "classifications_cpc"]).dropna()
+    texts = pats["abstract"].tolist()[:3500]
+    cpcs = [c.split(";")[0].replace(" ", "").upper() for c in pats["classifications_cpc"]]
+    jurs = ("KR", "CN", "JP")
+    docs = [CaseDoc(i, 1, "", "patent", jurs[i % 3], cpcs[i], "licensing", texts[i])
+            for i in range(3000)]
+    share = Settings().cases_index_rebuild_share
+    base = int(len(docs) * (1 - share))
+    grown = SimilarityIndex(docs[:base])
+    grown.extend(docs[base:])
+    assert grown.appended_share == pytest.approx(share)
+    full = SimilarityIndex(docs)
+    rng = np.random.default_rng(7)
+    worst_score = worst_rank = 0.0
+    for q in rng.choice(len(texts), 100, replace=False).tolist():
+        prof = CaseProfile("", "patent", jurs[q % 2], cpcs[q], "licensing", texts[q], None, None,
+                           {})
+        a, comps_a = grown.scores(prof)
+        b, comps_b = full.scores(prof)
+        for key in ("ip_type", "jurisdiction", "tech_class", "purpose"):
+            assert np.array_equal(comps_a[key], comps_b[key])  # only text can drift
+        worst_score = max(worst_score, float(np.abs(a - b).max()))
+        tenth = np.sort(b)[::-1][9]
+        worst_rank = max(worst_rank, max(tenth - b[h.case_id] for h in grown.query(prof)))
+    assert worst_score <= SCORE_TOL
+    assert worst_rank <= RANK_TOL
+    # and the drift is real (the test would notice an index that ignored the appended rows)
+    assert worst_score > 0

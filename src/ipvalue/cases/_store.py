@@ -44,7 +44,7 @@ from ipvalue.cases._evidence import (
     record_evidence,
     with_recorded_paths,
 )
-from ipvalue.cases._index_cache import IndexState, load_state, save_state
+from ipvalue.cases._index_cache import IndexState, append_state, load_state, save_state
 from ipvalue.cases._intake import (
     KEY_PARAMETERS,
     CaseProfile,
@@ -68,7 +68,7 @@ from ipvalue.cases._models import (
 )
 from ipvalue.cases._repository import CaseRepository, ensure_org, find_org, scope_transaction
 from ipvalue.cases._review import ReviewOperations
-from ipvalue.cases._similar import REBUILD_GROWTH, CaseDoc, SimilarCase, SimilarityIndex
+from ipvalue.cases._similar import CaseDoc, SimilarCase, SimilarityIndex
 from ipvalue.core.db import read_session, run_write
 from ipvalue.core.errors import InputError
 
@@ -88,8 +88,6 @@ class SaveReceipt:
 
 
 _STATES: dict[tuple[str, int], IndexState] = {}
-#: A state extended by at least this many versions since it was written is written again.
-_PERSIST_AFTER = 1_000
 
 
 def _doc(r: Any) -> CaseDoc:
@@ -124,35 +122,41 @@ class CaseStore(ReviewOperations):
         """The organisation's similarity index (see :meth:`index_state`)."""
         return self.index_state(repo).index
 
-    def index_state(self, repo: CaseRepository) -> IndexState:
+    def index_state(self, repo: CaseRepository, *, rebuild: bool = False) -> IndexState:
         """The organisation's similarity index and anomaly models, kept per process and on disk.
 
         Taken from this process, else from the persisted file (``_index_cache``) when the audit
         chain still has the entry it was taken at, else built from every case's latest version.
         Then extended with the versions saved since (found by version id: writers of one
-        organisation are serialised, so ids grow in commit order) and rebuilt, refitting the
-        TF-IDF weights and anomaly forests, once it has grown by ``REBUILD_GROWTH``.
+        organisation are serialised, so ids grow in commit order), which are appended to the
+        persisted file's log. Rebuilt in full — refitting the TF-IDF weights and, lazily, the
+        anomaly forests — once the share of appended rows passes the setting
+        ``cases_index_rebuild_share``, or when ``rebuild`` (``cases reindex``).
         """
+        from ipvalue.core.settings import get_settings
+
         head = repo.session.get(AuditHead, repo.org.id)
         seq, head_hash = (head.seq, head.hash) if head else (0, "")
         url = self.engine.url.render_as_string(hide_password=True)
         key = (url, repo.org.id)
-        state = _STATES.get(key)
+        state = None if rebuild else _STATES.get(key)
         if state is not None and (state.seq, state.head_hash) == (seq, head_hash):
             return state
-        if state is None or not self._same_history(repo, state, seq):
+        if not rebuild and (state is None or not self._same_history(repo, state, seq)):
             state = load_state(url, repo.org.id)
             if state is not None and not self._same_history(repo, state, seq):
                 state = None
         if state is not None:
             rows = repo.latest_profiles(after_version_id=state.last_id)
-            state.index.extend([_doc(r) for r in rows])
-            if state.index.rows <= state.index.built_size * REBUILD_GROWTH:
-                state.last_id = max([state.last_id, *(r.id for r in rows)])
+            docs = [_doc(r) for r in rows]
+            state.index.extend(docs)
+            if state.index.appended_share <= get_settings().cases_index_rebuild_share:
+                after = state.last_id
+                state.last_id = max([after, *(r.id for r in rows)])
                 state.seq, state.head_hash = seq, head_hash
                 _STATES[key] = state
-                if len(rows) >= _PERSIST_AFTER:
-                    save_state(url, repo.org.id, state)
+                if docs:
+                    append_state(url, repo.org.id, state, docs, after)
                 return state
         rows = repo.latest_profiles()
         last = max([0, *(r.id for r in rows)])
@@ -172,6 +176,12 @@ class CaseStore(ReviewOperations):
             select(AuditEntry.hash).where(AuditEntry.org_id == repo.org.id,
                                           AuditEntry.seq == state.seq)).scalar_one_or_none()
         return found == state.head_hash
+
+    def reindex(self, org: str) -> IndexState:
+        """Rebuild the organisation's similarity index now (TF-IDF refitted on every case's
+        latest version; anomaly forests refitted when next needed) and persist it."""
+        with read_session(self.engine) as session:
+            return self.index_state(self.org(session, org), rebuild=True)
 
     def anomaly_model(self, repo: CaseRepository, cfg: CheckSettings) -> AnomalyModel:
         """Anomaly forests for the organisation's seed and contamination, fitted once per

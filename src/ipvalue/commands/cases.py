@@ -397,6 +397,24 @@ def anomalies_cmd(org: Org, user: UserOpt, db: Db = None, as_json: AsJson = Fals
         _say(f"case {c} v{v}: {f.message}")
 
 
+@cases_app.command("reindex")
+def reindex_cmd(org: Org, db: Db = None, as_json: AsJson = False) -> None:
+    """Rebuild the organisation's similar-case index now (TF-IDF refitted on every case's
+    latest version) instead of when appended rows pass IPVALUE_CASES_INDEX_REBUILD_SHARE."""
+    import time
+
+    t = time.perf_counter()
+    state = _store(db).reindex(org)
+    seconds = time.perf_counter() - t
+    if as_json:
+        _print_json({"org": org, "cases": len(state.index), "through_version_id": state.last_id,
+                     "audit_seq": state.seq, "seconds": round(seconds, 3)})
+        return
+    _out.print(f"similar-case index of {org} rebuilt: {len(state.index):,} cases (through "
+               f"version id {state.last_id}, audit seq {state.seq}) in {seconds:.2f} s",
+               markup=False)
+
+
 @cases_app.command("seed-demo")
 def seed_demo_cmd(
     db: Db = None,

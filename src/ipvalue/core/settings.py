@@ -95,6 +95,13 @@ class Settings(BaseSettings):
         description="Folder where the case store persists each organisation's similar-case index "
         "and anomaly forests (default: $XDG_CACHE_HOME/ipvalue/case-index); safe to delete.",
     )
+    cases_index_rebuild_share: float = Field(
+        default=0.2,
+        gt=0,
+        le=1,
+        description="Share of a persisted similar-case index's rows appended since its last full "
+        "build (TF-IDF vocabulary fixed at that build) above which the case store rebuilds it.",
+    )
     terminal_value_share_warning: float = Field(
         default=0.5,
         gt=0,
