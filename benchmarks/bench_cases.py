@@ -13,6 +13,13 @@ Every figure is printed next to a baseline measured in the same run on the same 
 * similar: a warm ``SimilarityIndex.query`` and a warm ``CaseStore.similar`` (read session,
   cache check, query) against a primary-key lookup; the one-off index build is printed too.
   Target: similar-case query ≤ 50 ms with 100,000 stored cases.
+* growth: the case base grows by 10 % (``--growth``); the index is brought up to date
+  incrementally (new rows appended with the build's TF-IDF vocabulary, persisted by appending
+  to the index's log) against a full rebuild (``cases reindex``; what every 10 % growth cost
+  before), then a new process loads the base and replays the log.
+* audit: every bulk-inserted version gets a ``version.save`` entry vouching for its row (a
+  chain as long as the case base); the audit part of ``cases show`` (``case_audit``) without a
+  checkpoint (whole chain verified) against after ``audit checkpoint`` (entries after it only).
 
 Descriptions and technology classes of the synthetic case base are real USPTO abstracts and
 CPC codes (``../shared/data/patents/uspto_random_10000.csv.gz``, cycled); IP type,
@@ -121,11 +128,67 @@ def bulk_cases(engine: Any, org_id: int, user_id: int, n: int, seed: int) -> Non
             conn.execute(insert(CaseVersion), versions)
 
 
+def bulk_audit(engine: Any, org_id: int) -> int:
+    """Append a ``version.save`` entry for every version without one (benchmark setup only):
+    the hashes are real, so verification does its full work on them."""
+    from ipvalue.cases._audit import append, canonical_json, entry_hash, row_sha256, utc_now
+    from ipvalue.cases._models import AuditHead, CaseVersion
+
+    del append  # the entries are built as append() builds them, in bulk
+    with engine.begin() as conn:
+        head = conn.execute(select(AuditHead).where(AuditHead.org_id == org_id)).one()
+        seq, prev = head.seq, head.hash
+        done = {int(r[0]) for r in conn.execute(text(
+            "SELECT entity_id FROM audit_log WHERE org_id = :o AND entity = 'case_version'"),
+            {"o": org_id})}
+        rows = conn.execute(select(CaseVersion).where(CaseVersion.org_id == org_id)
+                            .order_by(CaseVersion.id)).all()
+        batch = []
+        for r in rows:
+            if r.id in done:
+                continue
+            fields = dict(r._mapping)
+            body = {"case_id": r.case_id, "version_no": r.version_no,
+                    "content_sha256": r.content_sha256, "findings": [],
+                    "row_sha256": row_sha256_of(fields, row_sha256)}
+            seq += 1
+            e = {"org_id": org_id, "seq": seq, "at": utc_now(), "actor": "alice",
+                 "action": "version.save", "entity": "case_version", "entity_id": str(r.id),
+                 "payload_json": canonical_json(body), "prev_hash": prev}
+            e["hash"] = prev = entry_hash(e)
+            batch.append(e)
+        if batch:
+            conn.execute(text(
+                "INSERT INTO audit_log (org_id, seq, at, actor, action, entity, entity_id, "
+                "payload_json, prev_hash, hash) VALUES (:org_id, :seq, :at, :actor, :action, "
+                ":entity, :entity_id, :payload_json, :prev_hash, :hash)"), batch)
+            conn.execute(text("UPDATE audit_head SET seq = :s, hash = :h WHERE org_id = :o"),
+                         {"s": seq, "h": prev, "o": org_id})
+    return len(batch)
+
+
+def row_sha256_of(fields: dict[str, Any], row_sha256: Callable[[Any], str]) -> str:
+    """``row_sha256`` of a version given as a column mapping (as the ORM row would give it)."""
+
+    class _Row:
+        __table__ = None
+
+    from ipvalue.cases._models import CaseVersion
+
+    row = _Row()
+    row.__table__ = CaseVersion.__table__  # type: ignore[assignment]
+    for k, v in fields.items():
+        setattr(row, k, v)
+    return row_sha256(row)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--cases", type=int, default=100_000)
     ap.add_argument("--saves", type=int, default=100)
     ap.add_argument("--queries", type=int, default=100)
+    ap.add_argument("--growth", type=float, default=0.1,
+                    help="share of cases added after the index build (growth section)")
     ap.add_argument("--db", default=None, help="database URL (default: a temporary SQLite file)")
     args = ap.parse_args()
     if not DATA.exists():
@@ -195,6 +258,50 @@ def main() -> None:
     print("  new process (persisted index; what a CLI call pays):")
     print(fresh.stdout.rstrip())
 
+    # ---- growth: incremental extension against a full rebuild, same new rows
+    grown = int(args.cases * args.growth)
+    bulk_cases(engine, int(org_id), int(user_id), grown, seed=43)
+    # as saves would have: one audited entry per version, so the index sees the chain move
+    t = time.perf_counter()
+    entries = bulk_audit(engine, int(org_id))
+    audit_setup_s = time.perf_counter() - t
+    with read_session(engine) as s:
+        repo = store.org(s, "bench")
+        t = time.perf_counter()
+        state = store.index_state(repo)
+        inc_s = time.perf_counter() - t
+    share = state.index.appended_share
+    fresh = subprocess.run([sys.executable, "-c", FRESH, url], capture_output=True,
+                           text=True, check=True, env=os.environ)
+    t = time.perf_counter()
+    store.reindex("bench")
+    full_s = time.perf_counter() - t
+    print(f"\nindex growth by {grown:,} cases ({args.growth:.0%}) to {len(state.index):,}")
+    print(f"  full rebuild (cases reindex; every 10 % growth before) {full_s * 1000:10.1f} ms")
+    print(f"  incremental (append rows, log on disk; share {share:.3f}) {inc_s * 1000:10.1f} ms"
+          f"  ratio rebuild/incremental {full_s / inc_s:6.1f}x")
+    print("  new process after the growth (base + replayed log):")
+    print(fresh.stdout.rstrip())
+
+    # ---- audit: a chain as long as the case base, show's audit with and without checkpoint
+    print(f"\naudit chain: {entries:,} version.save entries added in {audit_setup_s:.1f} s")
+    t = time.perf_counter()
+    report, mine = store.case_audit("bench", 1)
+    no_cp = time.perf_counter() - t
+    t = time.perf_counter()
+    _, cp = store.checkpoint("bench", user="alice")
+    cp_s = time.perf_counter() - t
+    store.save(source, org="bench", user="alice", case_id=1)  # an entry after the checkpoint
+    with_cp = timed(lambda: store.case_audit("bench", 1), 5)
+    fast = store.case_audit("bench", 1)[0]
+    print(f"  cases show audit, no checkpoint (whole chain, {report.entries:,} entries) "
+          f"{no_cp * 1000:10.1f} ms")
+    print(f"  audit checkpoint (full verify + record)                 {cp_s * 1000:10.1f} ms")
+    print(f"  cases show audit after the checkpoint ({fast.entries} entries) "
+          f"{ms(with_cp)}  ratio {no_cp / statistics.median(with_cp):8.1f}x faster; "
+          f"ok={fast.ok and report.ok}, {len(mine)} entries concern case 1")
+    assert cp is not None
+
     # ---- save throughput (on top of the full case base)
     def bare_insert() -> None:
         with engine.begin() as conn:
@@ -204,8 +311,8 @@ def main() -> None:
     n = args.saves
     bare = timed(bare_insert, n)
     saves = timed(lambda: store.save(source, org="bench", user="alice", case_id=1), n)
-    print(f"\nsave throughput over {n} saves (new versions of one case, {args.cases:,} cases "
-          "stored, deviation + anomaly checks on)")
+    print(f"\nsave throughput over {n} saves (new versions of one case, "
+          f"{args.cases + grown:,} cases stored, deviation + anomaly checks on)")
     print(f"  baseline bare INSERT transaction {statistics.median(bare) * 1000:8.2f} ms  "
           f"{n / sum(bare):8.1f} /s")
     ratio = statistics.median(saves) / statistics.median(bare)

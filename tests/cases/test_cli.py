@@ -207,3 +207,33 @@ def test_show_gives_the_reviewer_checks_deviations_approval_and_audit(
     engine.dispose()
     code, text, _ = cli("cases", "show", "6")
     assert code == 0 and "CHAIN BROKEN" in text and "altered" in text
+
+
+def test_audit_checkpoint_and_show_from_it(cli, db_url: str) -> None:
+    cli("cases", "save", str(EXAMPLE), user="alice")
+    code, out, err = cli("audit", "checkpoint", user="alice")
+    assert code == 0, err
+    assert "intact (4 entries)" in out and "checkpoint 1 at seq 4" in out
+    cli("cases", "save", str(EXAMPLE), user="alice")  # case 2: entries 6 and 7
+    code, out, _ = cli("audit", "verify", "--since-checkpoint", "--json")
+    report = json.loads(out)
+    # entries after seq 4: the checkpoint's own entry, then case 2's two entries
+    assert code == 0 and report["entries"] == 3 and report["since_checkpoint"]["seq"] == 4
+    code, out, _ = cli("audit", "verify", "--json")
+    full = json.loads(out)
+    assert (full["entries"], full["since_checkpoint"], full["checkpoints_checked"]) == (7, None, 1)
+    code, out, _ = cli("cases", "show", "1")
+    assert code == 0
+    assert "3 entries verified after checkpoint 1 at seq 4" in " ".join(out.split())
+    # tampering before the checkpoint: show trusts the verified prefix, a full verify does not
+    engine = make_engine(db_url)
+    disable_append_only(engine, "audit_log")
+    execute(engine, "UPDATE audit_log SET actor = 'mallory' WHERE seq = 2")
+    engine.dispose()
+    assert cli("audit", "verify", "--since-checkpoint")[0] == 0
+    code, _, err = cli("audit", "verify")
+    assert code == 1 and "entry seq 2" in err
+    code, _, err = cli("audit", "checkpoint", user="alice")
+    assert code == 1 and "no checkpoint written" in err
+    code, _, err = cli("audit", "checkpoint", user="mallory")
+    assert code == 2 and "--user" in err
