@@ -94,8 +94,14 @@ def bulk_cases(engine: Any, org_id: int, user_id: int, n: int, seed: int) -> Non
     cpcs = [c.split(";")[0].replace(" ", "").upper() for c in pats["classifications_cpc"]]
     types = ["patent"] * 7 + ["trademark", "copyright", "trade_secret", "data_asset"]
     jurs = ["KR", "CN", "JP", "SG", "HK", "IN", "AU", "US"]
-    purposes = ["licensing", "collateral", "transaction", "financial_reporting", "tax",
-                "litigation"]
+    purposes = [
+        "licensing",
+        "collateral",
+        "transaction",
+        "financial_reporting",
+        "tax",
+        "litigation",
+    ]
     now = "2026-01-01T00:00:00Z"
     chunk = 5_000
     with engine.begin() as conn:
@@ -106,23 +112,47 @@ def bulk_cases(engine: Any, org_id: int, user_id: int, n: int, seed: int) -> Non
         for i in range(lo, hi):
             cid = start + i + 1
             k = i % len(abstracts)
-            heads.append({"id": cid, "org_id": org_id, "title": f"case {cid}",
-                          "latest_version": 1, "created_at": now, "created_by": user_id})
-            versions.append({
-                "org_id": org_id, "case_id": cid, "version_no": 1, "created_at": now,
-                "created_by": user_id, "source_name": "bench", "source_format": "yaml",
-                "source_text": "", "case_json": "{}", "resolved_json": "{}",
-                "result_json": "{}", "content_sha256": "0" * 64, "software_version": "bench",
-                "refdata_version": None, "title": f"case {cid}",
-                "ip_type": types[rng.integers(len(types))],
-                "jurisdiction": jurs[rng.integers(len(jurs))], "tech_class": cpcs[k],
-                "purpose": purposes[rng.integers(len(purposes))],
-                "description": abstracts[k], "value": float(rng.lognormal(20, 1)),
-                "currency": "KRW", "royalty_rate": float(rng.uniform(0.01, 0.08)),
-                "discount_rate": float(rng.uniform(0.08, 0.25)),
-                "economic_life": float(rng.integers(3, 15)), "growth": None,
-                "contribution": float(rng.uniform(0.1, 0.5)),
-            })
+            heads.append(
+                {
+                    "id": cid,
+                    "org_id": org_id,
+                    "title": f"case {cid}",
+                    "latest_version": 1,
+                    "created_at": now,
+                    "created_by": user_id,
+                }
+            )
+            versions.append(
+                {
+                    "org_id": org_id,
+                    "case_id": cid,
+                    "version_no": 1,
+                    "created_at": now,
+                    "created_by": user_id,
+                    "source_name": "bench",
+                    "source_format": "yaml",
+                    "source_text": "",
+                    "case_json": "{}",
+                    "resolved_json": "{}",
+                    "result_json": "{}",
+                    "content_sha256": "0" * 64,
+                    "software_version": "bench",
+                    "refdata_version": None,
+                    "title": f"case {cid}",
+                    "ip_type": types[rng.integers(len(types))],
+                    "jurisdiction": jurs[rng.integers(len(jurs))],
+                    "tech_class": cpcs[k],
+                    "purpose": purposes[rng.integers(len(purposes))],
+                    "description": abstracts[k],
+                    "value": float(rng.lognormal(20, 1)),
+                    "currency": "KRW",
+                    "royalty_rate": float(rng.uniform(0.01, 0.08)),
+                    "discount_rate": float(rng.uniform(0.08, 0.25)),
+                    "economic_life": float(rng.integers(3, 15)),
+                    "growth": None,
+                    "contribution": float(rng.uniform(0.1, 0.5)),
+                }
+            )
         with engine.begin() as conn:
             conn.execute(insert(Case), heads)
             conn.execute(insert(CaseVersion), versions)
@@ -138,32 +168,57 @@ def bulk_audit(engine: Any, org_id: int) -> int:
     with engine.begin() as conn:
         head = conn.execute(select(AuditHead).where(AuditHead.org_id == org_id)).one()
         seq, prev = head.seq, head.hash
-        done = {int(r[0]) for r in conn.execute(text(
-            "SELECT entity_id FROM audit_log WHERE org_id = :o AND entity = 'case_version'"),
-            {"o": org_id})}
-        rows = conn.execute(select(CaseVersion).where(CaseVersion.org_id == org_id)
-                            .order_by(CaseVersion.id)).all()
+        done = {
+            int(r[0])
+            for r in conn.execute(
+                text(
+                    "SELECT entity_id FROM audit_log WHERE org_id = :o AND entity = 'case_version'"
+                ),
+                {"o": org_id},
+            )
+        }
+        rows = conn.execute(
+            select(CaseVersion).where(CaseVersion.org_id == org_id).order_by(CaseVersion.id)
+        ).all()
         batch = []
         for r in rows:
             if r.id in done:
                 continue
             fields = dict(r._mapping)
-            body = {"case_id": r.case_id, "version_no": r.version_no,
-                    "content_sha256": r.content_sha256, "findings": [],
-                    "row_sha256": row_sha256_of(fields, row_sha256)}
+            body = {
+                "case_id": r.case_id,
+                "version_no": r.version_no,
+                "content_sha256": r.content_sha256,
+                "findings": [],
+                "row_sha256": row_sha256_of(fields, row_sha256),
+            }
             seq += 1
-            e = {"org_id": org_id, "seq": seq, "at": utc_now(), "actor": "alice",
-                 "action": "version.save", "entity": "case_version", "entity_id": str(r.id),
-                 "payload_json": canonical_json(body), "prev_hash": prev}
+            e = {
+                "org_id": org_id,
+                "seq": seq,
+                "at": utc_now(),
+                "actor": "alice",
+                "action": "version.save",
+                "entity": "case_version",
+                "entity_id": str(r.id),
+                "payload_json": canonical_json(body),
+                "prev_hash": prev,
+            }
             e["hash"] = prev = entry_hash(e)
             batch.append(e)
         if batch:
-            conn.execute(text(
-                "INSERT INTO audit_log (org_id, seq, at, actor, action, entity, entity_id, "
-                "payload_json, prev_hash, hash) VALUES (:org_id, :seq, :at, :actor, :action, "
-                ":entity, :entity_id, :payload_json, :prev_hash, :hash)"), batch)
-            conn.execute(text("UPDATE audit_head SET seq = :s, hash = :h WHERE org_id = :o"),
-                         {"s": seq, "h": prev, "o": org_id})
+            conn.execute(
+                text(
+                    "INSERT INTO audit_log (org_id, seq, at, actor, action, entity, entity_id, "
+                    "payload_json, prev_hash, hash) VALUES (:org_id, :seq, :at, :actor, :action, "
+                    ":entity, :entity_id, :payload_json, :prev_hash, :hash)"
+                ),
+                batch,
+            )
+            conn.execute(
+                text("UPDATE audit_head SET seq = :s, hash = :h WHERE org_id = :o"),
+                {"s": seq, "h": prev, "o": org_id},
+            )
     return len(batch)
 
 
@@ -187,8 +242,12 @@ def main() -> None:
     ap.add_argument("--cases", type=int, default=100_000)
     ap.add_argument("--saves", type=int, default=100)
     ap.add_argument("--queries", type=int, default=100)
-    ap.add_argument("--growth", type=float, default=0.1,
-                    help="share of cases added after the index build (growth section)")
+    ap.add_argument(
+        "--growth",
+        type=float,
+        default=0.1,
+        help="share of cases added after the index build (growth section)",
+    )
     ap.add_argument("--db", default=None, help="database URL (default: a temporary SQLite file)")
     args = ap.parse_args()
     if not DATA.exists():
@@ -208,16 +267,20 @@ def main() -> None:
     engine_evaluator(source.data)  # warm-up: imports and reference data
     import sklearn.ensemble
     import sklearn.feature_extraction.text  # noqa: F401
+
     t = time.perf_counter()
     evaluation = engine_evaluator(source.data)
     engine_s = time.perf_counter() - t
+
     def precomputed(case: Any, seed: int | None = None) -> Any:
         return evaluation
 
     store = CaseStore(engine, evaluator=precomputed)
     print(f"database: {engine.dialect.name}; ipvalue {ipvalue.__version__}")
-    print(f"valuation engine, example case, warm (not part of the save figures): "
-          f"{engine_s * 1000:.1f} ms")
+    print(
+        f"valuation engine, example case, warm (not part of the save figures): "
+        f"{engine_s * 1000:.1f} ms"
+    )
 
     # ---- case base of args.cases cases
     store.save(source, org="bench", user="alice")
@@ -247,14 +310,23 @@ def main() -> None:
     print(f"\nsimilar cases with {len(index):,} stored cases (top 10; target <= 50 ms)")
     print(f"  index build (once per case base, persisted; extended on writes): {build_s:.2f} s")
     print(f"  baseline primary-key lookup     {ms(base)}")
-    print(f"  SimilarityIndex.query           {ms(q_index)}  "
-          f"ratio {np.median(q_index) / np.median(base):6.1f}x")
-    print(f"  CaseStore.similar (warm)        {ms(q_store)}  "
-          f"ratio {np.median(q_store) / np.median(base):6.1f}x")
+    print(
+        f"  SimilarityIndex.query           {ms(q_index)}  "
+        f"ratio {np.median(q_index) / np.median(base):6.1f}x"
+    )
+    print(
+        f"  CaseStore.similar (warm)        {ms(q_store)}  "
+        f"ratio {np.median(q_store) / np.median(base):6.1f}x"
+    )
     best = index.query(query, top=3, exclude_case=1)
     print("  best hits:", ", ".join(f"#{h.case_id} {h.score:.3f}" for h in best))
-    fresh = subprocess.run([sys.executable, "-c", FRESH, url], capture_output=True,
-                           text=True, check=True, env=os.environ)
+    fresh = subprocess.run(
+        [sys.executable, "-c", FRESH, url],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=os.environ,
+    )
     print("  new process (persisted index; what a CLI call pays):")
     print(fresh.stdout.rstrip())
 
@@ -271,15 +343,22 @@ def main() -> None:
         state = store.index_state(repo)
         inc_s = time.perf_counter() - t
     share = state.index.appended_share
-    fresh = subprocess.run([sys.executable, "-c", FRESH, url], capture_output=True,
-                           text=True, check=True, env=os.environ)
+    fresh = subprocess.run(
+        [sys.executable, "-c", FRESH, url],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=os.environ,
+    )
     t = time.perf_counter()
     store.reindex("bench")
     full_s = time.perf_counter() - t
     print(f"\nindex growth by {grown:,} cases ({args.growth:.0%}) to {len(state.index):,}")
     print(f"  full rebuild (cases reindex; every 10 % growth before) {full_s * 1000:10.1f} ms")
-    print(f"  incremental (append rows, log on disk; share {share:.3f}) {inc_s * 1000:10.1f} ms"
-          f"  ratio rebuild/incremental {full_s / inc_s:6.1f}x")
+    print(
+        f"  incremental (append rows, log on disk; share {share:.3f}) {inc_s * 1000:10.1f} ms"
+        f"  ratio rebuild/incremental {full_s / inc_s:6.1f}x"
+    )
     print("  new process after the growth (base + replayed log):")
     print(fresh.stdout.rstrip())
 
@@ -294,30 +373,42 @@ def main() -> None:
     store.save(source, org="bench", user="alice", case_id=1)  # an entry after the checkpoint
     with_cp = timed(lambda: store.case_audit("bench", 1), 5)
     fast = store.case_audit("bench", 1)[0]
-    print(f"  cases show audit, no checkpoint (whole chain, {report.entries:,} entries) "
-          f"{no_cp * 1000:10.1f} ms")
+    print(
+        f"  cases show audit, no checkpoint (whole chain, {report.entries:,} entries) "
+        f"{no_cp * 1000:10.1f} ms"
+    )
     print(f"  audit checkpoint (full verify + record)                 {cp_s * 1000:10.1f} ms")
-    print(f"  cases show audit after the checkpoint ({fast.entries} entries) "
-          f"{ms(with_cp)}  ratio {no_cp / statistics.median(with_cp):8.1f}x faster; "
-          f"ok={fast.ok and report.ok}, {len(mine)} entries concern case 1")
+    print(
+        f"  cases show audit after the checkpoint ({fast.entries} entries) "
+        f"{ms(with_cp)}  ratio {no_cp / statistics.median(with_cp):8.1f}x faster; "
+        f"ok={fast.ok and report.ok}, {len(mine)} entries concern case 1"
+    )
     assert cp is not None
 
     # ---- save throughput (on top of the full case base)
     def bare_insert() -> None:
         with engine.begin() as conn:
-            conn.execute(text("INSERT INTO org_setting (org_id, key, value) VALUES "
-                              "(:o, :k, 'x')"), {"o": org_id, "k": f"b{time.perf_counter_ns()}"})
+            conn.execute(
+                text("INSERT INTO org_setting (org_id, key, value) VALUES (:o, :k, 'x')"),
+                {"o": org_id, "k": f"b{time.perf_counter_ns()}"},
+            )
 
     n = args.saves
     bare = timed(bare_insert, n)
     saves = timed(lambda: store.save(source, org="bench", user="alice", case_id=1), n)
-    print(f"\nsave throughput over {n} saves (new versions of one case, "
-          f"{args.cases + grown:,} cases stored, deviation + anomaly checks on)")
-    print(f"  baseline bare INSERT transaction {statistics.median(bare) * 1000:8.2f} ms  "
-          f"{n / sum(bare):8.1f} /s")
+    print(
+        f"\nsave throughput over {n} saves (new versions of one case, "
+        f"{args.cases + grown:,} cases stored, deviation + anomaly checks on)"
+    )
+    print(
+        f"  baseline bare INSERT transaction {statistics.median(bare) * 1000:8.2f} ms  "
+        f"{n / sum(bare):8.1f} /s"
+    )
     ratio = statistics.median(saves) / statistics.median(bare)
-    print(f"  CaseStore.save                   {statistics.median(saves) * 1000:8.2f} ms  "
-          f"{n / sum(saves):8.1f} /s  ratio {ratio:.1f}x")
+    print(
+        f"  CaseStore.save                   {statistics.median(saves) * 1000:8.2f} ms  "
+        f"{n / sum(saves):8.1f} /s  ratio {ratio:.1f}x"
+    )
     print(f"  audit chain intact: {store.verify('bench').ok}")
     engine.dispose()
     tmp.cleanup()

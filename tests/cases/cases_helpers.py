@@ -23,15 +23,18 @@ def fake_evaluator(case: Mapping[str, Any], seed: int | None = None) -> Evaluati
     revenue = float(case.get("revenue", 1000.0))
     value = revenue * rate / r
     result = {
-        "value": value, "currency": case.get("currency", "KRW"),
+        "value": value,
+        "currency": case.get("currency", "KRW"),
         "range": {"low": value, "high": value},
-        "approaches": [{"approach": "income", "method": "relief_from_royalty", "value": value,
-                        "weight": 1.0}],
+        "approaches": [
+            {"approach": "income", "method": "relief_from_royalty", "value": value, "weight": 1.0}
+        ],
         "assumptions": [
             {"name": "approaches.0.royalty_rate", "value": rate, "source": "case file"},
             {"name": "approaches.0.discount_rate", "value": r, "source": "case file"},
         ],
-        "warnings": [], "trace": [],
+        "warnings": [],
+        "trace": [],
     }
     return Evaluation({"royalty_rate": rate, "discount_rate": r}, result, "test", "test-refdata")
 

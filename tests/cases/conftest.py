@@ -64,4 +64,3 @@ def engine(db_url: str) -> Iterator[Engine]:
 def store(engine: Engine) -> CaseStore:
     """A migrated store valuing cases with the hand-checkable fake evaluator."""
     return CaseStore(engine, evaluator=fake_evaluator)
-

@@ -12,8 +12,9 @@ FEATURES = ("royalty_rate", "discount_rate", "growth")
 def base(n: int = 40) -> np.ndarray:
     """n cases: royalty ~ N(3 %, 0.3 %), discount ~ N(12 %, 0.5 %), growth missing."""
     rng = np.random.default_rng(7)
-    return np.column_stack([rng.normal(0.03, 0.003, n), rng.normal(0.12, 0.005, n),
-                            np.full(n, np.nan)])
+    return np.column_stack(
+        [rng.normal(0.03, 0.003, n), rng.normal(0.12, 0.005, n), np.full(n, np.nan)]
+    )
 
 
 def test_outlier_is_flagged_with_seed_and_typical_case_is_not() -> None:
@@ -46,8 +47,12 @@ def test_same_seed_same_result_and_large_base_is_sampled() -> None:
 def test_too_few_cases_or_no_features_gives_nothing() -> None:
     odd = {"royalty_rate": 0.30}
     assert anomaly_finding(base(19), odd, FEATURES, seed=0, contamination=0.05) is None
-    assert anomaly_finding(np.full((30, 1), np.nan), {"growth": 0.1}, ("growth",), seed=0,
-                           contamination=0.05) is None
+    assert (
+        anomaly_finding(
+            np.full((30, 1), np.nan), {"growth": 0.1}, ("growth",), seed=0, contamination=0.05
+        )
+        is None
+    )
 
 
 def test_odd_combination_inside_the_range_is_flagged_by_the_forest() -> None:

@@ -27,7 +27,8 @@ def test_canonical_json_refuses_nan() -> None:
 def test_entry_hash_is_sha256_of_canonical_fields_without_id_and_hash() -> None:
     fields = {"id": 99, "seq": 1, "prev_hash": GENESIS, "action": "a", "hash": "ignored"}
     by_hand = hashlib.sha256(
-        ('{"action":"a","prev_hash":"' + GENESIS + '","seq":1}').encode()).hexdigest()
+        ('{"action":"a","prev_hash":"' + GENESIS + '","seq":1}').encode()
+    ).hexdigest()
     assert entry_hash(fields) == by_hand
 
 
@@ -40,8 +41,15 @@ def _seeded(store: CaseStore) -> None:
 
 def _entries(engine: Engine) -> list[dict]:
     with engine.connect() as conn:
-        return [dict(r._mapping) for r in conn.execute(text(
-            "SELECT id, seq, action, hash, prev_hash, payload_json FROM audit_log ORDER BY id"))]
+        return [
+            dict(r._mapping)
+            for r in conn.execute(
+                text(
+                    "SELECT id, seq, action, hash, prev_hash, payload_json FROM audit_log "
+                    "ORDER BY id"
+                )
+            )
+        ]
 
 
 def test_intact_chain_verifies_and_links(store: CaseStore, engine: Engine) -> None:
@@ -51,8 +59,17 @@ def test_intact_chain_verifies_and_links(store: CaseStore, engine: Engine) -> No
     assert report.ok and report.entries == len(rows) == report.head_seq
     # org, user alice, 3 × (case + version), user bob, submit
     assert [r["action"] for r in rows] == [
-        "org.create", "user.create", "case.create", "version.save", "case.create",
-        "version.save", "case.create", "version.save", "user.create", "review.submit"]
+        "org.create",
+        "user.create",
+        "case.create",
+        "version.save",
+        "case.create",
+        "version.save",
+        "case.create",
+        "version.save",
+        "user.create",
+        "review.submit",
+    ]
     assert rows[0]["prev_hash"] == GENESIS
     assert all(b["prev_hash"] == a["hash"] for a, b in itertools.pairwise(rows))
     assert report.head_hash == rows[-1]["hash"]
@@ -60,9 +77,11 @@ def test_intact_chain_verifies_and_links(store: CaseStore, engine: Engine) -> No
 
 def test_append_only_trigger_refuses_update_and_delete(store: CaseStore, engine: Engine) -> None:
     _seeded(store)
-    for sql in ("UPDATE audit_log SET actor = 'mallory' WHERE seq = 2",
-                "DELETE FROM audit_log WHERE seq = 2",
-                "UPDATE case_version SET value = 1 WHERE id = 1"):
+    for sql in (
+        "UPDATE audit_log SET actor = 'mallory' WHERE seq = 2",
+        "DELETE FROM audit_log WHERE seq = 2",
+        "UPDATE case_version SET value = 1 WHERE id = 1",
+    ):
         with pytest.raises(DBAPIError, match="append-only"):
             execute(engine, sql)
     assert store.verify("acme").ok
@@ -96,15 +115,20 @@ def test_reordered_entries_are_named(store: CaseStore, engine: Engine) -> None:
     # Swap the stored order: entry 6's content moves to entry 5's row and back.
     cols = "seq, at, actor, action, entity, entity_id, payload_json, prev_hash, hash"
     with engine.begin() as conn:
-        got = {r.id: dict(r._mapping) for r in conn.execute(
-            text(f"SELECT id, {cols} FROM audit_log WHERE id IN (:a, :b)"),
-            {"a": a["id"], "b": b["id"]})}
+        got = {
+            r.id: dict(r._mapping)
+            for r in conn.execute(
+                text(f"SELECT id, {cols} FROM audit_log WHERE id IN (:a, :b)"),
+                {"a": a["id"], "b": b["id"]},
+            )
+        }
         conn.execute(text("UPDATE audit_log SET seq = -1 WHERE id = :a"), {"a": a["id"]})
         for target, src in ((b["id"], a["id"]), (a["id"], b["id"])):
             vals = {k: v for k, v in got[src].items() if k != "id"}
             sets = ", ".join(f"{k} = :{k}" for k in vals)
-            conn.execute(text(f"UPDATE audit_log SET {sets} WHERE id = :id"),
-                         {**vals, "id": target})
+            conn.execute(
+                text(f"UPDATE audit_log SET {sets} WHERE id = :id"), {**vals, "id": target}
+            )
     problem = store.verify("acme").problem
     assert problem is not None and problem.position == 5 and problem.seq == 6
 
@@ -117,8 +141,7 @@ def test_deleted_tail_is_detected_by_the_head(store: CaseStore, engine: Engine) 
     assert problem is not None and "head is at seq 10" in problem.reason
 
 
-def test_altered_case_version_is_caught_through_its_entry(store: CaseStore,
-                                                           engine: Engine) -> None:
+def test_altered_case_version_is_caught_through_its_entry(store: CaseStore, engine: Engine) -> None:
     _seeded(store)
     disable_append_only(engine, "case_version")
     execute(engine, "UPDATE case_version SET value = value * 2 WHERE case_id = 2")
@@ -140,8 +163,10 @@ def test_export_is_the_chain_in_order(store: CaseStore) -> None:
     entries = store.export("acme")
     assert [e["seq"] for e in entries] == list(range(1, 11))
     assert entries[3]["payload"]["case_id"] == 1
-    body = {k: (json.dumps(v, sort_keys=True, separators=(",", ":")) if k == "payload" else v)
-            for k, v in entries[3].items()}
+    body = {
+        k: (json.dumps(v, sort_keys=True, separators=(",", ":")) if k == "payload" else v)
+        for k, v in entries[3].items()
+    }
     body["payload_json"] = body.pop("payload")
     body["org_id"] = 1
     assert entry_hash(body) == entries[3]["hash"]

@@ -22,8 +22,9 @@ def _scalar(engine: Engine, sql: str) -> object:
         return conn.execute(text(sql)).scalar_one()
 
 
-def test_checkpoint_records_the_verified_head_and_is_audited(store: CaseStore,
-                                                              engine: Engine) -> None:
+def test_checkpoint_records_the_verified_head_and_is_audited(
+    store: CaseStore, engine: Engine
+) -> None:
     _seeded(store)  # org, user, 3 × (case, version) = 8 entries
     report, cp = store.checkpoint("acme", user="alice")
     assert report.ok and cp is not None
@@ -71,8 +72,9 @@ def test_checkpoint_table_is_append_only(store: CaseStore, engine: Engine) -> No
             execute(engine, sql)
 
 
-def test_tamper_before_checkpoint_is_caught_by_full_verify_only(store: CaseStore,
-                                                                engine: Engine) -> None:
+def test_tamper_before_checkpoint_is_caught_by_full_verify_only(
+    store: CaseStore, engine: Engine
+) -> None:
     _seeded(store)
     store.checkpoint("acme", user="alice")
     disable_append_only(engine, "case_version")
@@ -84,8 +86,9 @@ def test_tamper_before_checkpoint_is_caught_by_full_verify_only(store: CaseStore
     assert problem is not None and problem.seq == 4 and "altered" in problem.reason
 
 
-def test_deleted_entry_before_checkpoint_is_caught_by_full_verify(store: CaseStore,
-                                                                  engine: Engine) -> None:
+def test_deleted_entry_before_checkpoint_is_caught_by_full_verify(
+    store: CaseStore, engine: Engine
+) -> None:
     _seeded(store)
     store.checkpoint("acme", user="alice")
     disable_append_only(engine, "audit_log")
@@ -95,8 +98,9 @@ def test_deleted_entry_before_checkpoint_is_caught_by_full_verify(store: CaseSto
     assert problem is not None and problem.seq == 3 and "expected seq 2" in problem.reason
 
 
-def test_altered_checkpoint_entry_is_reported_by_both_paths(store: CaseStore,
-                                                            engine: Engine) -> None:
+def test_altered_checkpoint_entry_is_reported_by_both_paths(
+    store: CaseStore, engine: Engine
+) -> None:
     _seeded(store)
     store.checkpoint("acme", user="alice")
     disable_append_only(engine, "audit_log")
@@ -107,8 +111,7 @@ def test_altered_checkpoint_entry_is_reported_by_both_paths(store: CaseStore,
     assert full is not None and full.seq == 8 and "entry altered" in full.reason
 
 
-def test_rewritten_chain_no_longer_matches_the_checkpoint(store: CaseStore,
-                                                          engine: Engine) -> None:
+def test_rewritten_chain_no_longer_matches_the_checkpoint(store: CaseStore, engine: Engine) -> None:
     """Someone rewrites entry 5 and re-hashes the whole chain consistently (and the head):
     every link verifies, but the checkpoint's hash at seq 8 is no longer the chain's."""
     from ipvalue.cases._audit import entry_hash
@@ -119,16 +122,23 @@ def test_rewritten_chain_no_longer_matches_the_checkpoint(store: CaseStore,
     disable_append_only(engine, "audit_log")
     cols = "id, org_id, seq, at, actor, action, entity, entity_id, payload_json, prev_hash, hash"
     with engine.begin() as conn:
-        rows = [dict(r._mapping) for r in conn.execute(
-            text(f"SELECT {cols} FROM audit_log ORDER BY id"))]
+        rows = [
+            dict(r._mapping)
+            for r in conn.execute(text(f"SELECT {cols} FROM audit_log ORDER BY id"))
+        ]
         prev = "0" * 64
         for r in rows:
             if r["seq"] == 5:
                 r["actor"] = "mallory"
             r["prev_hash"] = prev
             r["hash"] = prev = entry_hash(r)
-            conn.execute(text("UPDATE audit_log SET actor = :actor, prev_hash = :prev_hash, "
-                              "hash = :hash WHERE id = :id"), r)
+            conn.execute(
+                text(
+                    "UPDATE audit_log SET actor = :actor, prev_hash = :prev_hash, "
+                    "hash = :hash WHERE id = :id"
+                ),
+                r,
+            )
         conn.execute(text("UPDATE audit_head SET hash = :h"), {"h": prev})
     for report in (store.verify("acme"), store.verify("acme", since_checkpoint=True)):
         assert report.problem is not None and report.problem.seq == 8
@@ -194,4 +204,7 @@ def test_show_reports_the_checkpoint_and_case_entries(store: CaseStore) -> None:
     assert report.ok and report.since is not None and report.entries == 2  # cp entry + check
     # case 2: created at seq 5, saved at 6, checked at 10 (case 12 would not match "case_id":1)
     assert [(e["seq"], e["action"]) for e in entries] == [
-        (5, "case.create"), (6, "version.save"), (10, "version.check")]
+        (5, "case.create"),
+        (6, "version.save"),
+        (10, "version.check"),
+    ]

@@ -55,8 +55,9 @@ def test_save_list_show_history_similar_check(cli, tmp_path: Path) -> None:
     assert saved["value"] == pytest.approx(1767250577.9655604, rel=1e-12)
     assert "Q-METH-002" in {f["code"] for f in saved["findings"]}
     edited = tmp_path / "edited.yaml"
-    edited.write_text(EXAMPLE.read_text(encoding="utf-8").replace("royalty_rate: 0.04",
-                                                                  "royalty_rate: 0.05"))
+    edited.write_text(
+        EXAMPLE.read_text(encoding="utf-8").replace("royalty_rate: 0.04", "royalty_rate: 0.05")
+    )
     assert cli("cases", "save", str(edited), "--case", "1", user="alice")[0] == 0
     code, out, _ = cli("cases", "list", "--json")
     (row,) = json.loads(out)
@@ -71,7 +72,8 @@ def test_save_list_show_history_similar_check(cli, tmp_path: Path) -> None:
     assert [v["version"] for v in json.loads(out)] == [1, 2]
     code, out, _ = cli("cases", "similar", str(EXAMPLE), "--json")
     assert json.loads(out)[0]["case_id"] == 1 and json.loads(out)[0]["score"] == pytest.approx(
-        1.0, abs=0.1)
+        1.0, abs=0.1
+    )
     code, out, _ = cli("cases", "check", "1", "--json", user="alice")
     assert code == 0 and "Q-CALC-000" in {f["code"] for f in json.loads(out)}
 
@@ -85,8 +87,19 @@ def test_review_flow_and_rule_violations_exit_2(cli) -> None:
     assert cli("review", "assign", "1", "--reviewer", "bob", user="alice")[0] == 0
     code, _, err = cli("review", "approve", "1", user="alice")
     assert code == 2 and "--user: the preparer cannot approve" in err
-    assert cli("review", "comment", "1", "--field", "approaches.0.royalty_rate",
-               "--text", "source?", user="bob")[0] == 0
+    assert (
+        cli(
+            "review",
+            "comment",
+            "1",
+            "--field",
+            "approaches.0.royalty_rate",
+            "--text",
+            "source?",
+            user="bob",
+        )[0]
+        == 0
+    )
     code, out, _ = cli("review", "approve", "1", user="bob")
     assert code == 0 and "approved" in out
     code, _, err = cli("review", "return", "1", "--reason", "late", user="bob")
@@ -100,8 +113,12 @@ def test_audit_verify_and_export(cli, db_url: str, tmp_path: Path) -> None:
     dest = tmp_path / "audit.jsonl"
     assert cli("audit", "export", "--out", str(dest))[0] == 0
     lines = [json.loads(x) for x in dest.read_text(encoding="utf-8").splitlines()]
-    assert [e["action"] for e in lines] == ["org.create", "user.create", "case.create",
-                                           "version.save"]
+    assert [e["action"] for e in lines] == [
+        "org.create",
+        "user.create",
+        "case.create",
+        "version.save",
+    ]
     engine = make_engine(db_url)
     disable_append_only(engine, "audit_log")
     execute(engine, "UPDATE audit_log SET actor = 'mallory' WHERE seq = 2")
@@ -110,11 +127,14 @@ def test_audit_verify_and_export(cli, db_url: str, tmp_path: Path) -> None:
     assert code == 1 and "BROKEN: entry seq 2" in err and "altered" in err
 
 
-@pytest.mark.parametrize("args, field", [
-    (("cases", "list"), "--org: unknown organisation"),
-    (("cases", "show", "7"), "--org"),
-    (("cases", "history", "1"), "--org"),
-])
+@pytest.mark.parametrize(
+    "args, field",
+    [
+        (("cases", "list"), "--org: unknown organisation"),
+        (("cases", "show", "7"), "--org"),
+        (("cases", "history", "1"), "--org"),
+    ],
+)
 def test_unknown_org_exits_2(cli, args: tuple[str, ...], field: str) -> None:
     code, _, err = cli(*args, org="ghost")
     assert code == 2 and field in err
@@ -140,8 +160,9 @@ def test_bad_inputs_exit_2(cli, capsys: pytest.CaptureFixture[str], tmp_path: Pa
     assert code == 2 and "deviation_threshold: must be in" in err
     code, _, err = run(capsys, "cases", "list", "--db", "mysql://x/y", "--org", "a")
     assert code == 2 and "--db: backend 'mysql' unsupported" in err
-    code, _, err = run(capsys, "cases", "list", "--db", f"sqlite:///{tmp_path}/no/x.db",
-                       "--org", "a")
+    code, _, err = run(
+        capsys, "cases", "list", "--db", f"sqlite:///{tmp_path}/no/x.db", "--org", "a"
+    )
     assert code == 2 and "--db: folder of the SQLite file" in err
     code, _, err = run(capsys, "cases", "list", "--db", "not a url", "--org", "a")
     assert code == 2 and "--db: must be a SQLAlchemy URL" in err
@@ -152,10 +173,13 @@ def test_seed_demo(cli, tmp_path: Path) -> None:
     # the same code path as the whole examples/ folder at a fifth of the time.
     folder = tmp_path / "examples"
     folder.mkdir()
-    for name in ("cost_data_asset.yaml", "dcf_copyright.yaml",
-                 "market_comparables_trademark.yaml", "relief_from_royalty_patent.yaml"):
-        (folder / name).write_text((EXAMPLES / name).read_text(encoding="utf-8"),
-                                   encoding="utf-8")
+    for name in (
+        "cost_data_asset.yaml",
+        "dcf_copyright.yaml",
+        "market_comparables_trademark.yaml",
+        "relief_from_royalty_patent.yaml",
+    ):
+        (folder / name).write_text((EXAMPLES / name).read_text(encoding="utf-8"), encoding="utf-8")
     (folder / "zz_broken.yaml").write_text("title: broken\ncurrency: KRW\n", encoding="utf-8")
     code, out, err = cli("cases", "seed-demo", "--examples", str(folder), org="demo")
     assert code == 0, err
@@ -169,7 +193,8 @@ def test_seed_demo(cli, tmp_path: Path) -> None:
 
 
 def test_show_gives_the_reviewer_checks_deviations_approval_and_audit(
-        cli, store, db_url: str) -> None:
+    cli, store, db_url: str
+) -> None:
     from cases_helpers import source
 
     for i, rate in enumerate((0.02, 0.03, 0.03, 0.04, 0.05), start=1):
@@ -190,13 +215,17 @@ def test_show_gives_the_reviewer_checks_deviations_approval_and_audit(
     # peers 0.02 0.03 0.03 0.04 0.05: median 0.03, MAD 0.01, scale 1.4826 × 0.01;
     # z = (0.08 - 0.03) / 0.014826 = 3.3725 > 3
     assert dev["median"] == pytest.approx(0.03) and dev["z"] == pytest.approx(0.05 / 0.014826)
-    assert sorted(p["value"] for p in dev["peers"]) == pytest.approx([0.02, 0.03, 0.03, 0.04,
-                                                                      0.05])
+    assert sorted(p["value"] for p in dev["peers"]) == pytest.approx([0.02, 0.03, 0.03, 0.04, 0.05])
     assert view["approved"]["by"] == "bob" and view["approved"]["at"].startswith("20")
     audit = view["audit"]
     assert audit["chain_intact"] and audit["problem"] is None
     assert [e["action"] for e in audit["case_entries"]] == [
-        "case.create", "version.save", "review.submit", "review.assign", "review.approve"]
+        "case.create",
+        "version.save",
+        "review.submit",
+        "review.assign",
+        "review.approve",
+    ]
     code, text, _ = cli("cases", "show", "6")
     assert code == 0 and "approved by bob at" in text and "chain intact" in text
     assert "Deviations from similar cases" in text and "robust z 3.37" in text

@@ -31,19 +31,29 @@ def consistent(store: CaseStore, engine: Engine) -> int:
     assert store.verify("acme").ok
     with engine.connect() as conn:
         n_versions = conn.execute(text("SELECT count(*) FROM case_version")).scalar_one()
-        n_saves = conn.execute(text(
-            "SELECT count(*) FROM audit_log WHERE action = 'version.save'")).scalar_one()
+        n_saves = conn.execute(
+            text("SELECT count(*) FROM audit_log WHERE action = 'version.save'")
+        ).scalar_one()
         assert n_versions == n_saves
         for case_id, latest in conn.execute(text("SELECT id, latest_version FROM case_header")):
-            nos = conn.execute(text("SELECT version_no FROM case_version WHERE case_id = :c "
-                                    "ORDER BY version_no"), {"c": case_id}).scalars().all()
+            nos = (
+                conn.execute(
+                    text(
+                        "SELECT version_no FROM case_version WHERE case_id = :c ORDER BY version_no"
+                    ),
+                    {"c": case_id},
+                )
+                .scalars()
+                .all()
+            )
             assert nos == list(range(1, latest + 1))
     return int(n_versions)
 
 
 @pytest.mark.slow
-def test_kill_9_keeps_every_acknowledged_save(db_url: str, store: CaseStore,
-                                              engine: Engine) -> None:
+def test_kill_9_keeps_every_acknowledged_save(
+    db_url: str, store: CaseStore, engine: Engine
+) -> None:
     store.save(source(0), org="acme", user="alice")  # schema and organisation exist
     child = spawn(db_url, "alice", 10_000)
     acks: list[tuple[int, int, str]] = []
@@ -71,13 +81,17 @@ def test_kill_9_keeps_every_acknowledged_save(db_url: str, store: CaseStore,
 
 
 @pytest.mark.slow
-def test_concurrent_saves_from_several_processes_lose_nothing(db_url: str, store: CaseStore,
-                                                             engine: Engine) -> None:
+def test_concurrent_saves_from_several_processes_lose_nothing(
+    db_url: str, store: CaseStore, engine: Engine
+) -> None:
     store.save(source(0), org="acme", user="alice")
     per_child = 4
-    children = [spawn(db_url, "alice", per_child), spawn(db_url, "bob", per_child),
-                spawn(db_url, "carol", per_child, case_id=1),
-                spawn(db_url, "dan", per_child, case_id=1)]
+    children = [
+        spawn(db_url, "alice", per_child),
+        spawn(db_url, "bob", per_child),
+        spawn(db_url, "carol", per_child, case_id=1),
+        spawn(db_url, "dan", per_child, case_id=1),
+    ]
     outs = [c.communicate(timeout=300) for c in children]
     for c, (out, err) in zip(children, outs, strict=True):
         assert c.returncode == 0, err

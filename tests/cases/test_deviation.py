@@ -49,8 +49,7 @@ def test_identical_peers_flag_any_difference_without_z() -> None:
 
 def test_too_few_peers_is_an_info_and_missing_parameter_skipped() -> None:
     ps = peers(0.02, 0.03, 0.04, 0.05)
-    (f,) = deviation_findings({"royalty_rate": 0.9, "growth": None}, ps, threshold=3.0,
-                              min_peers=5)
+    (f,) = deviation_findings({"royalty_rate": 0.9, "growth": None}, ps, threshold=3.0, min_peers=5)
     assert (f.code, f.severity, f.field) == ("Q-DEV-000", "info", "royalty_rate")
 
 

@@ -46,17 +46,31 @@ def test_record_takes_the_traced_hash_and_hashes_the_rest(tmp_path: Path) -> Non
     a, b = tmp_path / "a.csv", tmp_path / "b.csv"
     a.write_text("x\n")
     b.write_text("patent_id\n1\n")
-    case = {"patent_evidence": {"indicators_file": str(a), "cycle_time_file": str(b),
-                                "other_file": str(tmp_path / "never-read.csv")}}
+    case = {
+        "patent_evidence": {
+            "indicators_file": str(a),
+            "cycle_time_file": str(b),
+            "other_file": str(tmp_path / "never-read.csv"),
+        }
+    }
     # the engine's hash of a is what was valued, even if it is not today's (it is recorded as is)
-    result = {"trace": [{"step": "patent_evidence",
-                         "detail": {"indicators.file": str(a), "indicators.sha256": "f" * 64}}]}
+    result = {
+        "trace": [
+            {
+                "step": "patent_evidence",
+                "detail": {"indicators.file": str(a), "indicators.sha256": "f" * 64},
+            }
+        ]
+    }
     assert traced_hashes(result) == {str(a.resolve()): "f" * 64}
     recs = record_evidence(case, result)
     assert recs == [
         EvidenceRecord("patent_evidence.indicators_file", str(a.resolve()), "f" * 64),
-        EvidenceRecord("patent_evidence.cycle_time_file", str(b.resolve()),
-                       hashlib.sha256(b"patent_id\n1\n").hexdigest()),
+        EvidenceRecord(
+            "patent_evidence.cycle_time_file",
+            str(b.resolve()),
+            hashlib.sha256(b"patent_id\n1\n").hexdigest(),
+        ),
     ]
 
 
@@ -79,15 +93,22 @@ def test_check_evidence_names_missing_and_changed_files(tmp_path: Path) -> None:
 
 
 def test_recorded_paths_replace_the_case_paths_only() -> None:
-    case = {"patent_evidence": {"indicators_file": "data/a.csv", "patent_id": "7"},
-            "assets": [{"patent_evidence": {"cycle_time_file": "c.csv"}}]}
-    out = with_recorded_paths(case, [
-        EvidenceRecord("patent_evidence.indicators_file", "/x/data/a.csv", "0" * 64),
-        EvidenceRecord("assets.0.patent_evidence.cycle_time_file", "/x/c.csv", "0" * 64),
-        EvidenceRecord("framework_inputs.KR.life.cycle_time_file", "/x/k.csv", "0" * 64),
-    ])
-    assert out == {"patent_evidence": {"indicators_file": "/x/data/a.csv", "patent_id": "7"},
-                   "assets": [{"patent_evidence": {"cycle_time_file": "/x/c.csv"}}]}
+    case = {
+        "patent_evidence": {"indicators_file": "data/a.csv", "patent_id": "7"},
+        "assets": [{"patent_evidence": {"cycle_time_file": "c.csv"}}],
+    }
+    out = with_recorded_paths(
+        case,
+        [
+            EvidenceRecord("patent_evidence.indicators_file", "/x/data/a.csv", "0" * 64),
+            EvidenceRecord("assets.0.patent_evidence.cycle_time_file", "/x/c.csv", "0" * 64),
+            EvidenceRecord("framework_inputs.KR.life.cycle_time_file", "/x/k.csv", "0" * 64),
+        ],
+    )
+    assert out == {
+        "patent_evidence": {"indicators_file": "/x/data/a.csv", "patent_id": "7"},
+        "assets": [{"patent_evidence": {"cycle_time_file": "/x/c.csv"}}],
+    }
     assert case["patent_evidence"]["indicators_file"] == "data/a.csv"  # not mutated
 
 
@@ -108,8 +129,9 @@ def real_store(engine: Engine) -> CaseStore:
     return CaseStore(engine, evaluator=engine_evaluator)
 
 
-def _saved(store: CaseStore, case_file: Path, monkeypatch: pytest.MonkeyPatch,
-           elsewhere: Path) -> int:
+def _saved(
+    store: CaseStore, case_file: Path, monkeypatch: pytest.MonkeyPatch, elsewhere: Path
+) -> int:
     # save from another working directory: the files are found next to the case file, and
     # the check runs from yet another folder, as a reviewer would
     monkeypatch.chdir(elsewhere)
@@ -118,8 +140,8 @@ def _saved(store: CaseStore, case_file: Path, monkeypatch: pytest.MonkeyPatch,
 
 
 def test_save_records_the_files_and_check_reproduces(
-        real_store: CaseStore, evidence_case: Path, tmp_path: Path,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    real_store: CaseStore, evidence_case: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from ipvalue.core.db import read_session
 
     version_id = _saved(real_store, evidence_case, monkeypatch, tmp_path)
@@ -128,10 +150,16 @@ def test_save_records_the_files_and_check_reproduces(
         rows = real_store.org(s, "acme").evidence_files(version_id)
         got = [(r.field, r.path, r.sha256) for r in rows]
     assert got == [
-        ("patent_evidence.indicators_file", str(data / "uspto_sample_indicators.csv"),
-         hashlib.sha256((data / "uspto_sample_indicators.csv").read_bytes()).hexdigest()),
-        ("patent_evidence.cycle_time_file", str(data / "uspto_sample_cycle_time.csv"),
-         hashlib.sha256((data / "uspto_sample_cycle_time.csv").read_bytes()).hexdigest()),
+        (
+            "patent_evidence.indicators_file",
+            str(data / "uspto_sample_indicators.csv"),
+            hashlib.sha256((data / "uspto_sample_indicators.csv").read_bytes()).hexdigest(),
+        ),
+        (
+            "patent_evidence.cycle_time_file",
+            str(data / "uspto_sample_cycle_time.csv"),
+            hashlib.sha256((data / "uspto_sample_cycle_time.csv").read_bytes()).hexdigest(),
+        ),
     ]
     payload = real_store.export("acme")[-1]["payload"]
     assert payload["evidence"] == [{"field": f, "sha256": h} for f, _, h in got]
@@ -141,8 +169,8 @@ def test_save_records_the_files_and_check_reproduces(
 
 
 def test_changed_file_is_reported_not_a_calculation_error(
-        real_store: CaseStore, evidence_case: Path, tmp_path: Path,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    real_store: CaseStore, evidence_case: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     _saved(real_store, evidence_case, monkeypatch, tmp_path)
     cycle = evidence_case.parent / "data" / "uspto_sample_cycle_time.csv"
     # a new data run shortened the H01L cycle time: same file name, different content
@@ -170,15 +198,16 @@ def test_changed_file_is_reported_not_a_calculation_error(
 
 
 def test_missing_file_is_reported_and_nothing_recalculated(
-        real_store: CaseStore, evidence_case: Path, tmp_path: Path,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    real_store: CaseStore, evidence_case: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     _saved(real_store, evidence_case, monkeypatch, tmp_path)
     ind = evidence_case.parent / "data" / "uspto_sample_indicators.csv"
     ind.unlink()
     found = real_store.check(1, org="acme", user="alice")
     missing = [f for f in found if f.code == "evidence_file_missing"]
     assert [(f.field, f.detail["path"], f.detail["recalculated"]) for f in missing] == [
-        ("patent_evidence.indicators_file", str(ind), False)]
+        ("patent_evidence.indicators_file", str(ind), False)
+    ]
     assert not any(f.code.startswith("Q-CALC") for f in found)
     # the check run itself is stored and audited like any other
     from ipvalue.core.db import read_session

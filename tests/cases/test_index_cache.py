@@ -17,8 +17,17 @@ from ipvalue.core.settings import get_settings
 
 
 def _doc(i: int, text: str = "dry coating cathode") -> CaseDoc:
-    return CaseDoc(i, 1, f"t{i}", "patent", "KR", "H01M4/04", "licensing", f"{text} {i}",
-                   {"royalty_rate": 0.01 * i})
+    return CaseDoc(
+        i,
+        1,
+        f"t{i}",
+        "patent",
+        "KR",
+        "H01M4/04",
+        "licensing",
+        f"{text} {i}",
+        {"royalty_rate": 0.01 * i},
+    )
 
 
 def _state(n: int) -> IndexState:
@@ -81,10 +90,14 @@ def _fresh_process() -> None:
 
 
 def test_store_appends_growth_and_a_new_process_answers_the_same(
-        store: CaseStore, index_cache: Path) -> None:
+    store: CaseStore, index_cache: Path
+) -> None:
     for i in range(10):
-        store.save(source(i, title=f"Sodium ion anode binder {i}" if i % 3 else None),
-                   org="acme", user="alice")
+        store.save(
+            source(i, title=f"Sodium ion anode binder {i}" if i % 3 else None),
+            org="acme",
+            user="alice",
+        )
     # Builds (share 0.2): at 1, 2, 3, 4, 6, 8 cases; the save of case 10 saw 9 cases (1/9
     # appended), this query sees 10 (2/10 = 0.2, not above): both appended to the log.
     warm = store.similar("acme", 1, top=5)
@@ -97,7 +110,8 @@ def test_store_appends_growth_and_a_new_process_answers_the_same(
 
 
 def test_rebuild_when_the_appended_share_passes_the_setting(
-        store: CaseStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    store: CaseStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("IPVALUE_CASES_INDEX_REBUILD_SHARE", "0.5")
     get_settings.cache_clear()
     for i in range(8):

@@ -22,12 +22,15 @@ def test_json_is_detected() -> None:
     assert parse_source('{"a": 1}', "c.txt").format == "json"
 
 
-@pytest.mark.parametrize("text, name, field, rule", [
-    ("a: [1, 2\n", "c.yaml", "c.yaml:2", "invalid YAML"),
-    ('{"a": ', "c.json", "c.json:1", "invalid JSON"),
-    ("- 1\n- 2\n", "c.yaml", "c.yaml", "mapping"),
-    ("x: .nan\n", "c.yaml", "c.yaml:x", "finite"),
-])
+@pytest.mark.parametrize(
+    "text, name, field, rule",
+    [
+        ("a: [1, 2\n", "c.yaml", "c.yaml:2", "invalid YAML"),
+        ('{"a": ', "c.json", "c.json:1", "invalid JSON"),
+        ("- 1\n- 2\n", "c.yaml", "c.yaml", "mapping"),
+        ("x: .nan\n", "c.yaml", "c.yaml:x", "finite"),
+    ],
+)
 def test_bad_text_is_an_input_error(text: str, name: str, field: str, rule: str) -> None:
     with pytest.raises(InputError) as e:
         parse_source(text, name)
@@ -43,24 +46,38 @@ def test_profile_of_the_example_case() -> None:
     src = read_source(EXAMPLE)
     p = profile_case(src.data)
     assert (p.ip_type, p.jurisdiction, p.tech_class, p.purpose) == (
-        "patent", "KR", "H01M4/04", "licensing")
-    assert p.params == {"royalty_rate": 0.04, "discount_rate": 0.12, "economic_life": 8.0,
-                        "growth": None, "contribution": None}
+        "patent",
+        "KR",
+        "H01M4/04",
+        "licensing",
+    )
+    assert p.params == {
+        "royalty_rate": 0.04,
+        "discount_rate": 0.12,
+        "economic_life": 8.0,
+        "growth": None,
+        "contribution": None,
+    }
     assert "Dry electrode coating" in p.description
 
 
 def test_result_assumptions_win_over_case_values() -> None:
     case = {"approaches": [{"royalty_rate": 0.04}]}
-    result = {"value": 5.0, "assumptions": [
-        {"name": "approaches.0.royalty_rate", "value": 0.045, "source": "refdata"},
-        {"name": "approaches.0.terminal_growth", "value": 0.02}]}
+    result = {
+        "value": 5.0,
+        "assumptions": [
+            {"name": "approaches.0.royalty_rate", "value": 0.045, "source": "refdata"},
+            {"name": "approaches.0.terminal_growth", "value": 0.02},
+        ],
+    }
     p = profile_case(case, result)
     assert p.params["royalty_rate"] == 0.045 and p.params["growth"] == 0.02
     assert p.value == 5.0
 
 
 def test_distribution_counts_by_its_point_and_missing_stays_none() -> None:
-    p = profile_case({"approaches": [{"discount_rate": {"dist": "pert", "low": 0.1,
-                                                         "mode": 0.13, "high": 0.2}}]})
+    p = profile_case(
+        {"approaches": [{"discount_rate": {"dist": "pert", "low": 0.1, "mode": 0.13, "high": 0.2}}]}
+    )
     assert p.params["discount_rate"] == 0.13
     assert p.params["royalty_rate"] is None and p.value is None

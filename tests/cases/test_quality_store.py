@@ -55,13 +55,18 @@ def test_anomaly_over_the_case_base_flags_the_odd_case(store: CaseStore) -> None
 
 
 def test_method_rules_run_at_save(store: CaseStore) -> None:
-    result = {"value": 100.0, "currency": "KRW",
-              "approaches": [{"approach": "cost", "method": "cost", "value": 100.0, "weight": 0.7},
-                             {"approach": "income", "method": "relief_from_royalty",
-                              "value": 100.0, "weight": 0.3}],
-              "assumptions": [{"name": "approaches.1.royalty_rate", "value": 0.03,
-                               "source": "case file"}],
-              "trace": [{"detail": {"value": 100.0, "pv_terminal": 90.0}}]}
+    result = {
+        "value": 100.0,
+        "currency": "KRW",
+        "approaches": [
+            {"approach": "cost", "method": "cost", "value": 100.0, "weight": 0.7},
+            {"approach": "income", "method": "relief_from_royalty", "value": 100.0, "weight": 0.3},
+        ],
+        "assumptions": [
+            {"name": "approaches.1.royalty_rate", "value": 0.03, "source": "case file"}
+        ],
+        "trace": [{"detail": {"value": 100.0, "pv_terminal": 90.0}}],
+    }
     text = "title: t\nasset: {type: patent}\nrevenue: [5]\nfake_result: " + json.dumps(result)
     r = store.save(parse_source(text, "t.yaml"), org="acme", user="alice")
     got = {f.code for f in r.findings}
@@ -75,8 +80,12 @@ def test_on_demand_check_recalculates_and_is_recorded(store: CaseStore, engine: 
 
     def drifted(case, seed=None) -> Evaluation:
         ev = fake_evaluator(case, seed)
-        return Evaluation(ev.resolved, {**ev.result, "value": ev.result["value"] * 1.01},
-                          ev.software_version, ev.refdata_version)
+        return Evaluation(
+            ev.resolved,
+            {**ev.result, "value": ev.result["value"] * 1.01},
+            ev.software_version,
+            ev.refdata_version,
+        )
 
     findings = CaseStore(engine, evaluator=drifted).check(1, org="acme", user="alice")
     (calc,) = [f for f in findings if f.code == "Q-CALC-001"]

@@ -13,23 +13,31 @@ from ipvalue.cases import CaseDoc, CaseProfile, CaseStore, SimilarityIndex
 from ipvalue.cases._similar import WEIGHTS, _cjk_bigrams
 
 
-def doc(i: int, ip: str | None, jur: str | None, tech: str | None, purpose: str | None,
-        text: str) -> CaseDoc:
+def doc(
+    i: int, ip: str | None, jur: str | None, tech: str | None, purpose: str | None, text: str
+) -> CaseDoc:
     return CaseDoc(i, 1, "", ip, jur, tech, purpose, text)
 
 
-def query(ip: str | None = "patent", jur: str | None = "KR", tech: str | None = "H01M4/04",
-          purpose: str | None = "licensing", text: str = "") -> CaseProfile:
+def query(
+    ip: str | None = "patent",
+    jur: str | None = "KR",
+    tech: str | None = "H01M4/04",
+    purpose: str | None = "licensing",
+    text: str = "",
+) -> CaseProfile:
     return CaseProfile("", ip, jur, tech, purpose, text, None, None, {})
 
 
 def test_components_by_hand() -> None:
-    idx = SimilarityIndex([
-        doc(1, "patent", "KR", "H01M4/04", "licensing", "battery"),
-        doc(2, "trademark", "CN", "H01M4/06", "collateral", "drink"),
-        doc(3, "patent", "JP", "H01B1/00", "licensing", "cable"),
-        doc(4, "patent", "KR", "G06N3/08", None, "neural"),
-    ])
+    idx = SimilarityIndex(
+        [
+            doc(1, "patent", "KR", "H01M4/04", "licensing", "battery"),
+            doc(2, "trademark", "CN", "H01M4/06", "collateral", "drink"),
+            doc(3, "patent", "JP", "H01B1/00", "licensing", "cable"),
+            doc(4, "patent", "KR", "G06N3/08", None, "neural"),
+        ]
+    )
     total, comps = idx.scores(query())
     assert comps["ip_type"].tolist() == [1, 0, 1, 1]
     assert comps["jurisdiction"].tolist() == [1, 0, 0, 1]
@@ -42,23 +50,27 @@ def test_components_by_hand() -> None:
 
 
 def test_identical_text_scores_one_and_cjk_text_is_compared() -> None:
-    idx = SimilarityIndex([
-        doc(1, None, None, None, None, "锂电池正极干法涂布工艺"),
-        doc(2, None, None, None, None, "饮料商标许可"),
-        doc(3, None, None, None, None, "锂电池正极干法涂布工艺"),
-    ])
+    idx = SimilarityIndex(
+        [
+            doc(1, None, None, None, None, "锂电池正极干法涂布工艺"),
+            doc(2, None, None, None, None, "饮料商标许可"),
+            doc(3, None, None, None, None, "锂电池正极干法涂布工艺"),
+        ]
+    )
     _, comps = idx.scores(query(None, None, None, None, "锂电池正极干法涂布工艺"))
     assert comps["text"][0] == pytest.approx(1.0, abs=1e-6)
     assert comps["text"][1] < 0.2 < comps["text"][0]
 
 
 def test_query_ranks_excludes_and_filters() -> None:
-    idx = SimilarityIndex([
-        doc(1, "patent", "KR", "H01M4/04", "licensing", "dry coating cathode"),
-        doc(2, "patent", "KR", "H01M4/04", "licensing", "dry coating cathode"),
-        doc(3, "trademark", "KR", None, "licensing", "dry coating cathode"),
-        doc(4, "patent", "CN", None, None, "unrelated words"),
-    ])
+    idx = SimilarityIndex(
+        [
+            doc(1, "patent", "KR", "H01M4/04", "licensing", "dry coating cathode"),
+            doc(2, "patent", "KR", "H01M4/04", "licensing", "dry coating cathode"),
+            doc(3, "trademark", "KR", None, "licensing", "dry coating cathode"),
+            doc(4, "patent", "CN", None, None, "unrelated words"),
+        ]
+    )
     q = query(text="dry coating cathode")
     hits = idx.query(q, top=3)
     assert [h.case_id for h in hits] == [1, 2, 3]  # tie 1/2 broken by id
@@ -78,11 +90,20 @@ def test_store_similar_by_id_and_by_file(store: CaseStore) -> None:
 
 
 def test_extend_replaces_a_case_and_adds_new_ones() -> None:
-    idx = SimilarityIndex([doc(1, "patent", "KR", "H01M4/04", "licensing", "dry coating"),
-                           doc(2, "patent", "CN", None, None, "beverage brand")])
-    idx.extend([CaseDoc(1, 2, "", "trademark", "KR", None, None, "beverage brand",
-                        {"royalty_rate": 0.05}),
-                CaseDoc(3, 1, "", "patent", "KR", "H01M4/04", "licensing", "dry coating")])
+    idx = SimilarityIndex(
+        [
+            doc(1, "patent", "KR", "H01M4/04", "licensing", "dry coating"),
+            doc(2, "patent", "CN", None, None, "beverage brand"),
+        ]
+    )
+    idx.extend(
+        [
+            CaseDoc(
+                1, 2, "", "trademark", "KR", None, None, "beverage brand", {"royalty_rate": 0.05}
+            ),
+            CaseDoc(3, 1, "", "patent", "KR", "H01M4/04", "licensing", "dry coating"),
+        ]
+    )
     assert len(idx) == 3  # case 1 now has one (new) row
     hits = idx.query(query(text="dry coating"), top=5)
     assert (hits[0].case_id, hits[0].version_no) == (3, 1)
@@ -102,8 +123,12 @@ def test_store_index_follows_new_versions(store: CaseStore) -> None:
 
 def _sklearn_reference(texts: list[str]) -> TfidfVectorizer:
     """The vectorizer the index fits, configured as in ``SimilarityIndex.__init__``."""
-    vec = TfidfVectorizer(preprocessor=_cjk_bigrams, token_pattern=r"(?u)\b\w\w+\b",
-                          sublinear_tf=True, dtype=np.float32)
+    vec = TfidfVectorizer(
+        preprocessor=_cjk_bigrams,
+        token_pattern=r"(?u)\b\w\w+\b",
+        sublinear_tf=True,
+        dtype=np.float32,
+    )
     return vec.fit(texts)
 
 
@@ -117,19 +142,20 @@ def test_own_tfidf_equals_sklearn_transform_for_queries_and_new_rows() -> None:
     cols, w = idx._query_vector(text)
     want = ref.transform([text])
     got = dict(zip(cols.tolist(), w.tolist(), strict=True))
-    assert got == pytest.approx(dict(zip(want.indices.tolist(), want.data.tolist(),
-                                         strict=True)), rel=1e-6)
+    assert got == pytest.approx(
+        dict(zip(want.indices.tolist(), want.data.tolist(), strict=True)), rel=1e-6
+    )
     assert idx._vocab == ref.vocabulary_
     assert np.allclose(idx._idf, ref.idf_, rtol=1e-6)  # sklearn keeps idf in float32
-    assert np.allclose(idx._blocks[0].toarray(), ref.transform(TEXTS).toarray(),
-                       atol=1e-7)
+    assert np.allclose(idx._blocks[0].toarray(), ref.transform(TEXTS).toarray(), atol=1e-7)
     new = ["binder of cathode", "正极涂布 dry", "nothing known here"]
     assert np.allclose(idx._transform(new).toarray(), ref.transform(new).toarray(), atol=1e-7)
 
 
 def test_pickled_index_answers_like_the_original_without_descriptions() -> None:
-    idx = SimilarityIndex([doc(i, "patent", "KR", "H01M4/04", "licensing", t)
-                           for i, t in enumerate(TEXTS)])
+    idx = SimilarityIndex(
+        [doc(i, "patent", "KR", "H01M4/04", "licensing", t) for i, t in enumerate(TEXTS)]
+    )
     idx.extend([doc(1, "patent", "KR", "H01M", "licensing", "cathode binder v2")])
     back = pickle.loads(pickle.dumps(idx))
     q = query(text="dry cathode binder")
@@ -173,8 +199,10 @@ def test_appended_index_matches_a_full_rebuild_within_the_documented_tolerance()
     texts = pats["abstract"].tolist()[:3500]
     cpcs = [c.split(";")[0].replace(" ", "").upper() for c in pats["classifications_cpc"]]
     jurs = ("KR", "CN", "JP")
-    docs = [CaseDoc(i, 1, "", "patent", jurs[i % 3], cpcs[i], "licensing", texts[i])
-            for i in range(3000)]
+    docs = [
+        CaseDoc(i, 1, "", "patent", jurs[i % 3], cpcs[i], "licensing", texts[i])
+        for i in range(3000)
+    ]
     share = Settings().cases_index_rebuild_share
     base = int(len(docs) * (1 - share))
     grown = SimilarityIndex(docs[:base])
@@ -184,8 +212,9 @@ def test_appended_index_matches_a_full_rebuild_within_the_documented_tolerance()
     rng = np.random.default_rng(7)
     worst_score = worst_rank = 0.0
     for q in rng.choice(len(texts), 100, replace=False).tolist():
-        prof = CaseProfile("", "patent", jurs[q % 2], cpcs[q], "licensing", texts[q], None, None,
-                           {})
+        prof = CaseProfile(
+            "", "patent", jurs[q % 2], cpcs[q], "licensing", texts[q], None, None, {}
+        )
         a, comps_a = grown.scores(prof)
         b, comps_b = full.scores(prof)
         for key in ("ip_type", "jurisdiction", "tech_class", "purpose"):

@@ -26,7 +26,11 @@ def test_save_keeps_text_json_result_and_versions(store: CaseStore) -> None:
         assert json.loads(v.resolved_json) == {"royalty_rate": 0.03, "discount_rate": 0.12}
         assert (v.software_version, v.refdata_version) == ("test", "test-refdata")
         assert (v.ip_type, v.jurisdiction, v.tech_class, v.purpose) == (
-            "patent", "KR", "H01M4/04", "licensing")
+            "patent",
+            "KR",
+            "H01M4/04",
+            "licensing",
+        )
         assert (v.royalty_rate, v.discount_rate) == (0.03, 0.12)
 
 
@@ -96,10 +100,12 @@ def test_org_setting_change_is_validated_audited_and_used(store: CaseStore) -> N
     last = store.export("acme")[-1]
     assert last["action"] == "setting.change"
     assert last["payload"] == {"key": "deviation_threshold", "old": "2.5", "new": "4"}
-    for key, value, field in (("deviation_threshold", "-1", "deviation_threshold"),
-                              ("anomaly_contamination", "0.9", "anomaly_contamination"),
-                              ("deviation_min_peers", "x", "deviation_min_peers"),
-                              ("nonsense", "1", "KEY")):
+    for key, value, field in (
+        ("deviation_threshold", "-1", "deviation_threshold"),
+        ("anomaly_contamination", "0.9", "anomaly_contamination"),
+        ("deviation_min_peers", "x", "deviation_min_peers"),
+        ("nonsense", "1", "KEY"),
+    ):
         with pytest.raises(InputError) as e:
             store.set_setting(org="acme", user="alice", key=key, value=value)
         assert e.value.field == field
@@ -131,15 +137,19 @@ def test_more_bad_inputs_name_their_field(store: CaseStore) -> None:
 def test_database_urls_are_validated() -> None:
     from ipvalue.core.db import make_engine
 
-    for url, rule in (("postgresql+asyncpg://u@h/db", "psycopg 3"),
-                      ("mysql://u@h/db", "unsupported"), ("::nonsense", "SQLAlchemy URL")):
+    for url, rule in (
+        ("postgresql+asyncpg://u@h/db", "psycopg 3"),
+        ("mysql://u@h/db", "unsupported"),
+        ("::nonsense", "SQLAlchemy URL"),
+    ):
         with pytest.raises(InputError) as e:
             make_engine(url)
         assert e.value.field == "--db" and rule in e.value.rule
 
 
-def test_postgresql_row_level_security_hides_other_organisations(store: CaseStore,
-                                                                  engine: Engine) -> None:
+def test_postgresql_row_level_security_hides_other_organisations(
+    store: CaseStore, engine: Engine
+) -> None:
     import uuid
 
     store.save(source(1), org="acme", user="alice")

@@ -75,8 +75,13 @@ def test_full_review_with_second_reviewer_is_recorded(store: CaseStore) -> None:
     store.submit(1, org="acme", user="alice", note="please review")
     store.assign(1, org="acme", user="alice", reviewer="bob")
     store.assign(1, org="acme", user="alice", reviewer="carol", role="technical")
-    store.comment(1, org="acme", user="carol", field="approaches.0.royalty_rate",
-                  text="cite the licence comparables")
+    store.comment(
+        1,
+        org="acme",
+        user="carol",
+        field="approaches.0.royalty_rate",
+        text="cite the licence comparables",
+    )
     with pytest.raises(InputError, match="waiting for the technical"):
         store.approve(1, org="acme", user="bob")
     store.approve(1, org="acme", user="carol")
@@ -85,9 +90,13 @@ def test_full_review_with_second_reviewer_is_recorded(store: CaseStore) -> None:
         repo = store.org(s, "acme")
         v = repo.version(1)
         steps = [(repo.username(t.actor_id), t.action, t.to_state) for t in repo.transitions(v.id)]
-        assert steps == [("alice", "submit", "submitted"), ("alice", "assign", "in_review"),
-                         ("alice", "assign", "in_review"), ("carol", "sign_off", "in_review"),
-                         ("bob", "approve", "approved")]
+        assert steps == [
+            ("alice", "submit", "submitted"),
+            ("alice", "assign", "in_review"),
+            ("alice", "assign", "in_review"),
+            ("carol", "sign_off", "in_review"),
+            ("bob", "approve", "approved"),
+        ]
         assert all(t.at.endswith("Z") for t in repo.transitions(v.id))
         (c,) = repo.comments(v.id)
         assert (c.field, repo.username(c.author_id)) == ("approaches.0.royalty_rate", "carol")

@@ -26,8 +26,12 @@ def main() -> None:
 
     store = CaseStore(make_engine(url), evaluator=fake_evaluator)
     for i in range(count):
-        r = store.save(source(os.getpid() * 1000 + i, royalty=0.03 + 0.001 * (i % 9)),
-                       org=org, user=user, case_id=case_id)
+        r = store.save(
+            source(os.getpid() * 1000 + i, royalty=0.03 + 0.001 * (i % 9)),
+            org=org,
+            user=user,
+            case_id=case_id,
+        )
         with read_session(store.engine) as s:
             sha = store.org(s, org).version(r.case_id, r.version_no).content_sha256
         print(f"ACK {r.case_id} {r.version_no} {sha}", flush=True)

@@ -4,7 +4,14 @@ Use :class:`CaseStore` (``CaseStore(make_engine(url))``); every read goes throug
 :class:`CaseRepository` bound to one organisation.
 """
 
-from ipvalue.cases._audit import AuditProblem, AuditReport, canonical_json, entry_hash, verify_chain
+from ipvalue.cases._audit import (
+    AuditProblem,
+    AuditReport,
+    Checkpoint,
+    canonical_json,
+    entry_hash,
+    verify_chain,
+)
 from ipvalue.cases._checks import QualityFinding
 from ipvalue.cases._config import ORG_SETTINGS, CheckSettings
 from ipvalue.cases._deviation import Peer, RobustSpread, deviation_findings, robust_spread
@@ -32,6 +39,7 @@ __all__ = [
     "CaseSource",
     "CaseStore",
     "CheckSettings",
+    "Checkpoint",
     "Evaluation",
     "OrgScope",
     "Peer",

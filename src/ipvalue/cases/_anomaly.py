@@ -34,16 +34,26 @@ class AnomalyModel:
     version id in ``base``) is recorded in findings so that a flag can be reproduced.
     """
 
-    def __init__(self, base: np.ndarray, features: Sequence[str], *, seed: int,
-                 contamination: float, fitted_through: int | None = None) -> None:
+    def __init__(
+        self,
+        base: np.ndarray,
+        features: Sequence[str],
+        *,
+        seed: int,
+        contamination: float,
+        fitted_through: int | None = None,
+    ) -> None:
         self.features = tuple(features)
         self.seed = seed
         self.contamination = contamination
         self.fitted_through = fitted_through
         self.case_base = len(base)
         rng = np.random.default_rng(seed)
-        self.sample = base if len(base) <= MAX_FIT_CASES else base[
-            np.sort(rng.choice(len(base), MAX_FIT_CASES, replace=False))]
+        self.sample = (
+            base
+            if len(base) <= MAX_FIT_CASES
+            else base[np.sort(rng.choice(len(base), MAX_FIT_CASES, replace=False))]
+        )
         self._forests: dict[tuple[bool, ...], Any] = {}
 
     @property
@@ -57,8 +67,9 @@ class AnomalyModel:
         if keep not in self._forests:
             from sklearn.ensemble import IsolationForest  # heavy import, only when needed
 
-            forest = IsolationForest(n_estimators=50, contamination=self.contamination,
-                                     random_state=self.seed)
+            forest = IsolationForest(
+                n_estimators=50, contamination=self.contamination, random_state=self.seed
+            )
             forest.fit(np.where(np.isnan(x), median, x))
             self._forests[keep] = forest
         return self._forests[keep], median
@@ -74,8 +85,9 @@ class AnomalyModel:
         """
         if self.case_base < MIN_CASES:
             return None
-        mine = np.array([np.nan if row.get(f) is None else float(row[f] or 0.0)
-                         for f in self.features])
+        mine = np.array(
+            [np.nan if row.get(f) is None else float(row[f] or 0.0) for f in self.features]
+        )
         keep_arr = ~np.all(np.isnan(self.sample), axis=0) & ~np.isnan(mine)
         if not keep_arr.any():
             return None
@@ -88,23 +100,40 @@ class AnomalyModel:
         threshold = float(forest.offset_)
         lo, hi = np.nanmin(x, axis=0), np.nanmax(x, axis=0)
         q1, q3 = np.nanpercentile(x, [25, 75], axis=0)
-        beyond = [f for f, v, a, b, s in zip(used, point, lo, hi, q3 - q1, strict=True)
-                  if v < a - s or v > b + s]
+        beyond = [
+            f
+            for f, v, a, b, s in zip(used, point, lo, hi, q3 - q1, strict=True)
+            if v < a - s or v > b + s
+        ]
         if score >= threshold and not beyond:
             return None
         n = len(self.sample)
-        why = (f"beyond the range of the case base by more than its interquartile range "
-               f"({', '.join(beyond)})" if beyond else "")
+        why = (
+            f"beyond the range of the case base by more than its interquartile range "
+            f"({', '.join(beyond)})"
+            if beyond
+            else ""
+        )
         return QualityFinding(
-            "Q-ANOM-001", "warning", "parameters",
+            "Q-ANOM-001",
+            "warning",
+            "parameters",
             f"flagged for review: the combination of {', '.join(used)} is among the "
             f"{self.contamination:.0%} most unusual against {n} cases of this organisation "
             f"(isolation score {score:.3f}, threshold {threshold:.3f}, seed {self.seed})"
             + (f"; {why}" if why else ""),
-            {"score": score, "threshold": threshold, "features": used, "seed": self.seed,
-             "contamination": self.contamination, "cases": n, "case_base": self.case_base,
-             "fitted_through_version_id": self.fitted_through, "beyond_range": beyond,
-             "values": {f: row.get(f) for f in used}},
+            {
+                "score": score,
+                "threshold": threshold,
+                "features": used,
+                "seed": self.seed,
+                "contamination": self.contamination,
+                "cases": n,
+                "case_base": self.case_base,
+                "fitted_through_version_id": self.fitted_through,
+                "beyond_range": beyond,
+                "values": {f: row.get(f) for f in used},
+            },
         )
 
 
@@ -149,8 +178,11 @@ def scan_case_base(
     x = matrix[:, keep]
     x = np.where(np.isnan(x), np.nanmedian(x, axis=0), x)
     rng = np.random.default_rng(seed)
-    fit = x if len(x) <= MAX_FIT_CASES else x[
-        np.sort(rng.choice(len(x), MAX_FIT_CASES, replace=False))]
+    fit = (
+        x
+        if len(x) <= MAX_FIT_CASES
+        else x[np.sort(rng.choice(len(x), MAX_FIT_CASES, replace=False))]
+    )
     from sklearn.ensemble import IsolationForest
 
     forest = IsolationForest(n_estimators=100, contamination=contamination, random_state=seed)
@@ -158,5 +190,4 @@ def scan_case_base(
     scores = forest.score_samples(x)
     threshold = float(forest.offset_)
     used = tuple(f for f, k in zip(features, keep, strict=True) if k)
-    return AnomalyScan(scores < threshold, scores, threshold, used, seed, contamination,
-                       len(fit))
+    return AnomalyScan(scores < threshold, scores, threshold, used, seed, contamination, len(fit))

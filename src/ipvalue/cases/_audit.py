@@ -51,8 +51,9 @@ def utc_now() -> str:
 
 def canonical_json(obj: Any) -> str:
     """Canonical JSON: sorted keys, compact separators, non-ASCII kept, NaN refused."""
-    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                      allow_nan=False)
+    return json.dumps(
+        obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    )
 
 
 def sha256_hex(text: str) -> str:
@@ -89,8 +90,11 @@ def lock_head(session: Session, org_id: int) -> AuditHead:
     stmt = select(AuditHead).where(AuditHead.org_id == org_id).with_for_update()
     head = session.execute(stmt).scalar_one_or_none()
     if head is None:
-        insert_ignore(session, AuditHead.__table__,  # type: ignore[arg-type]
-                      {"org_id": org_id, "seq": 0, "hash": GENESIS})
+        insert_ignore(
+            session,
+            AuditHead.__table__,  # type: ignore[arg-type]
+            {"org_id": org_id, "seq": 0, "hash": GENESIS},
+        )
         head = session.execute(stmt).scalar_one()
     return head
 
@@ -163,12 +167,21 @@ class Checkpoint:
 
     @classmethod
     def of(cls, row: AuditCheckpoint) -> Checkpoint:
-        return cls(row.id, row.seq, row.entry_id, row.head_hash, row.verified_at,
-                   row.verified_by, row.actor)
+        return cls(
+            row.id,
+            row.seq,
+            row.entry_id,
+            row.head_hash,
+            row.verified_at,
+            row.verified_by,
+            row.actor,
+        )
 
     def describe(self) -> str:
-        return (f"checkpoint {self.id} at seq {self.seq} (verified {self.verified_at} by "
-                f"ipvalue {self.verified_by}, {self.actor})")
+        return (
+            f"checkpoint {self.id} at seq {self.seq} (verified {self.verified_at} by "
+            f"ipvalue {self.verified_by}, {self.actor})"
+        )
 
 
 @dataclass(frozen=True)
@@ -196,29 +209,34 @@ class AuditReport:
 def iter_entries(session: Session, org_id: int, *, after_id: int = 0) -> Iterator[AuditEntry]:
     """Entries of one organisation in storage order (row id), those after ``after_id``."""
     yield from session.execute(
-        select(AuditEntry).where(AuditEntry.org_id == org_id, AuditEntry.id > after_id)
+        select(AuditEntry)
+        .where(AuditEntry.org_id == org_id, AuditEntry.id > after_id)
         .order_by(AuditEntry.id)
     ).scalars()
 
 
 def checkpoints(session: Session, org_id: int) -> list[Checkpoint]:
     """The organisation's checkpoints, oldest first."""
-    rows = session.execute(select(AuditCheckpoint).where(AuditCheckpoint.org_id == org_id)
-                           .order_by(AuditCheckpoint.id)).scalars()
+    rows = session.execute(
+        select(AuditCheckpoint).where(AuditCheckpoint.org_id == org_id).order_by(AuditCheckpoint.id)
+    ).scalars()
     return [Checkpoint.of(r) for r in rows]
 
 
 def latest_checkpoint(session: Session, org_id: int) -> Checkpoint | None:
     """The checkpoint covering the longest prefix (the newest one among equals)."""
     row = session.execute(
-        select(AuditCheckpoint).where(AuditCheckpoint.org_id == org_id)
-        .order_by(AuditCheckpoint.seq.desc(), AuditCheckpoint.id.desc()).limit(1)
+        select(AuditCheckpoint)
+        .where(AuditCheckpoint.org_id == org_id)
+        .order_by(AuditCheckpoint.seq.desc(), AuditCheckpoint.id.desc())
+        .limit(1)
     ).scalar_one_or_none()
     return None if row is None else Checkpoint.of(row)
 
 
-def verify_chain(session: Session, org_id: int, org_code: str, *,
-                 since_checkpoint: bool = False) -> AuditReport:
+def verify_chain(
+    session: Session, org_id: int, org_code: str, *, since_checkpoint: bool = False
+) -> AuditReport:
     """Re-hash an organisation's chain and the rows it vouches for; report the first problem.
 
     Detects an altered entry (its hash no longer matches), a removed entry (sequence gap and
@@ -239,17 +257,24 @@ def verify_chain(session: Session, org_id: int, org_code: str, *,
         for cp in checkpoints(session, org_id):
             marks.setdefault(cp.seq, []).append(cp)
         return _verify(session, org_id, org_code, None, marks)
-    anchor = session.execute(select(AuditEntry).where(
-        AuditEntry.org_id == org_id, AuditEntry.seq == since.seq)).scalar_one_or_none()
+    anchor = session.execute(
+        select(AuditEntry).where(AuditEntry.org_id == org_id, AuditEntry.seq == since.seq)
+    ).scalar_one_or_none()
     problem = None
     if anchor is None:
-        problem = AuditProblem(since.seq, since.seq, since.entry_id,
-                               f"{since.describe()}: the chain has no entry at that seq "
-                               "(entries removed)")
+        problem = AuditProblem(
+            since.seq,
+            since.seq,
+            since.entry_id,
+            f"{since.describe()}: the chain has no entry at that seq (entries removed)",
+        )
     elif anchor.id != since.entry_id or entry_hash(row_fields(anchor)) != anchor.hash:
-        problem = AuditProblem(since.seq, since.seq, anchor.id,
-                               f"{since.describe()}: the entry at that seq was altered or "
-                               "moved since the checkpoint")
+        problem = AuditProblem(
+            since.seq,
+            since.seq,
+            anchor.id,
+            f"{since.describe()}: the entry at that seq was altered or moved since the checkpoint",
+        )
     else:
         problem = _checkpoint_mismatch(since, anchor)
     if problem is not None:
@@ -261,22 +286,28 @@ def _checkpoint_mismatch(cp: Checkpoint, entry: AuditEntry) -> AuditProblem | No
     if cp.entry_id == entry.id and cp.head_hash == entry.hash:
         return None
     return AuditProblem(
-        cp.seq, entry.seq, entry.id,
+        cp.seq,
+        entry.seq,
+        entry.id,
         f"{cp.describe()} recorded hash {cp.head_hash[:16]}… for entry id {cp.entry_id}, but "
         f"the chain has {entry.hash[:16]}… (entry id {entry.id}) there: the chain before the "
         "checkpoint was rewritten, or the checkpoint was altered",
     )
 
 
-def _verify(session: Session, org_id: int, org_code: str, since: Checkpoint | None,
-            marks: dict[int, list[Checkpoint]]) -> AuditReport:
+def _verify(
+    session: Session,
+    org_id: int,
+    org_code: str,
+    since: Checkpoint | None,
+    marks: dict[int, list[Checkpoint]],
+) -> AuditReport:
     """Walk the entries after ``since`` (all without), checking each against ``marks``."""
     base = since.seq if since else 0
     prev = last_hash = since.head_hash if since else GENESIS
     expected_seq, position, checked = base + 1, base, 1 if since else 0
     after = since.entry_id if since else 0
-    for position, entry in enumerate(iter_entries(session, org_id, after_id=after),
-                                     start=base + 1):
+    for position, entry in enumerate(iter_entries(session, org_id, after_id=after), start=base + 1):
         problem = _check_entry(session, entry, position, expected_seq, prev)
         for cp in marks.get(entry.seq, ()) if problem is None else ():
             checked += 1
@@ -289,15 +320,21 @@ def _verify(session: Session, org_id: int, org_code: str, since: Checkpoint | No
     beyond = [cp for seq, cps in marks.items() if seq >= expected_seq for cp in cps]
     if beyond:
         cp = beyond[0]
-        problem = AuditProblem(position + 1, cp.seq, cp.entry_id,
-                               f"{cp.describe()} lies beyond the end of the chain (seq "
-                               f"{expected_seq - 1}): entries were removed")
+        problem = AuditProblem(
+            position + 1,
+            cp.seq,
+            cp.entry_id,
+            f"{cp.describe()} lies beyond the end of the chain (seq "
+            f"{expected_seq - 1}): entries were removed",
+        )
         return AuditReport(org_code, entries, 0, "", problem, since, checked + len(beyond))
     head = session.get(AuditHead, org_id)
     head_seq, head_hash = (head.seq, head.hash) if head else (0, GENESIS)
     if head_seq != expected_seq - 1 or head_hash != last_hash:
         problem = AuditProblem(
-            position + 1, expected_seq, None,
+            position + 1,
+            expected_seq,
+            None,
             f"chain head is at seq {head_seq} but the log ends at seq {expected_seq - 1}: "
             "entries were removed from the end or the head was altered",
         )

@@ -25,34 +25,60 @@ _BASE_CHECKPOINTS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("jurisdiction or framework", ("jurisdiction", "framework", "asset.jurisdictions")),
     ("evidence relied on", ("evidence",)),
 )
-_REGISTRATION = ("registration / application number",
-                 ("asset.legal_status.registration_number", "asset.legal_status.application_number",
-                  "asset.id"))
+_REGISTRATION = (
+    "registration / application number",
+    ("asset.legal_status.registration_number", "asset.legal_status.application_number", "asset.id"),
+)
 _STATUS = ("legal status", ("asset.legal_status.status",))
-_TERM = ("expiry date or remaining legal term",
-         ("asset.legal_status.expiry_date", "asset.remaining_legal_term_years"))
+_TERM = (
+    "expiry date or remaining legal term",
+    ("asset.legal_status.expiry_date", "asset.remaining_legal_term_years"),
+)
 _OWNER = ("owner", ("asset.owner",))
 #: Extra checkpoints per purpose (the case model's ``purpose`` values).
 PURPOSE_CHECKPOINTS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
-    "collateral": (_STATUS, _REGISTRATION, _TERM, _OWNER,
-                   ("economic life", ("asset.economic_life_years",)),
-                   ("valuer", ("valuer",))),
+    "collateral": (
+        _STATUS,
+        _REGISTRATION,
+        _TERM,
+        _OWNER,
+        ("economic life", ("asset.economic_life_years",)),
+        ("valuer", ("valuer",)),
+    ),
     "transaction": (_STATUS, _REGISTRATION, _OWNER, ("valuer", ("valuer",))),
-    "licensing": (_STATUS, _TERM,
-                  ("royalty evidence (comparable licences or a sourced rate)",
-                   ("approaches.comparables", "approaches.royalty_rate.ref",
-                    "approaches.royalty_rate.source"))),
-    "financial_reporting": (("reporting framework", ("framework",)),
-                            ("economic life", ("asset.economic_life_years",)), _TERM),
+    "licensing": (
+        _STATUS,
+        _TERM,
+        (
+            "royalty evidence (comparable licences or a sourced rate)",
+            (
+                "approaches.comparables",
+                "approaches.royalty_rate.ref",
+                "approaches.royalty_rate.source",
+            ),
+        ),
+    ),
+    "financial_reporting": (
+        ("reporting framework", ("framework",)),
+        ("economic life", ("asset.economic_life_years",)),
+        _TERM,
+    ),
     "litigation": (_STATUS, _REGISTRATION, _TERM, _OWNER),
-    "tax": (("jurisdiction", ("jurisdiction",)), _OWNER,
-            ("tax rate", ("approaches.tax_rate",))),
+    "tax": (("jurisdiction", ("jurisdiction",)), _OWNER, ("tax rate", ("approaches.tax_rate",))),
 }
 #: Checkpoints whose absence makes the valuation indefensible (error, not warning).
 _ESSENTIAL = {"valuation date", "currency", "purpose", "asset type"}
 TERMINAL_SHARE_LIMIT = 0.75
-INCOME_METHODS = {"relief_from_royalty", "dcf", "excess_earnings", "profit_split",
-                  "with_and_without", "income", "contribution", "technology_contribution"}
+INCOME_METHODS = {
+    "relief_from_royalty",
+    "dcf",
+    "excess_earnings",
+    "profit_split",
+    "with_and_without",
+    "income",
+    "contribution",
+    "technology_contribution",
+}
 
 
 @dataclass(frozen=True)
@@ -96,17 +122,26 @@ def completeness(case: Mapping[str, Any]) -> list[QualityFinding]:
     points = _BASE_CHECKPOINTS + PURPOSE_CHECKPOINTS.get(key, ())
     for label, paths in points:
         if not any(_present(_get(case, p)) for p in paths):
-            out.append(QualityFinding(
-                "Q-COMP-001", "error" if label in _ESSENTIAL else "warning",
-                paths[0], f"missing checkpoint for purpose {purpose or '(none)'}: {label} "
-                f"(looked for {', '.join(paths)})", {"purpose": purpose, "checkpoint": label},
-            ))
+            out.append(
+                QualityFinding(
+                    "Q-COMP-001",
+                    "error" if label in _ESSENTIAL else "warning",
+                    paths[0],
+                    f"missing checkpoint for purpose {purpose or '(none)'}: {label} "
+                    f"(looked for {', '.join(paths)})",
+                    {"purpose": purpose, "checkpoint": label},
+                )
+            )
     if purpose and key not in PURPOSE_CHECKPOINTS:
-        out.append(QualityFinding(
-            "Q-COMP-002", "info", "purpose",
-            f"no purpose-specific checklist for {purpose!r}; only the base checkpoints apply",
-            {"purpose": purpose},
-        ))
+        out.append(
+            QualityFinding(
+                "Q-COMP-002",
+                "info",
+                "purpose",
+                f"no purpose-specific checklist for {purpose!r}; only the base checkpoints apply",
+                {"purpose": purpose},
+            )
+        )
     return out
 
 
@@ -117,12 +152,22 @@ def _approaches(result: Mapping[str, Any]) -> list[Mapping[str, Any]]:
 def income_producing(case: Mapping[str, Any], result: Mapping[str, Any]) -> bool:
     """True when the case carries income evidence (revenue, cash flow, royalty base) or an
     income method was valued."""
-    keys = {"revenue", "revenues", "sales", "cash_flows", "cashflows", "profit", "royalty_base",
-            "income"}
+    keys = {
+        "revenue",
+        "revenues",
+        "sales",
+        "cash_flows",
+        "cashflows",
+        "profit",
+        "royalty_base",
+        "income",
+    }
     if any(k in keys and _present(v) for k, v in _walk(case)):
         return True
-    return any(str(a.get("approach", "")).lower() == "income" and _num(a.get("value"))
-               for a in _approaches(result))
+    return any(
+        str(a.get("approach", "")).lower() == "income" and _num(a.get("value"))
+        for a in _approaches(result)
+    )
 
 
 def method_selection(
@@ -139,19 +184,28 @@ def method_selection(
     if weighted and (ip_type or "").startswith("patent") and income_producing(case, result):
         top = max(weighted, key=lambda a: float(a["weight"]))
         if str(top.get("approach", "")).lower() == "cost":
-            out.append(QualityFinding(
-                "Q-METH-001", "warning", "approaches",
-                f"cost approach is the primary method (weight {float(top['weight']):.0%}) for an "
-                "income-producing patent; an income approach should lead (IVS 210 §60)",
-                {"approach": "cost", "weight": float(top["weight"])},
-            ))
+            out.append(
+                QualityFinding(
+                    "Q-METH-001",
+                    "warning",
+                    "approaches",
+                    f"cost approach is the primary method (weight {float(top['weight']):.0%}) "
+                    "for an income-producing patent; an income approach should lead (IVS 210 §60)",
+                    {"approach": "cost", "weight": float(top["weight"])},
+                )
+            )
     uses_rfr = any(str(a.get("method", "")).lower() in ("relief_from_royalty", "rfr") for a in appr)
     if uses_rfr and not _royalty_sourced(case, result):
-        out.append(QualityFinding(
-            "Q-METH-002", "warning", "royalty_rate",
-            "relief-from-royalty valued without a source for the royalty rate (comparable "
-            "licences, a royalty database or a reference-data table)", {},
-        ))
+        out.append(
+            QualityFinding(
+                "Q-METH-002",
+                "warning",
+                "royalty_rate",
+                "relief-from-royalty valued without a source for the royalty rate (comparable "
+                "licences, a royalty database or a reference-data table)",
+                {},
+            )
+        )
     return out
 
 
@@ -164,13 +218,18 @@ def _royalty_sourced(case: Mapping[str, Any], result: Mapping[str, Any]) -> bool
     for k, v in _walk(case):
         if k == "comparables" and _present(v):
             return True
-        if k == "royalty_rate" and isinstance(v, Mapping) and (
-            _present(v.get("source")) or _present(v.get("ref"))
+        if (
+            k == "royalty_rate"
+            and isinstance(v, Mapping)
+            and (_present(v.get("source")) or _present(v.get("ref")))
         ):
             return True
     for e in case.get("evidence") or []:
-        text = f"{e.get('description', '')} {e.get('source', '')}".lower() if isinstance(
-            e, Mapping) else ""
+        text = (
+            f"{e.get('description', '')} {e.get('source', '')}".lower()
+            if isinstance(e, Mapping)
+            else ""
+        )
         if "royalt" in text or "licen" in text:
             return True
     return False
@@ -191,12 +250,17 @@ def terminal_share(result: Mapping[str, Any]) -> list[QualityFinding]:
             continue
         share = tv / total
         if share > TERMINAL_SHARE_LIMIT:
-            out.append(QualityFinding(
-                "Q-METH-003", "warning", where,
-                f"terminal value is {share:.1%} of the value (limit {TERMINAL_SHARE_LIMIT:.0%}): "
-                "the conclusion rests on the perpetuity assumption",
-                {"pv_terminal": tv, "value": total, "share": share},
-            ))
+            out.append(
+                QualityFinding(
+                    "Q-METH-003",
+                    "warning",
+                    where,
+                    f"terminal value is {share:.1%} of the value (limit "
+                    f"{TERMINAL_SHARE_LIMIT:.0%}): the conclusion rests on the "
+                    "perpetuity assumption",
+                    {"pv_terminal": tv, "value": total, "share": share},
+                )
+            )
             break
     return out
 
@@ -216,14 +280,25 @@ def recalculation(
         if x is None and y is None:
             continue
         if x is None or y is None or not math.isclose(x, y, rel_tol=rtol, abs_tol=0.0):
-            out.append(QualityFinding(
-                "Q-CALC-001", "error", name,
-                f"recalculation gives {y!r} but the stored result says {x!r}",
-                {"stored": x, "recomputed": y, "rtol": rtol},
-            ))
+            out.append(
+                QualityFinding(
+                    "Q-CALC-001",
+                    "error",
+                    name,
+                    f"recalculation gives {y!r} but the stored result says {x!r}",
+                    {"stored": x, "recomputed": y, "rtol": rtol},
+                )
+            )
     if not out:
-        out.append(QualityFinding("Q-CALC-000", "info", "value",
-                                  "recalculation reproduces the stored value", {"rtol": rtol}))
+        out.append(
+            QualityFinding(
+                "Q-CALC-000",
+                "info",
+                "value",
+                "recalculation reproduces the stored value",
+                {"rtol": rtol},
+            )
+        )
     return out
 
 

@@ -24,10 +24,16 @@ class CheckSettings:
         from ipvalue.core.settings import get_settings
 
         s = get_settings()
-        base = cls(s.cases_deviation_threshold, s.cases_deviation_min_peers, s.cases_similar_peers,
-                   s.cases_anomaly_contamination, s.cases_anomaly_seed)
-        changes: dict[str, Any] = {k: parse_setting(k, v) for k, v in overrides.items()
-                                   if k in ORG_SETTINGS}
+        base = cls(
+            s.cases_deviation_threshold,
+            s.cases_deviation_min_peers,
+            s.cases_similar_peers,
+            s.cases_anomaly_contamination,
+            s.cases_anomaly_seed,
+        )
+        changes: dict[str, Any] = {
+            k: parse_setting(k, v) for k, v in overrides.items() if k in ORG_SETTINGS
+        }
         return replace(base, **changes)
 
 

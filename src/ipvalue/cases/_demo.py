@@ -26,7 +26,10 @@ class DemoReport:
 
 
 def seed_demo(
-    store: CaseStore, files: Sequence[Path], *, org: str = "demo",
+    store: CaseStore,
+    files: Sequence[Path],
+    *,
+    org: str = "demo",
     on_file: Callable[[], None] = lambda: None,
 ) -> DemoReport:
     """Save every example as a case of ``org`` by the preparer and review the first three:
@@ -35,8 +38,10 @@ def seed_demo(
     try:
         with read_session(store.engine) as session:
             if store.org(session, org).latest_versions(limit=1):
-                raise InputError("--org", f"organisation {org} already has cases; "
-                                 "use another --org or a fresh --db")
+                raise InputError(
+                    "--org",
+                    f"organisation {org} already has cases; use another --org or a fresh --db",
+                )
     except InputError as exc:
         if exc.field == "--org" and "already" in exc.rule:
             raise
@@ -70,8 +75,13 @@ def _approve_with_second(store: CaseStore, org: str, case_id: int) -> None:
     store.submit(case_id, org=org, user=PREPARER)
     store.assign(case_id, org=org, user=PREPARER, reviewer=REVIEWER)
     store.assign(case_id, org=org, user=PREPARER, reviewer=TECHNICAL, role="technical")
-    store.comment(case_id, org=org, user=TECHNICAL, field="asset.economic_life_years",
-                  text="life agrees with the cycle time of the technology class")
+    store.comment(
+        case_id,
+        org=org,
+        user=TECHNICAL,
+        field="asset.economic_life_years",
+        text="life agrees with the cycle time of the technology class",
+    )
     store.approve(case_id, org=org, user=TECHNICAL)
     store.approve(case_id, org=org, user=REVIEWER)
 
@@ -79,6 +89,11 @@ def _approve_with_second(store: CaseStore, org: str, case_id: int) -> None:
 def _return(store: CaseStore, org: str, case_id: int) -> None:
     store.submit(case_id, org=org, user=PREPARER)
     store.assign(case_id, org=org, user=PREPARER, reviewer=REVIEWER)
-    store.comment(case_id, org=org, user=REVIEWER, field="approaches.0.discount_rate",
-                  text="show the build-up of the discount rate")
+    store.comment(
+        case_id,
+        org=org,
+        user=REVIEWER,
+        field="approaches.0.discount_rate",
+        text="show the build-up of the discount rate",
+    )
     store.return_(case_id, org=org, user=REVIEWER, reason="discount rate not supported")

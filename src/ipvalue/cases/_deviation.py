@@ -76,12 +76,16 @@ def deviation_findings(
             continue
         used = [(p, float(v)) for p in peers if (v := p.params.get(name)) is not None]
         if len(used) < min_peers:
-            out.append(QualityFinding(
-                "Q-DEV-000", "info", name,
-                f"{name}: only {len(used)} similar case(s) with this parameter "
-                f"(need {min_peers}); no deviation check",
-                {"parameter": name, "peers": [p.label for p, _ in used]},
-            ))
+            out.append(
+                QualityFinding(
+                    "Q-DEV-000",
+                    "info",
+                    name,
+                    f"{name}: only {len(used)} similar case(s) with this parameter "
+                    f"(need {min_peers}); no deviation check",
+                    {"parameter": name, "peers": [p.label for p, _ in used]},
+                )
+            )
             continue
         spread = robust_spread([v for _, v in used])
         diff = x - spread.median
@@ -90,16 +94,28 @@ def deviation_findings(
         if not flagged:
             continue
         names = ", ".join(p.label for p, _ in used)
-        how = (f"{z:.1f} robust SD ({spread.method}) from the median" if z is not None
-               else "while every compared case uses the same value")
-        out.append(QualityFinding(
-            f"Q-DEV-{name.upper()}", "warning", name,
-            f"{name} = {x:.6g} deviates {diff:+.6g} from the median {spread.median:.6g} of "
-            f"{len(used)} similar cases, {how} (threshold {threshold:g}); compared: {names}",
-            {
-                "parameter": name, "value": x, "median": spread.median, "scale": spread.scale,
-                "method": spread.method, "z": z, "threshold": threshold,
-                "peers": [{"case": p.label, "title": p.title, "value": v} for p, v in used],
-            },
-        ))
+        how = (
+            f"{z:.1f} robust SD ({spread.method}) from the median"
+            if z is not None
+            else "while every compared case uses the same value"
+        )
+        out.append(
+            QualityFinding(
+                f"Q-DEV-{name.upper()}",
+                "warning",
+                name,
+                f"{name} = {x:.6g} deviates {diff:+.6g} from the median {spread.median:.6g} of "
+                f"{len(used)} similar cases, {how} (threshold {threshold:g}); compared: {names}",
+                {
+                    "parameter": name,
+                    "value": x,
+                    "median": spread.median,
+                    "scale": spread.scale,
+                    "method": spread.method,
+                    "z": z,
+                    "threshold": threshold,
+                    "peers": [{"case": p.label, "title": p.title, "value": v} for p, v in used],
+                },
+            )
+        )
     return out

@@ -123,32 +123,48 @@ def check_evidence(records: Sequence[EvidenceRecord]) -> list[QualityFinding]:
     for r in records:
         path = Path(r.path)
         if not path.is_file():
-            out.append(QualityFinding(
-                "evidence_file_missing", "error", r.field,
-                f"{r.path} (sha256 {r.sha256[:12]}… at save) no longer exists: the stored "
-                "valuation cannot be recalculated from its evidence; restore the file",
-                {"path": r.path, "stored_sha256": r.sha256}))
+            out.append(
+                QualityFinding(
+                    "evidence_file_missing",
+                    "error",
+                    r.field,
+                    f"{r.path} (sha256 {r.sha256[:12]}… at save) no longer exists: the stored "
+                    "valuation cannot be recalculated from its evidence; restore the file",
+                    {"path": r.path, "stored_sha256": r.sha256},
+                )
+            )
             continue
         try:
             now = file_sha256(path)
         except OSError as exc:
-            out.append(QualityFinding(
-                "evidence_file_missing", "error", r.field,
-                f"{r.path} cannot be read ({exc.strerror or exc}); the stored valuation cannot "
-                "be recalculated from its evidence",
-                {"path": r.path, "stored_sha256": r.sha256}))
+            out.append(
+                QualityFinding(
+                    "evidence_file_missing",
+                    "error",
+                    r.field,
+                    f"{r.path} cannot be read ({exc.strerror or exc}); the stored valuation cannot "
+                    "be recalculated from its evidence",
+                    {"path": r.path, "stored_sha256": r.sha256},
+                )
+            )
             continue
         if now != r.sha256:
-            out.append(QualityFinding(
-                "evidence_file_changed", "error", r.field,
-                f"{r.path} changed since the version was saved (sha256 {now[:12]}… now, "
-                f"{r.sha256[:12]}… at save): a recalculation would value different data",
-                {"path": r.path, "stored_sha256": r.sha256, "current_sha256": now}))
+            out.append(
+                QualityFinding(
+                    "evidence_file_changed",
+                    "error",
+                    r.field,
+                    f"{r.path} changed since the version was saved (sha256 {now[:12]}… now, "
+                    f"{r.sha256[:12]}… at save): a recalculation would value different data",
+                    {"path": r.path, "stored_sha256": r.sha256, "current_sha256": now},
+                )
+            )
     return out
 
 
-def with_recorded_paths(case: Mapping[str, Any],
-                        records: Sequence[EvidenceRecord]) -> dict[str, Any]:
+def with_recorded_paths(
+    case: Mapping[str, Any], records: Sequence[EvidenceRecord]
+) -> dict[str, Any]:
     """A copy of ``case`` whose evidence fields name the absolute paths read at save, so a
     recalculation reads the same files whatever the working directory."""
     out: dict[str, Any] = copy.deepcopy(dict(case))

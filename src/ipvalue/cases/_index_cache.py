@@ -96,8 +96,16 @@ def _stamp() -> tuple[int, str, str]:
     return FORMAT, ipvalue.__version__, version("scikit-learn")
 
 
-_UNREADABLE = (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError,
-               TypeError, ValueError, struct.error)
+_UNREADABLE = (
+    OSError,
+    EOFError,
+    pickle.UnpicklingError,
+    AttributeError,
+    ImportError,
+    TypeError,
+    ValueError,
+    struct.error,
+)
 
 
 def load_state(url: str, org_id: int) -> IndexState | None:
@@ -142,8 +150,9 @@ def _replay(delta: Path, state: IndexState) -> None:
         return
 
 
-def append_state(url: str, org_id: int, state: IndexState, docs: Sequence[CaseDoc],
-                 after_id: int) -> None:
+def append_state(
+    url: str, org_id: int, state: IndexState, docs: Sequence[CaseDoc], after_id: int
+) -> None:
     """Append the versions ``docs`` (ids after ``after_id``, now reflected in ``state``) to the
     persisted index's log: cost proportional to the new rows, not to the index.
 
@@ -154,8 +163,10 @@ def append_state(url: str, org_id: int, state: IndexState, docs: Sequence[CaseDo
     if not path.exists():
         save_state(url, org_id, state)
         return
-    blob = pickle.dumps((state.build_id, after_id, state.last_id, state.seq, state.head_hash,
-                         list(docs)), protocol=pickle.HIGHEST_PROTOCOL)
+    blob = pickle.dumps(
+        (state.build_id, after_id, state.last_id, state.seq, state.head_hash, list(docs)),
+        protocol=pickle.HIGHEST_PROTOCOL,
+    )
     try:
         fd = os.open(_delta(path), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
         try:
@@ -196,4 +207,3 @@ def save_state(url: str, org_id: int, state: IndexState) -> None:
             raise
     except OSError:
         return
-

@@ -26,8 +26,12 @@ KEY_PARAMETERS: dict[str, tuple[str, ...]] = {
     "economic_life": ("economic_life", "economic_life_years", "useful_life"),
     "growth": ("growth", "growth_rate", "terminal_growth"),
     "contribution": (
-        "contribution", "contribution_rate", "technology_contribution", "sharing_rate",
-        "technology_factor", "split_rate",
+        "contribution",
+        "contribution_rate",
+        "technology_contribution",
+        "sharing_rate",
+        "technology_factor",
+        "split_rate",
     ),
 }
 
@@ -105,8 +109,7 @@ def read_source(path: Path) -> CaseSource:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         raise InputError(str(path), "must be UTF-8 text") from None
-    return dataclasses.replace(parse_source(text, path.name),
-                               base_dir=str(path.resolve().parent))
+    return dataclasses.replace(parse_source(text, path.name), base_dir=str(path.resolve().parent))
 
 
 def _reject_non_finite(obj: Any, where: str) -> None:

@@ -26,7 +26,11 @@ import numpy as np
 from ipvalue.cases._intake import KEY_PARAMETERS, CaseProfile
 
 WEIGHTS: dict[str, float] = {
-    "ip_type": 0.25, "jurisdiction": 0.2, "tech_class": 0.2, "purpose": 0.1, "text": 0.25,
+    "ip_type": 0.25,
+    "jurisdiction": 0.2,
+    "tech_class": 0.2,
+    "purpose": 0.1,
+    "text": 0.25,
 }
 _TECH_LEVELS = ((4, 0.75), (3, 0.5), (1, 0.25))
 PARAMS = tuple(KEY_PARAMETERS)
@@ -69,8 +73,11 @@ class _Codes:
         self.codes = np.zeros(0, dtype=np.int64)
 
     def extend(self, values: Sequence[str | None]) -> None:
-        new = np.fromiter((self.vocab.setdefault(v, len(self.vocab)) if v else -1
-                           for v in values), dtype=np.int64, count=len(values))
+        new = np.fromiter(
+            (self.vocab.setdefault(v, len(self.vocab)) if v else -1 for v in values),
+            dtype=np.int64,
+            count=len(values),
+        )
         self.codes = np.concatenate([self.codes, new])
 
     def match(self, value: str | None) -> np.ndarray:
@@ -137,8 +144,10 @@ class SimilarityIndex:
 
                 self._blocks[1:] = [vstack(self._blocks[1:], format="csc")]
         start = len(self._meta)
-        self._meta.extend((d.case_id, d.version_no, d.title, d.ip_type, d.jurisdiction,
-                           d.tech_class, d.purpose) for d in docs)
+        self._meta.extend(
+            (d.case_id, d.version_no, d.title, d.ip_type, d.jurisdiction, d.tech_class, d.purpose)
+            for d in docs
+        )
         for key, codes in self._cat.items():
             codes.extend([getattr(d, key) for d in docs])
         tech = [d.tech_class for d in docs]
@@ -157,8 +166,13 @@ class SimilarityIndex:
             self._row_of[cid] = start + i
         self._case_ids = np.concatenate([self._case_ids, ids])
         self._active = np.concatenate([self._active, active])
-        vals = np.array([[np.nan if d.params.get(p) is None else float(d.params[p] or 0.0)
-                          for p in PARAMS] for d in docs], dtype=float)
+        vals = np.array(
+            [
+                [np.nan if d.params.get(p) is None else float(d.params[p] or 0.0) for p in PARAMS]
+                for d in docs
+            ],
+            dtype=float,
+        )
         self.params = np.vstack([self.params, vals.reshape(len(docs), len(PARAMS))])
 
     def extend(self, docs: Sequence[CaseDoc]) -> None:
@@ -176,8 +190,9 @@ class SimilarityIndex:
         return len(self._meta)
 
     def _params(self, i: int) -> dict[str, float | None]:
-        return {p: None if v != v else v for p, v in zip(PARAMS, self.params[i].tolist(),
-                                                        strict=True)}
+        return {
+            p: None if v != v else v for p, v in zip(PARAMS, self.params[i].tolist(), strict=True)
+        }
 
     def __len__(self) -> int:
         """Number of cases indexed (latest versions only)."""
@@ -251,9 +266,11 @@ class SimilarityIndex:
     def active_docs(self) -> list[CaseDoc]:
         """The indexed cases (latest versions), in row order of :meth:`param_rows`
         (descriptions are not kept: ``description`` is empty)."""
-        return [CaseDoc(m[0], m[1], m[2], m[3], m[4], m[5], m[6], "", self._params(i))
-                for i, (m, a) in
-                enumerate(zip(self._meta, self._active.tolist(), strict=True)) if a]
+        return [
+            CaseDoc(m[0], m[1], m[2], m[3], m[4], m[5], m[6], "", self._params(i))
+            for i, (m, a) in enumerate(zip(self._meta, self._active.tolist(), strict=True))
+            if a
+        ]
 
     def param_rows(self, *, exclude_case: int | None = None) -> np.ndarray:
         """Key parameters (columns :data:`PARAMS`, NaN = missing) of every indexed case."""
@@ -291,8 +308,14 @@ class SimilarityIndex:
         part = idx[np.argpartition(-total[idx], k - 1)[:k]] if k < idx.size else idx
         order = sorted(part.tolist(), key=lambda i: (-total[i], self._meta[i][0]))
         return [
-            SimilarCase(self._meta[i][0], self._meta[i][1], self._meta[i][2], float(total[i]),
-                        {c: float(v[i]) for c, v in comps.items()}, self._params(i))
+            SimilarCase(
+                self._meta[i][0],
+                self._meta[i][1],
+                self._meta[i][2],
+                float(total[i]),
+                {c: float(v[i]) for c, v in comps.items()},
+                self._params(i),
+            )
             for i in order
         ]
 
@@ -309,7 +332,7 @@ def _cjk_bigrams(text: str) -> str:
         run = m.group(0)
         if len(run) < 2:
             return f" {run}{run} "  # single character: a two-character token of itself
-        return " " + " ".join(run[i:i + 2] for i in range(len(run) - 1)) + " "
+        return " " + " ".join(run[i : i + 2] for i in range(len(run) - 1)) + " "
 
     return _CJK_RUN.sub(split, text.lower())
 

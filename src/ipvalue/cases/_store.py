@@ -91,8 +91,17 @@ _STATES: dict[tuple[str, int], IndexState] = {}
 
 
 def _doc(r: Any) -> CaseDoc:
-    return CaseDoc(r.case_id, r.version_no, r.title, r.ip_type, r.jurisdiction, r.tech_class,
-                   r.purpose, r.description, {p: getattr(r, p) for p in PARAMS})
+    return CaseDoc(
+        r.case_id,
+        r.version_no,
+        r.title,
+        r.ip_type,
+        r.jurisdiction,
+        r.tech_class,
+        r.purpose,
+        r.description,
+        {p: getattr(r, p) for p in PARAMS},
+    )
 
 
 class CaseStore(ReviewOperations):
@@ -106,8 +115,9 @@ class CaseStore(ReviewOperations):
         Values a parsed case (default: the valuation engine, :func:`ipvalue.value`).
     """
 
-    def __init__(self, engine: Engine, *, evaluator: Evaluator = engine_evaluator,
-                 migrate: bool = True) -> None:
+    def __init__(
+        self, engine: Engine, *, evaluator: Evaluator = engine_evaluator, migrate: bool = True
+    ) -> None:
         self.engine = engine
         self.evaluator = evaluator
         if migrate:
@@ -173,8 +183,10 @@ class CaseStore(ReviewOperations):
         if state.seq > seq:
             return False
         found = repo.session.execute(
-            select(AuditEntry.hash).where(AuditEntry.org_id == repo.org.id,
-                                          AuditEntry.seq == state.seq)).scalar_one_or_none()
+            select(AuditEntry.hash).where(
+                AuditEntry.org_id == repo.org.id, AuditEntry.seq == state.seq
+            )
+        ).scalar_one_or_none()
         return found == state.head_hash
 
     def reindex(self, org: str) -> IndexState:
@@ -191,9 +203,13 @@ class CaseStore(ReviewOperations):
         models = state.anomaly_models()
         model = models.get(key)
         if model is None:
-            model = AnomalyModel(state.index.param_rows(), PARAMS, seed=cfg.anomaly_seed,
-                                 contamination=cfg.anomaly_contamination,
-                                 fitted_through=state.last_id)
+            model = AnomalyModel(
+                state.index.param_rows(),
+                PARAMS,
+                seed=cfg.anomaly_seed,
+                contamination=cfg.anomaly_contamination,
+                fitted_through=state.last_id,
+            )
             models[key] = model
         return model
 
@@ -219,21 +235,29 @@ class CaseStore(ReviewOperations):
         index = self.index(repo)
         hits = index.query(prof, top=cfg.similar_peers, exclude_case=case_id, same_ip_type=True)
         peers = [Peer(h.case_id, h.version_no, h.title, h.params) for h in hits]
-        out = deviation_findings(prof.params, peers, threshold=cfg.deviation_threshold,
-                                 min_peers=cfg.deviation_min_peers)
+        out = deviation_findings(
+            prof.params, peers, threshold=cfg.deviation_threshold, min_peers=cfg.deviation_min_peers
+        )
         model = self.anomaly_model(repo, cfg)
         fitted = model.forests_fitted
         found = model.finding(prof.params)
         if model.forests_fitted != fitted:  # a forest was fitted: keep it for other processes
-            save_state(self.engine.url.render_as_string(hide_password=True), repo.org.id,
-                       self.index_state(repo))
+            save_state(
+                self.engine.url.render_as_string(hide_password=True),
+                repo.org.id,
+                self.index_state(repo),
+            )
         if found is not None:
             out.append(found)
         return out
 
     def _findings(
-        self, case: Mapping[str, Any], result: Mapping[str, Any], prof: CaseProfile,
-        org: str, case_id: int | None,
+        self,
+        case: Mapping[str, Any],
+        result: Mapping[str, Any],
+        prof: CaseProfile,
+        org: str,
+        case_id: int | None,
     ) -> list[QualityFinding]:
         out = completeness(case) + method_selection(case, result, prof.ip_type)
         out += terminal_share(result)
@@ -245,8 +269,9 @@ class CaseStore(ReviewOperations):
             return out + self._context_findings(repo, prof, case_id)
 
     # --------------------------------------------------------------------------- saving
-    def save(self, source: CaseSource, *, org: str, user: str,
-             case_id: int | None = None) -> SaveReceipt:
+    def save(
+        self, source: CaseSource, *, org: str, user: str, case_id: int | None = None
+    ) -> SaveReceipt:
         """Value and store a case as a new case, or as the next version of ``case_id``.
 
         Raises
@@ -265,73 +290,170 @@ class CaseStore(ReviewOperations):
             head = lock_head(session, scope.id)
             repo = CaseRepository(session, scope)
             if org_created:
-                append(session, head, actor=user, action="org.create", entity="organisation",
-                       entity_id=scope.id, payload={"code": org})
+                append(
+                    session,
+                    head,
+                    actor=user,
+                    action="org.create",
+                    entity="organisation",
+                    entity_id=scope.id,
+                    payload={"code": org},
+                )
             actor, created = repo.ensure_user(user)
             if created:
-                append(session, head, actor=user, action="user.create", entity="app_user",
-                       entity_id=actor.id, payload={"username": user})
-            return self._write_version(session, head, repo, actor.id, user, source, evaluation,
-                                       prof, findings, case_id, evidence)
+                append(
+                    session,
+                    head,
+                    actor=user,
+                    action="user.create",
+                    entity="app_user",
+                    entity_id=actor.id,
+                    payload={"username": user},
+                )
+            return self._write_version(
+                session,
+                head,
+                repo,
+                actor.id,
+                user,
+                source,
+                evaluation,
+                prof,
+                findings,
+                case_id,
+                evidence,
+            )
 
         return run_write(self.engine, work)
 
     def _write_version(
-        self, session: Session, head: AuditHead, repo: CaseRepository, actor_id: int,
-        user: str, source: CaseSource, ev: Evaluation, prof: CaseProfile,
-        findings: Sequence[QualityFinding], case_id: int | None,
+        self,
+        session: Session,
+        head: AuditHead,
+        repo: CaseRepository,
+        actor_id: int,
+        user: str,
+        source: CaseSource,
+        ev: Evaluation,
+        prof: CaseProfile,
+        findings: Sequence[QualityFinding],
+        case_id: int | None,
         evidence: Sequence[EvidenceRecord] = (),
     ) -> SaveReceipt:
         now = utc_now()
         if case_id is None:
-            case = Case(org_id=repo.org.id, title=prof.title, latest_version=1, created_at=now,
-                        created_by=actor_id)
+            case = Case(
+                org_id=repo.org.id,
+                title=prof.title,
+                latest_version=1,
+                created_at=now,
+                created_by=actor_id,
+            )
             session.add(case)
             session.flush()
-            append(session, head, actor=user, action="case.create", entity="case_header",
-                   entity_id=case.id, payload={"title": prof.title})
+            append(
+                session,
+                head,
+                actor=user,
+                action="case.create",
+                entity="case_header",
+                entity_id=case.id,
+                payload={"title": prof.title},
+            )
         else:
             case = repo.case(case_id)
             case.latest_version += 1
             case.title = prof.title
-        texts = {"source_text": source.text, "case_json": canonical_json(source.data),
-                 "resolved_json": canonical_json(ev.resolved),
-                 "result_json": canonical_json(ev.result)}
+        texts = {
+            "source_text": source.text,
+            "case_json": canonical_json(source.data),
+            "resolved_json": canonical_json(ev.resolved),
+            "result_json": canonical_json(ev.result),
+        }
         version = CaseVersion(
-            org_id=repo.org.id, case_id=case.id, version_no=case.latest_version, created_at=now,
-            created_by=actor_id, source_name=source.name, source_format=source.format, **texts,
+            org_id=repo.org.id,
+            case_id=case.id,
+            version_no=case.latest_version,
+            created_at=now,
+            created_by=actor_id,
+            source_name=source.name,
+            source_format=source.format,
+            **texts,
             content_sha256=sha256_hex(canonical_json(texts)),
-            software_version=ev.software_version, refdata_version=ev.refdata_version,
-            title=prof.title, ip_type=prof.ip_type, jurisdiction=prof.jurisdiction,
-            tech_class=prof.tech_class, purpose=prof.purpose, description=prof.description,
-            value=prof.value, currency=prof.currency, **prof.params,
+            software_version=ev.software_version,
+            refdata_version=ev.refdata_version,
+            title=prof.title,
+            ip_type=prof.ip_type,
+            jurisdiction=prof.jurisdiction,
+            tech_class=prof.tech_class,
+            purpose=prof.purpose,
+            description=prof.description,
+            value=prof.value,
+            currency=prof.currency,
+            **prof.params,
         )
         session.add(version)
         session.flush()
         self._add_findings(session, repo.org.id, version.id, findings, "save", now)
         for r in evidence:
-            session.add(EvidenceFile(org_id=repo.org.id, version_id=version.id, field=r.field,
-                                     path=r.path, sha256=r.sha256))
-        payload: dict[str, Any] = {"case_id": case.id, "version_no": version.version_no,
-                                   "content_sha256": version.content_sha256,
-                                   "findings": sorted({f.code for f in findings})}
+            session.add(
+                EvidenceFile(
+                    org_id=repo.org.id,
+                    version_id=version.id,
+                    field=r.field,
+                    path=r.path,
+                    sha256=r.sha256,
+                )
+            )
+        payload: dict[str, Any] = {
+            "case_id": case.id,
+            "version_no": version.version_no,
+            "content_sha256": version.content_sha256,
+            "findings": sorted({f.code for f in findings}),
+        }
         if evidence:  # the chain vouches for the hashes a later recalculation compares with
             payload["evidence"] = [{"field": r.field, "sha256": r.sha256} for r in evidence]
-        append(session, head, actor=user, action="version.save", entity="case_version",
-               entity_id=version.id, payload=payload, row=version)
-        return SaveReceipt(case.id, version.version_no, version.id, prof.value, prof.currency,
-                           tuple(findings))
+        append(
+            session,
+            head,
+            actor=user,
+            action="version.save",
+            entity="case_version",
+            entity_id=version.id,
+            payload=payload,
+            row=version,
+        )
+        return SaveReceipt(
+            case.id, version.version_no, version.id, prof.value, prof.currency, tuple(findings)
+        )
 
     @staticmethod
-    def _add_findings(session: Session, org_id: int, version_id: int,
-                      findings: Sequence[QualityFinding], trigger: str, now: str) -> None:
+    def _add_findings(
+        session: Session,
+        org_id: int,
+        version_id: int,
+        findings: Sequence[QualityFinding],
+        trigger: str,
+        now: str,
+    ) -> None:
         for f in findings:
-            session.add(Finding(org_id=org_id, version_id=version_id, run_at=now, trigger=trigger,
-                                code=f.code, severity=f.severity, field=f.field,
-                                message=f.message, detail_json=canonical_json(dict(f.detail))))
+            session.add(
+                Finding(
+                    org_id=org_id,
+                    version_id=version_id,
+                    run_at=now,
+                    trigger=trigger,
+                    code=f.code,
+                    severity=f.severity,
+                    field=f.field,
+                    message=f.message,
+                    detail_json=canonical_json(dict(f.detail)),
+                )
+            )
 
-    def _recalculate(self, case: Mapping[str, Any], stored: Mapping[str, Any],
-                     evidence: Sequence[EvidenceRecord]) -> list[QualityFinding]:
+    def _recalculate(
+        self, case: Mapping[str, Any], stored: Mapping[str, Any], evidence: Sequence[EvidenceRecord]
+    ) -> list[QualityFinding]:
         """Value the stored case again (stored seed, evidence files at their recorded paths)
         and compare; evidence files that are gone or changed are reported as such instead.
 
@@ -346,18 +468,25 @@ class CaseStore(ReviewOperations):
         if not problems:
             return recalculation(stored, self.evaluator(data, seed).result)
         if any(p.code == "evidence_file_missing" for p in problems):
-            return [dataclasses.replace(p, detail={**p.detail, "recalculated": False})
-                    for p in problems]
+            return [
+                dataclasses.replace(p, detail={**p.detail, "recalculated": False}) for p in problems
+            ]
         try:
             value = self.evaluator(data, seed).result.get("value")
-            extra: dict[str, Any] = {"stored_value": stored.get("value"),
-                                     "recomputed_value": value}
+            extra: dict[str, Any] = {"stored_value": stored.get("value"), "recomputed_value": value}
         except InputError as exc:
             extra = {"stored_value": stored.get("value"), "recomputed_error": str(exc)}
         return [dataclasses.replace(p, detail={**p.detail, **extra}) for p in problems]
 
-    def check(self, case_id: int, *, org: str, user: str, version_no: int | None = None,
-              recalc: bool = True) -> list[QualityFinding]:
+    def check(
+        self,
+        case_id: int,
+        *,
+        org: str,
+        user: str,
+        version_no: int | None = None,
+        recalc: bool = True,
+    ) -> list[QualityFinding]:
         """Run every check on a stored version now (including the recalculation) and record it."""
         with read_session(self.engine) as session:
             repo = self.org(session, org)
@@ -365,8 +494,9 @@ class CaseStore(ReviewOperations):
             v = repo.version(case_id, version_no)
             case, stored = json.loads(v.case_json), json.loads(v.result_json)
             version_id = v.id
-            evidence = [EvidenceRecord(r.field, r.path, r.sha256)
-                        for r in repo.evidence_files(version_id)]
+            evidence = [
+                EvidenceRecord(r.field, r.path, r.sha256) for r in repo.evidence_files(version_id)
+            ]
         prof = profile_case(case, stored)
         findings = self._findings(case, stored, prof, org, case_id)
         if recalc:
@@ -377,9 +507,15 @@ class CaseStore(ReviewOperations):
             head = lock_head(session, scope.id)
             now = utc_now()
             self._add_findings(session, scope.id, version_id, findings, "check", now)
-            append(session, head, actor=user, action="version.check", entity="quality_finding",
-                   entity_id=version_id,
-                   payload={"case_id": case_id, "findings": [f.code for f in findings]})
+            append(
+                session,
+                head,
+                actor=user,
+                action="version.check",
+                entity="quality_finding",
+                entity_id=version_id,
+                payload={"case_id": case_id, "findings": [f.code for f in findings]},
+            )
 
         run_write(self.engine, work)
         return findings
@@ -397,24 +533,40 @@ class CaseStore(ReviewOperations):
             index = self.index(repo)
             docs, matrix = index.active_docs(), index.param_rows()
             ids = {(v.case_id, v.version_no): v.id for v in repo.latest_versions()}
-        scan = scan_case_base(matrix, PARAMS, seed=cfg.anomaly_seed,
-                              contamination=cfg.anomaly_contamination)
+        scan = scan_case_base(
+            matrix, PARAMS, seed=cfg.anomaly_seed, contamination=cfg.anomaly_contamination
+        )
         if scan is None:
             return []
         flagged = []
         for i in np.flatnonzero(scan.flagged).tolist():
             d = docs[i]
             values = {f: d.params.get(f) for f in scan.features}
-            flagged.append((d.case_id, d.version_no, QualityFinding(
-                "Q-ANOM-002", "warning", "parameters",
-                f"flagged for review by the case-base scan: {', '.join(scan.features)} = "
-                f"{values} is among the {scan.contamination:.0%} most unusual of "
-                f"{len(docs)} cases (isolation score {scan.scores[i]:.3f}, threshold "
-                f"{scan.threshold:.3f}, seed {scan.seed})",
-                {"score": float(scan.scores[i]), "threshold": scan.threshold,
-                 "features": list(scan.features), "values": values, "seed": scan.seed,
-                 "contamination": scan.contamination, "cases": len(docs),
-                 "fitted_on": scan.fitted_on})))
+            flagged.append(
+                (
+                    d.case_id,
+                    d.version_no,
+                    QualityFinding(
+                        "Q-ANOM-002",
+                        "warning",
+                        "parameters",
+                        f"flagged for review by the case-base scan: {', '.join(scan.features)} = "
+                        f"{values} is among the {scan.contamination:.0%} most unusual of "
+                        f"{len(docs)} cases (isolation score {scan.scores[i]:.3f}, threshold "
+                        f"{scan.threshold:.3f}, seed {scan.seed})",
+                        {
+                            "score": float(scan.scores[i]),
+                            "threshold": scan.threshold,
+                            "features": list(scan.features),
+                            "values": values,
+                            "seed": scan.seed,
+                            "contamination": scan.contamination,
+                            "cases": len(docs),
+                            "fitted_on": scan.fitted_on,
+                        },
+                    ),
+                )
+            )
 
         def work(session: Session) -> None:
             scope = find_org(session, org)
@@ -422,33 +574,57 @@ class CaseStore(ReviewOperations):
             now = utc_now()
             for case_id, version_no, f in flagged:
                 if (case_id, version_no) in ids:  # a version saved meanwhile is checked at save
-                    self._add_findings(session, scope.id, ids[(case_id, version_no)], [f],
-                                       "scan", now)
-            append(session, head, actor=user, action="anomaly.scan", entity="organisation",
-                   entity_id=scope.id,
-                   payload={"cases": len(docs), "seed": scan.seed,
-                            "flagged": [f"#{c}v{v}" for c, v, _ in flagged]})
+                    self._add_findings(
+                        session, scope.id, ids[(case_id, version_no)], [f], "scan", now
+                    )
+            append(
+                session,
+                head,
+                actor=user,
+                action="anomaly.scan",
+                entity="organisation",
+                entity_id=scope.id,
+                payload={
+                    "cases": len(docs),
+                    "seed": scan.seed,
+                    "flagged": [f"#{c}v{v}" for c, v, _ in flagged],
+                },
+            )
 
         run_write(self.engine, work)
         return flagged
 
     # --------------------------------------------------------------------------- admin
-    def add_user(self, *, org: str, actor: str, username: str,
-                 display_name: str | None = None) -> bool:
+    def add_user(
+        self, *, org: str, actor: str, username: str, display_name: str | None = None
+    ) -> bool:
         """Create a user in an organisation (creating the organisation if new); True if new."""
 
         def work(session: Session) -> bool:
             scope, org_created = ensure_org(session, org)
             head = lock_head(session, scope.id)
             if org_created:
-                append(session, head, actor=actor, action="org.create", entity="organisation",
-                       entity_id=scope.id, payload={"code": org})
+                append(
+                    session,
+                    head,
+                    actor=actor,
+                    action="org.create",
+                    entity="organisation",
+                    entity_id=scope.id,
+                    payload={"code": org},
+                )
             repo = CaseRepository(session, scope)
             u, created = repo.ensure_user(username, display_name)
             if created:
-                append(session, head, actor=actor, action="user.create", entity="app_user",
-                       entity_id=u.id, payload={"username": username,
-                                                "display_name": u.display_name})
+                append(
+                    session,
+                    head,
+                    actor=actor,
+                    action="user.create",
+                    entity="app_user",
+                    entity_id=u.id,
+                    payload={"username": username, "display_name": u.display_name},
+                )
             return created
 
         return run_write(self.engine, work)
@@ -467,8 +643,15 @@ class CaseStore(ReviewOperations):
                 session.add(OrgSetting(org_id=scope.id, key=key, value=value))
             else:
                 row.value = value
-            append(session, head, actor=user, action="setting.change", entity="org_setting",
-                   entity_id=key, payload={"key": key, "old": old, "new": value})
+            append(
+                session,
+                head,
+                actor=user,
+                action="setting.change",
+                entity="org_setting",
+                entity_id=key,
+                payload={"key": key, "old": old, "new": value},
+            )
 
         run_write(self.engine, work)
 
@@ -506,21 +689,41 @@ class CaseStore(ReviewOperations):
             scope = find_org(session, org)
             head = lock_head(session, scope.id)
             CaseRepository(session, scope).user(user)
-            entry = session.execute(select(AuditEntry).where(
-                AuditEntry.org_id == scope.id, AuditEntry.seq == report.head_seq)
+            entry = session.execute(
+                select(AuditEntry).where(
+                    AuditEntry.org_id == scope.id, AuditEntry.seq == report.head_seq
+                )
             ).scalar_one_or_none()
             if entry is None or entry.hash != report.head_hash:
-                raise RuntimeError(f"audit chain of {org} changed at seq {report.head_seq} "
-                                   "while it was being verified; verify it again")
-            row = AuditCheckpoint(org_id=scope.id, seq=entry.seq, entry_id=entry.id,
-                                  head_hash=entry.hash, verified_at=utc_now(),
-                                  verified_by=ipvalue.__version__, actor=user)
+                raise RuntimeError(
+                    f"audit chain of {org} changed at seq {report.head_seq} "
+                    "while it was being verified; verify it again"
+                )
+            row = AuditCheckpoint(
+                org_id=scope.id,
+                seq=entry.seq,
+                entry_id=entry.id,
+                head_hash=entry.hash,
+                verified_at=utc_now(),
+                verified_by=ipvalue.__version__,
+                actor=user,
+            )
             session.add(row)
             session.flush()
-            append(session, head, actor=user, action="audit.checkpoint",
-                   entity="audit_checkpoint", entity_id=row.id,
-                   payload={"seq": row.seq, "head_hash": row.head_hash,
-                            "verified_by": row.verified_by}, row=row)
+            append(
+                session,
+                head,
+                actor=user,
+                action="audit.checkpoint",
+                entity="audit_checkpoint",
+                entity_id=row.id,
+                payload={
+                    "seq": row.seq,
+                    "head_hash": row.head_hash,
+                    "verified_by": row.verified_by,
+                },
+                row=row,
+            )
             return Checkpoint.of(row)
 
         return report, run_write(self.engine, work)
@@ -554,22 +757,36 @@ class CaseStore(ReviewOperations):
             tag = f"#{case_id}v"
             pj = AuditEntry.payload_json
             candidates = session.execute(
-                select(AuditEntry).where(
+                select(AuditEntry)
+                .where(
                     AuditEntry.org_id == scope.id,
-                    or_((AuditEntry.entity == "case_header")
+                    or_(
+                        (AuditEntry.entity == "case_header")
                         & (AuditEntry.entity_id == str(case_id)),
                         pj.contains(f'"case_id":{case_id},', autoescape=True),
                         pj.contains(f'"case_id":{case_id}}}', autoescape=True),
-                        pj.contains(f'"{tag}', autoescape=True)))
-                .order_by(AuditEntry.id)).scalars()
+                        pj.contains(f'"{tag}', autoescape=True),
+                    ),
+                )
+                .order_by(AuditEntry.id)
+            ).scalars()
             mine = []
             for e in candidates:
                 payload = json.loads(e.payload_json)
-                if ((e.entity == "case_header" and e.entity_id == str(case_id))
-                        or payload.get("case_id") == case_id
-                        or any(str(f).startswith(tag) for f in payload.get("flagged", []))):
-                    mine.append({"seq": e.seq, "at": e.at, "actor": e.actor,
-                                 "action": e.action, "hash": e.hash})
+                if (
+                    (e.entity == "case_header" and e.entity_id == str(case_id))
+                    or payload.get("case_id") == case_id
+                    or any(str(f).startswith(tag) for f in payload.get("flagged", []))
+                ):
+                    mine.append(
+                        {
+                            "seq": e.seq,
+                            "at": e.at,
+                            "actor": e.actor,
+                            "action": e.action,
+                            "hash": e.hash,
+                        }
+                    )
             return report, mine
 
     def export(self, org: str) -> list[dict[str, Any]]:
@@ -577,13 +794,23 @@ class CaseStore(ReviewOperations):
         with read_session(self.engine) as session:
             scope = find_org(session, org)
             scope_transaction(session, scope)
-            return [{"seq": e.seq, "at": e.at, "actor": e.actor, "action": e.action,
-                     "entity": e.entity, "entity_id": e.entity_id,
-                     "payload": json.loads(e.payload_json), "prev_hash": e.prev_hash,
-                     "hash": e.hash} for e in iter_entries(session, scope.id)]
+            return [
+                {
+                    "seq": e.seq,
+                    "at": e.at,
+                    "actor": e.actor,
+                    "action": e.action,
+                    "entity": e.entity,
+                    "entity_id": e.entity_id,
+                    "payload": json.loads(e.payload_json),
+                    "prev_hash": e.prev_hash,
+                    "hash": e.hash,
+                }
+                for e in iter_entries(session, scope.id)
+            ]
 
     def organisations(self) -> list[str]:
         with read_session(self.engine) as session:
-            return list(session.execute(select(Organisation.code).order_by(Organisation.code))
-                        .scalars())
-
+            return list(
+                session.execute(select(Organisation.code).order_by(Organisation.code)).scalars()
+            )

@@ -18,7 +18,11 @@ from dataclasses import dataclass
 from ipvalue.core.errors import InputError
 
 DRAFT, SUBMITTED, IN_REVIEW, APPROVED, RETURNED = (
-    "draft", "submitted", "in_review", "approved", "returned",
+    "draft",
+    "submitted",
+    "in_review",
+    "approved",
+    "returned",
 )
 STATES = (DRAFT, SUBMITTED, IN_REVIEW, APPROVED, RETURNED)
 FINAL = (APPROVED, RETURNED)
@@ -72,9 +76,7 @@ def assign(
     return Step(state, to, "assign")
 
 
-def approve(
-    state: str, actor_id: int, preparer_id: int, assignments: Sequence[Assignment]
-) -> Step:
+def approve(state: str, actor_id: int, preparer_id: int, assignments: Sequence[Assignment]) -> Step:
     """An assigned reviewer signs off; the primary reviewer's sign-off approves the version,
     provided every second reviewer has signed off first."""
     if actor_id == preparer_id:

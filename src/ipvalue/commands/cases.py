@@ -19,14 +19,14 @@ from rich.table import Table
 
 from ipvalue.core.errors import InputError
 
-cases_app = typer.Typer(help="Case database: save, list, show, history, similar cases, checks.",
-                        no_args_is_help=True)
-review_app = typer.Typer(help="Review workflow: submit, assign, approve, return, comment.",
-                         no_args_is_help=True)
-audit_app = typer.Typer(help="Tamper-evident audit trail: verify and export.",
-                        no_args_is_help=True)
-config_app = typer.Typer(help="Organisation settings of the quality checks.",
-                         no_args_is_help=True)
+cases_app = typer.Typer(
+    help="Case database: save, list, show, history, similar cases, checks.", no_args_is_help=True
+)
+review_app = typer.Typer(
+    help="Review workflow: submit, assign, approve, return, comment.", no_args_is_help=True
+)
+audit_app = typer.Typer(help="Tamper-evident audit trail: verify and export.", no_args_is_help=True)
+config_app = typer.Typer(help="Organisation settings of the quality checks.", no_args_is_help=True)
 user_app = typer.Typer(help="Users of an organisation.", no_args_is_help=True)
 cases_app.add_typer(config_app, name="config")
 cases_app.add_typer(user_app, name="user")
@@ -39,7 +39,6 @@ UserOpt = Annotated[str, typer.Option("--user", help="Acting user (username in t
 Version = Annotated[int | None, typer.Option("--version", help="Version number (default: latest).")]
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
 CaseId = Annotated[int, typer.Argument(help="Case id (see `ipvalue cases list`).")]
-
 
 
 def _store(db: str | None) -> Any:
@@ -67,8 +66,13 @@ def _print_findings(findings: Any) -> None:
 
 def _finding_dict(f: Any) -> dict[str, Any]:
     detail = json.loads(f.detail_json) if hasattr(f, "detail_json") else dict(f.detail)
-    return {"code": f.code, "severity": f.severity, "field": f.field, "message": f.message,
-            "detail": detail}
+    return {
+        "code": f.code,
+        "severity": f.severity,
+        "field": f.field,
+        "message": f.message,
+        "detail": detail,
+    }
 
 
 # ------------------------------------------------------------------------------------ cases
@@ -87,8 +91,10 @@ def save_cmd(
     file: Annotated[Path, typer.Argument(help="Case file (YAML or JSON).")],
     org: Org,
     user: UserOpt,
-    case: Annotated[int | None, typer.Option(
-        "--case", help="Save as a new version of this case id (default: a new case).")] = None,
+    case: Annotated[
+        int | None,
+        typer.Option("--case", help="Save as a new version of this case id (default: a new case)."),
+    ] = None,
     db: Db = None,
     as_json: AsJson = False,
 ) -> None:
@@ -98,30 +104,54 @@ def save_cmd(
     source = read_source(file)
     receipt = _store(db).save(source, org=org, user=user, case_id=case)
     if as_json:
-        _print_json({"case_id": receipt.case_id, "version": receipt.version_no,
-                     "value": receipt.value, "currency": receipt.currency,
-                     "findings": [_finding_dict(f) for f in receipt.findings]})
+        _print_json(
+            {
+                "case_id": receipt.case_id,
+                "version": receipt.version_no,
+                "value": receipt.value,
+                "currency": receipt.currency,
+                "findings": [_finding_dict(f) for f in receipt.findings],
+            }
+        )
         return
-    _out.print(f"saved case {receipt.case_id} version {receipt.version_no}: "
-               f"{receipt.value:,.2f} {receipt.currency or ''}" if receipt.value is not None
-               else f"saved case {receipt.case_id} version {receipt.version_no}")
+    _out.print(
+        f"saved case {receipt.case_id} version {receipt.version_no}: "
+        f"{receipt.value:,.2f} {receipt.currency or ''}"
+        if receipt.value is not None
+        else f"saved case {receipt.case_id} version {receipt.version_no}"
+    )
     if receipt.findings:
         _print_findings(receipt.findings)
 
 
 @cases_app.command("list")
-def list_cmd(org: Org, db: Db = None, as_json: AsJson = False,
-             limit: Annotated[int, typer.Option(min=1, help="Newest N cases.")] = 50) -> None:
+def list_cmd(
+    org: Org,
+    db: Db = None,
+    as_json: AsJson = False,
+    limit: Annotated[int, typer.Option(min=1, help="Newest N cases.")] = 50,
+) -> None:
     """List the organisation's cases (latest version of each)."""
     from ipvalue.core.db import read_session
 
     store = _store(db)
     with read_session(store.engine) as session:
         repo = store.org(session, org)
-        rows = [{"case_id": v.case_id, "version": v.version_no, "title": v.title,
-                 "ip_type": v.ip_type, "jurisdiction": v.jurisdiction, "purpose": v.purpose,
-                 "value": v.value, "currency": v.currency, "state": repo.state(v.id),
-                 "saved": v.created_at} for v in repo.latest_versions(limit=limit)]
+        rows = [
+            {
+                "case_id": v.case_id,
+                "version": v.version_no,
+                "title": v.title,
+                "ip_type": v.ip_type,
+                "jurisdiction": v.jurisdiction,
+                "purpose": v.purpose,
+                "value": v.value,
+                "currency": v.currency,
+                "state": repo.state(v.id),
+                "saved": v.created_at,
+            }
+            for v in repo.latest_versions(limit=limit)
+        ]
     if as_json:
         _print_json(rows)
         return
@@ -138,9 +168,15 @@ def list_cmd(org: Org, db: Db = None, as_json: AsJson = False,
         table.add_column("saved", no_wrap=True)
     for r in rows:
         value = f"{r['value']:,.0f} {r['currency'] or ''}" if r["value"] is not None else "-"
-        table.add_row(f"{r['case_id']}v{r['version']}", r["title"],
-                      f"{r['ip_type'] or '-'} {r['jurisdiction'] or '-'}", r["purpose"] or "-",
-                      value, r["state"], *([_short_time(r["saved"])] if wide else []))
+        table.add_row(
+            f"{r['case_id']}v{r['version']}",
+            r["title"],
+            f"{r['ip_type'] or '-'} {r['jurisdiction'] or '-'}",
+            r["purpose"] or "-",
+            value,
+            r["state"],
+            *([_short_time(r["saved"])] if wide else []),
+        )
     _out.print(table)
 
 
@@ -182,39 +218,71 @@ def _version_view(repo: Any, v: Any) -> dict[str, Any]:
     steps = repo.transitions(v.id)
     approved = [t for t in steps if t.action == "approve" and t.to_state == "approved"]
     return {
-        "case_id": v.case_id, "version": v.version_no, "title": v.title,
-        "state": repo.state(v.id), "saved_at": v.created_at, "saved_by": name(v.created_by),
+        "case_id": v.case_id,
+        "version": v.version_no,
+        "title": v.title,
+        "state": repo.state(v.id),
+        "saved_at": v.created_at,
+        "saved_by": name(v.created_by),
         "source": {"name": v.source_name, "format": v.source_format},
-        "classification": {"ip_type": v.ip_type, "jurisdiction": v.jurisdiction,
-                           "tech_class": v.tech_class, "purpose": v.purpose},
-        "value": v.value, "currency": v.currency, "range": result.get("range"),
+        "classification": {
+            "ip_type": v.ip_type,
+            "jurisdiction": v.jurisdiction,
+            "tech_class": v.tech_class,
+            "purpose": v.purpose,
+        },
+        "value": v.value,
+        "currency": v.currency,
+        "range": result.get("range"),
         "approaches": result.get("approaches", []),
-        "parameters": {p: getattr(v, p) for p in
-                       ("royalty_rate", "discount_rate", "economic_life", "growth",
-                        "contribution")},
-        "software_version": v.software_version, "refdata_version": v.refdata_version,
+        "parameters": {
+            p: getattr(v, p)
+            for p in ("royalty_rate", "discount_rate", "economic_life", "growth", "contribution")
+        },
+        "software_version": v.software_version,
+        "refdata_version": v.refdata_version,
         "content_sha256": v.content_sha256,
         "checked": {"trigger": rows[0].trigger, "at": rows[0].run_at} if rows else None,
         "checks": _check_summary(findings),
         "findings": findings,
-        "approved": ({"by": name(approved[-1].actor_id), "at": approved[-1].at}
-                     if approved else None),
-        "reviewers": [{"user": name(a.reviewer_id), "role": a.role, "signed_off": a.signed_off}
-                      for a in repo.assignments(v.id)],
-        "transitions": [{"at": t.at, "by": name(t.actor_id), "action": t.action,
-                         "from": t.from_state, "to": t.to_state, "note": t.note,
-                         "reviewer": name(t.subject_id) if t.subject_id else None,
-                         "role": t.role} for t in repo.transitions(v.id)],
-        "comments": [{"at": c.at, "by": name(c.author_id), "field": c.field, "text": c.text}
-                     for c in repo.comments(v.id)],
+        "approved": (
+            {"by": name(approved[-1].actor_id), "at": approved[-1].at} if approved else None
+        ),
+        "reviewers": [
+            {"user": name(a.reviewer_id), "role": a.role, "signed_off": a.signed_off}
+            for a in repo.assignments(v.id)
+        ],
+        "transitions": [
+            {
+                "at": t.at,
+                "by": name(t.actor_id),
+                "action": t.action,
+                "from": t.from_state,
+                "to": t.to_state,
+                "note": t.note,
+                "reviewer": name(t.subject_id) if t.subject_id else None,
+                "role": t.role,
+            }
+            for t in repo.transitions(v.id)
+        ],
+        "comments": [
+            {"at": c.at, "by": name(c.author_id), "field": c.field, "text": c.text}
+            for c in repo.comments(v.id)
+        ],
     }
 
 
 @cases_app.command("show")
-def show_cmd(case_id: CaseId, org: Org, version: Version = None, db: Db = None,
-             as_json: AsJson = False,
-             source: Annotated[bool, typer.Option(
-                 "--source", help="Print the case file exactly as saved.")] = False) -> None:
+def show_cmd(
+    case_id: CaseId,
+    org: Org,
+    version: Version = None,
+    db: Db = None,
+    as_json: AsJson = False,
+    source: Annotated[
+        bool, typer.Option("--source", help="Print the case file exactly as saved.")
+    ] = False,
+) -> None:
     """Show one version as a reviewer needs it: value, each check run with its result,
     deviations from similar cases (compared cases, values, statistic), approval and review
     trail (who, when), and the audit status of the entries concerning the case."""
@@ -229,10 +297,13 @@ def show_cmd(case_id: CaseId, org: Org, version: Version = None, db: Db = None,
             return
         view = _version_view(repo, v)
     report, entries = store.case_audit(org, case_id)
-    view["audit"] = {"chain_intact": report.ok, "entries_checked": report.entries,
-                     "since_checkpoint": _report_dict(report)["since_checkpoint"],
-                     "problem": str(report.problem) if report.problem else None,
-                     "case_entries": entries}
+    view["audit"] = {
+        "chain_intact": report.ok,
+        "entries_checked": report.entries,
+        "since_checkpoint": _report_dict(report)["since_checkpoint"],
+        "problem": str(report.problem) if report.problem else None,
+        "case_entries": entries,
+    }
     if as_json:
         _print_json(view)
         return
@@ -245,8 +316,11 @@ def _wrap(text: str, indent: int = 2) -> None:
 
     width = max(40, min(_out.size.width, 100))
     pad = " " * indent
-    _say(textwrap.fill(text, width, initial_indent=pad, subsequent_indent=pad + "  ",
-                       break_on_hyphens=False))
+    _say(
+        textwrap.fill(
+            text, width, initial_indent=pad, subsequent_indent=pad + "  ", break_on_hyphens=False
+        )
+    )
 
 
 def _short_time(at: str | None) -> str:
@@ -256,12 +330,19 @@ def _short_time(at: str | None) -> str:
 
 def _trail(view: dict[str, Any]) -> list[tuple[str, str]]:
     """Workflow steps and field comments of a version in time order: ``(at, text)``."""
-    trail = [(t["at"], f"{t['by']} {t['action']}"
-              + (f" {t['reviewer']} ({t['role']})" if t["reviewer"] else "")
-              + f": {t['from']} → {t['to']}" + (f" — {t['note']}" if t["note"] else ""))
-             for t in view["transitions"]]
-    trail += [(c["at"], f"{c['by']} comment on {c['field']}: {c['text']}")
-              for c in view["comments"]]
+    trail = [
+        (
+            t["at"],
+            f"{t['by']} {t['action']}"
+            + (f" {t['reviewer']} ({t['role']})" if t["reviewer"] else "")
+            + f": {t['from']} → {t['to']}"
+            + (f" — {t['note']}" if t["note"] else ""),
+        )
+        for t in view["transitions"]
+    ]
+    trail += [
+        (c["at"], f"{c['by']} comment on {c['field']}: {c['text']}") for c in view["comments"]
+    ]
     return sorted(trail)
 
 
@@ -270,19 +351,27 @@ def _show_text(view: dict[str, Any]) -> None:
     _wrap(f"case {view['case_id']} v{view['version']} [{view['state']}] {view['title']}", 0)
     if view["value"] is not None:
         _wrap(f"value {view['value']:,.2f} {view['currency']}")
-    _wrap(f"saved {_short_time(view['saved_at'])} by {view['saved_by']} from "
-          f"{view['source']['name']}; software {view['software_version']}, refdata "
-          f"{view['refdata_version']}; sha256 {view['content_sha256'][:16]}")
+    _wrap(
+        f"saved {_short_time(view['saved_at'])} by {view['saved_by']} from "
+        f"{view['source']['name']}; software {view['software_version']}, refdata "
+        f"{view['refdata_version']}; sha256 {view['content_sha256'][:16]}"
+    )
     ok = view["approved"]
     _say("\nApproval")
-    _wrap(f"approved by {ok['by']} at {_short_time(ok['at'])}" if ok
-          else f"not approved (state {view['state']})")
+    _wrap(
+        f"approved by {ok['by']} at {_short_time(ok['at'])}"
+        if ok
+        else f"not approved (state {view['state']})"
+    )
     for r in view["reviewers"]:
-        _wrap(f"reviewer {r['user']} ({r['role']}): "
-              f"{'signed off' if r['signed_off'] else 'pending'}")
+        _wrap(
+            f"reviewer {r['user']} ({r['role']}): {'signed off' if r['signed_off'] else 'pending'}"
+        )
     run = view["checked"]
-    _say("\nChecks" + (f" (last run: {run['trigger']} at {_short_time(run['at'])})"
-                        if run else " (never run)"))
+    _say(
+        "\nChecks"
+        + (f" (last run: {run['trigger']} at {_short_time(run['at'])})" if run else " (never run)")
+    )
     for c in view["checks"]:
         _wrap(f"{c['label']}: {c['status']}" + "".join(f"; {n}" for n in c["notes"]))
     flagged = [f for f in view["findings"] if f["severity"] in ("warning", "error")]
@@ -296,28 +385,31 @@ def _show_text(view: dict[str, Any]) -> None:
         for f in deviations:
             d = f["detail"]
             z = f"robust z {d['z']:.2f}" if d.get("z") is not None else "no spread"
-            _wrap(f"{d['parameter']} {d['value']:.6g}: median {d['median']:.6g}, scale "
-                  f"{d['scale']:.6g} ({d['method']}), {z}, threshold {d['threshold']:g}; "
-                  f"{len(d['peers'])} cases: "
-                  + ", ".join(f"{p['case']} {p['value']:.6g}" for p in d["peers"]))
+            _wrap(
+                f"{d['parameter']} {d['value']:.6g}: median {d['median']:.6g}, scale "
+                f"{d['scale']:.6g} ({d['method']}), {z}, threshold {d['threshold']:g}; "
+                f"{len(d['peers'])} cases: "
+                + ", ".join(f"{p['case']} {p['value']:.6g}" for p in d["peers"])
+            )
     if view["transitions"] or view["comments"]:
         _say("\nReview trail")
         for at, text in _trail(view):
             _wrap(f"{_short_time(at)} {text}")
     audit = view["audit"]
     _say("\nAudit")
-    status = ("chain intact" if audit["chain_intact"]
-              else f"CHAIN BROKEN: {audit['problem']}")
+    status = "chain intact" if audit["chain_intact"] else f"CHAIN BROKEN: {audit['problem']}"
     cp = audit["since_checkpoint"]
-    scope = (f"{audit['entries_checked']} entries of the organisation verified" if cp is None
-             else f"{audit['entries_checked']} entries verified after checkpoint {cp['id']} at "
-                  f"seq {cp['seq']}, verified {_short_time(cp['verified_at'])} by ipvalue "
-                  f"{cp['verified_by']} ({cp['actor']}); `ipvalue audit verify` re-checks "
-                  "the whole chain")
+    scope = (
+        f"{audit['entries_checked']} entries of the organisation verified"
+        if cp is None
+        else f"{audit['entries_checked']} entries verified after checkpoint {cp['id']} at "
+        f"seq {cp['seq']}, verified {_short_time(cp['verified_at'])} by ipvalue "
+        f"{cp['verified_by']} ({cp['actor']}); `ipvalue audit verify` re-checks "
+        "the whole chain"
+    )
     _wrap(f"{status} ({scope}); {len(audit['case_entries'])} entries concern this case:")
     for e in audit["case_entries"]:
-        _wrap(f"#{e['seq']} {_short_time(e['at'])} {e['actor']} {e['action']} "
-              f"{e['hash'][:12]}", 4)
+        _wrap(f"#{e['seq']} {_short_time(e['at'])} {e['actor']} {e['action']} {e['hash'][:12]}", 4)
 
 
 @cases_app.command("history")
@@ -334,16 +426,20 @@ def history_cmd(case_id: CaseId, org: Org, db: Db = None, as_json: AsJson = Fals
         return
     for view in views:
         value = f"{view['value']:,.2f} {view['currency']}" if view["value"] is not None else "-"
-        _wrap(f"v{view['version']} {_short_time(view['saved_at'])} by {view['saved_by']}: "
-              f"{value} [{view['state']}] sha256 {view['content_sha256'][:12]}", 0)
+        _wrap(
+            f"v{view['version']} {_short_time(view['saved_at'])} by {view['saved_by']}: "
+            f"{value} [{view['state']}] sha256 {view['content_sha256'][:12]}",
+            0,
+        )
         for at, text in _trail(view):
             _wrap(f"{_short_time(at)} {text}", 4)
 
 
 @cases_app.command("similar")
 def similar_cmd(
-    query: Annotated[str, typer.Argument(metavar="CASE_ID|FILE",
-                                         help="A stored case id or a case file.")],
+    query: Annotated[
+        str, typer.Argument(metavar="CASE_ID|FILE", help="A stored case id or a case file.")
+    ],
     org: Org,
     top: Annotated[int, typer.Option(min=1, max=1000, help="Number of cases.")] = 10,
     db: Db = None,
@@ -361,21 +457,41 @@ def similar_cmd(
         raise InputError("CASE_ID|FILE", "must be a stored case id or an existing case file")
     hits = _store(db).similar(org, target, top=top)
     if as_json:
-        _print_json([{"case_id": h.case_id, "version": h.version_no, "title": h.title,
-                      "score": h.score, "components": h.components} for h in hits])
+        _print_json(
+            [
+                {
+                    "case_id": h.case_id,
+                    "version": h.version_no,
+                    "title": h.title,
+                    "score": h.score,
+                    "components": h.components,
+                }
+                for h in hits
+            ]
+        )
         return
     table = Table("case", "v", "title", "score", "type", "jur.", "class", "purpose", "text")
     for h in hits:
         c = h.components
-        table.add_row(str(h.case_id), str(h.version_no), h.title, f"{h.score:.3f}",
-                      *(f"{c[k]:.2f}" for k in ("ip_type", "jurisdiction", "tech_class",
-                                                 "purpose", "text")))
+        table.add_row(
+            str(h.case_id),
+            str(h.version_no),
+            h.title,
+            f"{h.score:.3f}",
+            *(f"{c[k]:.2f}" for k in ("ip_type", "jurisdiction", "tech_class", "purpose", "text")),
+        )
     _out.print(table)
 
 
 @cases_app.command("check")
-def check_cmd(case_id: CaseId, org: Org, user: UserOpt, version: Version = None,
-              db: Db = None, as_json: AsJson = False) -> None:
+def check_cmd(
+    case_id: CaseId,
+    org: Org,
+    user: UserOpt,
+    version: Version = None,
+    db: Db = None,
+    as_json: AsJson = False,
+) -> None:
     """Run every quality check now, including a recalculation, and record the result."""
     findings = _store(db).check(case_id, org=org, user=user, version_no=version)
     if as_json:
@@ -407,12 +523,21 @@ def reindex_cmd(org: Org, db: Db = None, as_json: AsJson = False) -> None:
     state = _store(db).reindex(org)
     seconds = time.perf_counter() - t
     if as_json:
-        _print_json({"org": org, "cases": len(state.index), "through_version_id": state.last_id,
-                     "audit_seq": state.seq, "seconds": round(seconds, 3)})
+        _print_json(
+            {
+                "org": org,
+                "cases": len(state.index),
+                "through_version_id": state.last_id,
+                "audit_seq": state.seq,
+                "seconds": round(seconds, 3),
+            }
+        )
         return
-    _out.print(f"similar-case index of {org} rebuilt: {len(state.index):,} cases (through "
-               f"version id {state.last_id}, audit seq {state.seq}) in {seconds:.2f} s",
-               markup=False)
+    _out.print(
+        f"similar-case index of {org} rebuilt: {len(state.index):,} cases (through "
+        f"version id {state.last_id}, audit seq {state.seq}) in {seconds:.2f} s",
+        markup=False,
+    )
 
 
 @cases_app.command("seed-demo")
@@ -420,7 +545,8 @@ def seed_demo_cmd(
     db: Db = None,
     org: Annotated[str, typer.Option("--org", help="Organisation to create.")] = "demo",
     examples: Annotated[Path, typer.Option(help="Folder of example case files.")] = Path(
-        "examples"),
+        "examples"
+    ),
 ) -> None:
     """Fill a demo organisation from the example case files and walk cases through review."""
     from ipvalue.cases._demo import seed_demo
@@ -430,29 +556,37 @@ def seed_demo_cmd(
         raise InputError("--examples", f"{examples} must be a folder with example case files")
     with Progress(console=Console(stderr=True)) as progress:
         task = progress.add_task("saving examples", total=len(files))
-        report = seed_demo(_store(db), files, org=org,
-                           on_file=lambda: progress.advance(task))
-    _out.print(f"organisation {org}: {report.saved} cases saved, {report.reviewed} reviewed, "
-               f"{len(report.skipped)} skipped")
+        report = seed_demo(_store(db), files, org=org, on_file=lambda: progress.advance(task))
+    _out.print(
+        f"organisation {org}: {report.saved} cases saved, {report.reviewed} reviewed, "
+        f"{len(report.skipped)} skipped"
+    )
     for name, why in report.skipped:
         _out.print(f"  skipped {name}: {why}")
 
 
 # ------------------------------------------------------------------------------------ users, config
 @user_app.command("add")
-def user_add_cmd(username: Annotated[str, typer.Argument(help="New username.")], org: Org,
-                 user: UserOpt,
-                 name: Annotated[str | None, typer.Option(help="Display name.")] = None,
-                 db: Db = None) -> None:
+def user_add_cmd(
+    username: Annotated[str, typer.Argument(help="New username.")],
+    org: Org,
+    user: UserOpt,
+    name: Annotated[str | None, typer.Option(help="Display name.")] = None,
+    db: Db = None,
+) -> None:
     """Add a user to an organisation (created if new); audited."""
     created = _store(db).add_user(org=org, actor=user, username=username, display_name=name)
     _out.print(f"user {username} {'added to' if created else 'already in'} {org}")
 
 
 @config_app.command("set")
-def config_set_cmd(key: Annotated[str, typer.Argument(help="Setting name.")],
-                   value: Annotated[str, typer.Argument(help="New value.")],
-                   org: Org, user: UserOpt, db: Db = None) -> None:
+def config_set_cmd(
+    key: Annotated[str, typer.Argument(help="Setting name.")],
+    value: Annotated[str, typer.Argument(help="New value.")],
+    org: Org,
+    user: UserOpt,
+    db: Db = None,
+) -> None:
     """Override a quality-check setting for the organisation; audited with old and new value."""
     _store(db).set_setting(org=org, user=user, key=key, value=value)
     _out.print(f"{org}: {key} = {value}")
@@ -475,66 +609,106 @@ def config_show_cmd(org: Org, db: Db = None) -> None:
 
 # ------------------------------------------------------------------------------------ review
 @review_app.command("submit")
-def submit_cmd(case_id: CaseId, org: Org, user: UserOpt, version: Version = None,
-               note: Annotated[str, typer.Option(help="Note to the reviewers.")] = "",
-               db: Db = None) -> None:
+def submit_cmd(
+    case_id: CaseId,
+    org: Org,
+    user: UserOpt,
+    version: Version = None,
+    note: Annotated[str, typer.Option(help="Note to the reviewers.")] = "",
+    db: Db = None,
+) -> None:
     """Preparer submits a draft version for review."""
     state = _store(db).submit(case_id, org=org, user=user, version_no=version, note=note)
     _out.print(f"case {case_id}: {state}")
 
 
 @review_app.command("assign")
-def assign_cmd(case_id: CaseId, org: Org, user: UserOpt,
-               reviewer: Annotated[str, typer.Option(help="Username of the reviewer.")],
-               role: Annotated[str, typer.Option(
-                   help="primary, or technical / market for a second reviewer.")] = "primary",
-               version: Version = None, db: Db = None) -> None:
+def assign_cmd(
+    case_id: CaseId,
+    org: Org,
+    user: UserOpt,
+    reviewer: Annotated[str, typer.Option(help="Username of the reviewer.")],
+    role: Annotated[
+        str, typer.Option(help="primary, or technical / market for a second reviewer.")
+    ] = "primary",
+    version: Version = None,
+    db: Db = None,
+) -> None:
     """Assign a reviewer (never the preparer)."""
-    state = _store(db).assign(case_id, org=org, user=user, reviewer=reviewer, role=role,
-                              version_no=version)
+    state = _store(db).assign(
+        case_id, org=org, user=user, reviewer=reviewer, role=role, version_no=version
+    )
     _out.print(f"case {case_id}: {reviewer} assigned as {role} reviewer; {state}")
 
 
 @review_app.command("approve")
-def approve_cmd(case_id: CaseId, org: Org, user: UserOpt, version: Version = None,
-                note: Annotated[str, typer.Option(help="Approval note.")] = "",
-                db: Db = None) -> None:
+def approve_cmd(
+    case_id: CaseId,
+    org: Org,
+    user: UserOpt,
+    version: Version = None,
+    note: Annotated[str, typer.Option(help="Approval note.")] = "",
+    db: Db = None,
+) -> None:
     """Sign off as an assigned reviewer; the primary reviewer's sign-off approves."""
     state = _store(db).approve(case_id, org=org, user=user, version_no=version, note=note)
     _out.print(f"case {case_id}: {state}")
 
 
 @review_app.command("return")
-def return_cmd(case_id: CaseId, org: Org, user: UserOpt,
-               reason: Annotated[str, typer.Option(help="Why it goes back to the preparer.")],
-               version: Version = None, db: Db = None) -> None:
+def return_cmd(
+    case_id: CaseId,
+    org: Org,
+    user: UserOpt,
+    reason: Annotated[str, typer.Option(help="Why it goes back to the preparer.")],
+    version: Version = None,
+    db: Db = None,
+) -> None:
     """Return a version in review to the preparer (a change is then saved as a new version)."""
     state = _store(db).return_(case_id, org=org, user=user, reason=reason, version_no=version)
     _out.print(f"case {case_id}: {state}")
 
 
 @review_app.command("comment")
-def comment_cmd(case_id: CaseId, org: Org, user: UserOpt,
-                field: Annotated[str, typer.Option(help="Dotted path of the field.")],
-                text: Annotated[str, typer.Option(help="The comment.")],
-                version: Version = None, db: Db = None) -> None:
+def comment_cmd(
+    case_id: CaseId,
+    org: Org,
+    user: UserOpt,
+    field: Annotated[str, typer.Option(help="Dotted path of the field.")],
+    text: Annotated[str, typer.Option(help="The comment.")],
+    version: Version = None,
+    db: Db = None,
+) -> None:
     """Comment on one field of a version."""
-    cid = _store(db).comment(case_id, org=org, user=user, field=field, text=text,
-                             version_no=version)
+    cid = _store(db).comment(
+        case_id, org=org, user=user, field=field, text=text, version_no=version
+    )
     _out.print(f"comment {cid} recorded on case {case_id} {field}")
 
 
 # ------------------------------------------------------------------------------------ audit
 def _report_dict(report: Any) -> dict[str, Any]:
     since = report.since
-    return {"org": report.org_code, "ok": report.ok, "entries": report.entries,
-            "head_seq": report.head_seq, "head_hash": report.head_hash,
-            "since_checkpoint": None if since is None else {
-                "id": since.id, "seq": since.seq, "entry_id": since.entry_id,
-                "head_hash": since.head_hash, "verified_at": since.verified_at,
-                "verified_by": since.verified_by, "actor": since.actor},
-            "checkpoints_checked": report.checkpoints,
-            "problem": str(report.problem) if report.problem else None}
+    return {
+        "org": report.org_code,
+        "ok": report.ok,
+        "entries": report.entries,
+        "head_seq": report.head_seq,
+        "head_hash": report.head_hash,
+        "since_checkpoint": None
+        if since is None
+        else {
+            "id": since.id,
+            "seq": since.seq,
+            "entry_id": since.entry_id,
+            "head_hash": since.head_hash,
+            "verified_at": since.verified_at,
+            "verified_by": since.verified_by,
+            "actor": since.actor,
+        },
+        "checkpoints_checked": report.checkpoints,
+        "problem": str(report.problem) if report.problem else None,
+    }
 
 
 def _scope_text(report: Any) -> str:
@@ -544,11 +718,19 @@ def _scope_text(report: Any) -> str:
 
 
 @audit_app.command("verify")
-def verify_cmd(org: Org, db: Db = None, as_json: AsJson = False,
-               since_checkpoint: Annotated[bool, typer.Option(
-                   "--since-checkpoint",
-                   help="Re-hash only the entries after the latest checkpoint (fast path; "
-                        "tampering before it is caught by a full verify).")] = False) -> None:
+def verify_cmd(
+    org: Org,
+    db: Db = None,
+    as_json: AsJson = False,
+    since_checkpoint: Annotated[
+        bool,
+        typer.Option(
+            "--since-checkpoint",
+            help="Re-hash only the entries after the latest checkpoint (fast path; "
+            "tampering before it is caught by a full verify).",
+        ),
+    ] = False,
+) -> None:
     """Re-hash the audit chain and every row it vouches for; exit 1 naming the first bad entry.
 
     By default the whole chain, also checking every checkpoint against it."""
@@ -556,13 +738,20 @@ def verify_cmd(org: Org, db: Db = None, as_json: AsJson = False,
     if as_json:
         _print_json(_report_dict(report))
     elif report.ok:
-        _out.print(f"audit chain of {org} intact: {_scope_text(report)}, head seq "
-                   f"{report.head_seq} {report.head_hash}"
-                   + (f"; {report.checkpoints} checkpoint(s) match the chain"
-                      if report.since is None and report.checkpoints else ""), markup=False)
+        _out.print(
+            f"audit chain of {org} intact: {_scope_text(report)}, head seq "
+            f"{report.head_seq} {report.head_hash}"
+            + (
+                f"; {report.checkpoints} checkpoint(s) match the chain"
+                if report.since is None and report.checkpoints
+                else ""
+            ),
+            markup=False,
+        )
     else:
         Console(stderr=True, highlight=False).print(
-            f"audit chain of {org} BROKEN: {report.problem}", markup=False)
+            f"audit chain of {org} BROKEN: {report.problem}", markup=False
+        )
     if not report.ok:
         raise typer.Exit(1)
 
@@ -573,25 +762,44 @@ def checkpoint_cmd(org: Org, user: UserOpt, db: Db = None, as_json: AsJson = Fal
     when the chain is broken). Later reads verify only the entries after it."""
     report, cp = _store(db).checkpoint(org, user=user)
     if as_json:
-        _print_json({**_report_dict(report), "checkpoint": None if cp is None else {
-            "id": cp.id, "seq": cp.seq, "entry_id": cp.entry_id, "head_hash": cp.head_hash,
-            "verified_at": cp.verified_at, "verified_by": cp.verified_by, "actor": cp.actor}})
+        _print_json(
+            {
+                **_report_dict(report),
+                "checkpoint": None
+                if cp is None
+                else {
+                    "id": cp.id,
+                    "seq": cp.seq,
+                    "entry_id": cp.entry_id,
+                    "head_hash": cp.head_hash,
+                    "verified_at": cp.verified_at,
+                    "verified_by": cp.verified_by,
+                    "actor": cp.actor,
+                },
+            }
+        )
     elif cp is not None:
-        _out.print(f"audit chain of {org} intact ({report.entries} entries); recorded "
-                   f"{cp.describe()}, hash {cp.head_hash}", markup=False)
+        _out.print(
+            f"audit chain of {org} intact ({report.entries} entries); recorded "
+            f"{cp.describe()}, hash {cp.head_hash}",
+            markup=False,
+        )
     else:
         Console(stderr=True, highlight=False).print(
-            f"audit chain of {org} BROKEN: {report.problem}; no checkpoint written",
-            markup=False)
+            f"audit chain of {org} BROKEN: {report.problem}; no checkpoint written", markup=False
+        )
     if cp is None:
         raise typer.Exit(1)
 
 
 @audit_app.command("export")
-def export_cmd(org: Org, db: Db = None,
-               out: Annotated[Path | None, typer.Option(
-                   "--out", help="Write JSON Lines here (default: standard output).")] = None
-               ) -> None:
+def export_cmd(
+    org: Org,
+    db: Db = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write JSON Lines here (default: standard output).")
+    ] = None,
+) -> None:
     """Export the organisation's audit log as JSON Lines (one entry per line, in order)."""
     entries = _store(db).export(org)
     lines = "".join(json.dumps(e, ensure_ascii=False, sort_keys=True) + "\n" for e in entries)

@@ -5,7 +5,6 @@ Revises:
 Create Date: 2026-11-23
 """
 
-# ruff: noqa: E501  (column lists read best one per line)
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -17,7 +16,13 @@ branch_labels = None
 depends_on = None
 
 #: Tables whose rows are never updated nor deleted once written.
-APPEND_ONLY = ("case_version", "review_transition", "review_comment", "quality_finding", "audit_log")
+APPEND_ONLY = (
+    "case_version",
+    "review_transition",
+    "review_comment",
+    "quality_finding",
+    "audit_log",
+)
 
 
 def _ts() -> sa.Column:
@@ -35,7 +40,9 @@ def upgrade() -> None:
     op.create_table(
         "app_user",
         sa.Column("id", sa.Integer, primary_key=True),
-        sa.Column("org_id", sa.Integer, sa.ForeignKey("organisation.id"), nullable=False, index=True),
+        sa.Column(
+            "org_id", sa.Integer, sa.ForeignKey("organisation.id"), nullable=False, index=True
+        ),
         sa.Column("username", sa.String(64), nullable=False),
         sa.Column("display_name", sa.String(200), nullable=False),
         sa.Column("created_at", sa.String(40), nullable=False),
@@ -44,7 +51,9 @@ def upgrade() -> None:
     op.create_table(
         "case_header",
         sa.Column("id", sa.Integer, primary_key=True),
-        sa.Column("org_id", sa.Integer, sa.ForeignKey("organisation.id"), nullable=False, index=True),
+        sa.Column(
+            "org_id", sa.Integer, sa.ForeignKey("organisation.id"), nullable=False, index=True
+        ),
         sa.Column("title", sa.String(300), nullable=False),
         sa.Column("latest_version", sa.Integer, nullable=False),
         sa.Column("created_at", sa.String(40), nullable=False),
@@ -53,8 +62,12 @@ def upgrade() -> None:
     op.create_table(
         "case_version",
         sa.Column("id", sa.Integer, primary_key=True),
-        sa.Column("org_id", sa.Integer, sa.ForeignKey("organisation.id"), nullable=False, index=True),
-        sa.Column("case_id", sa.Integer, sa.ForeignKey("case_header.id"), nullable=False, index=True),
+        sa.Column(
+            "org_id", sa.Integer, sa.ForeignKey("organisation.id"), nullable=False, index=True
+        ),
+        sa.Column(
+            "case_id", sa.Integer, sa.ForeignKey("case_header.id"), nullable=False, index=True
+        ),
         sa.Column("version_no", sa.Integer, nullable=False),
         sa.Column("created_at", sa.String(40), nullable=False),
         sa.Column("created_by", sa.Integer, sa.ForeignKey("app_user.id"), nullable=False),
@@ -85,8 +98,12 @@ def upgrade() -> None:
     op.create_table(
         "review_transition",
         sa.Column("id", sa.Integer, primary_key=True),
-        sa.Column("org_id", sa.Integer, sa.ForeignKey("organisation.id"), nullable=False, index=True),
-        sa.Column("version_id", sa.Integer, sa.ForeignKey("case_version.id"), nullable=False, index=True),
+        sa.Column(
+            "org_id", sa.Integer, sa.ForeignKey("organisation.id"), nullable=False, index=True
+        ),
+        sa.Column(
+            "version_id", sa.Integer, sa.ForeignKey("case_version.id"), nullable=False, index=True
+        ),
         sa.Column("from_state", sa.String(16), nullable=True),
         sa.Column("to_state", sa.String(16), nullable=False),
         sa.Column("action", sa.String(16), nullable=False),
@@ -99,8 +116,12 @@ def upgrade() -> None:
     op.create_table(
         "review_comment",
         sa.Column("id", sa.Integer, primary_key=True),
-        sa.Column("org_id", sa.Integer, sa.ForeignKey("organisation.id"), nullable=False, index=True),
-        sa.Column("version_id", sa.Integer, sa.ForeignKey("case_version.id"), nullable=False, index=True),
+        sa.Column(
+            "org_id", sa.Integer, sa.ForeignKey("organisation.id"), nullable=False, index=True
+        ),
+        sa.Column(
+            "version_id", sa.Integer, sa.ForeignKey("case_version.id"), nullable=False, index=True
+        ),
         sa.Column("field", sa.String(300), nullable=False),
         sa.Column("text", sa.Text, nullable=False),
         sa.Column("author_id", sa.Integer, sa.ForeignKey("app_user.id"), nullable=False),
@@ -109,8 +130,12 @@ def upgrade() -> None:
     op.create_table(
         "quality_finding",
         sa.Column("id", sa.Integer, primary_key=True),
-        sa.Column("org_id", sa.Integer, sa.ForeignKey("organisation.id"), nullable=False, index=True),
-        sa.Column("version_id", sa.Integer, sa.ForeignKey("case_version.id"), nullable=False, index=True),
+        sa.Column(
+            "org_id", sa.Integer, sa.ForeignKey("organisation.id"), nullable=False, index=True
+        ),
+        sa.Column(
+            "version_id", sa.Integer, sa.ForeignKey("case_version.id"), nullable=False, index=True
+        ),
         sa.Column("run_at", sa.String(40), nullable=False),
         sa.Column("trigger", sa.String(16), nullable=False),
         sa.Column("code", sa.String(40), nullable=False),
@@ -134,7 +159,9 @@ def upgrade() -> None:
     op.create_table(
         "audit_log",
         sa.Column("id", sa.Integer, primary_key=True),
-        sa.Column("org_id", sa.Integer, sa.ForeignKey("organisation.id"), nullable=False, index=True),
+        sa.Column(
+            "org_id", sa.Integer, sa.ForeignKey("organisation.id"), nullable=False, index=True
+        ),
         sa.Column("seq", sa.Integer, nullable=False),
         _ts(),
         sa.Column("actor", sa.String(64), nullable=False),
@@ -172,7 +199,15 @@ def _append_only_triggers() -> None:
 
 def downgrade() -> None:
     for table in (
-        "audit_log", "audit_head", "org_setting", "quality_finding", "review_comment",
-        "review_transition", "case_version", "case_header", "app_user", "organisation",
+        "audit_log",
+        "audit_head",
+        "org_setting",
+        "quality_finding",
+        "review_comment",
+        "review_transition",
+        "case_version",
+        "case_header",
+        "app_user",
+        "organisation",
     ):
         op.drop_table(table)

@@ -20,10 +20,21 @@ down_revision = "0001"
 branch_labels = None
 depends_on = None
 
-TENANT_TABLES = ("app_user", "case_header", "case_version", "review_transition",
-                 "review_comment", "quality_finding", "org_setting", "audit_head", "audit_log")
-_POLICY = ("NULLIF(current_setting('ipvalue.org_id', true), '') IS NULL "
-           "OR org_id = NULLIF(current_setting('ipvalue.org_id', true), '')::integer")
+TENANT_TABLES = (
+    "app_user",
+    "case_header",
+    "case_version",
+    "review_transition",
+    "review_comment",
+    "quality_finding",
+    "org_setting",
+    "audit_head",
+    "audit_log",
+)
+_POLICY = (
+    "NULLIF(current_setting('ipvalue.org_id', true), '') IS NULL "
+    "OR org_id = NULLIF(current_setting('ipvalue.org_id', true), '')::integer"
+)
 
 
 def upgrade() -> None:
@@ -32,8 +43,10 @@ def upgrade() -> None:
     for table in TENANT_TABLES:
         op.execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
         op.execute(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY")
-        op.execute(f"CREATE POLICY {table}_org_isolation ON {table} "
-                   f"USING ({_POLICY}) WITH CHECK ({_POLICY})")
+        op.execute(
+            f"CREATE POLICY {table}_org_isolation ON {table} "
+            f"USING ({_POLICY}) WITH CHECK ({_POLICY})"
+        )
 
 
 def downgrade() -> None:

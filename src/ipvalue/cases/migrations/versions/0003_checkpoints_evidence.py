@@ -12,7 +12,6 @@ Revises: 0002
 Create Date: 2026-11-23
 """
 
-# ruff: noqa: E501  (column lists read best one per line)
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -24,15 +23,19 @@ branch_labels = None
 depends_on = None
 
 TABLES = ("audit_checkpoint", "case_evidence_file")
-_POLICY = ("NULLIF(current_setting('ipvalue.org_id', true), '') IS NULL "
-           "OR org_id = NULLIF(current_setting('ipvalue.org_id', true), '')::integer")
+_POLICY = (
+    "NULLIF(current_setting('ipvalue.org_id', true), '') IS NULL "
+    "OR org_id = NULLIF(current_setting('ipvalue.org_id', true), '')::integer"
+)
 
 
 def upgrade() -> None:
     op.create_table(
         "audit_checkpoint",
         sa.Column("id", sa.Integer, primary_key=True),
-        sa.Column("org_id", sa.Integer, sa.ForeignKey("organisation.id"), nullable=False, index=True),
+        sa.Column(
+            "org_id", sa.Integer, sa.ForeignKey("organisation.id"), nullable=False, index=True
+        ),
         sa.Column("seq", sa.Integer, nullable=False),
         sa.Column("entry_id", sa.Integer, nullable=False),
         sa.Column("head_hash", sa.String(64), nullable=False),
@@ -43,8 +46,12 @@ def upgrade() -> None:
     op.create_table(
         "case_evidence_file",
         sa.Column("id", sa.Integer, primary_key=True),
-        sa.Column("org_id", sa.Integer, sa.ForeignKey("organisation.id"), nullable=False, index=True),
-        sa.Column("version_id", sa.Integer, sa.ForeignKey("case_version.id"), nullable=False, index=True),
+        sa.Column(
+            "org_id", sa.Integer, sa.ForeignKey("organisation.id"), nullable=False, index=True
+        ),
+        sa.Column(
+            "version_id", sa.Integer, sa.ForeignKey("case_version.id"), nullable=False, index=True
+        ),
         sa.Column("field", sa.String(300), nullable=False),
         sa.Column("path", sa.Text, nullable=False),
         sa.Column("sha256", sa.String(64), nullable=False),
@@ -65,8 +72,10 @@ def upgrade() -> None:
             )
             op.execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
             op.execute(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY")
-            op.execute(f"CREATE POLICY {table}_org_isolation ON {table} "
-                       f"USING ({_POLICY}) WITH CHECK ({_POLICY})")
+            op.execute(
+                f"CREATE POLICY {table}_org_isolation ON {table} "
+                f"USING ({_POLICY}) WITH CHECK ({_POLICY})"
+            )
 
 
 def downgrade() -> None:
