@@ -170,3 +170,24 @@ def test_export_is_the_chain_in_order(store: CaseStore) -> None:
     body["payload_json"] = body.pop("payload")
     body["org_id"] = 1
     assert entry_hash(body) == entries[3]["hash"]
+
+
+def test_verification_in_batches_finds_the_same_problems(
+    store: CaseStore, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rows are fetched per batch of entries; with batches of 3 the 10 entries span four
+    batches, and a problem in any batch is reported as without batching."""
+    from ipvalue.cases import _audit
+
+    monkeypatch.setattr(_audit, "_BATCH", 3)
+    _seeded(store)
+    report = store.verify("acme")
+    assert report.ok and report.entries == 10
+    disable_append_only(engine, "case_version")
+    execute(engine, "UPDATE case_version SET value = value * 2 WHERE case_id = 2")
+    problem = store.verify("acme").problem
+    assert problem is not None and problem.seq == 6 and "altered" in problem.reason
+    disable_append_only(engine, "review_transition")
+    execute(engine, "DELETE FROM review_transition")
+    monkeypatch.setattr(_audit, "_BATCH", 1)
+    assert store.verify("acme").problem.seq == 6  # type: ignore[union-attr]
