@@ -217,3 +217,13 @@ def test_missing_file_is_reported_and_nothing_recalculated(
         stored = {f.code for f in repo.findings(repo.version(1).id)}
     assert "evidence_file_missing" in stored
     assert real_store.verify("acme").ok
+
+
+def test_show_counts_an_evidence_finding_as_a_failed_recalculation() -> None:
+    from ipvalue.commands.cases import _check_summary
+
+    found = [{"code": "evidence_file_missing", "severity": "error", "message": "gone"}]
+    (recalc,) = [c for c in _check_summary(found) if c["check"] == "recalculation"]
+    assert recalc["status"] == "FAIL"
+    (recalc,) = [c for c in _check_summary([]) if c["check"] == "recalculation"]
+    assert recalc["status"].startswith("not run")

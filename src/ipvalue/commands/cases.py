@@ -187,7 +187,12 @@ _CHECKS = (
     ("terminal", "terminal value share", ("Q-METH-003",)),
     ("deviation", "key parameters against similar cases", ("Q-DEV-",)),
     ("anomaly", "anomaly over the case base", ("Q-ANOM-",)),
-    ("recalculation", "recalculation (re-run and compare)", ("Q-CALC-",)),
+    # a changed or missing evidence file is what the recalculation found instead of a value
+    (
+        "recalculation",
+        "recalculation (evidence files as saved, re-run and compare)",
+        ("Q-CALC-", "evidence_file_"),
+    ),
 )
 
 
