@@ -227,3 +227,54 @@ def test_show_counts_an_evidence_finding_as_a_failed_recalculation() -> None:
     assert recalc["status"] == "FAIL"
     (recalc,) = [c for c in _check_summary([]) if c["check"] == "recalculation"]
     assert recalc["status"].startswith("not run")
+
+
+def test_evidence_and_checkpoint_rows_are_org_scoped_and_append_only(
+    store: CaseStore, engine: Engine, tmp_path: Path
+) -> None:
+    """Evidence files recorded by any evaluator (here the fake one, so the file is hashed at
+    save); both new tables hide other organisations' rows on PostgreSQL (row-level security)
+    and refuse UPDATE / DELETE on both backends."""
+    import uuid
+
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    from ipvalue.cases import parse_source
+    from ipvalue.core.db import read_session
+
+    data = tmp_path / "ind.csv"
+    data.write_text("patent_id\n1\n")
+    for org in ("acme", "globex"):
+        text_ = f"title: t\nasset: {{type: patent}}\npatent_evidence:\n  indicators_file: {data}\n"
+        store.save(parse_source(text_, "c.yaml"), org=org, user="alice")
+        store.checkpoint(org, user="alice")
+    pg = engine.dialect.name == "postgresql"
+    role = f"ipvalue_app_{uuid.uuid4().hex[:8]}"
+    if pg:  # superusers bypass RLS: act as an ordinary role
+        with engine.begin() as conn:
+            schema = conn.execute(text("SELECT current_schema()")).scalar_one()
+            conn.execute(text(f"CREATE ROLE {role} NOLOGIN"))
+            conn.execute(text(f'GRANT USAGE ON SCHEMA "{schema}" TO {role}'))
+            conn.execute(text(f'GRANT SELECT ON ALL TABLES IN SCHEMA "{schema}" TO {role}'))
+    try:
+        with read_session(engine) as s:
+            if pg:
+                s.execute(text(f"SET LOCAL ROLE {role}"))
+            store.org(s, "acme")
+            counts = [
+                s.execute(text(f"SELECT count(*) FROM {t}")).scalar_one()
+                for t in ("case_evidence_file", "audit_checkpoint")
+            ]
+    finally:
+        if pg:
+            with engine.begin() as conn:
+                conn.execute(text(f"DROP OWNED BY {role}"))
+                conn.execute(text(f"DROP ROLE {role}"))
+    assert counts == ([1, 1] if pg else [2, 2])
+    with read_session(engine) as s:
+        (row,) = s.execute(text("SELECT sha256 FROM case_evidence_file WHERE org_id = 1")).all()
+    assert row[0] == hashlib.sha256(b"patent_id\n1\n").hexdigest()
+    for sql in ("UPDATE case_evidence_file SET sha256 = 'x'", "DELETE FROM case_evidence_file"):
+        with pytest.raises(DBAPIError, match="append-only"), engine.begin() as conn:
+            conn.execute(text(sql))
