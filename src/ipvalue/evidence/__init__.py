@@ -23,10 +23,18 @@ from ipvalue.evidence._files import (
 from ipvalue.evidence._legal import LegalTerm, legal_term
 from ipvalue.evidence._peers import (
     PERCENTILE_CONVENTION,
+    GroupColumns,
     GroupStats,
     PeerRow,
     group_stats,
+    group_stats_many,
     peer_table,
+)
+from ipvalue.evidence._portfolio import (
+    PortfolioEvidence,
+    attach_portfolio,
+    prepare_portfolio,
+    value_portfolio_with_evidence,
 )
 from ipvalue.evidence._quality import fill_quality, quality_ratios
 
@@ -35,23 +43,29 @@ __all__ = [
     "PERCENTILE_CONVENTION",
     "CycleTimeFile",
     "FileInfo",
+    "GroupColumns",
     "GroupStats",
     "IndicatorFile",
     "LegalTerm",
     "PeerRow",
+    "PortfolioEvidence",
     "PreparedEvidence",
     "applies",
     "attach",
+    "attach_portfolio",
     "fill_quality",
     "find_row",
     "group_stats",
+    "group_stats_many",
     "legal_term",
     "peer_table",
     "pick_row",
     "prepare",
+    "prepare_portfolio",
     "quality_ratios",
     "read_cycle_times",
     "read_indicators",
     "subclass",
+    "value_portfolio_with_evidence",
     "value_with_evidence",
 ]

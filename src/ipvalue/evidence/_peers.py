@@ -111,3 +111,103 @@ def peer_table(
             cohort = group_stats(values, valid & in_cohort, subject)
         out.append(PeerRow(name, units.get(name, ""), subject, cohort, whole))
     return tuple(out)
+
+
+@dataclass(frozen=True)
+class GroupColumns:
+    """:class:`GroupStats` of many subjects as columns (``NaN`` where a figure is undefined)."""
+
+    percentile: np.ndarray
+    n: np.ndarray
+    median: np.ndarray
+
+    def at(self, k: int) -> GroupStats:
+        """The statistics of subject ``k`` as one :class:`GroupStats`."""
+        p, m = float(self.percentile[k]), float(self.median[k])
+        return GroupStats(None if p != p else p, int(self.n[k]), None if m != m else m)
+
+
+def _segment_stats(
+    keys: np.ndarray,
+    ranks: np.ndarray,
+    uniq: np.ndarray,
+    group: np.ndarray,
+    width: int,
+    subject_rank: np.ndarray,
+    subject_ok: np.ndarray,
+) -> GroupColumns:
+    # keys: sorted group·width + rank of every valid value; a group's values are one segment
+    start = np.searchsorted(keys, group * width, "left")
+    n = np.searchsorted(keys, (group + 1) * width, "left") - start
+    key = group * width + subject_rank
+    lo = np.searchsorted(keys, key, "left")
+    below = lo - start
+    equal = np.searchsorted(keys, key, "right") - lo
+    has = n > 0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        pct = np.where(has & subject_ok, (below + 0.5 * equal) / n, np.nan)
+    # median of the segment: mean of its two middle values (np.median's rule)
+    mid_lo = np.where(has, start + (n - 1) // 2, 0)
+    mid_hi = np.where(has, start + n // 2, 0)
+    if keys.size:
+        a, b = uniq[ranks[mid_lo]], uniq[ranks[mid_hi]]
+        med = np.where(has, np.where(mid_lo == mid_hi, a, (a + b) / 2), np.nan)
+    else:
+        med = np.full(len(group), np.nan)
+    return GroupColumns(pct, n.astype(np.int64), med)
+
+
+def group_stats_many(
+    values: np.ndarray, valid: np.ndarray, cohorts: np.ndarray | None, rows: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, GroupColumns, GroupColumns]:
+    """:func:`group_stats` of many subjects at once, within their cohorts and the whole file.
+
+    Parameters
+    ----------
+    values, valid : ndarray
+        One numeric column of the whole file and its validity mask.
+    cohorts : ndarray of int, optional
+        Cohort code of every row (``-1``: empty cohort); ``None`` when the file has no cohorts.
+    rows : ndarray of int
+        The subjects' rows.
+
+    Returns
+    -------
+    value, value_valid, cohort, file
+        The subjects' values and validity, and their cohort and file statistics.
+
+    Notes
+    -----
+    Values are replaced by their rank among the distinct valid values, so a cohort's values are
+    one contiguous run of ``cohort · width + rank`` keys: below / equal / n are counts found by
+    bisection on that sorted array (O((N + m) log N)), exactly the counts :func:`group_stats`
+    makes. A subject without a cohort (code ``-1``) gets ``n = 0`` as there.
+    """
+    rows = np.asarray(rows, dtype=np.intp)
+    v = values[valid]
+    uniq = np.unique(v)  # sorted distinct values
+    width = int(uniq.size) + 1
+    subject_ok = valid[rows]
+    subject_rank = np.searchsorted(uniq, values[rows])
+    ranks_sorted = np.sort(np.searchsorted(uniq, v))
+    zero = np.zeros(len(rows), dtype=np.int64)
+    file = _segment_stats(
+        ranks_sorted.astype(np.int64), ranks_sorted, uniq, zero, width, subject_rank, subject_ok
+    )
+    if cohorts is None:
+        cohort = GroupColumns(np.full(len(rows), np.nan), zero.copy(), np.full(len(rows), np.nan))
+    else:
+        codes = cohorts[valid].astype(np.int64)
+        keep = codes >= 0
+        keys = np.sort(codes[keep] * width + np.searchsorted(uniq, v[keep]))
+        ranks = keys % width
+        g = cohorts[rows].astype(np.int64)
+        cohort = _segment_stats(
+            keys, ranks, uniq, np.where(g >= 0, g, 0), width, subject_rank, subject_ok
+        )
+        none = g < 0
+        if none.any():  # no cohort: n = 0, no percentile or median
+            cohort.percentile[none] = np.nan
+            cohort.n[none] = 0
+            cohort.median[none] = np.nan
+    return values[rows], subject_ok, cohort, file

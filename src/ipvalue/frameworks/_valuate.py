@@ -261,12 +261,15 @@ def resolve_portfolio(
     (their parameters, warnings and requirements).
     """
     fw = get(framework) if isinstance(framework, str) else framework
-    header = case.model_dump(mode="python", exclude_none=True, exclude={"assets", "synergy"})
+    # patent evidence was prepared before (files read once for the portfolio)
+    header = case.model_dump(mode="python", exclude_none=True,
+                             exclude={"assets", "synergy", "patent_evidence"})
     resolved: list[ResolvedCase] = []
     items: list[dict[str, Any]] = []
     for item in case.assets:
         single = ValuationCase.model_validate(
-            {**header, **item.model_dump(mode="python", exclude_none=True)}
+            {**header, **item.model_dump(mode="python", exclude_none=True,
+                                         exclude={"patent_evidence"})}
         )
         rc = fw.resolve(single)
         resolved.append(rc)

@@ -340,9 +340,9 @@ def value(
         return evidence.value_with_evidence(case, lambda c: value(
             c, seed=seed, paths=paths, framework=framework, progress=progress))
     if isinstance(case, PortfolioCase):
-        if case.patent_evidence is not None:
-            raise InputError("patent_evidence", "is supported for single-asset cases only: "
-                             "value each patent as its own case (docs/patent-evidence.md)")
+        if case.patent_evidence is not None:  # files read once; per-asset evidence as columns
+            return evidence.value_portfolio_with_evidence(case, lambda c: value(
+                c, seed=seed, paths=paths, framework=framework, progress=progress))
         from ipvalue.valuation.portfolio import value_portfolio
 
         fw = framework_for(case, framework)

@@ -37,9 +37,19 @@ from ipvalue.valuation.resolve import ResolvedApproach
 
 
 def asset_case(case: PortfolioCase, index: int) -> ValuationCase:
-    """The single-asset case of portfolio asset ``index`` (same header, no synergy)."""
-    header = case.model_dump(exclude={"assets", "synergy"}, exclude_none=True)
+    """The single-asset case of portfolio asset ``index`` (same header, no synergy).
+
+    With patent evidence, the header's files and the item's ``patent_id`` /
+    ``cycle_time_code`` (the item's code overriding the header's) form the single case's
+    ``patent_evidence``; an asset that names no patent gets none.
+    """
+    header = case.model_dump(exclude={"assets", "synergy", "patent_evidence"}, exclude_none=True)
     item = case.assets[index]
+    if case.patent_evidence is not None and item.patent_evidence is not None:
+        header["patent_evidence"] = {
+            **case.patent_evidence.model_dump(exclude_none=True),
+            **item.patent_evidence.model_dump(exclude_none=True),
+        }
     return ValuationCase.model_validate(
         {**header, "asset": item.asset.model_dump(exclude_none=True),
          "approaches": [a.model_dump(exclude_none=True) for a in item.approaches]}
