@@ -39,8 +39,11 @@ def test_low_confidence_and_metadata_only() -> None:
 
 
 def test_fx_mismatch_is_reported_not_as_look_ahead() -> None:
-    f = fx_rate("KRW", "USD", date(2024, 6, 30))  # only a later year-end exists
-    assert _codes(f, date(2024, 6, 30)) == ["fx_date_mismatch"]
+    # the packaged ECB history ends 2026-10-30: 21 days before, more than the 7-day setting
+    f = fx_rate("KRW", "USD", date(2026, 11, 20))
+    assert _codes(f, date(2026, 11, 20)) == ["fx_date_mismatch"]
+    # a weekend gap is normal: the Friday's rate, no warning
+    assert _codes(fx_rate("KRW", "USD", date(2020, 3, 1)), date(2020, 3, 1)) == []
 
 
 def test_stale_message_says_how_to_override() -> None:
@@ -88,9 +91,12 @@ def test_merge_figure_warnings_one_per_figure_other_warnings_untouched() -> None
     pairs.append(("refdata_stale", f"assets.0.approaches.0.royalty_rate: other {msg}"))
     out = merge_figure_warnings(pairs)
     assert out == [
-        ("refdata_stale", "assets.0.approaches.0.tax_rate, assets.1.approaches.0.tax_rate, "
-         "assets.2.approaches.0.tax_rate, assets.3.approaches.0.tax_rate, "
-         f"assets.4.approaches.0.tax_rate and 2 more: {msg}"),
+        (
+            "refdata_stale",
+            "assets.0.approaches.0.tax_rate, assets.1.approaches.0.tax_rate, "
+            "assets.2.approaches.0.tax_rate, assets.3.approaches.0.tax_rate, "
+            f"assets.4.approaches.0.tax_rate and 2 more: {msg}",
+        ),
         ("terminal_value_share", "a: approaches.0: the terminal value is 58 %"),
         ("refdata_stale", f"assets.0.approaches.0.royalty_rate: other {msg}"),
     ]
@@ -100,15 +106,29 @@ def test_a_portfolio_warns_once_per_stale_figure() -> None:
     from ipvalue import load_case
     from ipvalue.valuation.engine import value
 
-    rfr = {"method": "relief_from_royalty", "revenue": [1000.0], "royalty_rate": 0.1,
-           "tax_rate": {"ref": "country_parameters/US/cit_statutory_combined_pct"},
-           "discount_rate": 0.25, "timing": "end", "tab": False}
-    case = load_case({
-        "schema_version": 1, "id": "pf", "title": "t", "purpose": "collateral",
-        "valuation_date": "2025-06-30", "currency": "USD",
-        "assets": [{"asset": {"id": f"p{k}", "type": "patent", "name": "p"},
-                    "approaches": [rfr]} for k in range(3)],
-    })
+    rfr = {
+        "method": "relief_from_royalty",
+        "revenue": [1000.0],
+        "royalty_rate": 0.1,
+        "tax_rate": {"ref": "country_parameters/US/cit_statutory_combined_pct"},
+        "discount_rate": 0.25,
+        "timing": "end",
+        "tab": False,
+    }
+    case = load_case(
+        {
+            "schema_version": 1,
+            "id": "pf",
+            "title": "t",
+            "purpose": "collateral",
+            "valuation_date": "2025-06-30",
+            "currency": "USD",
+            "assets": [
+                {"asset": {"id": f"p{k}", "type": "patent", "name": "p"}, "approaches": [rfr]}
+                for k in range(3)
+            ],
+        }
+    )
     stale = [w for w in value(case).warnings if w.code == "refdata_stale"]
     assert len(stale) == 1
     assert stale[0].message.startswith(

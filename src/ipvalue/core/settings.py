@@ -24,6 +24,13 @@ class Settings(BaseSettings):
         description="Folder of user reference-data CSV files that override the packaged tables "
         "(same file names and columns; rows with the same key replace packaged rows).",
     )
+    fx_max_gap_days: int = Field(
+        default=7,
+        ge=0,
+        description="FX: days between the requested date and the latest rate on or before it "
+        "beyond which the rate is flagged fx_date_mismatch (weekends and holidays are normal; "
+        "a missing month is not).",
+    )
     profile_file: Path | None = Field(
         default=None,
         description="Organisation adjustment profile (YAML/JSON) applied to every valuation "

@@ -9,7 +9,9 @@ and date, so that every figure can carry them.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
+from pathlib import Path
 
 #: Text used when a table has no provenance column for a figure (identity columns such as
 #: ``country``): the figure then comes from the research drop itself.
@@ -87,6 +89,42 @@ _PPH = Provenance(source_col="pph_source")
 
 _ROW = Provenance(source_col="source", date_col="source_date")
 
+#: Currencies of the daily ECB history (columns of ``fx_history.csv``, units per EUR): the
+#: ECB-published currencies of ``fx_reference``. TWD and VND are not ECB currencies.
+FX_HISTORY_CURRENCIES = (
+    "USD",
+    "JPY",
+    "KRW",
+    "SGD",
+    "CNY",
+    "HKD",
+    "AUD",
+    "INR",
+    "NZD",
+    "MYR",
+    "THB",
+    "IDR",
+    "PHP",
+    "GBP",
+)
+_MANIFEST = Path(__file__).resolve().parent / "data" / "manifest.json"
+
+
+def recorded_source(table: str) -> str | None:
+    """Source text the manifest records for a generated table (``tables.<name>.source``).
+
+    The ECB history is rebuilt by ``scripts/build_fx_history.py``, which records the package
+    version and the data's last date there; the table itself has no source column (it would
+    repeat one text on 7,000 rows). None when the manifest has no entry.
+    """
+    try:
+        meta = json.loads(_MANIFEST.read_text(encoding="utf-8"))["tables"][table]
+    except (OSError, KeyError, TypeError, ValueError):
+        return None
+    source = meta.get("source") if isinstance(meta, dict) else None
+    return str(source) if source else None
+
+
 TABLES: dict[str, TableSpec] = {
     "country_parameters": TableSpec(
         name="country_parameters",
@@ -131,6 +169,18 @@ TABLES: dict[str, TableSpec] = {
             "ecb_usd_per_eur": "USD per EUR",
         },
         default=Provenance(source_col="source", date_col="reference_date"),
+    ),
+    "fx_history": TableSpec(
+        name="fx_history",
+        key=("date",),
+        numeric=frozenset(FX_HISTORY_CURRENCIES),
+        units={c: f"{c} per EUR" for c in FX_HISTORY_CURRENCIES},
+        default=Provenance(
+            source_text=recorded_source("fx_history")
+            or "European Central Bank euro foreign exchange reference rates (eurofxref-hist)",
+            date_col="date",
+        ),
+        note_col=None,
     ),
     "royalty_rates": TableSpec(
         name="royalty_rates",

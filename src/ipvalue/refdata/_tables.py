@@ -213,12 +213,29 @@ def load_tables(refdata_dir: Path | None = None, *, use_settings: bool = True) -
     InputError
         An override file is malformed: the field is ``file:line`` and the rule says what to fix.
     """
+    return _load_all(*tables_key(refdata_dir, use_settings=use_settings))
+
+
+TablesKey = tuple[str | None, tuple[tuple[str, int, int], ...]]
+
+
+def tables_key(refdata_dir: Path | None = None, *, use_settings: bool = True) -> TablesKey:
+    """Cache key of :func:`load_tables`: override folder and (path, mtime, size) of its files.
+
+    Derived data (the FX series) is cached on the same key, so it is rebuilt exactly when the
+    tables are.
+    """
     if refdata_dir is None and use_settings:
         from ipvalue.core.settings import get_settings
 
         refdata_dir = get_settings().refdata_dir
     paths = _override_paths(refdata_dir)
-    return _load_all(str(refdata_dir) if refdata_dir else None, _signature(paths))
+    return (str(refdata_dir) if refdata_dir else None, _signature(paths))
+
+
+def tables_for_key(key: TablesKey) -> dict[str, Table]:
+    """The tables of a :func:`tables_key` (cached)."""
+    return _load_all(*key)
 
 
 def override_hash(tables: dict[str, Table]) -> str | None:
