@@ -404,10 +404,12 @@ def _show_text(view: dict[str, Any]) -> None:
     _say("\nAudit")
     status = "chain intact" if audit["chain_intact"] else f"CHAIN BROKEN: {audit['problem']}"
     cp = audit["since_checkpoint"]
+    n = audit["entries_checked"]
+    checked = f"{n} {'entry' if n == 1 else 'entries'}"
     scope = (
-        f"{audit['entries_checked']} entries of the organisation verified"
+        f"{checked} of the organisation verified"
         if cp is None
-        else f"{audit['entries_checked']} entries verified after checkpoint {cp['id']} at "
+        else f"{checked} verified after checkpoint {cp['id']} at "
         f"seq {cp['seq']}, verified {_short_time(cp['verified_at'])} by ipvalue "
         f"{cp['verified_by']} ({cp['actor']}); `ipvalue audit verify` re-checks "
         "the whole chain"
