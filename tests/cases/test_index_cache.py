@@ -6,10 +6,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import numpy as np
 import pytest
 from cases_helpers import source
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from ipvalue.cases import CaseStore, SimilarityIndex
+from ipvalue.cases import CaseProfile, CaseStore, SimilarityIndex
 from ipvalue.cases import _store as store_module
 from ipvalue.cases._index_cache import IndexState, append_state, load_state, save_state
 from ipvalue.cases._similar import CaseDoc
@@ -164,3 +167,50 @@ def test_rebuild_share_setting_is_validated(monkeypatch: pytest.MonkeyPatch) -> 
             get_settings()
     get_settings.cache_clear()
     assert os.environ["IPVALUE_CASES_INDEX_REBUILD_SHARE"] == "-0.1"
+
+
+WORDS = ("cathode", "anode", "binder", "coating", "sodium", "lithium", "drink", "brand")
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    texts=st.lists(
+        st.lists(st.sampled_from(WORDS), min_size=1, max_size=4), min_size=2, max_size=14
+    ),
+    cuts=st.lists(st.integers(1, 13), max_size=4),
+    base=st.integers(1, 6),
+)
+def test_replayed_log_answers_exactly_like_the_index_it_persisted(
+    index_cache: Path, texts: list[list[str]], cuts: list[int], base: int
+) -> None:
+    """Property: however the growth is split into appended chunks (cases may repeat: a new
+    version replaces its case's row), the loaded file + log scores every case exactly as the
+    in-memory index that wrote them."""
+    for f in index_cache.glob("*"):
+        f.unlink()
+    docs = [_doc(1 + i % 5 if i % 3 == 0 else 10 + i, " ".join(t)) for i, t in enumerate(texts)]
+    base = min(base, len(docs) - 1)
+    state = IndexState(0, "", 0, 0, SimilarityIndex(docs[:base]))
+    state.last_id = base
+    save_state(URL, 1, state)
+    bounds = sorted({c for c in cuts if base < c < len(docs)} | {len(docs)})
+    lo = base
+    for hi in bounds:
+        chunk = docs[lo:hi]
+        after = state.last_id
+        state.index.extend(chunk)
+        state.last_id, state.seq, state.head_hash = hi, hi, f"h{hi}"
+        append_state(URL, 1, state, chunk, after)
+        lo = hi
+    loaded = load_state(URL, 1)
+    assert loaded is not None and loaded.last_id == len(docs)
+    for words in texts[:3]:
+        q = CaseProfile(
+            "", "patent", "KR", "H01M4/04", "licensing", " ".join(words), None, None, {}
+        )
+        a, _ = state.index.scores(q)
+        b, _ = loaded.index.scores(q)
+        assert np.array_equal(a, b)
+        assert loaded.index.query(q, top=5) == state.index.query(q, top=5)
