@@ -273,11 +273,12 @@ def test_broken_sidecar(evidence_dir: Path) -> None:
         value(load_case(_case(evidence_dir)))
 
 
-def test_portfolio_refuses_patent_evidence(run_cli: Any, evidence_dir: Path) -> None:
+def test_portfolio_refuses_a_header_patent_id(run_cli: Any, evidence_dir: Path) -> None:
+    # a portfolio's patents are named per asset (tests/evidence/test_evidence_portfolio.py)
     doc = {k: v for k, v in CASE.items() if k not in ("asset", "approaches")}
     doc["assets"] = [{"asset": CASE["asset"], "approaches": CASE["approaches"]}]
     code, _, err = run_cli("value", _case(evidence_dir, doc))
-    assert code == 2 and "patent_evidence" in err and "single-asset cases only" in err
+    assert code == 2 and "assets.<i>.patent_evidence.patent_id" in err
 
 
 def test_cli_prints_evidence_table(run_cli: Any, evidence_dir: Path) -> None:

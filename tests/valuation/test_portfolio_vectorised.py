@@ -174,3 +174,49 @@ def test_column_wise_members_name_their_asset() -> None:
     assert member.prefix == "assets.7.approaches.0."
     assert member.params["royalty_rate"] == pf.assets[7].approaches[0].royalty_rate
     assert lives is not None and lives[r] == pf.assets[7].asset.remaining_legal_term_years
+
+
+def test_optional_number_left_out_is_structure_not_a_match() -> None:
+    # Regression: an approach with terminal_growth matched a template without it and was valued
+    # with no terminal value. Life 20 y > 5-year forecast, so the TV counts: with it the value
+    # is larger (single-asset values are the reference).
+    def item(i: int) -> dict[str, Any]:
+        a: dict[str, Any] = {"method": "relief_from_royalty", "revenue": [1e6] * 5,
+                             "royalty_rate": 0.03, "tax_rate": 0.3, "discount_rate": 0.12,
+                             "tab": False}
+        if i % 2:
+            a["terminal_growth"] = 0.01
+        return {"asset": {"id": f"A{i}", "type": "patent", "name": "x",
+                          "remaining_legal_term_years": 20.0}, "approaches": [a]}
+
+    pf = load_case({"id": "p", "title": "p", "purpose": "collateral",
+                    "valuation_date": "2013-06-30", "currency": "USD",
+                    "assets": [item(i) for i in range(40)]})
+    v = value(pf)
+    singles = [value(asset_case(pf, i)) for i in range(40)]
+    assert [a.value for a in v.assets] == [s.value for s in singles]
+    assert v.assets[1].value > v.assets[0].value
+    # the single-asset warnings about the terminal value and the life, per asset
+    tv = [w.message for w in v.warnings if w.code == "terminal_value_to_life"]
+    assert len(tv) == 20 and tv[0].startswith("A1: relief_from_royalty: ")
+
+
+def test_asset_without_life_never_takes_the_template_assets_life() -> None:
+    # Regression: a lifeless asset matched the template of an asset with a legal term and was
+    # capped at that term. Asset A0 (term 2 y) makes the template; A1 has no term: its 10-year
+    # forecast is not capped, so its value is that of the single case (larger).
+    def item(i: int, term: float | None) -> dict[str, Any]:
+        asset: dict[str, Any] = {"id": f"A{i}", "type": "patent", "name": "x"}
+        if term is not None:
+            asset["remaining_legal_term_years"] = term
+        return {"asset": asset, "approaches": [{
+            "method": "relief_from_royalty", "revenue": [1e6] * 10, "royalty_rate": 0.03,
+            "tax_rate": 0.3, "discount_rate": 0.12, "tab": False}]}
+
+    pf = load_case({"id": "p", "title": "p", "purpose": "collateral",
+                    "valuation_date": "2013-06-30", "currency": "USD",
+                    "assets": [item(0, 2.0), item(1, None), item(2, None)]})
+    v = value(pf)
+    singles = [value(asset_case(pf, i)).value for i in range(3)]
+    assert [a.value for a in v.assets] == singles
+    assert v.assets[1].value > 4 * v.assets[0].value

@@ -19,8 +19,8 @@ class PortfolioPatentEvidence(PatentEvidence):
     def _pairs(self) -> PortfolioPatentEvidence:
         if self.patent_id is not None:
             raise ValueError(
-                "patent_evidence.patent_id: a portfolio names each asset's patent under "
-                "assets.<i>.patent_evidence.patent_id"
+                "patent_id belongs to each asset in a portfolio: give it as "
+                "assets.<i>.patent_evidence.patent_id, not in the header"
             )
         if self.cycle_time_code is not None and self.cycle_time_file is None:
             raise ValueError("patent_evidence.cycle_time_file is required with cycle_time_code")

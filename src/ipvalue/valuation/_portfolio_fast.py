@@ -10,7 +10,7 @@ goes through :func:`ipvalue.valuation.resolve.resolve`, so both paths give the s
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import repeat
@@ -23,7 +23,14 @@ from ipvalue.model.assets import Asset
 from ipvalue.model.case import CaseHeader
 from ipvalue.model.result import Assumption, ValuationWarning
 from ipvalue.valuation._portfolio_bulk import match_many
-from ipvalue.valuation.resolve import ResolvedApproach, _leaves, resolve, resolved_life
+from ipvalue.valuation.resolve import (
+    ResolvedApproach,
+    _is_container,
+    _leaves,
+    _plan,
+    resolve,
+    resolved_life,
+)
 
 Getter = Callable[[Any], Any]
 
@@ -142,6 +149,22 @@ class _Template:
     used: int = 0
 
 
+def _absent(model: BaseModel, base: str = "") -> Iterator[str]:
+    """Paths of the optional numeric inputs left empty (``None``) in ``model``; ``weight`` is
+    matched separately (its presence is part of the template's parameters)."""
+    for name, bounds in _plan(type(model)):
+        value = getattr(model, name)
+        path = base + name
+        if _is_container(value):
+            yield from _absent(value, path + ".")
+        elif isinstance(value, list | tuple):
+            for i, v in enumerate(value):
+                if _is_container(v):
+                    yield from _absent(v, f"{path}.{i}.")
+        elif bounds is not None and value is None and name != "weight":
+            yield path
+
+
 def _template(ra: ResolvedApproach) -> _Template | None:
     a = ra.model
     walk: list[Any] = []
@@ -149,7 +172,9 @@ def _template(ra: ResolvedApproach) -> _Template | None:
     if tuple(walk) != ra.structure:  # numbers that shape the kernel call: no fast path
         return None
     ppaths = list(ra.params)
-    plan = _compile_plan(a, [p for p, _ in walk], ppaths)
+    # an optional number the template leaves out (terminal_growth, probability …) is part of
+    # its structure: an approach that gives it is valued differently and must not match
+    plan = _compile_plan(a, [p for p, _ in walk] + list(_absent(a)), ppaths)
     # parameters are collected step by step: keep the paths in that order
     return _Template(ra, plan, tuple(ppaths[n] for st in plan for n in st.param_idx))
 

@@ -126,13 +126,33 @@ def _terminal_warnings(grp: Any, out: Any, batch: Any, assets: Any) -> _Ready:
     """Terminal-value share and narrow-spread warnings per asset, worded as for a single asset
     (:func:`ipvalue.valuation._engine_trace.outcome_warnings`), in asset order."""
     from ipvalue.core.settings import get_settings
+    from ipvalue.valuation._engine_trace import _FINITE_IP
 
-    if getattr(grp.template.model, "terminal_growth", None) is None or out.tv_share is None:
+    if getattr(grp.template.model, "terminal_growth", None) is None:
         return _Ready()
+    at, _, lives = grp.arrays
+    found: list[tuple[int, ValuationWarning]] = []
+    # what the terminal value means given the asset's life, as for a single asset
+    if lives is not None:
+        for (i, j), life in zip(at.tolist(), lives.tolist(), strict=True):
+            found.append((i, ValuationWarning(
+                "terminal_value_to_life",
+                f"{_aid(assets, i)}: {batch.meta[i][j].name}: the terminal value is a growing "
+                f"annuity up to the {life:.2f}-year life, not a perpetuity")))
+    else:
+        for i, j in at.tolist():
+            a = assets[i].asset
+            if not a.renewable and a.type in _FINITE_IP:
+                found.append((i, ValuationWarning(
+                    "perpetual_terminal_value",
+                    f"{_aid(assets, i)}: {batch.meta[i][j].name}: a perpetual terminal value on "
+                    f"a {a.type} with no legal term or economic life; give "
+                    "asset.remaining_legal_term_years / economic_life_years or set "
+                    "asset.renewable if follow-on rights are asserted")))
+    if out.tv_share is None:
+        return _Ready(w for _, w in sorted(found, key=lambda x: x[0]))
     st = get_settings()
     share, spread = np.asarray(out.tv_share), np.asarray(out.spread)
-    at = grp.arrays[0]
-    found: list[tuple[int, ValuationWarning]] = []
     for r in np.flatnonzero(np.isfinite(share) & (share > st.terminal_value_share_warning)):
         i, j = at[r].tolist()
         found.append((i, ValuationWarning(
@@ -193,8 +213,8 @@ def _evaluate_groups(
         n = len(at)
         params = {p: table[:, k] for k, p in enumerate(grp.paths)}
         settings = dict(grp.template.settings)
-        if lives is not None:
-            settings["life_years"] = lives
+        # the members' lives, never the template asset's (a lifeless group has none)
+        settings["life_years"] = lives
         stacked = ResolvedApproach(grp.template.model, grp.template.prefix, params, {}, settings)
         out = evaluate_approach(stacked, params, n, invalid="nan", series=False)
         bad = np.flatnonzero(~(out.valid & np.isfinite(out.value)))
