@@ -254,3 +254,20 @@ def test_legal_term_fill_caps_like_a_written_term() -> None:
     row = v.trace[0].rows[0]
     assert row["legal_term_years_at_valuation_date"] == 3891 / 365.25
     assert row["legal_term_filled"] is True
+
+
+def test_cli_prints_the_summary_and_json_carries_it(run_cli: Any) -> None:
+    import json
+
+    example = DATA.parent / "portfolio_patent_evidence.yaml"
+    code, out, err = run_cli("value", example)
+    assert code == 0, err
+    assert "Patent evidence: 4 of 5 assets (1 name no patent); legal term filled from" in out
+    assert "legal_term_mismatch 1" in out and "citation_window_incomplete 1" in out
+    code, out, err = run_cli("value", example, "--json")
+    assert code == 0, err
+    steps = {t["step"]: t for t in json.loads(out)["trace"]}
+    d = steps["patent_evidence"]["detail"]
+    assert (d["assets_with_evidence"], d["legal_term_filled"]) == (4, 3)
+    assert len(steps["patent_evidence"]["rows"]) == 4
+    assert len(steps["patent_evidence.peers"]["rows"]) == 4 * 12

@@ -89,6 +89,9 @@ def _print_evidence(con: Any, v: Any) -> None:
     if step is None:
         return
     d = step.detail
+    if v.assets:
+        _print_portfolio_evidence(con, step)
+        return
     if step.rows:
         title = f"Evidence: patent {d.get('patent_id')} (cohort {d.get('cohort') or '–'})"
         t = Table(title=escape(title))
@@ -110,6 +113,47 @@ def _print_evidence(con: Any, v: Any) -> None:
                   f"{d['cycle_time.q1']:.2f}, Q2 {d['cycle_time.q2']:.2f}, Q3 "
                   f"{d['cycle_time.q3']:.2f} years (n_ages {_num(d.get('cycle_time.n_ages'))}; "
                   f"{d.get('cycle_time.file')})", markup=False)
+
+
+def _print_portfolio_evidence(con: Any, step: Any) -> None:
+    """A portfolio's evidence: one line per asset with evidence, then the summary."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    d = step.detail
+    q = str(d.get("quality_indicator") or "quality")
+    if step.rows:
+        t = Table(title="Patent evidence per asset")
+        for col in ("asset", "patent", "cohort", "term (y)", "filled", q, "cohort %",
+                    "warnings"):
+            t.add_column(col, justify="left" if col in ("asset", "patent", "cohort", "warnings")
+                         else "right", overflow="fold")
+        for r in step.rows:
+            term = r.get("legal_term_years_at_valuation_date")
+            t.add_row(escape(str(r["asset"])), escape(str(r.get("patent_id") or "–")),
+                      escape(str(r.get("cohort") or "–")),
+                      "–" if term is None else f"{term:.2f}",
+                      "yes" if r.get("legal_term_filled") else "no", _num(r.get(q)),
+                      _pct(r.get("quality_cohort_percentile")),
+                      escape(str(r.get("warnings") or "")))
+        con.print(t)
+    con.print(f"Patent evidence: {d.get('assets_with_evidence')} of {d.get('assets')} assets "
+              f"({d.get('assets_without_evidence')} name no patent); legal term filled from "
+              f"expiry_date for {d.get('legal_term_filled')}", markup=False)
+    con.print(f"Evidence warnings: {d.get('warnings_by_code') or 'none'}", markup=False)
+    for which in ("cohort", "file"):
+        n = d.get(f"quality_{which}_percentile.n")
+        if n:
+            qs = ", ".join(f"p{p} {_pct(d.get(f'quality_{which}_percentile.p{p}'))}"
+                           for p in (10, 25, 50, 75, 90))
+            con.print(f"{q} percentile within {which} across {n} assets: {qs}", markup=False)
+    if d.get("indicators.file"):
+        con.print(f"Indicators {d.get('indicators.file')} (sha256 "
+                  f"{str(d.get('indicators.sha256'))[:12]}…, data cutoff "
+                  f"{d.get('indicators.data_cutoff') or 'unknown'})", markup=False)
+    if d.get("cycle_time.file"):
+        con.print(f"Cycle times {d.get('cycle_time.file')} (sha256 "
+                  f"{str(d.get('cycle_time.sha256'))[:12]}…)", markup=False)
 
 
 def register(app: typer.Typer) -> None:
