@@ -225,7 +225,7 @@ def test_bad_blocks_are_refused_naming_the_field(
         del doc["patent_evidence"]
     path = tmp_path / "pf.yaml"
     path.write_text(yaml.safe_dump(doc))
-    code, out, err = run_cli("value", path)
+    code, _, err = run_cli("value", path)
     assert code == 2
     assert field in err and "Traceback" not in err
 

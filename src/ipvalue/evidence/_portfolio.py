@@ -646,10 +646,49 @@ def attach_portfolio(valuation: Valuation, ev: PortfolioEvidence) -> Valuation:
     def assumption_rows() -> Any:
         for k in range(m):
             for a in ev.asset_assumptions(k):
-                yield dataclasses.asdict(a)
+                yield dict(a.__dict__)  # flat scalars: no deep copy (dataclasses.asdict)
 
     def assumption_at(k: int, j: int) -> dict[str, Scalar]:
-        return dataclasses.asdict(ev.asset_assumptions(k)[j])
+        return dict(ev.asset_assumptions(k)[j].__dict__)
+
+    def all_peer_rows() -> Any:
+        # column-wise: each indicator's columns turned into lists once
+        cols = []
+        for name in names:
+            p = ev._peers_of(name)
+            cols.append(
+                (
+                    name,
+                    ev._unit(name),
+                    *(
+                        [None if x != x else x for x in a.tolist()]
+                        for a in (
+                            np.where(p.valid, p.value, np.nan),
+                            p.cohort.percentile,
+                            p.cohort.median,
+                            p.file.percentile,
+                            p.file.median,
+                        )
+                    ),
+                    p.cohort.n.tolist(),
+                    p.file.n.tolist(),
+                )
+            )
+        for k in range(m):
+            label = ev.labels(int(ev.assets[k]))
+            for name, unit, val, cp, cm, fp, fm, cn, fn in cols:
+                yield {
+                    "asset": label,
+                    "indicator": name,
+                    "unit": unit,
+                    "value": val[k],
+                    "cohort_percentile": cp[k],
+                    "cohort_n": cn[k],
+                    "cohort_median": cm[k],
+                    "file_percentile": fp[k],
+                    "file_n": fn[k],
+                    "file_median": fm[k],
+                }
 
     per_asset = len(names) + (3 if ev.cycle is not None else 0)
     a_counts = [per_asset + int(ev.filled[k]) for k in range(m)]
@@ -661,7 +700,7 @@ def attach_portfolio(valuation: Valuation, ev: PortfolioEvidence) -> Valuation:
                 "percentile_convention": PERCENTILE_CONVENTION,
                 "indicators": ", ".join(names) or None,
             },
-            rows=flat_lazy([len(names)] * m, peer_row) if names else (),
+            rows=flat_lazy([len(names)] * m, peer_row, all_peer_rows) if names else (),
         ),
         TraceStep(
             step="patent_evidence.assumptions",
