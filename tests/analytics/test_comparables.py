@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from ipvalue.analytics.comparables import (
     ComparableOptions,
+    ComparablesResult,
     DealRecord,
     PatentMatch,
     QualityScore,
@@ -238,27 +239,44 @@ def test_subject_own_deal_is_not_a_comparable() -> None:
     assert {e.where: e.reason for e in res.excluded}["d.csv:2"] == "the subject patent itself"
 
 
-def test_real_fx_rate_is_recorded_with_its_date_warning() -> None:
-    from ipvalue.refdata import fx_rate
+def test_real_fx_rate_of_the_deal_date_is_recorded(monkeypatch: pytest.MonkeyPatch) -> None:
+    from ipvalue.core.settings import get_settings
 
     deals = (
-        deal("k:2", "P1", 1_000_000.0, "2019-06-30", currency="KRW"),
+        deal("k:2", "P1", 1_000_000.0, "2019-06-30", currency="KRW"),  # a Sunday
         deal("k:3", "P2", 1000.0, "2019-06-30"),
         deal("k:4", "P3", 1000.0, "2019-06-30"),
     )
-    res = select_comparables(
-        deals,
-        MATCHES,
-        options=ComparableOptions(as_of=AS_OF, max_weight=None),
-        subject=Subject("s"),
-    )
-    fig = fx_rate("KRW", "USD", dt.date(2019, 6, 30))
+
+    def run_real() -> ComparablesResult:
+        return select_comparables(
+            deals,
+            MATCHES,
+            options=ComparableOptions(as_of=AS_OF, max_weight=None),
+            subject=Subject("s"),
+        )
+
+    res = run_real()
     row = res.rows[0]
-    assert row.fx is not None and row.fx.rate == fig.value
-    assert row.unit_price == 1_000_000.0 * float(fig.value)
-    assert row.fx.reference_date == fig.source_date and row.fx.source == fig.source
-    assert any(w.startswith("KRW→USD: the rate of") for w in res.warnings)
+    # ECB rates of Friday 2019-06-28 (the latest on or before the Sunday): USD 1.138 and
+    # KRW 1315.35 per EUR, so USD per KRW = 1.138 / 1315.35 = 0.000865169 and the deal is
+    # 1,000,000 × 0.000865169 = USD 865.169
+    assert row.fx is not None and row.fx.rate == pytest.approx(1.138 / 1315.35, rel=1e-15)
+    assert row.unit_price == pytest.approx(865.1689664, rel=1e-9)
+    assert row.fx.reference_date == "2019-06-28" and row.fx.flags == ()
+    assert row.fx.source is not None and "European Central Bank" in row.fx.source
+    assert not any(w.startswith("KRW→USD") for w in res.warnings)  # a weekend is no gap
     assert "KRW" in res.approach_block()["comparables"][0]["source"]
+    # with a 1-day tolerance the 2-day weekend gap is reported
+    monkeypatch.setenv("IPVALUE_FX_MAX_GAP_DAYS", "1")
+    get_settings.cache_clear()
+    try:
+        warned = run_real()
+    finally:
+        get_settings.cache_clear()
+    (w,) = [w for w in warned.warnings if w.startswith("KRW→USD")]
+    assert "the rate of 2019-06-28 converted deals dated 2019-06-30" in w
+    assert "look-ahead" not in w
 
 
 def test_block_values_in_the_case_engine_as_computed_here() -> None:

@@ -122,14 +122,13 @@ def test_end_to_end_with_quality_ratio(
         assert r["quality_score"] == ind.loc[r["corpus_id"], "quality_index"]
         assert r["quality_ratio"] == pytest.approx(q / r["quality_score"])
         assert r["quality_patent_id"] == ind.loc[r["corpus_id"], "patent_id"]
-    # FX recorded: 95,000,000 JPY on 2014-02-10 at the packaged reference rate
-    from ipvalue.refdata import fx_rate
-
+    # FX recorded: 95,000,000 JPY on Monday 2014-02-10 at that day's ECB rates (USD 1.3638,
+    # JPY 139.26 per EUR): USD per JPY = 1.3638 / 139.26 = 0.00979319, so USD 930,353.30
     ill2 = rows[1]
-    fig = fx_rate("JPY", "USD", dt.date(2014, 2, 10))
-    assert ill2["fx"]["rate"] == fig.value and ill2["fx"]["reference_date"] == fig.source_date
-    assert ill2["unit_price"] == 95_000_000 * fig.value
-    assert any(w.startswith("JPY→USD: the rate of") for w in data["warnings"])
+    assert ill2["fx"]["rate"] == pytest.approx(1.3638 / 139.26, rel=1e-15)
+    assert ill2["fx"]["reference_date"] == "2014-02-10"
+    assert ill2["unit_price"] == pytest.approx(930_353.29599, rel=1e-10)
+    assert not any(w.startswith("JPY→USD") for w in data["warnings"])  # the deal's own date
     # the block on stdout is the block in the file
     written = yaml.safe_load(out.read_text(encoding="utf-8"))[0]
     assert written["quality_adjustment"] == "ratio" and written["subject_quality"] == q

@@ -142,9 +142,11 @@ def test_fx_factor_when_a_valuer_converts_at_its_own_rate() -> None:
     cmp = compare(case, ["SG"], currency="USD", evaluate=closed_form)
     sg = cmp.value_of("SG")
     assert sg.fx is not None
-    # USD → SGD at the valuer's 1.30, SGD → USD at the 2024-12-31 reference 1/1.36337
-    assert sg.fx.rate == pytest.approx(1.30 / 1.36337, rel=1e-12)
-    assert sg.fx.source_date == "2024-12-31" and sg.fx.note is not None
+    # USD → SGD at the valuer's 1.30, SGD → USD at the ECB rate of the valuation date
+    # 2025-06-30 (SGD 1.4941, USD 1.172 per EUR): 1.30 / (1.4941 / 1.172) = 1.0197443…
+    assert sg.fx.rate == pytest.approx(1.30 / (1.4941 / 1.172), rel=1e-12)
+    assert sg.fx.rate == pytest.approx(1.0197443, rel=1e-7)
+    assert sg.fx.source_date == "2025-06-30" and sg.fx.note is None  # same day: no gap
     assert cmp.attribution_of("SG").contributions["fx"] != 0.0
 
 

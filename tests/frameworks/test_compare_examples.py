@@ -80,7 +80,7 @@ def test_compare_cli_json_sums_and_order() -> None:
         assert parts + att["residual"] == pytest.approx(att["difference"], abs=1e-6)
         assert abs(att["residual"]) <= 1e-9 * max(1.0, abs(att["difference"]))
     fx = {v["framework"]: v["fx"]["source_date"] for v in a["values"] if v["fx"]}
-    assert set(fx.values()) == {"2024-12-31"}
+    assert set(fx.values()) == {"2025-06-30"}  # the ECB rate of the valuation date
     b = run("SG,IVS,JP,CN,KR")
     key = lambda d: sorted((v["framework"], v["value"]) for v in d["values"])  # noqa: E731
     assert key(a) == key(b)
@@ -193,8 +193,12 @@ def test_compare_cli_text_shows_factor_amounts_and_drivers_unabridged() -> None:
         env={**os.environ, "COLUMNS": "80"},
     )
     assert r.returncode == 0, r.stderr
-    assert "JP − IVS = 436,236.97 USD" in r.stdout
-    assert "249,458.40" in r.stdout and "267,279.04" in r.stdout and "-80,500.47" in r.stdout
+    # KRW → USD at the ECB rate of 2025-06-30 (KRW 1588.21, USD 1.172 per EUR): the KRW
+    # amounts are those formerly converted at the rounded 2024-12-31 cross 1474.78, so each
+    # USD figure is the former one × 1474.78 × 1.172 / 1588.21 = × 1.0882957:
+    # 436,236.97 → 474,754.83; 249,458.40 → 271,484.51; -80,500.47 → -87,608.32
+    assert "JP − IVS = 474,754.83 USD" in r.stdout
+    assert "271,484.51" in r.stdout and "290,878.63" in r.stdout and "-87,608.32" in r.stdout
     flat = " ".join(r.stdout.replace("│", " ").split())  # table cells wrap at 80 columns
     assert "0.043 [S]" in flat and "approaches.0.royalty_rate 0.037" in flat
     assert "…" not in r.stdout  # no truncated amount

@@ -199,7 +199,7 @@ class FxUsed:
     flags: tuple[str, ...] = ()
 
     def describe(self) -> str:
-        """``× 0.000678 USD per KRW (fx_reference 2024-12-31: ECB …)``."""
+        """``× 0.000678 USD per KRW (rate of 2024-12-31: European Central Bank …)``."""
         src = (self.source or "no source").split(";")[0].split(" (")[0]
         return (
             f"× {self.rate:.6g} {self.to_currency} per {self.from_currency} "
@@ -851,10 +851,11 @@ def _fx_warnings(rows: Sequence[ComparableRow], as_of: dt.date) -> list[str]:
                 if x.fx is not None and (x.fx.from_currency, x.fx.reference_date) == key
             }
         )
+        # flagged by fx_rate only when the gap passes the setting fx_max_gap_days
         msg = (
             f"{r.fx.from_currency}→{r.fx.to_currency}: the rate of {r.fx.reference_date} "
-            f"converted deals dated {', '.join(dates)} (no reference rate on those dates; "
-            "add fx_reference override rows for them)"
+            f"converted deals dated {', '.join(dates)} (no rate within fx_max_gap_days "
+            "before those dates; add fx_reference.csv override rows for them)"
         )
         ref = _iso(r.fx.reference_date)
         if ref is not None and ref > as_of:
@@ -889,8 +890,9 @@ def _conventions(options: ComparableOptions, basis: str, ratio: bool) -> tuple[s
     ]
     if basis == "price":
         out.append(
-            f"X_i = price_i × fx(currency_i → {o.currency}) at the reference rate on or "
-            "before the deal date (ipvalue.refdata.fx_rate); no restatement to as_of"
+            f"X_i = price_i × fx(currency_i → {o.currency}) at the ECB daily reference rate "
+            "of the latest date on or before the deal date (ipvalue.refdata.fx_rate); no "
+            "restatement to as_of"
         )
     else:
         out.append(f"X_i = the deal's {basis} (unitless, not converted)")
