@@ -153,3 +153,39 @@ def test_patent_evidence_market_ratio_by_hand() -> None:
                                            pytest.approx(2_082_704.81, abs=0.01))
     names = {a.name for a in v.assumptions}
     assert {"approaches.0.subject_quality", "approaches.0.comparables.3.quality_score"} <= names
+
+
+def test_portfolio_patent_evidence_by_hand() -> None:
+    # Each asset Σ_t Rev_t · royalty · (1 − 35 %) / (1 + r)^t (end-year, no TAB, no TV), with
+    # the income period capped by the shorter of legal term and economic life.
+    v = _value("portfolio_patent_evidence.yaml")
+    got = {a.id: a.value for a in v.assets}
+    # US-6982482: term from expiry 2024-02-24: L = 3891 / 365.25 = 10.653 y caps the 12-year
+    # forecast: years 1–10 whole, year 11 earns f = L − 10 of its flow at 10 + f.
+    L = 3891 / 365.25
+    f = L - 10
+    a = 10e6 * 0.03 * 0.65 * (sum(1.14 ** -t for t in range(1, 11)) + f * 1.14 ** -(10 + f))
+    assert got["US-6982482"] == pytest.approx(a, rel=1e-12)
+    # US-6983169: term 3708 / 365.25 = 10.15 y filled, economic life 8 y caps 10 years
+    b = sum(6e6 * 1.05 ** (t - 1) * 0.025 * 0.65 / 1.15 ** t for t in range(1, 9))
+    assert got["US-6983169"] == pytest.approx(b, rel=1e-12)
+    # US-6982130: case term 12 kept (file 10.94 y: legal_term_mismatch); economic life 7 y
+    c = sum(4e6 * 0.04 * 0.65 / 1.15 ** t for t in range(1, 8))
+    assert got["US-6982130"] == pytest.approx(c, rel=1e-12)
+    # US-7643624: term 14.25 y filled, beyond its 8-year forecast and economic life 8: no cap
+    d = sum(5e6 * 0.03 * 0.65 / 1.16 ** t for t in range(1, 9))
+    assert got["US-7643624"] == pytest.approx(d, rel=1e-12)
+    e = sum(20e6 * 1.02 ** (t - 1) * 0.01 * 0.65 / 1.13 ** t for t in range(1, 6))
+    assert got["TM-001"] == pytest.approx(e, rel=1e-12)
+    assert v.value == pytest.approx(a + b + c + d + e, rel=1e-12)
+    s = v.trace[0].detail
+    assert (s["assets_with_evidence"], s["assets_without_evidence"], s["legal_term_filled"]) == (
+        4, 1, 3)
+    assert s["warnings_by_code"] == ("citation_window_incomplete 1, economic_life_beyond_cycle_"
+                                     "time 1, legal_term_mismatch 1")
+    rows = {r["asset"]: r for r in v.trace[0].rows}
+    assert rows["US-6982482"]["legal_term_years_at_valuation_date"] == L
+    assert rows["US-6983169"]["legal_term_years_at_valuation_date"] == 3708 / 365.25
+    assert rows["US-6982130"]["legal_term_filled"] is False
+    # quality 0.455 in a cohort of nine: 7 below, itself equal -> 7.5 / 9
+    assert rows["US-6982482"]["quality_cohort_percentile"] == 7.5 / 9
