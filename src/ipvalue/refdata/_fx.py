@@ -136,7 +136,12 @@ def _reference_legs(table: Table, out: dict[str, dict[int, _Leg]]) -> None:
         if origin is None:
             continue
         cells = row.cells
-        if cells.get("is_reference_date", "").strip().lower() == "no":
+        # only the user's own "no" excludes a row: a packaged off-date quote (TWD 2025-01-13)
+        # whose rate the user replaces becomes the user's rate of that date
+        if (
+            "is_reference_date" in row.overrides
+            and cells.get("is_reference_date", "").strip().lower() == "no"
+        ):
             continue
         ccy = cells.get("currency_iso4217", "").strip().upper()
         where = f"{origin.file}:{origin.line}"
