@@ -9,10 +9,9 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
-from tests.analytics.conftest import MINI
+from tests.analytics.conftest import MINI, assert_keys_consistent
 
 from ipvalue.analytics import IndicatorOptions, compute_indicators, import_source, open_duckdb
-from ipvalue.analytics._schema import KEY_COLUMN, PUB_KEYED
 from ipvalue.analytics._store import CanonicalBatch, write_batch
 from ipvalue.core.errors import InputError
 
@@ -25,38 +24,6 @@ def _rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[tuple[object, ...]]:
 
 def _keys(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     return dict(_rows(con, "SELECT pub_id, pub_key FROM publication"))  # type: ignore[arg-type]
-
-
-def _assert_consistent(con: duckdb.DuckDBPyConnection) -> None:
-    """Every stored key agrees with the text ids it stands for (the invariant indicators use)."""
-    n, distinct, lo, hi = _rows(
-        con, "SELECT count(*), count(DISTINCT pub_key), min(pub_key), max(pub_key) FROM publication"
-    )[0]
-    assert (distinct, lo, hi) == (n, 1, n)  # dense 1..n, one per publication
-    for table, col in PUB_KEYED.items():
-        if table == "publication":
-            continue
-        key = KEY_COLUMN[table]
-        bad = _rows(
-            con,
-            f'SELECT count(*) FROM {table} t LEFT JOIN publication p ON p.pub_id = t."{col}" '
-            f'WHERE t."{key}" IS DISTINCT FROM p.pub_key',
-        )
-        assert bad == [(0,)], table
-    # doc_key = key of the document's smallest pub_id; cited_key = the cited document's doc_key
-    bad_doc = _rows(
-        con,
-        "SELECT count(*) FROM publication p JOIN (SELECT doc_id, arg_min(pub_key, pub_id) AS k "
-        "FROM publication GROUP BY 1) d USING (doc_id) WHERE p.doc_key IS DISTINCT FROM d.k",
-    )
-    assert bad_doc == [(0,)]
-    bad_cited = _rows(
-        con,
-        "SELECT count(*) FROM citation c LEFT JOIN (SELECT DISTINCT doc_id, doc_key "
-        "FROM publication) d ON d.doc_id = c.cited_doc_id "
-        "WHERE c.cited_key IS DISTINCT FROM d.doc_key",
-    )
-    assert bad_cited == [(0,)]
 
 
 def test_fixture_keys_are_dense_in_pub_id_order_and_resolve_citations() -> None:
@@ -80,7 +47,7 @@ def test_fixture_keys_are_dense_in_pub_id_order_and_resolve_citations() -> None:
     ]
     # application and foreign citations never resolve to a granted US patent in the fixture
     assert _rows(con, "SELECT count(cited_key) FROM citation WHERE origin <> 'us_patent'") == [(0,)]
-    _assert_consistent(con)
+    assert_keys_consistent(con)
 
 
 def test_reimport_keeps_every_key() -> None:
@@ -96,7 +63,7 @@ def test_reimport_keeps_every_key() -> None:
         _rows(con, "SELECT citing_pub_id, seq, origin, cited_key FROM citation ORDER BY ALL")
         == cited_before
     )
-    _assert_consistent(con)
+    assert_keys_consistent(con)
 
 
 def _split_fixture(tmp_path: Path) -> tuple[Path, Path]:
@@ -128,7 +95,7 @@ def test_later_import_resolves_older_citations(tmp_path: Path) -> None:
     assert _rows(
         con, "SELECT DISTINCT cited_key FROM citation WHERE cited_doc_id = 'US-1000001'"
     ) == [(6,)]
-    _assert_consistent(con)
+    assert_keys_consistent(con)
 
 
 def test_split_import_gives_the_same_indicators_as_one_import(tmp_path: Path) -> None:
@@ -190,7 +157,7 @@ def test_document_key_moves_to_a_smaller_pub_id_added_later() -> None:
     assert _keys(con) == {"US-7-B2": 1, "US-8-B1": 2, "US-7-A1": 3}
     assert _rows(con, "SELECT doc_key FROM publication WHERE doc_id = 'US-7'") == [(3,), (3,)]
     assert _rows(con, "SELECT cited_key FROM citation") == [(3,)]
-    _assert_consistent(con)
+    assert_keys_consistent(con)
 
 
 def _old_file(tmp_path: Path) -> Path:
@@ -218,7 +185,7 @@ def test_older_file_is_upgraded_in_place_on_read_only_open(tmp_path: Path, mini_
     assert compute_indicators(db, OPTS).to_pylist() == compute_indicators(mini_db, OPTS).to_pylist()
     con = duckdb.connect(str(db), read_only=True)
     assert sorted(_keys(con).values()) == [1, 2, 3, 4, 5, 6]
-    _assert_consistent(con)
+    assert_keys_consistent(con)
     con.close()
 
 

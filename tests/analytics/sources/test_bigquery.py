@@ -13,7 +13,7 @@ from pathlib import Path
 import pyarrow.json as pajson
 import pyarrow.parquet as pq
 import pytest
-from tests.analytics.conftest import DATA
+from tests.analytics.conftest import DATA, assert_keys_consistent
 
 from ipvalue.analytics import IndicatorOptions, compute_indicators, import_source, open_duckdb
 from ipvalue.core.errors import InputError
@@ -37,6 +37,12 @@ def test_export_maps_to_canonical_tables(fmt: str, tmp_path: Path) -> None:
         "SELECT grant_date, filing_date FROM publication WHERE pub_id = 'CN-1234567-A'"
     ).fetchall()
     assert cn == [(None, date(2005, 6, 17))]  # grant_date 0 = not granted
+    # keys: 3 publications numbered 1..3; KR's citation of US-7650331 resolves to the US grant
+    assert_keys_consistent(con)
+    cited = con.execute(
+        "SELECT p.pub_id FROM citation c JOIN publication p ON p.pub_key = c.cited_key"
+    ).fetchall()
+    assert cited == [("US-7650331-B1",)]
     con.close()
     rows = {
         r["pub_id"]: r

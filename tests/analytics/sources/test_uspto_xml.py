@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from tests.analytics.conftest import assert_keys_consistent
 from tests.conftest import SHARED_DATA, require_shared_data
 
 from ipvalue.analytics import import_source, open_duckdb
@@ -22,6 +23,10 @@ def con():  # type: ignore[no-untyped-def]
     c = open_duckdb(":memory:")
     REPORTS["xml"] = import_source(c, XML, "uspto-xml")
     return c
+
+
+def test_keys_agree_with_the_text_ids(con) -> None:  # type: ignore[no-untyped-def]
+    assert_keys_consistent(con)
 
 
 def test_counts_match_the_data_readme(con) -> None:  # type: ignore[no-untyped-def]
