@@ -53,3 +53,36 @@ def test_bad_input_exit_2_without_traceback(args: tuple[str, ...], message: str)
     r = _run(*args)
     assert r.returncode == 2
     assert message in r.stderr and "Traceback" not in r.stderr
+
+
+def test_show_fx_history_series_json() -> None:
+    r = _run("show", "fx_history", "--key", "krw", "--json")
+    assert r.returncode == 0, r.stderr
+    data = json.loads(r.stdout)
+    rates = {x["date"]: x for x in data["rates"]}
+    assert len(rates) == 7126 and "eurofxref-hist" in data["source"]
+    # 2020-03-02: KRW 1325.85 and USD 1.1122 per EUR → 1325.85 / 1.1122 KRW per USD
+    day = rates["2020-03-02"]
+    assert day["units_per_eur"] == "1325.85" and day["usd_per_eur"] == "1.1122"
+    assert day["units_per_usd"] == pytest.approx(1325.85 / 1.1122, rel=1e-15)
+
+
+def test_show_fx_history_coverage_text() -> None:
+    r = _run("show", "fx_history")
+    assert r.returncode == 0, r.stderr
+    assert "2005-04-01" in r.stdout and "2026-10-30" in r.stdout  # CNY starts, all end
+
+
+def test_fx_command_json_and_errors() -> None:
+    r = _run("fx", "KRW", "JPY", "--on", "2020-03-01", "--json")  # a Sunday
+    assert r.returncode == 0, r.stderr
+    data = json.loads(r.stdout)
+    assert data["date_used"] == "2020-02-28" and data["gap_days"] == 2 and data["flags"] == []
+    assert data["rate"] == pytest.approx(119.36 / 1324.98, rel=1e-14)  # JPY / KRW per EUR
+    for args, message in (
+        (("fx", "TWD", "USD", "--on", "2025-01-13"), "TWD has no exchange rate"),
+        (("fx", "KRW", "USD", "--on", "13/01/2025"), "--on"),
+        (("show", "fx_history", "--key", "XYZ"), "XYZ has no rates"),
+    ):
+        bad = _run(*args)
+        assert bad.returncode == 2 and message in bad.stderr and "Traceback" not in bad.stderr
