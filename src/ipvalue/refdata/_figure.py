@@ -75,7 +75,8 @@ class Figure:
     note : str or None
         Row caveats, override origin (file, line, author, reason) and, for FX, date mismatches.
     flags : tuple of str
-        Machine-readable conditions: ``override``, ``fx_date_mismatch``, ``fx_after_date``.
+        Machine-readable conditions: ``override``, ``fx_date_mismatch`` (an FX rate older than
+        the setting ``fx_max_gap_days`` allows).
     """
 
     value: float | str
