@@ -318,8 +318,8 @@ def record_run(
     """Write the ``import_run`` row and the issues; return the report."""
     n_pub = con.execute("SELECT count(*) FROM publication WHERE run_id = ?", [run_id]).fetchall()[0]
     n_cit = con.execute(
-        "SELECT count(*) FROM citation WHERE citing_pub_id IN "
-        "(SELECT pub_id FROM publication WHERE run_id = ?)",
+        "SELECT count(*) FROM citation WHERE citing_key IN "
+        "(SELECT pub_key FROM publication WHERE run_id = ?)",
         [run_id],
     ).fetchall()[0]
     n_publications = int(n_pub[0]) if n_pub else 0
