@@ -212,8 +212,7 @@ class PortfolioEvidence:
         out = []
         data = self.data
         if data is not None:
-            row = int(self.rows[k])
-            src = _source(data.info, f"row patent_id {data.patent_id_at(row)}")
+            src = _source(data.info, f"row patent_id {self._pid(k)}")
             when = _source_date(data.info)
             base = "low: provenance unknown" if data.info.provenance is None else None
             for pr in self.peers(k):
@@ -277,7 +276,7 @@ class PortfolioEvidence:
             out.update(
                 {
                     "patent_id": self._pid(k),
-                    "cohort": self.data.cohort_at(int(self.rows[k])),
+                    "cohort": self._taken("cohort")[k],
                     "expiry_date": self._iso("expiry_date", k),
                     "legal_term_years_at_valuation_date": _num(self.legal_years[k]),
                     "legal_term_filled": bool(self.filled[k]),
@@ -301,13 +300,30 @@ class PortfolioEvidence:
         return out
 
     # -- helpers ---------------------------------------------------------------------------
+    def _taken(self, name: str) -> list[Any]:
+        """Column ``name`` (ids, cohorts, dates) at the evidence rows as a list, once."""
+        cache: dict[str, list[Any]] = self.__dict__.setdefault("_taken_cache", {})
+        got = cache.get(name)
+        if got is None:
+            assert self.data is not None
+            idx = pa.array(self.rows, type=pa.int64())
+            col = {"patent_id": self.data.ids, "cohort": self.data.cohorts}.get(name)
+            if col is None:
+                col = self.data.dates.get(name)
+            if col is None:
+                got = [None] * len(self.rows)
+            else:
+                got = col.take(idx).to_pylist()
+                if name in ("grant_date", "filing_date", "expiry_date"):
+                    got = [v.date() if isinstance(v, dt.datetime) else v for v in got]
+            cache[name] = got
+        return got
+
     def _pid(self, k: int) -> str:
-        assert self.data is not None
-        return self.data.patent_id_at(int(self.rows[k]))
+        return str(self._taken("patent_id")[k])
 
     def _date(self, name: str, k: int) -> dt.date | None:
-        assert self.data is not None
-        return self.data.date_at(name, int(self.rows[k]))
+        return self._taken(name)[k]
 
     def _iso(self, name: str, k: int) -> str | None:
         d = self._date(name, k)
@@ -704,9 +720,50 @@ def attach_portfolio(valuation: Valuation, ev: PortfolioEvidence) -> Valuation:
         return {"asset": ev.labels(int(ev.assets[k])), **pr.as_row()}
 
     def assumption_rows() -> Any:
+        # column-wise: the indicator values as lists once, the source text split around the
+        # patent id (the same text as _source), cycle-time rows shared by their assets
+        data = ev.data
+        cols: list[tuple[str, str, list[Any]]] = []
+        head = tail = ""
+        when = base = None
+        if data is not None:
+            head, _, tail = _source(data.info, "row patent_id \0").partition("\0")
+            when = _source_date(data.info)
+            base = "low: provenance unknown" if data.info.provenance is None else None
+            for name in names:
+                p = ev._peers_of(name)
+                vals = [
+                    x if ok else None
+                    for x, ok in zip(p.value.tolist(), p.valid.tolist(), strict=True)
+                ]
+                cols.append((name, ev._unit(name), vals))
+        cycle_cache: dict[tuple[int, str], list[Assumption]] = {}
         for k in range(m):
-            for a in ev.asset_assumptions(k):
-                yield dict(a.__dict__)  # flat scalars: no deep copy (dataclasses.asdict)
+            i = int(ev.assets[k])
+            if data is not None:
+                src = f"{head}{ev._pid(k)}{tail}"
+                for name, unit, vals in cols:
+                    conf = base
+                    if name == "fwd_cits5" and ev.window_open[k]:
+                        conf = "low: citation window incomplete"
+                    yield {
+                        "name": f"assets.{i}.patent.{name}",
+                        "value": vals[k],
+                        "unit": unit,
+                        "source": src,
+                        "source_date": when,
+                        "confidence": conf,
+                    }
+                if ev.filled[k]:
+                    yield dict(ev._legal_assumption(k).__dict__)
+            row = ev.cycle_rows[k] if ev.cycle is not None else None
+            if row is not None:
+                key = (id(row), ev.cycle_how[k])  # the source names how the row was chosen
+                shared = cycle_cache.get(key)
+                if shared is None:
+                    shared = cycle_cache[key] = ev._cycle_assumptions(k)
+                for a in shared:
+                    yield {**a.__dict__, "name": f"assets.{i}.{a.name.split('.', 2)[2]}"}
 
     def assumption_at(k: int, j: int) -> dict[str, Scalar]:
         return dict(ev.asset_assumptions(k)[j].__dict__)
