@@ -271,3 +271,16 @@ def test_cli_prints_the_summary_and_json_carries_it(run_cli: Any) -> None:
     assert (d["assets_with_evidence"], d["legal_term_filled"]) == (4, 3)
     assert len(steps["patent_evidence"]["rows"]) == 4
     assert len(steps["patent_evidence.peers"]["rows"]) == 4 * 12
+
+
+def test_cheap_copy_equals_model_copy() -> None:
+    from ipvalue.evidence._portfolio import _with
+
+    pf = _portfolio(3)
+    item = pf.assets[0]
+    mine = _with(item, asset=_with(item.asset, remaining_legal_term_years=3.5))
+    theirs = item.model_copy(update={
+        "asset": item.asset.model_copy(update={"remaining_legal_term_years": 3.5})})
+    assert mine == theirs
+    assert mine.model_dump(exclude_unset=True) == theirs.model_dump(exclude_unset=True)
+    assert item.asset.remaining_legal_term_years is None  # the original is untouched
