@@ -284,3 +284,26 @@ def test_cheap_copy_equals_model_copy() -> None:
     assert mine == theirs
     assert mine.model_dump(exclude_unset=True) == theirs.model_dump(exclude_unset=True)
     assert item.asset.remaining_legal_term_years is None  # the original is untouched
+
+
+def test_quality_ratio_reads_each_assets_q_from_the_file() -> None:
+    # Q of each subject from its own row; Q_i of the comparables by patent_id; as valued alone.
+    # 6982482 alone (docs/patent-evidence.md §6): USD 1,714,055.09.
+    comps = [{"name": f"US {p} sale", "patent_id": p, "unit_price": price, "weight": 0.25,
+              "source": "illustrative"} for p, price in (
+        ("6838391", 1.2e6), ("6838741", 1.5e6), ("7473606", 1.35e6), ("8089078", 1.4e6))]
+    items = [{"asset": {"id": f"US-{p}", "type": "patent", "name": p},
+              "patent_evidence": {"patent_id": p},
+              "approaches": [{"method": "market_comparables", "quality_adjustment": "ratio",
+                              "min_comparables": 3, "comparables": comps}]}
+             for p in ("6982482", "6983169", "6982130")]
+    pf = load_case({"id": "pf", "title": "pf", "purpose": "transaction",
+                    "valuation_date": "2013-06-30", "currency": "USD",
+                    "patent_evidence": {"indicators_file": str(IND)}, "assets": items})
+    v = value(pf)
+    singles = [value(asset_case(pf, i)).value for i in range(3)]
+    assert [a.value for a in v.assets] == singles
+    assert v.assets[0].value == pytest.approx(1_714_055.09, abs=0.01)
+    names = {a.name for a in v.assumptions}
+    assert "assets.1.approaches.0.subject_quality" in names
+    assert "assets.2.approaches.0.comparables.3.quality_score" in names
