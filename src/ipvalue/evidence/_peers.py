@@ -185,21 +185,19 @@ def group_stats_many(
     """
     rows = np.asarray(rows, dtype=np.intp)
     v = values[valid]
-    uniq = np.unique(v)  # sorted distinct values
+    # one sort: distinct values, each valid value's rank among them, and their counts
+    uniq, inverse, counts = np.unique(v, return_inverse=True, return_counts=True)
     width = int(uniq.size) + 1
     subject_ok = valid[rows]
     subject_rank = np.searchsorted(uniq, values[rows])
-    ranks_sorted = np.sort(np.searchsorted(uniq, v))
+    file = _file_stats(uniq, counts, subject_rank, subject_ok)
     zero = np.zeros(len(rows), dtype=np.int64)
-    file = _segment_stats(
-        ranks_sorted.astype(np.int64), ranks_sorted, uniq, zero, width, subject_rank, subject_ok
-    )
     if cohorts is None:
-        cohort = GroupColumns(np.full(len(rows), np.nan), zero.copy(), np.full(len(rows), np.nan))
+        cohort = GroupColumns(np.full(len(rows), np.nan), zero, np.full(len(rows), np.nan))
     else:
         codes = cohorts[valid].astype(np.int64)
         keep = codes >= 0
-        keys = np.sort(codes[keep] * width + np.searchsorted(uniq, v[keep]))
+        keys = np.sort(codes[keep] * width + inverse[keep])
         ranks = keys % width
         g = cohorts[rows].astype(np.int64)
         cohort = _segment_stats(
@@ -211,3 +209,25 @@ def group_stats_many(
             cohort.n[none] = 0
             cohort.median[none] = np.nan
     return values[rows], subject_ok, cohort, file
+
+
+def _file_stats(
+    uniq: np.ndarray, counts: np.ndarray, subject_rank: np.ndarray, subject_ok: np.ndarray
+) -> GroupColumns:
+    """Whole-file statistics from the distinct values and their counts: ``below`` is the
+    count of smaller values (a running total), ``equal`` the subject value's count."""
+    m = len(subject_rank)
+    n = int(counts.sum())
+    if n == 0:
+        return GroupColumns(np.full(m, np.nan), np.zeros(m, dtype=np.int64), np.full(m, np.nan))
+    start = np.concatenate(([0], np.cumsum(counts)))
+    # subjects are rows of the file: a valid subject's value is one of ``uniq``
+    r = np.where(subject_ok, np.minimum(subject_rank, uniq.size - 1), 0)
+    below = start[r]
+    equal = np.where(subject_ok, counts[r], 0)
+    pct = np.where(subject_ok, (below + 0.5 * equal) / n, np.nan)
+    # median: the values at sorted positions (n − 1) // 2 and n // 2 (np.median's rule)
+    lo = uniq[np.searchsorted(start, (n - 1) // 2, "right") - 1]
+    hi = uniq[np.searchsorted(start, n // 2, "right") - 1]
+    med = lo if (n - 1) // 2 == n // 2 else (lo + hi) / 2
+    return GroupColumns(pct, np.full(m, n, dtype=np.int64), np.full(m, med))

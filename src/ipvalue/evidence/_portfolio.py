@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import gc
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
@@ -832,6 +833,17 @@ def attach_portfolio(valuation: Valuation, ev: PortfolioEvidence) -> Valuation:
 def value_portfolio_with_evidence(
     case: PortfolioCase, run: Callable[[PortfolioCase], Valuation]
 ) -> Valuation:
-    """``run`` on the prepared portfolio, with the evidence attached to its result."""
-    ev = prepare_portfolio(case)
-    return attach_portfolio(run(ev.case), ev)
+    """``run`` on the prepared portfolio, with the evidence attached to its result.
+
+    The cyclic garbage collector is paused meanwhile (as for the portfolio pass): a large
+    portfolio holds millions of objects, and the copies of the filled assets would otherwise
+    trigger full collections that traverse them all (8 s of 12 s at 100,000 assets).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        ev = prepare_portfolio(case)
+        return attach_portfolio(run(ev.case), ev)
+    finally:
+        if enabled:
+            gc.enable()
