@@ -44,21 +44,36 @@ def build(n: int, seed: int = 7) -> PortfolioCase:
     life = rng.uniform(3, 15, n)
     assets = [
         {
-            "asset": {"id": f"A{i}", "type": "patent", "name": f"patent {i}",
-                      "remaining_legal_term_years": float(life[i])},
-            "approaches": [{
-                "method": "relief_from_royalty", "revenue": revenue[i].tolist(),
-                "royalty_rate": float(royalty[i]), "tax_rate": 0.24,
-                "discount_rate": float(rate[i]), "tab": {"period_years": 15},
-            }],
+            "asset": {
+                "id": f"A{i}",
+                "type": "patent",
+                "name": f"patent {i}",
+                "remaining_legal_term_years": float(life[i]),
+            },
+            "approaches": [
+                {
+                    "method": "relief_from_royalty",
+                    "revenue": revenue[i].tolist(),
+                    "royalty_rate": float(royalty[i]),
+                    "tax_rate": 0.24,
+                    "discount_rate": float(rate[i]),
+                    "tab": {"period_years": 15},
+                }
+            ],
         }
         for i in range(n)
     ]
-    return PortfolioCase.model_validate({
-        "id": "bench", "title": "bench", "purpose": "transaction",
-        "valuation_date": "2025-01-01", "currency": "USD",
-        "conventions": {"timing": "mid"}, "assets": assets,
-    })
+    return PortfolioCase.model_validate(
+        {
+            "id": "bench",
+            "title": "bench",
+            "purpose": "transaction",
+            "valuation_date": "2025-01-01",
+            "currency": "USD",
+            "conventions": {"timing": "mid"},
+            "assets": assets,
+        }
+    )
 
 
 def write_evidence(folder: Path, rows: int, seed: int = 3) -> tuple[Path, Path]:
@@ -71,8 +86,9 @@ def write_evidence(folder: Path, rows: int, seed: int = 3) -> tuple[Path, Path]:
     filing = grant - rng.integers(300, 1500, rows)
     expiry = filing + 7305 + rng.integers(0, 900, rows)
     years = 1970 + (grant // 365.25).astype(int)
-    cohort = np.char.add(years.astype(str), np.array([" section H", " section G"])[
-        rng.integers(0, 2, rows)])
+    cohort = np.char.add(
+        years.astype(str), np.array([" section H", " section G"])[rng.integers(0, 2, rows)]
+    )
     empty = rng.random(rows) < 0.1  # undefined cells stay empty
     cols = {
         "patent_id": pa.array([f"P{i}" for i in range(rows)]),
@@ -119,8 +135,11 @@ def evidence_case(
     table = pq.read_table(ind)
     expiry = table.column("expiry_date").to_numpy().astype("datetime64[D]").astype(np.int64)
     expiry[picks] = vdate + days
-    table = table.set_column(table.schema.get_field_index("expiry_date"), "expiry_date",
-                             pa.array(expiry.astype("datetime64[D]")))
+    table = table.set_column(
+        table.schema.get_field_index("expiry_date"),
+        "expiry_date",
+        pa.array(expiry.astype("datetime64[D]")),
+    )
     pq.write_table(table, ind)
     data = case.model_dump(exclude_none=True)
     for k, item in enumerate(data["assets"]):
@@ -129,8 +148,11 @@ def evidence_case(
     for k, item in enumerate(data["assets"]):
         del item["asset"]["remaining_legal_term_years"]
         item["patent_evidence"] = {"patent_id": f"P{int(picks[k])}"}
-    data["patent_evidence"] = {"indicators_file": str(ind), "cycle_time_file": str(ct),
-                               "cycle_time_code": "H01L"}
+    data["patent_evidence"] = {
+        "indicators_file": str(ind),
+        "cycle_time_file": str(ct),
+        "cycle_time_code": "H01L",
+    }
     return written, PortfolioCase.model_validate(data)
 
 
@@ -155,10 +177,14 @@ def bench_evidence(case: PortfolioCase, rows: int) -> None:
     d = steps["patent_evidence"].detail
     print(f"evidence variant: {len(case.assets):,} assets, indicators file of {rows:,} patents")
     print(f"  pass without evidence (terms written in the case): {t_base:.2f} s")
-    print(f"  pass with evidence (files read, ids found, terms filled, quality peers): "
-          f"{t_ev:.2f} s -> added {t_ev - t_base:.2f} s ({t_ev / t_base:.2f}x)")
-    print(f"  reading every per-asset evidence object (rows, {len(case.assets) * 12:,} peer "
-          f"rows, assumptions, warnings): {t_read:.2f} s")
+    print(
+        f"  pass with evidence (files read, ids found, terms filled, quality peers): "
+        f"{t_ev:.2f} s -> added {t_ev - t_base:.2f} s ({t_ev / t_base:.2f}x)"
+    )
+    print(
+        f"  reading every per-asset evidence object (rows, {len(case.assets) * 12:,} peer "
+        f"rows, assumptions, warnings): {t_read:.2f} s"
+    )
     print(f"  legal terms filled: {d['legal_term_filled']:,}; warnings: {d['warnings_by_code']}")
     print("  values equal to the written-term portfolio: yes")
 
@@ -189,12 +215,16 @@ def main() -> None:
     assert vec_values == loop_values, "portfolio values differ from single-asset values"
     print(f"assets: {args.assets:,}")
     print(f"vectorised portfolio pass: {t_vec:.2f} s")
-    print(f"loop of single-asset value(): {t_loop_subset:.2f} s for {args.loop_subset} assets "
-          f"-> {t_loop:.1f} s scaled to {args.assets:,}")
+    print(
+        f"loop of single-asset value(): {t_loop_subset:.2f} s for {args.loop_subset} assets "
+        f"-> {t_loop:.1f} s scaled to {args.assets:,}"
+    )
     print(f"ratio loop / vectorised: {t_loop / t_vec:.1f}x (target >= 100x)")
     print(f"warnings: {len(result.warnings):,}")
-    print(f"reading every per-asset result object afterwards: {t_read:.2f} s "
-          f"(ratio including it: {t_loop / (t_vec + t_read):.1f}x)")
+    print(
+        f"reading every per-asset result object afterwards: {t_read:.2f} s "
+        f"(ratio including it: {t_loop / (t_vec + t_read):.1f}x)"
+    )
     if args.evidence_rows > 0:
         bench_evidence(case, max(args.evidence_rows, args.assets))
 

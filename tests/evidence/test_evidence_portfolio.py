@@ -25,8 +25,12 @@ FILE_LEVEL = {"evidence_provenance_unknown", "evidence_provenance_mismatch"}
 
 
 def _sample_ids() -> list[str]:
-    t = pacsv.read_csv(IND, convert_options=pacsv.ConvertOptions(
-        column_types={"patent_id": "string", "cohort": "string"}))
+    t = pacsv.read_csv(
+        IND,
+        convert_options=pacsv.ConvertOptions(
+            column_types={"patent_id": "string", "cohort": "string"}
+        ),
+    )
     ids = t.column("patent_id").to_pylist()
     return [str(x) for x in ids]
 
@@ -45,14 +49,22 @@ def _item(i: int, pid: str | None, rng: np.random.Generator) -> dict[str, Any]:
     years = int(rng.integers(5, 25))
     item: dict[str, Any] = {
         "asset": asset,
-        "approaches": [{
-            "method": "relief_from_royalty",
-            "revenue": {"model": "growth", "year1": float(rng.uniform(1e6, 2e7)),
-                        "growth": 0.03, "years": years},
-            "royalty_rate": float(rng.uniform(0.01, 0.06)), "tax_rate": 0.3,
-            "discount_rate": float(rng.uniform(0.1, 0.2)), "tab": False,
-            **({"terminal_growth": 0.01} if i % 7 == 0 else {}),
-        }],
+        "approaches": [
+            {
+                "method": "relief_from_royalty",
+                "revenue": {
+                    "model": "growth",
+                    "year1": float(rng.uniform(1e6, 2e7)),
+                    "growth": 0.03,
+                    "years": years,
+                },
+                "royalty_rate": float(rng.uniform(0.01, 0.06)),
+                "tax_rate": 0.3,
+                "discount_rate": float(rng.uniform(0.1, 0.2)),
+                "tab": False,
+                **({"terminal_growth": 0.01} if i % 7 == 0 else {}),
+            }
+        ],
     }
     if pid is not None:
         item["patent_evidence"] = {"patent_id": pid}
@@ -66,18 +78,26 @@ def _portfolio(n: int, seed: int = 11) -> Any:
     ids = _sample_ids()
     picks = rng.choice(len(ids), size=n, replace=False)
     items = [_item(i, None if i % 9 == 8 else ids[int(p)], rng) for i, p in enumerate(picks)]
-    return load_case({
-        "id": "pf-ev", "title": "pf", "purpose": "collateral", "valuation_date": "2013-06-30",
-        "currency": "USD",
-        "patent_evidence": {"indicators_file": str(IND), "cycle_time_file": str(CT),
-                            "cycle_time_code": "H01L"},
-        "assets": items,
-    })
+    return load_case(
+        {
+            "id": "pf-ev",
+            "title": "pf",
+            "purpose": "collateral",
+            "valuation_date": "2013-06-30",
+            "currency": "USD",
+            "patent_evidence": {
+                "indicators_file": str(IND),
+                "cycle_time_file": str(CT),
+                "cycle_time_code": "H01L",
+            },
+            "assets": items,
+        }
+    )
 
 
 def _strip(message: str, aid: str) -> str:
     assert message.startswith(f"{aid}: "), message
-    return message[len(aid) + 2:]
+    return message[len(aid) + 2 :]
 
 
 def test_every_asset_equals_its_single_case_on_the_uspto_samples() -> None:
@@ -108,10 +128,15 @@ def test_every_asset_equals_its_single_case_on_the_uspto_samples() -> None:
             continue
         assert step is not None
         assert peers[aid] == list(step.rows), aid
-        expect = [dataclasses.asdict(a) for a in single.assumptions
-                  if a.name.startswith("patent.") or (
-                      a.name == "asset.remaining_legal_term_years"
-                      and "uspto_sample_indicators" in a.source)]
+        expect = [
+            dataclasses.asdict(a)
+            for a in single.assumptions
+            if a.name.startswith("patent.")
+            or (
+                a.name == "asset.remaining_legal_term_years"
+                and "uspto_sample_indicators" in a.source
+            )
+        ]
         got = [{**r, "name": str(r["name"]).split(".", 2)[2]} for r in assumptions[str(i)]]
         assert got == expect, aid
         assert rows[aid]["legal_term_filled"] == step.detail["legal_term_filled"]
@@ -121,8 +146,11 @@ def test_every_asset_equals_its_single_case_on_the_uspto_samples() -> None:
     assert summary["legal_term_filled"] == filled > 0
     # the engine's "case file" entry of a filled term is replaced by the evidence's
     names = [a.name for a in v.assumptions]
-    assert not any(n.endswith("asset.remaining_legal_term_years") and
-                   rows.get(f"A{n.split('.')[1]}", {}).get("legal_term_filled") for n in names)
+    assert not any(
+        n.endswith("asset.remaining_legal_term_years")
+        and rows.get(f"A{n.split('.')[1]}", {}).get("legal_term_filled")
+        for n in names
+    )
 
 
 def test_each_code_counted_in_the_summary() -> None:
@@ -131,8 +159,12 @@ def test_each_code_counted_in_the_summary() -> None:
     d = v.trace[0].detail
     codes: dict[str, int] = {}
     for w in v.warnings:
-        if w.code in {"legal_term_mismatch", "citation_window_incomplete",
-                      "economic_life_beyond_cycle_time", "evidence_look_ahead"}:
+        if w.code in {
+            "legal_term_mismatch",
+            "citation_window_incomplete",
+            "economic_life_beyond_cycle_time",
+            "evidence_look_ahead",
+        }:
             codes[w.code] = codes.get(w.code, 0) + 1
     assert codes  # the sample mixes them
     for c, m in codes.items():
@@ -141,9 +173,14 @@ def test_each_code_counted_in_the_summary() -> None:
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.tuples(st.integers(-1, 3), st.one_of(st.none(), st.integers(0, 6))),
-                min_size=1, max_size=40),
-       st.data())
+@given(
+    st.lists(
+        st.tuples(st.integers(-1, 3), st.one_of(st.none(), st.integers(0, 6))),
+        min_size=1,
+        max_size=40,
+    ),
+    st.data(),
+)
 def test_vectorised_peer_stats_equal_group_stats(cells: list[Any], data: Any) -> None:
     cohorts = np.array([c for c, _ in cells], dtype=np.int64)
     valid = np.array([v is not None for _, v in cells])
@@ -154,8 +191,11 @@ def test_vectorised_peer_stats_equal_group_stats(cells: list[Any], data: Any) ->
         subject = float(values[r]) if valid[r] else None
         assert (float(val[k]) if ok[k] else None) == subject
         assert file.at(k) == group_stats(values, valid, subject)
-        want = (group_stats(values, valid & (cohorts == cohorts[r]), subject)
-                if cohorts[r] >= 0 else group_stats(values, valid & False, None))
+        want = (
+            group_stats(values, valid & (cohorts == cohorts[r]), subject)
+            if cohorts[r] >= 0
+            else group_stats(values, valid & False, None)
+        )
         if cohorts[r] < 0:
             assert cohort.at(k).n == 0 and cohort.at(k).percentile is None
         else:
@@ -178,13 +218,29 @@ def test_peer_stats_by_hand() -> None:
 
 
 def _doc(**items: Any) -> dict[str, Any]:
-    item = {"asset": {"id": "X", "type": "patent", "name": "x"},
-            "approaches": [{"method": "relief_from_royalty", "revenue": [1e6, 1e6],
-                            "royalty_rate": 0.03, "tax_rate": 0.3, "discount_rate": 0.12,
-                            "tab": False}], **items}
-    return {"id": "pf", "title": "pf", "purpose": "collateral", "valuation_date": "2013-06-30",
-            "currency": "USD", "patent_evidence": {"indicators_file": str(IND)},
-            "assets": [item]}
+    item = {
+        "asset": {"id": "X", "type": "patent", "name": "x"},
+        "approaches": [
+            {
+                "method": "relief_from_royalty",
+                "revenue": [1e6, 1e6],
+                "royalty_rate": 0.03,
+                "tax_rate": 0.3,
+                "discount_rate": 0.12,
+                "tab": False,
+            }
+        ],
+        **items,
+    }
+    return {
+        "id": "pf",
+        "title": "pf",
+        "purpose": "collateral",
+        "valuation_date": "2013-06-30",
+        "currency": "USD",
+        "patent_evidence": {"indicators_file": str(IND)},
+        "assets": [item],
+    }
 
 
 def test_unknown_patent_names_the_asset_field() -> None:
@@ -196,8 +252,10 @@ def test_unknown_patent_names_the_asset_field() -> None:
 
 def test_repeated_patent_names_the_asset_field(tmp_path: Path) -> None:
     f = tmp_path / "ind.csv"
-    f.write_text("patent_id,quality_index,expiry_date\nP1,0.5,2030-01-01\nP1,0.4,2030-01-01\n"
-                 "P2,0.3,2031-01-01\n")
+    f.write_text(
+        "patent_id,quality_index,expiry_date\nP1,0.5,2030-01-01\nP1,0.4,2030-01-01\n"
+        "P2,0.3,2031-01-01\n"
+    )
     doc = _doc(patent_evidence={"patent_id": "P1"})
     doc["patent_evidence"]["indicators_file"] = str(f)
     with pytest.raises(InputError) as e:
@@ -206,13 +264,18 @@ def test_repeated_patent_names_the_asset_field(tmp_path: Path) -> None:
     assert "appears 2 times" in e.value.rule and "data rows 1, 2" in e.value.rule
 
 
-@pytest.mark.parametrize(("doc_patch", "field"), [
-    ({"header_patent_id": "6982482"}, "patent_evidence.patent_id"),
-    ({"item": {}}, "assets.0.patent_evidence.patent_id"),
-    ({"no_header": True, "item": {"patent_id": "6982482"}}, "assets.0.patent_evidence"),
-    ({"item": {"patent_id": "6982482", "cycle_time_code": "H01L"}},
-     "assets.0.patent_evidence.cycle_time_code"),
-])
+@pytest.mark.parametrize(
+    ("doc_patch", "field"),
+    [
+        ({"header_patent_id": "6982482"}, "patent_evidence.patent_id"),
+        ({"item": {}}, "assets.0.patent_evidence.patent_id"),
+        ({"no_header": True, "item": {"patent_id": "6982482"}}, "assets.0.patent_evidence"),
+        (
+            {"item": {"patent_id": "6982482", "cycle_time_code": "H01L"}},
+            "assets.0.patent_evidence.cycle_time_code",
+        ),
+    ],
+)
 def test_bad_blocks_are_refused_naming_the_field(
     run_cli: Any, tmp_path: Path, doc_patch: dict[str, Any], field: str
 ) -> None:
@@ -279,8 +342,9 @@ def test_cheap_copy_equals_model_copy() -> None:
     pf = _portfolio(3)
     item = pf.assets[0]
     mine = _with(item, asset=_with(item.asset, remaining_legal_term_years=3.5))
-    theirs = item.model_copy(update={
-        "asset": item.asset.model_copy(update={"remaining_legal_term_years": 3.5})})
+    theirs = item.model_copy(
+        update={"asset": item.asset.model_copy(update={"remaining_legal_term_years": 3.5})}
+    )
     assert mine == theirs
     assert mine.model_dump(exclude_unset=True) == theirs.model_dump(exclude_unset=True)
     assert item.asset.remaining_legal_term_years is None  # the original is untouched
@@ -289,17 +353,47 @@ def test_cheap_copy_equals_model_copy() -> None:
 def test_quality_ratio_reads_each_assets_q_from_the_file() -> None:
     # Q of each subject from its own row; Q_i of the comparables by patent_id; as valued alone.
     # 6982482 alone (docs/patent-evidence.md §6): USD 1,714,055.09.
-    comps = [{"name": f"US {p} sale", "patent_id": p, "unit_price": price, "weight": 0.25,
-              "source": "illustrative"} for p, price in (
-        ("6838391", 1.2e6), ("6838741", 1.5e6), ("7473606", 1.35e6), ("8089078", 1.4e6))]
-    items = [{"asset": {"id": f"US-{p}", "type": "patent", "name": p},
-              "patent_evidence": {"patent_id": p},
-              "approaches": [{"method": "market_comparables", "quality_adjustment": "ratio",
-                              "min_comparables": 3, "comparables": comps}]}
-             for p in ("6982482", "6983169", "6982130")]
-    pf = load_case({"id": "pf", "title": "pf", "purpose": "transaction",
-                    "valuation_date": "2013-06-30", "currency": "USD",
-                    "patent_evidence": {"indicators_file": str(IND)}, "assets": items})
+    comps = [
+        {
+            "name": f"US {p} sale",
+            "patent_id": p,
+            "unit_price": price,
+            "weight": 0.25,
+            "source": "illustrative",
+        }
+        for p, price in (
+            ("6838391", 1.2e6),
+            ("6838741", 1.5e6),
+            ("7473606", 1.35e6),
+            ("8089078", 1.4e6),
+        )
+    ]
+    items = [
+        {
+            "asset": {"id": f"US-{p}", "type": "patent", "name": p},
+            "patent_evidence": {"patent_id": p},
+            "approaches": [
+                {
+                    "method": "market_comparables",
+                    "quality_adjustment": "ratio",
+                    "min_comparables": 3,
+                    "comparables": comps,
+                }
+            ],
+        }
+        for p in ("6982482", "6983169", "6982130")
+    ]
+    pf = load_case(
+        {
+            "id": "pf",
+            "title": "pf",
+            "purpose": "transaction",
+            "valuation_date": "2013-06-30",
+            "currency": "USD",
+            "patent_evidence": {"indicators_file": str(IND)},
+            "assets": items,
+        }
+    )
     v = value(pf)
     singles = [value(asset_case(pf, i)).value for i in range(3)]
     assert [a.value for a in v.assets] == singles
