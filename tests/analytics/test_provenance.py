@@ -20,8 +20,10 @@ from ipvalue.analytics._provenance import (
     read_provenance,
     sha256_file,
     sidecar_path,
+    wipo_concordance_of_db,
     write_sidecar,
 )
+from ipvalue.analytics.sources._tech_fields import concordance_version
 from ipvalue.core.errors import InputError
 
 
@@ -145,3 +147,12 @@ def test_cli_writes_sidecars_on_real_samples(run_cli: Any, tmp_path: Path) -> No
     rec2 = json.loads(sidecar_path(ct).read_text())
     assert rec2["kind"] == "cycle_time" and rec2["data_cutoff"] == rec["data_cutoff"]
     assert rec2["valuation_date"] is None and rec2["options"] == {"min_ages": 1, "unit": "years"}
+    # USPTO XML carries no WIPO fields: both outputs name the concordance that derived them
+    assert rec["wipo_concordance"] == rec2["wipo_concordance"] == concordance_version()
+    assert Provenance.from_json_dict(rec2, "ct").wipo_concordance == concordance_version()
+
+
+def test_patentsview_outputs_name_no_concordance(mini_db: Path) -> None:
+    # PatentsView gives its own g_wipo_technology: no import of the database derived a field
+    assert wipo_concordance_of_db(mini_db) is None
+    assert wipo_concordance_of_db(mini_db.with_name("missing.duckdb")) is None

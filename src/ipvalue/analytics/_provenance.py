@@ -37,6 +37,7 @@ __all__ = [
     "read_provenance",
     "sha256_file",
     "sidecar_path",
+    "wipo_concordance_of_db",
     "write_sidecar",
 ]
 
@@ -75,6 +76,10 @@ class Provenance:
         Rows of the data file.
     sha256 : str or None
         Hex SHA-256 of the data file; ``None`` inside Parquet metadata (set in the sidecar).
+    wipo_concordance : str or None
+        Version of the IPC–technology concordance that derived the WIPO fields of the data
+        (``import_run.wipo_concordance``; several joined by ``" | "`` when imports differ);
+        ``None`` when every field came from the source (PatentsView) or the data has none.
     """
 
     kind: Kind
@@ -88,6 +93,7 @@ class Provenance:
     data_cutoff: str | None = None
     rows: int = 0
     sha256: str | None = None
+    wipo_concordance: str | None = None
 
     def to_json_dict(self) -> dict[str, Any]:
         """JSON-ready dict with the sidecar keys of ``docs/patent-evidence.md``."""
@@ -146,6 +152,7 @@ class Provenance:
             data_cutoff=text("data_cutoff"),
             rows=rows,
             sha256=text("sha256"),
+            wipo_concordance=text("wipo_concordance"),
         )
 
 
@@ -208,6 +215,30 @@ def data_cutoff_of_db(db: str | Path | None) -> str | None:
     return v.isoformat() if isinstance(v, dt.date) else str(v)
 
 
+def wipo_concordance_of_db(db: str | Path | None) -> str | None:
+    """Concordance version(s) recorded by the imports in the database, ``None`` if none.
+
+    Distinct values of ``import_run.wipo_concordance`` joined by ``" | "`` (sorted). Best effort,
+    like :func:`data_cutoff_of_db`: a database without the column or unreadable gives ``None``.
+    """
+    if db is None:
+        return None
+    import duckdb
+
+    try:
+        con = duckdb.connect(str(db), read_only=True)
+        try:
+            rows = con.execute(
+                "SELECT DISTINCT wipo_concordance FROM import_run "
+                "WHERE wipo_concordance IS NOT NULL ORDER BY 1"
+            ).fetchall()
+        finally:
+            con.close()
+    except (duckdb.Error, OSError):
+        return None
+    return " | ".join(str(r[0]) for r in rows) or None
+
+
 def build_provenance(
     kind: Kind,
     table: pa.Table,
@@ -219,13 +250,15 @@ def build_provenance(
     valuation_date: dt.date | None = None,
     data_cutoff: str | None = None,
     now: dt.datetime | None = None,
+    wipo_concordance: str | None = None,
 ) -> Provenance:
     """The provenance record of ``table`` before it is written (``sha256`` still ``None``).
 
     ``options`` default to the run's ``ipvalue.*`` schema metadata (what
     :func:`~ipvalue.analytics.compute_indicators` records). ``data_cutoff`` defaults to the latest
     ``grant_date`` of ``table`` (indicators); give it for tables without dates (cycle times:
-    :func:`data_cutoff_of_db`).
+    :func:`data_cutoff_of_db`). ``wipo_concordance``: the database's
+    :func:`wipo_concordance_of_db`.
     """
     from ipvalue import __version__
 
@@ -248,6 +281,7 @@ def build_provenance(
         valuation_date=valuation_date.isoformat() if valuation_date else None,
         data_cutoff=data_cutoff if data_cutoff is not None else _max_date(table, "grant_date"),
         rows=table.num_rows,
+        wipo_concordance=wipo_concordance,
     )
 
 

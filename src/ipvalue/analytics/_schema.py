@@ -122,6 +122,8 @@ SCHEMA: MappingProxyType[str, dict[str, str]] = MappingProxyType(
             "n_publications": "BIGINT",
             "n_citations": "BIGINT",
             "n_issues": "BIGINT",
+            # concordance that derived this run's WIPO fields; NULL = the source gave them
+            "wipo_concordance": "VARCHAR",
         },
         "import_issue": {
             "run_id": "INTEGER",

@@ -314,8 +314,14 @@ def record_run(
     source_format: str,
     source_path: str,
     issues: list[ImportIssue],
+    *,
+    wipo_concordance: str | None = None,
 ) -> ImportReport:
-    """Write the ``import_run`` row and the issues; return the report."""
+    """Write the ``import_run`` row and the issues; return the report.
+
+    ``wipo_concordance`` is the version of the concordance that derived the run's WIPO fields
+    (None when the source gave them).
+    """
     n_pub = con.execute("SELECT count(*) FROM publication WHERE run_id = ?", [run_id]).fetchall()[0]
     n_cit = con.execute(
         "SELECT count(*) FROM citation WHERE citing_key IN "
@@ -325,7 +331,8 @@ def record_run(
     n_publications = int(n_pub[0]) if n_pub else 0
     n_citations = int(n_cit[0]) if n_cit else 0
     con.execute(
-        "INSERT INTO import_run VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO import_run (run_id, source_format, source_path, imported_at, "
+        "n_publications, n_citations, n_issues, wipo_concordance) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         [
             run_id,
             source_format,
@@ -334,6 +341,7 @@ def record_run(
             n_publications,
             n_citations,
             len(issues),
+            wipo_concordance,
         ],
     ).fetchall()
     if issues:
@@ -355,13 +363,23 @@ def record_run(
 
 
 def write_batch(
-    con: duckdb.DuckDBPyConnection, batch: CanonicalBatch, *, source_format: str, source_path: str
+    con: duckdb.DuckDBPyConnection,
+    batch: CanonicalBatch,
+    *,
+    source_format: str,
+    source_path: str,
+    derive_wipo_fields: bool = False,
 ) -> ImportReport:
     """Write one importer's batch atomically, replacing publications already present.
 
     Keys: the batch's publications keep the key they had (new ones are numbered after the largest),
     their rows get it, and citations are resolved to the documents in the data, including older
     citations of documents this batch adds.
+
+    ``derive_wipo_fields``: publications of the batch without ``tech_field`` rows get WIPO fields
+    from their IPC/CPC codes in the same transaction
+    (:func:`ipvalue.analytics.sources._tech_fields.derive_tech_fields`), and the run records the
+    concordance version.
     """
     pubs = batch.tables.get("publication", pd.DataFrame(columns=["pub_id"]))
     with transaction(con):
@@ -396,5 +414,16 @@ def write_batch(
             WHERE citation.cited_doc_id = d.doc_id AND citation.cited_key IS NULL
               AND citation.citing_key IN (SELECT pub_key FROM _ipv_keys)"""
         ).fetchall()
+        version = None
+        if derive_wipo_fields:
+            from ipvalue.analytics.sources._tech_fields import (
+                concordance_version,
+                derive_tech_fields,
+            )
+
+            derive_tech_fields(con, "_ipv_keys")
+            version = concordance_version()
         con.execute("DROP TABLE IF EXISTS _ipv_keys").fetchall()
-        return record_run(con, run_id, source_format, source_path, batch.issues)
+        return record_run(
+            con, run_id, source_format, source_path, batch.issues, wipo_concordance=version
+        )

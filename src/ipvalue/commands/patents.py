@@ -171,7 +171,8 @@ def indicators_cmd(
     with _database(source, fmt, db, strict, encoding) as path, _progress() as bar:
         bar.add_task(f"computing indicators on {engine}", total=None)
         table = compute_indicators(path, opts, engine=engine)
-    prov = _provenance("indicators", table, source, fmt, db, engine, vdate)
+        # inside the block: the database read (a scratch file for --source) names the concordance
+        prov = _provenance("indicators", table, source, fmt, db, engine, vdate, path)
     write_table(embed(table, prov), out)
     write_sidecar(out, prov)
     meta = table.schema.metadata or {}
@@ -260,8 +261,13 @@ def _provenance(
     options: dict[str, Any] | None = None,
 ) -> Any:
     """Provenance record of an output table (sidecar ``X.meta.json``, docs/patent-evidence.md);
-    cycle times carry no dates, so their data cutoff is read from ``cutoff_db``."""
-    from ipvalue.analytics._provenance import build_provenance, data_cutoff_of_db
+    cycle times carry no dates, so their data cutoff is read from ``cutoff_db`` (the database
+    read), as is the concordance version of derived WIPO fields."""
+    from ipvalue.analytics._provenance import (
+        build_provenance,
+        data_cutoff_of_db,
+        wipo_concordance_of_db,
+    )
     from ipvalue.analytics._store import resolve_db_path
 
     origin = source if source is not None else resolve_db_path(db)
@@ -275,6 +281,7 @@ def _provenance(
         options=options,
         valuation_date=vdate,
         data_cutoff=cutoff,
+        wipo_concordance=wipo_concordance_of_db(resolve_db_path(cutoff_db)),
     )
 
 

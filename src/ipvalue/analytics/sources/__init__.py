@@ -29,6 +29,9 @@ def import_source(
     The import is one transaction: it completes, or raises and leaves the database unchanged.
     Malformed rows are skipped and listed in the report (file, line, rule); ``strict=True``
     raises ``InputError`` on the first one instead. ``encoding`` applies to CSV exports (Lens).
+    USPTO XML, Lens and BigQuery publications get WIPO technology fields derived from their
+    IPC/CPC codes (:mod:`ipvalue.analytics.sources._tech_fields`); PatentsView's own
+    ``g_wipo_technology`` is taken as given.
     """
     path = Path(source)
     if not path.exists():
@@ -58,7 +61,10 @@ def import_source(
         )
     from ipvalue.analytics._store import write_batch
 
-    return write_batch(con, batch, source_format=fmt, source_path=str(path))
+    # none of these formats carries WIPO fields: derive them from the codes (Schmoch 2008)
+    return write_batch(
+        con, batch, source_format=fmt, source_path=str(path), derive_wipo_fields=True
+    )
 
 
 __all__ = ["FORMATS", "SourceFormat", "import_source"]

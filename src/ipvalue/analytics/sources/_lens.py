@@ -7,7 +7,9 @@ citation indicators stay unknown (NULL); Lens's own ``Cited Count`` and family s
 
 WIPO patent-landscape exports (``publication number, kind code, …, family members``; ``|``
 separated) are read too; their family members give a family table from which family size is
-recomputed as a count of distinct offices.
+recomputed as a count of distinct offices. Their IPC codes come packed (``C07D41714``: subclass,
+main group in three digits, subgroup) and are stored in the usual form (``C07D417/14``), so that
+they read like every other source's codes (WIPO fields, subclasses).
 """
 
 from __future__ import annotations
@@ -34,6 +36,18 @@ _GRANTED_TYPES = {
 }
 _PRIO = re.compile(r"^([A-Z]{2})\s+(.+?)\s+([A-Z]\d?)\s+(\d{8})$")
 _WIPO_NUM = re.compile(r"^([A-Z]{2})(.+?)([A-Z]\d?)?$")
+_PACKED_IPC = re.compile(r"^([A-H]\d\d[A-Z])(\d{3})(\d{2,})$")
+
+
+def unpack_ipc(code: str) -> str:
+    """WIPO packed IPC ``C07D41714`` → ``C07D417/14``, ``A61K031426`` → ``A61K31/426``.
+
+    Anything else (already ``C07D417/14``, a bare subclass, not a code) is returned unchanged.
+    """
+    m = _PACKED_IPC.match(code)
+    if m is None:
+        return code
+    return f"{m.group(1)}{int(m.group(2))}/{m.group(3)}"
 
 
 def read_text(path: Path, encoding: str) -> str:
@@ -280,7 +294,7 @@ def _wipo_row(r: dict[str, str]) -> dict[str, list[dict[str, object]]]:
         "family_size_reported": _int(r.get("family size", "")),
         "source": "lens",
     }
-    ipcs = [c.strip() for c in r.get("ipc classes", "").split("|") if c.strip()]
+    ipcs = [unpack_ipc(c.strip()) for c in r.get("ipc classes", "").split("|") if c.strip()]
     return {
         "publication": [pub],
         "family": fam,
