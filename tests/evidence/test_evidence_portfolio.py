@@ -401,3 +401,27 @@ def test_quality_ratio_reads_each_assets_q_from_the_file() -> None:
     names = {a.name for a in v.assumptions}
     assert "assets.1.approaches.0.subject_quality" in names
     assert "assets.2.approaches.0.comparables.3.quality_score" in names
+
+
+def test_no_asset_names_a_patent() -> None:
+    v = value(load_case(_doc()))  # header files, no asset evidence: nothing read per asset
+    d = v.trace[0].detail
+    assert (d["assets_with_evidence"], d["assets_without_evidence"]) == (0, 1)
+    assert d["quality_cohort_percentile.n"] == 0 and d["quality_cohort_percentile.p50"] is None
+    assert len(v.trace[0].rows) == 0 and len(v.trace[1].rows) == 0
+
+
+def test_cycle_time_file_only() -> None:
+    # no indicators: an asset's block may be empty or name its cycle-time code
+    doc = _doc(patent_evidence={"cycle_time_code": "H01L"})
+    doc["patent_evidence"] = {"cycle_time_file": str(CT)}
+    doc["assets"][0]["asset"]["remaining_legal_term_years"] = 12.0
+    v = value(load_case(doc))
+    assert [w.code for w in v.warnings] == ["economic_life_beyond_cycle_time"]
+    single = value(asset_case(load_case(doc), 0))
+    assert v.assets[0].value == single.value
+    assert v.warnings[0].message == "X: " + next(
+        w.message for w in single.warnings if w.code == "economic_life_beyond_cycle_time"
+    )
+    rows = list(v.trace[2].rows)
+    assert [r["name"] for r in rows] == [f"assets.0.patent.cycle_time.q{q}" for q in (1, 2, 3)]

@@ -165,7 +165,7 @@ class PortfolioEvidence:
         """Evidence warnings of evidence asset ``k``, worded as for the single case (in its
         order; file-level warnings are the portfolio's, once)."""
         out = []
-        pid = self._pid(k)
+        pid = self._pid(k) if self.data is not None else ""  # no indicators: no id
         if self.look_ahead[k]:
             grant = self._date("grant_date", k)
             out.append(
