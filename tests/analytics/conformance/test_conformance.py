@@ -70,3 +70,36 @@ def test_duckdb_and_spark_agree(conformance_db: Path, request: pytest.FixtureReq
             run(kind, "duckdb", conformance_db).to_pylist(),
             run(kind, "spark", conformance_db, spark).to_pylist(),
         )
+
+
+@pytest.mark.integration
+@pytest.mark.slow
+def test_engines_agree_on_derived_wipo_fields(
+    tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    """USPTO XML grants, whose WIPO fields are derived at import: cohorts and WIPO cycle times
+    are the same on both engines."""
+    from tests.analytics.conformance.conftest import VDATE
+    from tests.conftest import SHARED_DATA, require_shared_data
+
+    from ipvalue.analytics import (
+        IndicatorOptions,
+        compute_indicators,
+        cycle_times,
+        import_source,
+        open_duckdb,
+    )
+
+    xml = require_shared_data(SHARED_DATA / "patents" / "uspto-xml")
+    spark = request.getfixturevalue("spark")
+    db = tmp_path / "xml.duckdb"
+    con = open_duckdb(db)
+    import_source(con, xml, "uspto-xml")
+    con.close()
+    opts = IndicatorOptions(valuation_date=VDATE)
+    duck = compute_indicators(db, opts, engine="duckdb").to_pylist()
+    _same(duck, compute_indicators(db, opts, engine="spark", spark=spark).to_pylist())
+    assert sum(1 for r in duck if (r["cohort"] or "").split(" ")[1:2] == ["field"]) == 200
+    ct = cycle_times(db, engine="duckdb").to_pylist()
+    _same(ct, cycle_times(db, engine="spark", spark=spark).to_pylist())
+    assert "WIPO" in {r["scheme"] for r in ct}
