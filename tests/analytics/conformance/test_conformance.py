@@ -11,7 +11,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.analytics.conformance.conftest import run
+from tests.analytics.conformance.conftest import VDATE, run
+from tests.conftest import SHARED_DATA, require_shared_data
+
+from ipvalue.analytics import (
+    IndicatorOptions,
+    compute_indicators,
+    cycle_times,
+    import_source,
+    open_duckdb,
+)
 
 
 def _table(
@@ -79,17 +88,6 @@ def test_engines_agree_on_derived_wipo_fields(
 ) -> None:
     """USPTO XML grants, whose WIPO fields are derived at import: cohorts and WIPO cycle times
     are the same on both engines."""
-    from tests.analytics.conformance.conftest import VDATE
-    from tests.conftest import SHARED_DATA, require_shared_data
-
-    from ipvalue.analytics import (
-        IndicatorOptions,
-        compute_indicators,
-        cycle_times,
-        import_source,
-        open_duckdb,
-    )
-
     xml = require_shared_data(SHARED_DATA / "patents" / "uspto-xml")
     spark = request.getfixturevalue("spark")
     db = tmp_path / "xml.duckdb"
