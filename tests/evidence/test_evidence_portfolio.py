@@ -352,7 +352,7 @@ def test_cheap_copy_equals_model_copy() -> None:
 
 def test_quality_ratio_reads_each_assets_q_from_the_file() -> None:
     # Q of each subject from its own row; Q_i of the comparables by patent_id; as valued alone.
-    # 6982482 alone (docs/patent-evidence.md §6): USD 1,714,055.09.
+    # 6982482 alone (docs/patent-evidence.md §6): USD 1,534,000.00.
     comps = [
         {
             "name": f"US {p} sale",
@@ -397,7 +397,7 @@ def test_quality_ratio_reads_each_assets_q_from_the_file() -> None:
     v = value(pf)
     singles = [value(asset_case(pf, i)).value for i in range(3)]
     assert [a.value for a in v.assets] == singles
-    assert v.assets[0].value == pytest.approx(1_714_055.09, abs=0.01)
+    assert v.assets[0].value == pytest.approx(1_534_000.00, abs=0.01)
     names = {a.name for a in v.assumptions}
     assert "assets.1.approaches.0.subject_quality" in names
     assert "assets.2.approaches.0.comparables.3.quality_score" in names
