@@ -71,6 +71,8 @@ class ImportReport:
     n_publications: int
     n_citations: int
     issues: tuple[ImportIssue, ...]
+    #: publications given WIPO fields from their codes (None: the import derives none)
+    n_fields_derived: int | None = None
 
 
 def resolve_db_path(path: str | Path | None) -> Path:
@@ -316,6 +318,7 @@ def record_run(
     issues: list[ImportIssue],
     *,
     wipo_concordance: str | None = None,
+    n_fields_derived: int | None = None,
 ) -> ImportReport:
     """Write the ``import_run`` row and the issues; return the report.
 
@@ -358,7 +361,13 @@ def record_run(
             ),
         )
     return ImportReport(
-        run_id, source_format, source_path, n_publications, n_citations, tuple(issues)
+        run_id,
+        source_format,
+        source_path,
+        n_publications,
+        n_citations,
+        tuple(issues),
+        n_fields_derived,
     )
 
 
@@ -414,16 +423,22 @@ def write_batch(
             WHERE citation.cited_doc_id = d.doc_id AND citation.cited_key IS NULL
               AND citation.citing_key IN (SELECT pub_key FROM _ipv_keys)"""
         ).fetchall()
-        version = None
+        version, derived = None, None
         if derive_wipo_fields:
             from ipvalue.analytics.sources._tech_fields import (
                 concordance_version,
                 derive_tech_fields,
             )
 
-            derive_tech_fields(con, "_ipv_keys")
+            derived = derive_tech_fields(con, "_ipv_keys")
             version = concordance_version()
         con.execute("DROP TABLE IF EXISTS _ipv_keys").fetchall()
         return record_run(
-            con, run_id, source_format, source_path, batch.issues, wipo_concordance=version
+            con,
+            run_id,
+            source_format,
+            source_path,
+            batch.issues,
+            wipo_concordance=version,
+            n_fields_derived=derived,
         )

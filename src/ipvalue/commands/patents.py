@@ -79,6 +79,11 @@ def _import(source: Path, fmt: str, db: Path | str, strict: bool, encoding: str 
         f"imported {report.n_publications} publications, {report.n_citations} citations "
         f"from {source} (run {report.run_id})"
     )
+    if report.n_fields_derived is not None:  # sources without WIPO fields (docs/analytics.md)
+        _err.print(
+            f"WIPO technology fields derived from IPC/CPC codes for {report.n_fields_derived} "
+            f"of {report.n_publications} publications (Schmoch 2008 concordance)"
+        )
     for issue in report.issues[:20]:
         _err.print(f"warning: {issue}", markup=False)
     if len(report.issues) > 20:

@@ -68,7 +68,8 @@ def _assert_matches_fields_of(con: duckdb.DuckDBPyConnection) -> int:
 def xml_con() -> duckdb.DuckDBPyConnection:
     require_shared_data(XML)
     con = open_duckdb(":memory:")
-    import_source(con, XML, "uspto-xml")
+    report = import_source(con, XML, "uspto-xml")
+    assert report.n_fields_derived == 200  # 421 grants − 220 designs − 1 H04W-only grant
     return con
 
 
@@ -207,7 +208,7 @@ def test_fields_a_source_gives_are_never_touched() -> None:
     report = write_batch(
         con, batch, source_format="bigquery", source_path="x", derive_wipo_fields=True
     )
-    assert report.n_publications == 2
+    assert (report.n_publications, report.n_fields_derived) == (2, 1)
     assert _fields(con, "US-1-B1") == ["8"]
     assert _fields(con, "US-2-B1") == ["1"]  # H01M → 1 Electrical machinery
     assert_keys_consistent(con)
@@ -215,7 +216,7 @@ def test_fields_a_source_gives_are_never_touched() -> None:
 
 def test_patentsview_fields_are_the_source_s() -> None:
     con = open_duckdb(":memory:")
-    import_source(con, MINI, "patentsview")
+    assert import_source(con, MINI, "patentsview").n_fields_derived is None
     assert con.execute("SELECT wipo_concordance FROM import_run").fetchall() == [(None,)]
 
 

@@ -75,7 +75,7 @@ def _code_map(codes: list[str]) -> pd.DataFrame:
 
 
 def derive_tech_fields(con: duckdb.DuckDBPyConnection, keys: str) -> int:
-    """Insert ``tech_field`` rows for the publications in ``keys`` that have none; their count.
+    """Insert ``tech_field`` rows for the publications in ``keys`` that have none.
 
     Parameters
     ----------
@@ -85,8 +85,8 @@ def derive_tech_fields(con: duckdb.DuckDBPyConnection, keys: str) -> int:
     Returns
     -------
     int
-        ``tech_field`` rows inserted (0 when every publication already has fields, or no code
-        has a field: CPC-only schemes such as Y02, IPC groups created after 2008, USPC/Locarno).
+        Publications given fields (0 when every publication already has fields, or no code has
+        a field: CPC-only schemes such as Y02, IPC groups created after 2008, USPC/Locarno).
     """
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE _ipv_tf_pubs AS
@@ -106,7 +106,6 @@ def derive_tech_fields(con: duckdb.DuckDBPyConnection, keys: str) -> int:
     ]
     con.register("_ipv_tf_map", _code_map(distinct))
     try:
-        before = con.execute("SELECT count(*) FROM tech_field").fetchall()[0][0]
         con.execute(
             """INSERT INTO tech_field BY NAME
             WITH c AS (
@@ -130,9 +129,12 @@ def derive_tech_fields(con: duckdb.DuckDBPyConnection, keys: str) -> int:
                    f.field_en AS wipo_field_title
             FROM firsts f JOIN _ipv_tf_pubs p ON p.pub_key = f.pub_key"""
         ).fetchall()
-        after = con.execute("SELECT count(*) FROM tech_field").fetchall()[0][0]
+        # _ipv_tf_pubs had no rows before: those that have rows now were given fields here
+        derived = con.execute(
+            "SELECT count(*) FROM _ipv_tf_pubs p SEMI JOIN tech_field t ON t.pub_key = p.pub_key"
+        ).fetchall()[0][0]
     finally:
         con.unregister("_ipv_tf_map")
         con.execute("DROP TABLE IF EXISTS _ipv_tf_codes").fetchall()
         con.execute("DROP TABLE IF EXISTS _ipv_tf_pubs").fetchall()
-    return int(after) - int(before)
+    return int(derived)
