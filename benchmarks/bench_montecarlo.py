@@ -49,16 +49,22 @@ REVENUE = Lognormal(mean=50e6, sd=10e6)
 GROWTH = Triangular(low=-0.02, mode=0.04, high=0.10)
 ROYALTY = Pert(low=0.02, mode=0.035, high=0.06)
 RATE = Normal(mean=0.14, sd=0.02)
-DISTS = {"base_revenue": REVENUE, "growth": GROWTH, "royalty_rate": ROYALTY,
-         "discount_rate": RATE}
+DISTS = {"base_revenue": REVENUE, "growth": GROWTH, "royalty_rate": ROYALTY, "discount_rate": RATE}
 TARGET_RATIO = 1.3
 TARGET_MB = 300.0
 
 
 def rfr_closed_form(p: dict[str, FloatArray]) -> FloatArray:
     return relief_from_royalty_growth(
-        p["base_revenue"], p["growth"], p["royalty_rate"], TAX, p["discount_rate"],
-        horizon=HORIZON, timing="end", tab=TAB, invalid="nan",
+        p["base_revenue"],
+        p["growth"],
+        p["royalty_rate"],
+        TAX,
+        p["discount_rate"],
+        horizon=HORIZON,
+        timing="end",
+        tab=TAB,
+        invalid="nan",
     ).value
 
 
@@ -87,8 +93,14 @@ def rfr_year_by_year(p: dict[str, FloatArray]) -> FloatArray:
     years = np.arange(1, HORIZON + 1, dtype=np.float64)
     revenue = p["base_revenue"][:, None] * (1.0 + p["growth"][:, None]) ** years
     return relief_from_royalty(
-        revenue, p["royalty_rate"], TAX, p["discount_rate"], timing="end", tab=TAB,
-        invalid="nan", series=False,
+        revenue,
+        p["royalty_rate"],
+        TAX,
+        p["discount_rate"],
+        timing="end",
+        tab=TAB,
+        invalid="nan",
+        series=False,
     ).value
 
 
@@ -121,8 +133,9 @@ def speed(paths: int, repeat: int) -> None:
     chunk = 50_000
 
     def mc(evaluate: Callable[[dict[str, FloatArray]], FloatArray], workers: int) -> Any:
-        return run_monte_carlo(evaluate, DISTS, paths=paths, seed=20261123, chunk_size=chunk,
-                               workers=workers)
+        return run_monte_carlo(
+            evaluate, DISTS, paths=paths, seed=20261123, chunk_size=chunk, workers=workers
+        )
 
     drawn = [{k: d.sample(rng, chunk) for k, d in DISTS.items()} for _ in range(paths // chunk)]
     values = np.concatenate([rfr_closed_form(p) for p in drawn])
@@ -145,25 +158,40 @@ def speed(paths: int, repeat: int) -> None:
         "  of which: exact percentiles": lambda: stored_statistics(values.copy(), wanted, 50, 1),
     }
     times = best({**fns, **parts}, repeat)
-    times |= best({"reference: fused formula, 1 thread": lambda: mc(rfr_fused_reference, 1),
-                   "year by year, 1 thread": lambda: mc(rfr_year_by_year, 1)}, max(1, repeat // 3))
+    times |= best(
+        {
+            "reference: fused formula, 1 thread": lambda: mc(rfr_fused_reference, 1),
+            "year by year, 1 thread": lambda: mc(rfr_year_by_year, 1),
+        },
+        max(1, repeat // 3),
+    )
     base_wall, base_cpu = times["numpy draws (baseline)"]
     summary = mc(rfr_closed_form, 1)
-    print(f"(a) {paths:,} paths x {HORIZON} years, RFR + TAB, 4 uncertain inputs, chunk {chunk:,}"
-          f" (best of {repeat}, interleaved; machine load average {os.getloadavg()[0]:.1f}"
-          f" on {os.cpu_count()} CPUs)")
+    print(
+        f"(a) {paths:,} paths x {HORIZON} years, RFR + TAB, 4 uncertain inputs, chunk {chunk:,}"
+        f" (best of {repeat}, interleaved; machine load average {os.getloadavg()[0]:.1f}"
+        f" on {os.cpu_count()} CPUs)"
+    )
     print(f"    {'':36s} {'wall ms':>9s} {'ratio':>6s} {'cpu ms':>9s} {'ratio':>6s}")
     for name, (wall, cpu) in times.items():
-        print(f"    {name:36s} {wall * 1e3:9.1f} {wall / base_wall:6.2f} {cpu * 1e3:9.1f} "
-              f"{cpu / base_cpu:6.2f}")
+        print(
+            f"    {name:36s} {wall * 1e3:9.1f} {wall / base_wall:6.2f} {cpu * 1e3:9.1f} "
+            f"{cpu / base_cpu:6.2f}"
+        )
     if os.getloadavg()[0] > (os.cpu_count() or 1):
-        print("    NOTE: the machine is oversubscribed (load > CPUs): threads cannot overlap and"
-              " all times are inflated; rerun on a quiet machine for the wall ratio")
+        print(
+            "    NOTE: the machine is oversubscribed (load > CPUs): threads cannot overlap and"
+            " all times are inflated; rerun on a quiet machine for the wall ratio"
+        )
     ratio = min(times[k][0] for k in fns if k.startswith("run_monte_carlo")) / base_wall
-    print(f"    best wall ratio {ratio:.2f} (target <= {TARGET_RATIO}) -> "
-          f"{'MET' if ratio <= TARGET_RATIO else 'NOT MET'}")
-    print(f"    mean {summary.mean:,.0f}  p5 {summary.p5:,.0f}  p95 {summary.p95:,.0f}  "
-          f"n {summary.n:,}  rejected {summary.rejected:,}  seed {summary.seed}")
+    print(
+        f"    best wall ratio {ratio:.2f} (target <= {TARGET_RATIO}) -> "
+        f"{'MET' if ratio <= TARGET_RATIO else 'NOT MET'}"
+    )
+    print(
+        f"    mean {summary.mean:,.0f}  p5 {summary.p5:,.0f}  p95 {summary.p95:,.0f}  "
+        f"n {summary.n:,}  rejected {summary.rejected:,}  seed {summary.seed}"
+    )
 
 
 def _current_rss_kb() -> int:
@@ -186,15 +214,30 @@ def memory_child(paths: int, max_stored: int | None) -> None:
     rss0 = _current_rss_kb()
     start = time.perf_counter()
     tracemalloc.start()
-    summary = run_monte_carlo(rfr_closed_form, DISTS, paths=paths, seed=7,
-                              max_stored=MAX_STORED_PATHS if max_stored is None else max_stored)
+    summary = run_monte_carlo(
+        rfr_closed_form,
+        DISTS,
+        paths=paths,
+        seed=7,
+        max_stored=MAX_STORED_PATHS if max_stored is None else max_stored,
+    )
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     elapsed = time.perf_counter() - start
     rss1 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(json.dumps({"rss_delta_mb": (rss1 - rss0) / 1024, "tracemalloc_peak_mb": peak / 2**20,
-                      "seconds": elapsed, "n": summary.n, "chunk_size": summary.chunk_size,
-                      "workers": summary.workers, "p50": summary.p50}))
+    print(
+        json.dumps(
+            {
+                "rss_delta_mb": (rss1 - rss0) / 1024,
+                "tracemalloc_peak_mb": peak / 2**20,
+                "seconds": elapsed,
+                "n": summary.n,
+                "chunk_size": summary.chunk_size,
+                "workers": summary.workers,
+                "p50": summary.p50,
+            }
+        )
+    )
 
 
 def memory(paths: int, max_stored: int | None = None) -> dict[str, Any]:
@@ -205,8 +248,10 @@ def memory(paths: int, max_stored: int | None = None) -> dict[str, Any]:
     m: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
     worst = max(m["rss_delta_mb"], m["tracemalloc_peak_mb"])
     mode = "values stored" if max_stored is None else f"replayed, max_stored={max_stored:,}"
-    print(f"(b) {paths:,} paths, {mode} (chunk {m['chunk_size']:,}, {m['workers']} threads, "
-          f"{m['seconds']:.1f} s with tracemalloc on)")
+    print(
+        f"(b) {paths:,} paths, {mode} (chunk {m['chunk_size']:,}, {m['workers']} threads, "
+        f"{m['seconds']:.1f} s with tracemalloc on)"
+    )
     print(f"    peak RSS over post-import RSS {m['rss_delta_mb']:7.1f} MB")
     print(f"    tracemalloc peak              {m['tracemalloc_peak_mb']:7.1f} MB")
     if max_stored is None:

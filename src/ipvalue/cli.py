@@ -24,7 +24,6 @@ app = typer.Typer(
 )
 
 
-
 @app.callback()
 def _root() -> None:
     """Value intellectual property the way Asia-Pacific valuers, lenders and IP offices do."""

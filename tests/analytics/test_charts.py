@@ -27,8 +27,12 @@ def _figures():
     g.add_node("B60L", n=2)
     g.add_edge("H01M", "B60L", weight=2)
     emerging = pd.DataFrame(
-        {"item": ["gpu", "lidar"], "emergence": [2.1, 1.2], "novelty": [0.9, 0.8],
-         "n_recent": [12, 30]}
+        {
+            "item": ["gpu", "lidar"],
+            "emergence": [2.1, 1.2],
+            "novelty": [0.9, 0.8],
+            "n_recent": [12, 30],
+        }
     )
     membership = pd.DataFrame({"node": ["H01M", "B60L"], "community": [0, 0]})
     return {
@@ -58,11 +62,18 @@ def test_svg_is_reproducible() -> None:
 
 def test_html_report_is_self_contained() -> None:
     svg = charts.figure_svg(charts.bar_chart(["a"], [1], title="t", xlabel="x"))
-    frame = pd.DataFrame({"assignee": ["<script>alert(1)</script>"], "share": [0.123456789],
-                          "cagr": pd.array([None], dtype="Float64")})
+    frame = pd.DataFrame(
+        {
+            "assignee": ["<script>alert(1)</script>"],
+            "share": [0.123456789],
+            "cagr": pd.array([None], dtype="Float64"),
+        }
+    )
     doc = landscape_html(
-        "Landscape", [ReportSection("S", ("note & more",), (("Table", frame),), (svg,))],
-        meta=[("Source", "x.csv")], warnings=["w <1>"],
+        "Landscape",
+        [ReportSection("S", ("note & more",), (("Table", frame),), (svg,))],
+        meta=[("Source", "x.csv")],
+        warnings=["w <1>"],
     )
     tree = lxml.html.fromstring(doc.encode("utf-8"))
     assert tree.xpath("//script") == []  # the injected script is escaped text
@@ -104,8 +115,12 @@ def test_unknown_format(tmp_path: Path) -> None:
 @pytest.mark.integration
 def test_cjk_labels_render_with_a_cjk_font(tmp_path: Path) -> None:
     require_service("CJK fonts", charts.cjk_font() is not None, "apt-get install fonts-noto-cjk")
-    fig = charts.bar_chart(["삼성전자", "ソニー株式会社", "华为技术有限公司"], [3, 2, 1],
-                           title="출원인 / 出願人 / 申请人", xlabel="patents")
+    fig = charts.bar_chart(
+        ["삼성전자", "ソニー株式会社", "华为技术有限公司"],
+        [3, 2, 1],
+        title="출원인 / 出願人 / 申请人",
+        xlabel="patents",
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # "Glyph … missing from font(s)" would raise
         png, svg = charts.save_figure(fig, tmp_path / "cjk")

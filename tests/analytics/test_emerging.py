@@ -101,8 +101,15 @@ def test_detect_emerging_classes_on_a_corpus() -> None:
     assert r.table["item"].iloc[0] == "H01M"
     assert r.novelty_k == 1
     terms = detect_emerging(c, items="terms", min_recent_docs=2, novelty_k=None)
-    assert terms.table["item"].iloc[0] in {"solid", "solid state", "electrolyte", "battery",
-                                           "state", "state electrolyte", "electrolyte battery"}
+    assert terms.table["item"].iloc[0] in {
+        "solid",
+        "solid state",
+        "electrolyte",
+        "battery",
+        "state",
+        "state electrolyte",
+        "electrolyte battery",
+    }
     filing = corpus_from_frame(
         pd.DataFrame(rows, columns=["pub_id", "date", "classes", "abstract"]), date_basis="filing"
     )
@@ -119,8 +126,13 @@ def test_detect_emerging_classes_on_a_corpus() -> None:
 )
 def test_bad_input(kwargs, field) -> None:
     c = corpus_from_frame(
-        pd.DataFrame({"pub_id": ["a", "b"], "date": ["2010-01-01", "2016-01-01"],
-                      "classes": ["H01M1/00", "H01M1/00"]})
+        pd.DataFrame(
+            {
+                "pub_id": ["a", "b"],
+                "date": ["2010-01-01", "2016-01-01"],
+                "classes": ["H01M1/00", "H01M1/00"],
+            }
+        )
     )
     with pytest.raises(InputError) as exc:
         detect_emerging(c, **kwargs)

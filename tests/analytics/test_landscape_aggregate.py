@@ -28,10 +28,13 @@ def write(tmp_path: Path, body: str) -> Path:
 
 
 def test_read_and_count(tmp_path: Path) -> None:
-    p = write(tmp_path, "Asia,Resident,6,Computer technology,2010,30\n"
-                        "Asia,Non-Resident,6,Computer technology,2010,10\n"
-                        "Asia,Resident,0,Unknown,2010,5\n"
-                        "Europe,Resident,1,Electrical machinery,2012,60\n")
+    p = write(
+        tmp_path,
+        "Asia,Resident,6,Computer technology,2010,30\n"
+        "Asia,Non-Resident,6,Computer technology,2010,10\n"
+        "Asia,Resident,0,Unknown,2010,5\n"
+        "Europe,Resident,1,Electrical machinery,2012,60\n",
+    )
     frame = read_wipo_stats(p)
     assert frame["field"].iloc[0] == "06 Computer technology"
     assert pd.isna(frame["field"].iloc[2]) and frame["field"].iloc[3] == "01 Electrical machinery"
@@ -82,8 +85,18 @@ def test_missing_columns(tmp_path: Path) -> None:
 
 def test_wipo_table_end_to_end(run_cli, tmp_path: Path) -> None:
     src = require_shared_data(SHARED_DATA / "patents" / "wipo_tech_region.csv")
-    code, out, err = run_cli("patents", "landscape", "--source", src, "--format", "wipo-stats",
-                             "--out", tmp_path / "o", "--charts", "svg")
+    code, out, err = run_cli(
+        "patents",
+        "landscape",
+        "--source",
+        src,
+        "--format",
+        "wipo-stats",
+        "--out",
+        tmp_path / "o",
+        "--charts",
+        "svg",
+    )
     assert code == 0, err
     raw = pd.read_csv(src)
     years = pd.read_csv(tmp_path / "o" / "filings_by_year.csv")

@@ -33,13 +33,17 @@ def small_corpus():
             n = 1 + (year - 2008) // 3 if j == 0 else 2
             for k in range(n):
                 i += 1
-                rows.append({
-                    "pub_id": f"P{i}", "date": f"{year}-0{1 + k % 9}-15",
-                    "office": ["KR", "JP", "CN", "US"][i % 4],
-                    "abstract": f"{words} variant {k} {'solid state' if year > 2014 else ''}",
-                    "classes": code + (";B60L50/64" if j == 0 and k % 2 else ""),
-                    "assignees": owners[i % 5], "cites": f"P{i - 3}" if i > 3 else "",
-                })
+                rows.append(
+                    {
+                        "pub_id": f"P{i}",
+                        "date": f"{year}-0{1 + k % 9}-15",
+                        "office": ["KR", "JP", "CN", "US"][i % 4],
+                        "abstract": f"{words} variant {k} {'solid state' if year > 2014 else ''}",
+                        "classes": code + (";B60L50/64" if j == 0 and k % 2 else ""),
+                        "assignees": owners[i % 5],
+                        "cites": f"P{i - 3}" if i > 3 else "",
+                    }
+                )
     return corpus_from_frame(pd.DataFrame(rows), date_basis="publication")
 
 
@@ -54,12 +58,23 @@ def test_build_and_write(small_corpus, tmp_path: Path) -> None:
     assert land.emerging_classes is not None
     files = write_landscape(land, tmp_path / "out")
     names = {p.relative_to(tmp_path / "out").as_posix() for p in files}
-    for expected in ("filings_by_year.csv", "filings_by_assignee.csv", "growth.csv",
-                     "concentration_assignees.csv", "keywords.csv", "clusters.csv",
-                     "coclassification_edges.csv", "citation_communities.csv",
-                     "emerging_classes.csv", "summary.json", "landscape.html",
-                     "charts/filings_by_year.png", "charts/filings_by_year.svg",
-                     "charts/coclassification_network.svg", "charts/citation_network.png"):
+    for expected in (
+        "filings_by_year.csv",
+        "filings_by_assignee.csv",
+        "growth.csv",
+        "concentration_assignees.csv",
+        "keywords.csv",
+        "clusters.csv",
+        "coclassification_edges.csv",
+        "citation_communities.csv",
+        "emerging_classes.csv",
+        "summary.json",
+        "landscape.html",
+        "charts/filings_by_year.png",
+        "charts/filings_by_year.svg",
+        "charts/coclassification_network.svg",
+        "charts/citation_network.png",
+    ):
         assert expected in names, expected
     summary = json.loads((tmp_path / "out" / "summary.json").read_text())
     assert summary["n_patents"] == len(small_corpus)
@@ -109,8 +124,11 @@ def test_patentsview_source_and_database(tmp_path: Path) -> None:
 
 def test_read_csv_aliases_and_errors(tmp_path: Path) -> None:
     p = tmp_path / "a.csv"
-    p.write_text("patent_id,abstract,classifications_cpc,publication_date\n"
-                 "X1,Battery,H01M4/13;426/231,2015-01-02\n", encoding="utf-8")
+    p.write_text(
+        "patent_id,abstract,classifications_cpc,publication_date\n"
+        "X1,Battery,H01M4/13;426/231,2015-01-02\n",
+        encoding="utf-8",
+    )
     c = read_csv_corpus(p, date_basis="filing")
     assert c.date_basis == "publication" and "no filing date" in c.warnings[-1]
     assert c.classes["code"].tolist() == ["H01M4/13"]
@@ -181,22 +199,35 @@ def test_canonical_tables_prefer_assignees_and_give_countries() -> None:
     from ipvalue.analytics.landscape_corpus import corpus_from_tables
     from ipvalue.analytics.landscape_counts import filings_by
 
-    pub = pd.DataFrame({"pub_id": ["A", "B", "C"], "country": ["US", "US", "US"],
-                        "filing_date": ["2010-01-01", "2011-01-01", "2012-01-01"]})
-    party = pd.DataFrame({
-        "pub_id": ["A", "A", "B", "C"],
-        "role": ["assignee", "applicant", "applicant", "inventor"],
-        "name_norm": ["Acme Corp", "John Doe", "Sony Corp", "Jane Roe"],
-        "country": ["kr", "US", "JP", "US"],
-    })
-    classification = pd.DataFrame({
-        "pub_id": ["A", "A", "B"], "scheme": ["CPC", "IPC", "IPC"],
-        "code_full": ["H01M 4/13", "H01M 4/02", "G06F 3/041"], "subclass4": ["H01M"] * 2 + ["G06F"],
-    })
+    pub = pd.DataFrame(
+        {
+            "pub_id": ["A", "B", "C"],
+            "country": ["US", "US", "US"],
+            "filing_date": ["2010-01-01", "2011-01-01", "2012-01-01"],
+        }
+    )
+    party = pd.DataFrame(
+        {
+            "pub_id": ["A", "A", "B", "C"],
+            "role": ["assignee", "applicant", "applicant", "inventor"],
+            "name_norm": ["Acme Corp", "John Doe", "Sony Corp", "Jane Roe"],
+            "country": ["kr", "US", "JP", "US"],
+        }
+    )
+    classification = pd.DataFrame(
+        {
+            "pub_id": ["A", "A", "B"],
+            "scheme": ["CPC", "IPC", "IPC"],
+            "code_full": ["H01M 4/13", "H01M 4/02", "G06F 3/041"],
+            "subclass4": ["H01M"] * 2 + ["G06F"],
+        }
+    )
     c = corpus_from_tables(pub, party=party, classification=classification)
     # A keeps its assignee (not the inventor-applicant); B has only an applicant; C none.
     assert sorted(map(tuple, c.assignees[["pub_id", "name"]].to_numpy())) == [
-        ("A", "ACME CORP"), ("B", "SONY CORP")]
+        ("A", "ACME CORP"),
+        ("B", "SONY CORP"),
+    ]
     countries = filings_by(c, "country").table.set_index("country")["n"].to_dict()
     assert countries == {"KR": 1, "JP": 1}
     # CPC first: A uses its CPC code only, B (IPC only) its IPC code
@@ -228,15 +259,19 @@ def test_count_families() -> None:
     from ipvalue.analytics.landscape_corpus import count_families
     from ipvalue.analytics.landscape_counts import filings_by
 
-    c = corpus_from_frame(pd.DataFrame({
-        "pub_id": ["KR-1", "US-2", "JP-3", "CN-4"],
-        "family_id": ["F1", "F1", "F1", None],
-        "office": ["KR", "US", "JP", "CN"],
-        "date": ["2012-03-01", "2013-05-01", "2014-01-01", "2015-01-01"],
-        "classes": ["H01M4/13", "H01M10/05;B60L50/64", "", "G06F3/01"],
-        "assignees": ["SAMSUNG SDI", "SAMSUNG SDI CO", "", "HUAWEI"],
-        "cites": ["", "KR-1", "", "US-2"],
-    }))
+    c = corpus_from_frame(
+        pd.DataFrame(
+            {
+                "pub_id": ["KR-1", "US-2", "JP-3", "CN-4"],
+                "family_id": ["F1", "F1", "F1", None],
+                "office": ["KR", "US", "JP", "CN"],
+                "date": ["2012-03-01", "2013-05-01", "2014-01-01", "2015-01-01"],
+                "classes": ["H01M4/13", "H01M10/05;B60L50/64", "", "G06F3/01"],
+                "assignees": ["SAMSUNG SDI", "SAMSUNG SDI CO", "", "HUAWEI"],
+                "cites": ["", "KR-1", "", "US-2"],
+            }
+        )
+    )
     f = count_families(c)
     # F1 counts once, at its earliest document (KR, 2012); CN-4 is its own family
     assert f.patents["pub_id"].tolist() == ["KR-1", "CN-4"]

@@ -19,8 +19,18 @@ def test_landscape_on_uspto_sample(run_cli, tmp_path: Path) -> None:
     sample = tmp_path / "uspto_2000.csv"
     pd.read_csv(src, dtype=str).sample(2000, random_state=0).to_csv(sample, index=False)
     code, _out, err = run_cli(
-        "patents", "landscape", "--source", sample, "--format", "csv", "--out", tmp_path / "o",
-        "--clusters", "4", "--min-recent-docs", "3",
+        "patents",
+        "landscape",
+        "--source",
+        sample,
+        "--format",
+        "csv",
+        "--out",
+        tmp_path / "o",
+        "--clusters",
+        "4",
+        "--min-recent-docs",
+        "3",
     )
     assert code == 0, err
     summary = json.loads((tmp_path / "o" / "summary.json").read_text())
@@ -29,8 +39,13 @@ def test_landscape_on_uspto_sample(run_cli, tmp_path: Path) -> None:
     assert classes.iloc[0]["class"] == "G06F"  # the largest subclass of the sample
     years = pd.read_csv(tmp_path / "o" / "filings_by_year.csv")
     assert years["n"].sum() == 2000
-    for f in ("landscape.html", "charts/coclassification_network.png", "emerging_terms.csv",
-              "clusters.csv", "keywords.csv"):
+    for f in (
+        "landscape.html",
+        "charts/coclassification_network.png",
+        "emerging_terms.csv",
+        "clusters.csv",
+        "keywords.csv",
+    ):
         assert (tmp_path / "o" / f).stat().st_size > 0, f
     assert "partial year" in err  # data end in May 2018
 
@@ -39,9 +54,27 @@ def test_landscape_on_uspto_sample(run_cli, tmp_path: Path) -> None:
 def test_landscape_on_lens_export(run_cli, tmp_path: Path) -> None:
     src = require_shared_data(PATENTS / "lens" / "pizza_lens_1000.csv")
     code, out, err = run_cli(
-        "patents", "landscape", "--source", src, "--format", "lens", "--encoding", "mac_roman",
-        "--out", tmp_path / "o", "--clusters", "0", "--novelty-k", "0",
-        "--by", "office,assignee", "--charts", "svg", "--no-html", "--count", "families",
+        "patents",
+        "landscape",
+        "--source",
+        src,
+        "--format",
+        "lens",
+        "--encoding",
+        "mac_roman",
+        "--out",
+        tmp_path / "o",
+        "--clusters",
+        "0",
+        "--novelty-k",
+        "0",
+        "--by",
+        "office,assignee",
+        "--charts",
+        "svg",
+        "--no-html",
+        "--count",
+        "families",
     )
     assert code == 0, err
     offices = pd.read_csv(tmp_path / "o" / "filings_by_office.csv").set_index("office")["n"]
@@ -57,9 +90,23 @@ def test_landscape_on_lens_export(run_cli, tmp_path: Path) -> None:
 def test_landscape_on_patentsview_fixture(run_cli, tmp_path: Path) -> None:
     mini = Path(__file__).resolve().parents[1] / "data" / "patentsview_mini"
     code, _out, err = run_cli(
-        "patents", "landscape", "--source", mini, "--format", "patentsview",
-        "--out", tmp_path / "o", "--clusters", "0", "--min-recent-docs", "1",
-        "--by", "year,assignee", "--charts", "svg", "--no-html",
+        "patents",
+        "landscape",
+        "--source",
+        mini,
+        "--format",
+        "patentsview",
+        "--out",
+        tmp_path / "o",
+        "--clusters",
+        "0",
+        "--min-recent-docs",
+        "1",
+        "--by",
+        "year,assignee",
+        "--charts",
+        "svg",
+        "--no-html",
     )
     assert code == 0, err
     conc = pd.read_csv(tmp_path / "o" / "concentration_assignees.csv")
@@ -86,8 +133,15 @@ def test_landscape_on_patentsview_fixture(run_cli, tmp_path: Path) -> None:
 def test_bad_options_exit_2(run_cli, tmp_path: Path, args, message) -> None:
     mini = Path(__file__).resolve().parents[1] / "data" / "patentsview_mini"
     code, _out, err = run_cli(
-        "patents", "landscape", "--source", mini, "--format", "patentsview",
-        "--out", tmp_path / "o", *args,
+        "patents",
+        "landscape",
+        "--source",
+        mini,
+        "--format",
+        "patentsview",
+        "--out",
+        tmp_path / "o",
+        *args,
     )
     assert code == 2 and message in err
     assert "Traceback" not in err
@@ -95,8 +149,9 @@ def test_bad_options_exit_2(run_cli, tmp_path: Path, args, message) -> None:
 
 
 def test_missing_source_and_file_as_out(run_cli, tmp_path: Path) -> None:
-    code, _out, err = run_cli("patents", "landscape", "--source", tmp_path / "nope.csv",
-                              "--out", tmp_path / "o")
+    code, _out, err = run_cli(
+        "patents", "landscape", "--source", tmp_path / "nope.csv", "--out", tmp_path / "o"
+    )
     assert code == 2 and "does not exist" in err
     f = tmp_path / "f"
     f.write_text("x")
@@ -107,9 +162,25 @@ def test_missing_source_and_file_as_out(run_cli, tmp_path: Path) -> None:
 def test_landscape_on_uspto_xml(run_cli, tmp_path: Path) -> None:
     src = require_shared_data(PATENTS / "uspto-xml")
     code, _out, err = run_cli(
-        "patents", "landscape", "--source", src, "--format", "uspto-xml", "--out", tmp_path / "o",
-        "--by", "year,class,country,assignee", "--clusters", "0", "--novelty-k", "0",
-        "--charts", "svg", "--no-html", "--top", "40",
+        "patents",
+        "landscape",
+        "--source",
+        src,
+        "--format",
+        "uspto-xml",
+        "--out",
+        tmp_path / "o",
+        "--by",
+        "year,class,country,assignee",
+        "--clusters",
+        "0",
+        "--novelty-k",
+        "0",
+        "--charts",
+        "svg",
+        "--no-html",
+        "--top",
+        "40",
     )
     assert code == 0, err
     countries = pd.read_csv(tmp_path / "o" / "filings_by_country.csv").set_index("country")["n"]

@@ -49,7 +49,12 @@ def test_exact_fit_is_s_shaped_not_undetermined() -> None:
 
 def test_stage_cutoffs() -> None:
     assert [stage_of(x) for x in (0.05, 0.1, 0.3, 0.7, 0.95)] == [
-        "emerging", "growth", "growth", "maturity", "saturation"]
+        "emerging",
+        "growth",
+        "growth",
+        "maturity",
+        "saturation",
+    ]
     with pytest.raises(InputError):
         stage_of(0.5, (0.5, 0.2, 0.9))
 

@@ -29,8 +29,12 @@ ABSTRACTS = {
     "US-6": "A touch panel display with capacitive sensing electrodes.",
 }
 CLASSES = {
-    "US-1": "H01M4/505;H01M10/0525", "US-2": "H01M4/505", "US-3": "A21B1/00",
-    "US-4": "B64C39/02", "US-5": "H01M10/0562", "US-6": "G06F3/044",
+    "US-1": "H01M4/505;H01M10/0525",
+    "US-2": "H01M4/505",
+    "US-3": "A21B1/00",
+    "US-4": "B64C39/02",
+    "US-5": "H01M10/0562",
+    "US-6": "G06F3/044",
 }
 
 

@@ -22,8 +22,17 @@ def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_similar_by_patent_json(run_cli, sample: Path) -> None:
     frame = pd.read_csv(sample, dtype=str, keep_default_na=False)
     row = frame[frame["classifications_cpc"] != ""].iloc[10]
-    code, out, err = run_cli("patents", "similar", "--source", sample, "--patent",
-                             row["patent_id"], "--top", "5", "--json")
+    code, out, err = run_cli(
+        "patents",
+        "similar",
+        "--source",
+        sample,
+        "--patent",
+        row["patent_id"],
+        "--top",
+        "5",
+        "--json",
+    )
     assert code == 0, err
     data = json.loads(out)
     assert data["query"] == row["patent_id"] and len(data["results"]) == 5
@@ -39,20 +48,49 @@ def test_similar_by_patent_json(run_cli, sample: Path) -> None:
 def test_similar_by_text_finds_the_source_abstract(run_cli, sample: Path) -> None:
     frame = pd.read_csv(sample, dtype=str, keep_default_na=False)
     target = frame.iloc[42]
-    code, out, err = run_cli("patents", "similar", "--source", sample, "--text",
-                             target["abstract"][:400], "--top", "3", "--json")
+    code, out, err = run_cli(
+        "patents",
+        "similar",
+        "--source",
+        sample,
+        "--text",
+        target["abstract"][:400],
+        "--top",
+        "3",
+        "--json",
+    )
     assert code == 0, err
     assert json.loads(out)["results"][0]["patent_id"] == target["patent_id"]
-    code, out, err = run_cli("patents", "similar", "--source", sample, "--text",
-                             "lithium ion battery cathode", "--top", "3")
+    code, out, err = run_cli(
+        "patents",
+        "similar",
+        "--source",
+        sample,
+        "--text",
+        "lithium ion battery cathode",
+        "--top",
+        "3",
+    )
     assert code == 0 and "similarity" in out
 
 
 def test_similar_on_lens_export(run_cli) -> None:
     src = require_shared_data(SHARED_DATA / "patents" / "lens" / "drones_tac_1606.csv")
-    code, out, err = run_cli("patents", "similar", "--source", src, "--format", "lens",
-                             "--encoding", "mac_roman", "--text",
-                             "unmanned aerial vehicle camera gimbal", "--top", "3", "--json")
+    code, out, err = run_cli(
+        "patents",
+        "similar",
+        "--source",
+        src,
+        "--format",
+        "lens",
+        "--encoding",
+        "mac_roman",
+        "--text",
+        "unmanned aerial vehicle camera gimbal",
+        "--top",
+        "3",
+        "--json",
+    )
     assert code == 0, err
     assert len(json.loads(out)["results"]) == 3
 
@@ -78,12 +116,24 @@ def test_bad_input_exit_2(run_cli, sample: Path, args, message) -> None:
 def test_similar_within_a_selection(run_cli, sample: Path) -> None:
     frame = pd.read_csv(sample, dtype=str, keep_default_na=False)
     query = frame[frame["classifications_cpc"].str.startswith("G06F")].iloc[0]["patent_id"]
-    code, out, err = run_cli("patents", "similar", "--source", sample, "--patent", query,
-                             "--select-class", "H01L", "--top", "5", "--json")
+    code, out, err = run_cli(
+        "patents",
+        "similar",
+        "--source",
+        sample,
+        "--patent",
+        query,
+        "--select-class",
+        "H01L",
+        "--top",
+        "5",
+        "--json",
+    )
     assert code == 0, err
     hits = [r["patent_id"] for r in json.loads(out)["results"]]
     h01l = set(frame.loc[frame["classifications_cpc"].str.contains("H01L"), "patent_id"])
     assert hits and set(hits) <= h01l  # only patents of the selection are proposed
-    code, _out, err = run_cli("patents", "similar", "--source", sample, "--text", "chip",
-                              "--select-years", "2019-2015")
+    code, _out, err = run_cli(
+        "patents", "similar", "--source", sample, "--text", "chip", "--select-years", "2019-2015"
+    )
     assert code == 2 and "--select-years" in err

@@ -17,12 +17,23 @@ def test_value_json_has_public_keys(run_cli: Any) -> None:
     code, out, err = run_cli("value", RFR, "--json")
     assert code == 0, err
     data = json.loads(out)
-    assert {"value", "currency", "range", "approaches", "assumptions", "warnings",
-            "trace", "software_version", "refdata_version"} <= data.keys()
+    assert {
+        "value",
+        "currency",
+        "range",
+        "approaches",
+        "assumptions",
+        "warnings",
+        "trace",
+        "software_version",
+        "refdata_version",
+    } <= data.keys()
     assert set(data["range"]) >= {"low", "high"}
     assert set(data["approaches"][0]) >= {"approach", "method", "value", "weight"}
-    assert all({"name", "value", "unit", "source", "source_date", "confidence"} <= set(a)
-               for a in data["assumptions"])
+    assert all(
+        {"name", "value", "unit", "source", "source_date", "confidence"} <= set(a)
+        for a in data["assumptions"]
+    )
     assert all(set(w) == {"code", "message"} for w in data["warnings"])
     assert data["currency"] == "KRW"
 
@@ -57,8 +68,7 @@ def test_schema(run_cli: Any, kind: str) -> None:
         assert "relief_from_royalty" in text and "real_option_binomial" in text
         assert "valuation_date" in text and "additionalProperties" in text
     else:
-        assert {"value", "currency", "range", "approaches", "trace"} <= set(
-            schema["properties"])
+        assert {"value", "currency", "range", "approaches", "trace"} <= set(schema["properties"])
 
 
 def test_schema_unknown_kind_is_usage_error(run_cli: Any) -> None:

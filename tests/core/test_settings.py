@@ -11,11 +11,7 @@ DOC = Path(__file__).resolve().parents[2] / "docs" / "settings.md"
 
 def test_every_setting_is_documented() -> None:
     text = DOC.read_text(encoding="utf-8")
-    missing = [
-        name
-        for name in Settings.model_fields
-        if f"`IPVALUE_{name.upper()}`" not in text
-    ]
+    missing = [name for name in Settings.model_fields if f"`IPVALUE_{name.upper()}`" not in text]
     assert not missing, f"undocumented settings in docs/settings.md: {missing}"
 
 

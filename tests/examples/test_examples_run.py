@@ -92,8 +92,11 @@ def test_multi_approach_reconciliation_by_hand() -> None:
     # cost: (2.5 + 0.5) bn × 1.1 = 3.3 bn; market: 30 bn × (0.6 × 0.025 × 1.1 + 0.4 × 0.035 × 0.9)
     assert values["cost"] == pytest.approx(3.3e9, rel=1e-13)
     assert values["market_comparables"] == pytest.approx(30e9 * (0.0165 + 0.0126), rel=1e-13)
-    expected = 0.6 * values["relief_from_royalty"] + 0.3 * values["market_comparables"] \
+    expected = (
+        0.6 * values["relief_from_royalty"]
+        + 0.3 * values["market_comparables"]
         + 0.1 * values["cost"]
+    )
     assert v.value == pytest.approx(expected, rel=1e-14)
     assert any(w.code == "approaches_diverge" for w in v.warnings)
 
@@ -150,17 +153,22 @@ def test_patent_evidence_market_ratio_by_hand() -> None:
     #   = (1,886,000 + 1,500,000 + 1,350,000 + 1,400,000) / 4 = 1,534,000
     import pyarrow.csv as pacsv
 
-    t = pacsv.read_csv(EXAMPLES / "data" / "uspto_sample_indicators.csv",
-                       convert_options=pacsv.ConvertOptions(column_types={"patent_id": "string"}))
-    q = dict(zip(t.column("patent_id").to_pylist(), t.column("quality_index").to_pylist(),
-                 strict=True))
+    t = pacsv.read_csv(
+        EXAMPLES / "data" / "uspto_sample_indicators.csv",
+        convert_options=pacsv.ConvertOptions(column_types={"patent_id": "string"}),
+    )
+    q = dict(
+        zip(t.column("patent_id").to_pylist(), t.column("quality_index").to_pylist(), strict=True)
+    )
     prices = {"6838391": 1.2e6, "6838741": 1.5e6, "7473606": 1.35e6, "8089078": 1.4e6}
     expected = sum(x * q["6982482"] / q[p] for p, x in prices.items()) / 4
     assert expected == pytest.approx(1_534_000.00, abs=0.01)
     v = _value("patent_evidence_market_ratio.yaml")
     assert v.value == pytest.approx(expected, rel=1e-13)
-    assert (v.range.low, v.range.high) == (pytest.approx(1_350_000.00, abs=0.01),
-                                           pytest.approx(1_886_000.00, abs=0.01))
+    assert (v.range.low, v.range.high) == (
+        pytest.approx(1_350_000.00, abs=0.01),
+        pytest.approx(1_886_000.00, abs=0.01),
+    )
     names = {a.name for a in v.assumptions}
     assert {"approaches.0.subject_quality", "approaches.0.comparables.3.quality_score"} <= names
 
@@ -174,25 +182,29 @@ def test_portfolio_patent_evidence_by_hand() -> None:
     # forecast: years 1–10 whole, year 11 earns f = L − 10 of its flow at 10 + f.
     L = 3891 / 365.25
     f = L - 10
-    a = 10e6 * 0.03 * 0.65 * (sum(1.14 ** -t for t in range(1, 11)) + f * 1.14 ** -(10 + f))
+    a = 10e6 * 0.03 * 0.65 * (sum(1.14**-t for t in range(1, 11)) + f * 1.14 ** -(10 + f))
     assert got["US-6982482"] == pytest.approx(a, rel=1e-12)
     # US-6983169: term 3708 / 365.25 = 10.15 y filled, economic life 8 y caps 10 years
-    b = sum(6e6 * 1.05 ** (t - 1) * 0.025 * 0.65 / 1.15 ** t for t in range(1, 9))
+    b = sum(6e6 * 1.05 ** (t - 1) * 0.025 * 0.65 / 1.15**t for t in range(1, 9))
     assert got["US-6983169"] == pytest.approx(b, rel=1e-12)
     # US-6982130: case term 12 kept (file 10.94 y: legal_term_mismatch); economic life 7 y
-    c = sum(4e6 * 0.04 * 0.65 / 1.15 ** t for t in range(1, 8))
+    c = sum(4e6 * 0.04 * 0.65 / 1.15**t for t in range(1, 8))
     assert got["US-6982130"] == pytest.approx(c, rel=1e-12)
     # US-7643624: term 14.25 y filled, beyond its 8-year forecast and economic life 8: no cap
-    d = sum(5e6 * 0.03 * 0.65 / 1.16 ** t for t in range(1, 9))
+    d = sum(5e6 * 0.03 * 0.65 / 1.16**t for t in range(1, 9))
     assert got["US-7643624"] == pytest.approx(d, rel=1e-12)
-    e = sum(20e6 * 1.02 ** (t - 1) * 0.01 * 0.65 / 1.13 ** t for t in range(1, 6))
+    e = sum(20e6 * 1.02 ** (t - 1) * 0.01 * 0.65 / 1.13**t for t in range(1, 6))
     assert got["TM-001"] == pytest.approx(e, rel=1e-12)
     assert v.value == pytest.approx(a + b + c + d + e, rel=1e-12)
     s = v.trace[0].detail
     assert (s["assets_with_evidence"], s["assets_without_evidence"], s["legal_term_filled"]) == (
-        4, 1, 3)
-    assert s["warnings_by_code"] == ("citation_window_incomplete 1, economic_life_beyond_cycle_"
-                                     "time 1, legal_term_mismatch 1")
+        4,
+        1,
+        3,
+    )
+    assert s["warnings_by_code"] == (
+        "citation_window_incomplete 1, economic_life_beyond_cycle_time 1, legal_term_mismatch 1"
+    )
     rows = {r["asset"]: r for r in v.trace[0].rows}
     assert rows["US-6982482"]["legal_term_years_at_valuation_date"] == L
     assert rows["US-6983169"]["legal_term_years_at_valuation_date"] == 3708 / 365.25

@@ -37,11 +37,11 @@ def _split(**split: Any) -> dict[str, Any]:
 
 def test_example_hand_value() -> None:
     run = value_under(_case(_data()), "CN")
-    k_profit = 8.0e6 * 1.6 / (8.0e6 * 1.6 + 52.0e6 * 1.12)      # 1280 / 7104
+    k_profit = 8.0e6 * 1.6 / (8.0e6 * 1.6 + 52.0e6 * 1.12)  # 1280 / 7104
     k_rev = k_profit * 0.22
     r = 0.0185 + 0.03 + 0.025 + 0.01 + 0.01
     tax = float(run.resolved.parameter("tax_rate").value)  # type: ignore[arg-type]
-    assert tax == pytest.approx(0.25)                           # CN statutory CIT (refdata)
+    assert tax == pytest.approx(0.25)  # CN statutory CIT (refdata)
     expected = sum(v * k_rev * (1 - tax) / (1 + r) ** t for t, v in enumerate(REVENUE, 1))
     assert run.valuation.value == pytest.approx(expected, rel=1e-12)
     assert run.valuation.value == pytest.approx(35_099_382.83, abs=0.01)
@@ -60,18 +60,38 @@ def test_given_split_on_revenue_and_refdata_risk_free() -> None:
 
 
 def test_incremental_and_scoring_splits() -> None:
-    inc = get("CN").resolve(ipvalue.load_case(_split(
-        method="incremental_profit", basis="profit", profit_margin=0.2,
-        incremental_profit={"incremental_profit": [10, 20], "profit_share": [0.2, 0.25],
-                            "rate": 0.10})))
+    inc = get("CN").resolve(
+        ipvalue.load_case(
+            _split(
+                method="incremental_profit",
+                basis="profit",
+                profit_margin=0.2,
+                incremental_profit={
+                    "incremental_profit": [10, 20],
+                    "profit_share": [0.2, 0.25],
+                    "rate": 0.10,
+                },
+            )
+        )
+    )
     k = (10 / 1.1 + 20 / 1.21) / (50 / 1.1 + 80 / 1.21)
     assert inc.parameter("royalty_rate").value == pytest.approx(k * 0.2)
-    sc = get("CN").resolve(ipvalue.load_case(_split(
-        method="scoring", basis="revenue",
-        scoring={"k_min": 0.01, "k_max": 0.05, "range_source": "industry survey",
-                 "factor_scores": {"legal": 50, "technical": 100},
-                 "factor_weights": {"legal": 0.5, "technical": 0.5},
-                 "factor_weights_source": "appraiser"})))
+    sc = get("CN").resolve(
+        ipvalue.load_case(
+            _split(
+                method="scoring",
+                basis="revenue",
+                scoring={
+                    "k_min": 0.01,
+                    "k_max": 0.05,
+                    "range_source": "industry survey",
+                    "factor_scores": {"legal": 50, "technical": 100},
+                    "factor_weights": {"legal": 0.5, "technical": 0.5},
+                    "factor_weights_source": "appraiser",
+                },
+            )
+        )
+    )
     assert sc.parameter("royalty_rate").value == pytest.approx(0.01 + 0.04 * 0.75)
     codes = [w.code for w in sc.warnings()]
     assert "CN_SCORING_SPLIT_UNVERIFIED" in codes and "unconfirmed_parameter" in codes
@@ -80,21 +100,44 @@ def test_incremental_and_scoring_splits() -> None:
 @pytest.mark.parametrize(
     ("split", "field"),
     [
-        ({"method": "given", "basis": "profit", "k": 0.25, "k_source": "x"},
-         "framework_inputs.CN.split.profit_margin"),
-        ({"method": "given", "basis": "revenue", "k": 0.03},
-         "framework_inputs.CN.split.k"),
-        ({"method": "equivalent_investment", "basis": "profit", "profit_margin": 0.2},
-         "framework_inputs.CN.split.equivalent_investment"),
-        ({"method": "equivalent_investment", "basis": "profit", "profit_margin": 0.2,
-          "equivalent_investment": {"patent_cost": -1, "patent_profit_ratio": 0.1,
-                                    "licensee_assets": 1, "licensee_profit_ratio": 0.1}},
-         "framework_inputs.CN.split.equivalent_investment.patent_cost"),
-        ({"method": "scoring", "basis": "revenue",
-          "scoring": {"k_min": 0.01, "k_max": 0.05, "range_source": "s",
-                      "factor_scores": {"a": 50}, "factor_weights": {"a": 0.9},
-                      "factor_weights_source": "w"}},
-         "framework_inputs.CN.split.scoring.factor_weights"),
+        (
+            {"method": "given", "basis": "profit", "k": 0.25, "k_source": "x"},
+            "framework_inputs.CN.split.profit_margin",
+        ),
+        ({"method": "given", "basis": "revenue", "k": 0.03}, "framework_inputs.CN.split.k"),
+        (
+            {"method": "equivalent_investment", "basis": "profit", "profit_margin": 0.2},
+            "framework_inputs.CN.split.equivalent_investment",
+        ),
+        (
+            {
+                "method": "equivalent_investment",
+                "basis": "profit",
+                "profit_margin": 0.2,
+                "equivalent_investment": {
+                    "patent_cost": -1,
+                    "patent_profit_ratio": 0.1,
+                    "licensee_assets": 1,
+                    "licensee_profit_ratio": 0.1,
+                },
+            },
+            "framework_inputs.CN.split.equivalent_investment.patent_cost",
+        ),
+        (
+            {
+                "method": "scoring",
+                "basis": "revenue",
+                "scoring": {
+                    "k_min": 0.01,
+                    "k_max": 0.05,
+                    "range_source": "s",
+                    "factor_scores": {"a": 50},
+                    "factor_weights": {"a": 0.9},
+                    "factor_weights_source": "w",
+                },
+            },
+            "framework_inputs.CN.split.scoring.factor_weights",
+        ),
         ({"method": "magic", "basis": "revenue"}, "framework_inputs.CN.split.method"),
     ],
 )

@@ -60,8 +60,11 @@ def test_indicator_weight_override() -> None:
     iw["market_size"] = 1.0
     s = _scores(50, 50, 10)
     s["market_size"] = 100
-    res = cn.gbt42748_score(s, scenario="other", weights={
-        "indicator_weights": {"legal": "equal", "technical": "equal", "economic": iw}})
+    res = cn.gbt42748_score(
+        s,
+        scenario="other",
+        weights={"indicator_weights": {"legal": "equal", "technical": "equal", "economic": iw}},
+    )
     assert res.dimensions["economic"] == pytest.approx(100.0)
 
 
@@ -104,8 +107,10 @@ def test_three_level_config_and_shape_rules(tmp_path: Path) -> None:
     assert res.total == pytest.approx(50.0)
     assert not res.warnings  # declares the standard's names and weights
     bad = tmp_path / "bad.yaml"
-    bad.write_text(text.replace("  economic:\n    label: e\n", "  finance_value:\n    label: e\n",
-                                1), encoding="utf-8")
+    bad.write_text(
+        text.replace("  economic:\n    label: e\n", "  finance_value:\n    label: e\n", 1),
+        encoding="utf-8",
+    )
     with pytest.raises(InputError, match="exactly legal, technical, economic"):
         cn.load_gbt42748_config(bad)
     with pytest.raises(InputError, match="cannot read"):
@@ -148,5 +153,12 @@ scenarios:
     f"  {s}:\n    dimension_weights: {{legal: 0.5, technical: 0.25, economic: 0.25}}\n"
     "    indicator_weights:\n      legal: equal\n      technical: equal\n      economic: equal\n"
     "      scope: {claims: 0.75, validity: 0.25}\n"
-    for s in ("licensing_transfer", "finance", "financial_reporting", "infringement",
-              "management", "other"))
+    for s in (
+        "licensing_transfer",
+        "finance",
+        "financial_reporting",
+        "infringement",
+        "management",
+        "other",
+    )
+)

@@ -53,8 +53,10 @@ def test_declining_balance_tab_through_the_engine_by_hand() -> None:
         currency="INR",
         framework="IN",
         approaches=aps,
-        framework_inputs={"common": {"asset_risk_premium": 0.06},
-                          "IN": {"tab_first_year_fraction": 0.5}},
+        framework_inputs={
+            "common": {"asset_risk_premium": 0.06},
+            "IN": {"tab_first_year_fraction": 0.5},
+        },
     )
     val = value(case)
     # pre-TAB: 100·(1 − 0.3) = 70 a year → 70/1.1878 + 70/1.1878² = 58.932480…+ 49.614817…

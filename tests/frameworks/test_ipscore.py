@@ -25,12 +25,12 @@ def test_catalogue_shape() -> None:
 @pytest.mark.parametrize(
     ("code", "value", "rating"),
     [
-        ("A2", 2.0, 1.0),                     # at worst limit
-        ("A2", 15.0, 5.0),                    # at best limit
-        ("A2", 8.5, 1 + 4 * 6.5 / 13),        # 1 + 4·(8.5 − 2)/(15 − 2) = 3
+        ("A2", 2.0, 1.0),  # at worst limit
+        ("A2", 15.0, 5.0),  # at best limit
+        ("A2", 8.5, 1 + 4 * 6.5 / 13),  # 1 + 4·(8.5 − 2)/(15 − 2) = 3
         ("C7", 1.0, 1 + 4 * (1 - 5) / (0 - 5)),  # smaller is better: 1 + 4·0.8 = 4.2
-        ("D3", 20.0, 1.0),                    # beyond worst: clipped
-        ("C2", 0.06, 1 + 4 * 0.06 / 0.15),    # 2.6
+        ("D3", 20.0, 1.0),  # beyond worst: clipped
+        ("C2", 0.06, 1 + 4 * 0.06 / 0.15),  # 2.6
     ],
 )
 def test_numeric_mapping(code: str, value: float, rating: float) -> None:
@@ -65,8 +65,9 @@ def test_radar_and_matrix_hand_case() -> None:
     assert res.overall == pytest.approx((8 * 5 + 1 + 31 * 3) / 40)
 
 
-@pytest.mark.parametrize(("score", "band"), [(1.0, 1), (1.99, 1), (2.0, 2), (3.5, 3),
-                                             (4.0, 4), (5.0, 4)])
+@pytest.mark.parametrize(
+    ("score", "band"), [(1.0, 1), (1.99, 1), (2.0, 2), (3.5, 3), (4.0, 4), (5.0, 4)]
+)
 def test_matrix_bands(score: float, band: int) -> None:
     assert ips.matrix_band(score) == band
 
@@ -78,8 +79,9 @@ def test_weights_shift_category_mean() -> None:
 
 
 def test_custom_limits() -> None:
-    res = ips.ipscore(_answers(A2=ips.Answer(value=10.0)),
-                      limits={"A2": ips.NumericLimits(0.0, 20.0, "years")})
+    res = ips.ipscore(
+        _answers(A2=ips.Answer(value=10.0)), limits={"A2": ips.NumericLimits(0.0, 20.0, "years")}
+    )
     assert res.ratings["A2"] == pytest.approx(3.0)
 
 
@@ -118,8 +120,9 @@ def test_missing_factor_and_bad_weights() -> None:
 
 @given(st.lists(st.floats(1, 5), min_size=40, max_size=40))
 def test_scores_stay_on_scale(values: list[float]) -> None:
-    res = ips.ipscore({f.code: ips.Answer(rating=v) for f, v in zip(ips.FACTORS, values,
-                                                                    strict=True)})
+    res = ips.ipscore(
+        {f.code: ips.Answer(rating=v) for f, v in zip(ips.FACTORS, values, strict=True)}
+    )
     for s in (res.overall, res.opportunity, res.risk, *(r.mean for r in res.radar)):
         assert 1 - 1e-12 <= s <= 5 + 1e-12
     assert all(1 <= b <= 4 for b in res.matrix_cell)

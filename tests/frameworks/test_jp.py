@@ -17,10 +17,15 @@ def test_jpo_royalty_from_refdata() -> None:
     assert [w.code for w in b.warnings] == ["JP_ROYALTY_SECONDARY"]
 
 
-@pytest.mark.parametrize(("field", "pct"), [("patent_biotech_pharma", 6.0),
-                                            ("patent_health_amusement", 5.3),
-                                            ("patent_chemistry", 4.3),
-                                            ("patent_micro_nano", 4.1)])
+@pytest.mark.parametrize(
+    ("field", "pct"),
+    [
+        ("patent_biotech_pharma", 6.0),
+        ("patent_health_amusement", 5.3),
+        ("patent_chemistry", 4.3),
+        ("patent_micro_nano", 4.1),
+    ],
+)
 def test_jpo_fields_match_methods_table(field: str, pct: float) -> None:
     b = jp.jpo_royalty(field)
     assert b.rate == pytest.approx(pct / 100)
@@ -35,8 +40,12 @@ def test_jpo_unknown_field() -> None:
 
 RATINGS = {
     "technology": {"superiority": 5, "ip_protection": 3},
-    "market": {"market_size": 4, "market_growth": 4, "competitive_position": 2,
-               "customer_access": 2},
+    "market": {
+        "market_size": 4,
+        "market_growth": 4,
+        "competitive_position": 2,
+        "customer_access": 2,
+    },
     "finance": {"profitability": 3, "funding_capacity": 1, "cash_flow_visibility": 5},
 }
 
@@ -53,9 +62,10 @@ def test_tmf_hand_case() -> None:
 
 
 def test_tmf_custom_weights() -> None:
-    cfg = jp.TmfConfig(axis_weights={"technology": 0.5, "market": 0.25, "finance": 0.25},
-                       item_weights={"technology": {"trl": 1.0, "superiority": 0.0,
-                                                    "ip_protection": 0.0}})
+    cfg = jp.TmfConfig(
+        axis_weights={"technology": 0.5, "market": 0.25, "finance": 0.25},
+        item_weights={"technology": {"trl": 1.0, "superiority": 0.0, "ip_protection": 0.0}},
+    )
     res = jp.tmf_assessment(trl=9, ratings=RATINGS, config=cfg)
     # technology = TRL only = 100; overall 0.5·100 + 0.25·50 + 0.25·50 = 75
     assert res.overall == pytest.approx(75.0)
@@ -75,8 +85,11 @@ def test_tmf_bad_ratings_and_weights() -> None:
         jp.tmf_assessment(trl=5, ratings=bad)
     assert e.value.field == "jp.tmf.ratings.finance.profitability"
     with pytest.raises(InputError, match="sum to 1"):
-        jp.tmf_assessment(trl=5, ratings=RATINGS, config=jp.TmfConfig(
-            axis_weights={"technology": 0.5, "market": 0.5, "finance": 0.5}))
+        jp.tmf_assessment(
+            trl=5,
+            ratings=RATINGS,
+            config=jp.TmfConfig(axis_weights={"technology": 0.5, "market": 0.5, "finance": 0.5}),
+        )
 
 
 def _bank(**ratings: float) -> dict[str, jp.DimensionInput]:
@@ -87,13 +100,17 @@ def _bank(**ratings: float) -> dict[str, jp.DimensionInput]:
 
 def test_bank_assessment_grades_and_narrative() -> None:
     # ratings 5, 4, 2, 4, 4 -> mean 19/5 = 3.8 -> A
-    res = jp.bank_assessment(_bank(validity=5, detectability=2),
-                             value=3.2e8, value_currency="JPY")
+    res = jp.bank_assessment(_bank(validity=5, detectability=2), value=3.2e8, value_currency="JPY")
     assert res.mean_rating == pytest.approx(3.8)
     assert res.grade == "A"
     grades = {d.dimension: d.grade for d in res.dimensions}
-    assert grades == {"validity": "S", "exclusivity": "A", "detectability": "C",
-                      "market_fit": "A", "contribution": "A"}
+    assert grades == {
+        "validity": "S",
+        "exclusivity": "A",
+        "detectability": "C",
+        "market_fit": "A",
+        "contribution": "A",
+    }
     det = next(d for d in res.dimensions if d.dimension == "detectability")
     assert det.narrative_en.startswith("Ease of detecting infringement: C")
     assert "detectability evidence" in det.narrative_en
@@ -103,18 +120,26 @@ def test_bank_assessment_grades_and_narrative() -> None:
     assert "JP_BANK_WEAK_DIMENSION" in [w.code for w in res.warnings]
 
 
-@pytest.mark.parametrize(("r", "g"), [(5, "S"), (4.5, "S"), (4.49, "A"), (3.5, "A"),
-                                      (3.49, "B"), (2.5, "B"), (2.49, "C"), (1, "C")])
+@pytest.mark.parametrize(
+    ("r", "g"),
+    [(5, "S"), (4.5, "S"), (4.49, "A"), (3.5, "A"), (3.49, "B"), (2.5, "B"), (2.49, "C"), (1, "C")],
+)
 def test_grade_bands(r: float, g: str) -> None:
     assert jp.rating_grade(r) == g
 
 
 def test_bank_weights_and_bad_inputs() -> None:
-    w = {"validity": 0.4, "exclusivity": 0.15, "detectability": 0.15, "market_fit": 0.15,
-         "contribution": 0.15}
+    w = {
+        "validity": 0.4,
+        "exclusivity": 0.15,
+        "detectability": 0.15,
+        "market_fit": 0.15,
+        "contribution": 0.15,
+    }
     # 0.4·1 + 0.6·5 = 3.4 -> B
-    res = jp.bank_assessment(_bank(validity=1, exclusivity=5, detectability=5, market_fit=5,
-                                   contribution=5), weights=w)
+    res = jp.bank_assessment(
+        _bank(validity=1, exclusivity=5, detectability=5, market_fit=5, contribution=5), weights=w
+    )
     assert res.mean_rating == pytest.approx(3.4)
     assert res.grade == "B"
     with pytest.raises(InputError, match="sum to 1"):

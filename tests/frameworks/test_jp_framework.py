@@ -38,8 +38,7 @@ def test_example_hand_value() -> None:
     # engine default timing is recorded; the JP framework fills none (no JP convention)
     timing = next(a.value for a in run.valuation.assumptions if a.name.endswith("timing"))
     shift = 0.5 if timing == "mid" else 0.0
-    expected = sum(v * 0.043 * (1 - tax) / 1.09 ** (t - shift)
-                   for t, v in enumerate(REVENUE, 1))
+    expected = sum(v * 0.043 * (1 - tax) / 1.09 ** (t - shift) for t, v in enumerate(REVENUE, 1))
     assert run.valuation.value == pytest.approx(expected, rel=1e-12)
     assert get("JP") is jp.FRAMEWORK
 

@@ -13,8 +13,9 @@ RATINGS = {axis: dict.fromkeys(items, 3.0) for axis, items in jp.TMF_ITEMS.items
 
 def test_tmf_grade_bands_and_item_weights() -> None:
     with pytest.raises(InputError, match="descending lower bounds"):
-        jp.tmf_assessment(trl=5, ratings=RATINGS,
-                          config=jp.TmfConfig(grade_bands=(("A", 10.0), ("S", 50.0))))
+        jp.tmf_assessment(
+            trl=5, ratings=RATINGS, config=jp.TmfConfig(grade_bands=(("A", 10.0), ("S", 50.0)))
+        )
     with pytest.raises(InputError, match="descending lower bounds"):
         jp.tmf_assessment(trl=5, ratings=RATINGS, config=jp.TmfConfig(grade_bands=(("A", 5.0),)))
     bad = jp.TmfConfig(item_weights={"market": {"market_size": 1.0}})

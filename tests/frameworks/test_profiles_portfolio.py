@@ -11,21 +11,38 @@ import pytest
 import ipvalue
 from ipvalue.valuation.engine import value
 
-RFR = {"method": "relief_from_royalty", "revenue": [1000.0], "royalty_rate": 0.1,
-       "tax_rate": 0.2, "discount_rate": 0.25, "timing": "end", "tab": False}
+RFR = {
+    "method": "relief_from_royalty",
+    "revenue": [1000.0],
+    "royalty_rate": 0.1,
+    "tax_rate": 0.2,
+    "discount_rate": 0.25,
+    "timing": "end",
+    "tab": False,
+}
 # one year: 1000·0.1·(1 − 0.2)/1.25 = 80/1.25 = 64
-COST = {"method": "cost", "basis": "replacement", "direct_cost": 100.0,
-        "developer_profit_rate": 0.0,
-        "obsolescence": {"mode": "multiplicative", "physical": 0.0, "functional": 0.0,
-                         "economic": 0.0}}
-PROFILE = {"name": "Bank A", "rationale": "collateral haircut 2025/03",
-           "coefficients": {"liquidity": 0.8, "market_position": 1.1}}
+COST = {
+    "method": "cost",
+    "basis": "replacement",
+    "direct_cost": 100.0,
+    "developer_profit_rate": 0.0,
+    "obsolescence": {"mode": "multiplicative", "physical": 0.0, "functional": 0.0, "economic": 0.0},
+}
+PROFILE = {
+    "name": "Bank A",
+    "rationale": "collateral haircut 2025/03",
+    "coefficients": {"liquidity": 0.8, "market_position": 1.1},
+}
 
 
 def _portfolio(**over: Any) -> Any:
     data: dict[str, Any] = {
-        "schema_version": 1, "id": "pf", "title": "t", "purpose": "collateral",
-        "valuation_date": "2025-06-30", "currency": "SGD",
+        "schema_version": 1,
+        "id": "pf",
+        "title": "t",
+        "purpose": "collateral",
+        "valuation_date": "2025-06-30",
+        "currency": "SGD",
         "assets": [
             {"asset": {"id": "a", "type": "patent", "name": "a"}, "approaches": [RFR]},
             {"asset": {"id": "b", "type": "patent", "name": "b"}, "approaches": [RFR]},
@@ -58,8 +75,11 @@ def test_method_weights_apply_to_unweighted_assets_only() -> None:
         {"asset": {"id": "a", "type": "patent", "name": "a"}, "approaches": [RFR, cost_a]},
         {"asset": {"id": "b", "type": "patent", "name": "b"}, "approaches": weighted},
     ]
-    prof = {"name": "Bank A", "rationale": "income first",
-            "method_weights": {"income": 0.75, "cost": 0.25}}
+    prof = {
+        "name": "Bank A",
+        "rationale": "income first",
+        "method_weights": {"income": 0.75, "cost": 0.25},
+    }
     val = value(_portfolio(assets=assets, synergy=None, profile=prof))
     a, b = val.assets
     # a: 0.75 · 64 + 0.25 · 100 = 48 + 25 = 73 (profile); b: 0.5 · 64 + 0.5 · 100 = 82 (case)
@@ -73,8 +93,7 @@ def test_method_weights_apply_to_unweighted_assets_only() -> None:
 def test_profile_with_a_framework_portfolio() -> None:
     fi = {"common": {"asset_risk_premium": 0.06}}
     base = value(_portfolio(framework="SG", jurisdiction="SG", framework_inputs=fi))
-    adj = value(_portfolio(framework="SG", jurisdiction="SG", framework_inputs=fi,
-                           profile=PROFILE))
+    adj = value(_portfolio(framework="SG", jurisdiction="SG", framework_inputs=fi, profile=PROFILE))
     assert adj.value == pytest.approx(base.value * 0.88, rel=1e-12)
     assert adj.trace[0].step == "framework_resolution"
     assert adj.trace[-1].step == "profile_adjustment"

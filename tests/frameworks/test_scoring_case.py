@@ -32,8 +32,9 @@ def test_frameworks_listed() -> None:
 
 
 def test_inline_population_and_json_safe(tmp_path: Path) -> None:
-    pop = [["chemistry", float(v)] for v in range(50)] + \
-          [["electrical_engineering", float(v)] for v in range(60, 80)]
+    pop = [["chemistry", float(v)] for v in range(50)] + [
+        ["electrical_engineering", float(v)] for v in range(60, 80)
+    ]
     res = _smart(tmp_path, population=pop)
     # 69.0625 among electrical scores 60..79: 10 below -> 50 % -> stanine 5
     assert res["stanine"] == 5 and res["detail"]["population_size"] == 20
@@ -72,8 +73,11 @@ def test_custom_group_weights_need_source(tmp_path: Path) -> None:
 
 def test_bad_smart_values_name_case_fields(tmp_path: Path) -> None:
     with pytest.raises(InputError) as e:
-        _smart(tmp_path, group_weights={"rights": 50, "technology": 30, "usability": 30},
-               group_weights_source="x")
+        _smart(
+            tmp_path,
+            group_weights={"rights": 50, "technology": 30, "usability": 30},
+            group_weights_source="x",
+        )
     assert e.value.field == "framework_inputs.KR.smart.group_weights"
     with pytest.raises(InputError) as e:
         _smart(tmp_path, unknown_key=1)

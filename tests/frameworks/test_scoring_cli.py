@@ -73,16 +73,18 @@ def test_jp_bank_json(run: Any) -> None:
 
 
 def test_gbt42748_and_ipscore_json(run: Any) -> None:
-    gbt = json.loads(run(str(EX / "cn_split_rate.yaml"), "--framework", "gbt42748",
-                          "--json").stdout)
+    gbt = json.loads(
+        run(str(EX / "cn_split_rate.yaml"), "--framework", "gbt42748", "--json").stdout
+    )
     legal = (80 + 70 + 75 + 60 + 85 + 40 + 50) / 7
     technical = (80 + 75 + 70 + 60 + 65 + 70) / 6
     economic = (70 + 80 + 55 + 50 + 85) / 5
     assert gbt["score"] == pytest.approx((legal + technical + economic) / 3)
     codes = {w["code"] for w in gbt["detail"]["warnings"]}
     assert "GBT42748_WEIGHTS_NOT_STANDARD" in codes
-    ips = json.loads(run(str(EX / "jp_bank_assessment.yaml"), "--framework", "ipscore",
-                          "--json").stdout)
+    ips = json.loads(
+        run(str(EX / "jp_bank_assessment.yaml"), "--framework", "ipscore", "--json").stdout
+    )
     assert len(ips["detail"]["ratings"]) == 40
     # A2: 13.9 years within limits 2..15 -> 1 + 4·11.9/13
     assert ips["detail"]["ratings"]["A2"] == pytest.approx(1 + 4 * 11.9 / 13)
@@ -91,8 +93,11 @@ def test_gbt42748_and_ipscore_json(run: Any) -> None:
 
 def test_smart_with_population_file(run: Any, tmp_path: Path) -> None:
     data = copy.deepcopy(dict(read_case_data(EX / "kr_technology_contribution.yaml")))
-    (tmp_path / "pop.csv").write_text("sector,score\n" + "".join(
-        f"electrical_engineering,{v}\n" for v in range(0, 100)) + "chemistry,99\n")
+    (tmp_path / "pop.csv").write_text(
+        "sector,score\n"
+        + "".join(f"electrical_engineering,{v}\n" for v in range(0, 100))
+        + "chemistry,99\n"
+    )
     data["framework_inputs"]["KR"]["smart"]["population"] = "pop.csv"
     out = run(str(_write(tmp_path, data)), "--framework", "smart", "--json")
     assert out.returncode == 0, out.stderr
@@ -106,16 +111,30 @@ def test_smart_with_population_file(run: Any, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("patch", "framework", "field"),
     [
-        ({"JP": {"bank": {"dimensions": {"validity": {"rating": 7}}}}}, "jp-bank",
-         "framework_inputs.JP.bank.dimensions.validity.rating"),
+        (
+            {"JP": {"bank": {"dimensions": {"validity": {"rating": 7}}}}},
+            "jp-bank",
+            "framework_inputs.JP.bank.dimensions.validity.rating",
+        ),
         ({"IPSCORE": {"answers": {"B3": 9}}}, "ipscore", "framework_inputs.IPSCORE.answers.B3"),
-        ({"CN": {"gbt42748": {"weights": {"dimension_weights": {
-            "legal": 0.5, "technical": 0.5, "economic": 0.5}}}}}, "gbt42748",
-         "framework_inputs.CN.gbt42748.weights.dimension_weights"),
+        (
+            {
+                "CN": {
+                    "gbt42748": {
+                        "weights": {
+                            "dimension_weights": {"legal": 0.5, "technical": 0.5, "economic": 0.5}
+                        }
+                    }
+                }
+            },
+            "gbt42748",
+            "framework_inputs.CN.gbt42748.weights.dimension_weights",
+        ),
     ],
 )
-def test_bad_input_exit_2_names_field(run: Any, tmp_path: Path, patch: dict[str, Any],
-                                      framework: str, field: str) -> None:
+def test_bad_input_exit_2_names_field(
+    run: Any, tmp_path: Path, patch: dict[str, Any], framework: str, field: str
+) -> None:
     src = "cn_split_rate.yaml" if framework == "gbt42748" else "jp_bank_assessment.yaml"
     data = copy.deepcopy(dict(read_case_data(EX / src)))
 

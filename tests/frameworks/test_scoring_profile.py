@@ -23,8 +23,13 @@ PROFILE = {
     "indicator_weights": {
         "smart": {"rights": 0.5, "technology": 0.3, "usability": 0.2},
         "gbt42748": {"legal": 0.4, "technical": 0.3, "economic": 0.3},
-        "jp-bank": {"validity": 0.3, "exclusivity": 0.3, "detectability": 0.1,
-                    "market_fit": 0.2, "contribution": 0.1},
+        "jp-bank": {
+            "validity": 0.3,
+            "exclusivity": 0.3,
+            "detectability": 0.1,
+            "market_fit": 0.2,
+            "contribution": 0.1,
+        },
     },
 }
 
@@ -36,8 +41,9 @@ def _data(name: str) -> dict[str, Any]:
 def test_smart_group_weights_from_the_profile(tmp_path: Path) -> None:
     data = _data("kr_technology_contribution.yaml")
     del data["framework_inputs"]["KR"]["smart"]["group_weights"]
-    res = score_case(ipvalue.load_case(data), "smart", base_dir=tmp_path,
-                     profile=parse_profile(PROFILE))
+    res = score_case(
+        ipvalue.load_case(data), "smart", base_dir=tmp_path, profile=parse_profile(PROFILE)
+    )
     # group fractions of the example: rights 0.625, technology 0.8125, usability 0.625
     # 50·0.625 + 30·0.8125 + 20·0.625 = 31.25 + 24.375 + 12.5 = 68.125 (preset 35/35/30: 69.0625)
     assert res["score"] == pytest.approx(68.125, rel=1e-12)
@@ -70,8 +76,7 @@ def test_gbt42748_dimension_weights_from_an_inline_profile(tmp_path: Path) -> No
     res = score_case(ipvalue.load_case(data), "gbt42748", base_dir=tmp_path)
     expected = 0.4 * dims["legal"] + 0.3 * dims["technical"] + 0.3 * dims["economic"]
     assert res["score"] == pytest.approx(expected, rel=1e-12)
-    assert res["detail"]["dimension_weights"] == {"legal": 0.4, "technical": 0.3,
-                                                  "economic": 0.3}
+    assert res["detail"]["dimension_weights"] == {"legal": 0.4, "technical": 0.3, "economic": 0.3}
     (w,) = [a for a in res["detail"]["assumptions"] if a["name"] == "gbt42748.weights"]
     assert "Bank A policy" in w["source"]
 

@@ -15,13 +15,13 @@ POP = [float(v) for v in range(100)]  # 0..99
 @pytest.mark.parametrize(
     ("score", "expected"),
     [
-        (-1.0, 1),    # percentile 0
-        (3.5, 2),     # 4 below -> 4 % -> lower edge of stanine 2
-        (3.0, 1),     # 3 below + ½ equal -> 3.5 %
-        (50.0, 5),    # (50 + ½)/100 = 50.5 %
-        (59.5, 6),    # 60 below -> 60 % -> lower edge of stanine 6
-        (60.0, 6),    # 60.5 %
-        (95.5, 9),    # 96 %
+        (-1.0, 1),  # percentile 0
+        (3.5, 2),  # 4 below -> 4 % -> lower edge of stanine 2
+        (3.0, 1),  # 3 below + ½ equal -> 3.5 %
+        (50.0, 5),  # (50 + ½)/100 = 50.5 %
+        (59.5, 6),  # 60 below -> 60 % -> lower edge of stanine 6
+        (60.0, 6),  # 60.5 %
+        (95.5, 9),  # 96 %
         (200.0, 9),
     ],
 )
@@ -39,8 +39,7 @@ def test_population_too_small_and_non_finite() -> None:
     with pytest.raises(InputError) as e:
         stanine(1.0, [*POP, float("inf")])
     assert e.value.field == "population.100"
-    assert stanine(1.0, [float(v) for v in range(9)]).warnings[0].code == \
-        "STANINE_SMALL_POPULATION"
+    assert stanine(1.0, [float(v) for v in range(9)]).warnings[0].code == "STANINE_SMALL_POPULATION"
 
 
 @given(st.lists(st.floats(-1e6, 1e6), min_size=9, max_size=200), st.floats(-1e6, 1e6))

@@ -19,7 +19,9 @@ BASE: dict[str, Any] = {
         "type": "patent",
         "name": "widget",
         "legal_status": {
-            "status": "granted", "filing_date": "2015-01-10", "grant_date": "2017-05-02",
+            "status": "granted",
+            "filing_date": "2015-01-10",
+            "grant_date": "2017-05-02",
             "expiry_date": "2035-01-10",
         },
     },
@@ -74,31 +76,65 @@ CASES = [
     ("bad purpose", "purpose", "fun", "purpose", "Input should be"),
     ("bad ip type", "asset.type", "gadget", "asset.type", "Input should be"),
     ("bad jurisdiction", "asset.jurisdictions", ["Korea"], "asset.jurisdictions.0", "pattern"),
-    ("grant before filing", "asset.legal_status.grant_date", "2014-01-01", "legal_status",
-     "grant_date must not be before filing_date"),
-    ("expiry before grant", "asset.legal_status.expiry_date", "2016-01-01", "legal_status",
-     "expiry_date must not be before grant_date"),
-    ("filing after valuation date", "asset.legal_status",
-     {"status": "pending", "filing_date": "2025-07-01"},
-     "asset.legal_status.filing_date", "must not be after valuation_date"),
-    ("evidence after valuation date", "evidence",
-     [{"description": "later report", "date": "2025-07-01"}], "evidence.0.date",
-     "must not be after valuation_date"),
+    (
+        "grant before filing",
+        "asset.legal_status.grant_date",
+        "2014-01-01",
+        "legal_status",
+        "grant_date must not be before filing_date",
+    ),
+    (
+        "expiry before grant",
+        "asset.legal_status.expiry_date",
+        "2016-01-01",
+        "legal_status",
+        "expiry_date must not be before grant_date",
+    ),
+    (
+        "filing after valuation date",
+        "asset.legal_status",
+        {"status": "pending", "filing_date": "2025-07-01"},
+        "asset.legal_status.filing_date",
+        "must not be after valuation_date",
+    ),
+    (
+        "evidence after valuation date",
+        "evidence",
+        [{"description": "later report", "date": "2025-07-01"}],
+        "evidence.0.date",
+        "must not be after valuation_date",
+    ),
     ("bad date", "valuation_date", "2025-13-01", "valuation_date", "date"),
     ("ref malformed", "approaches.0.tax_rate", {"ref": "nope"}, "tax_rate", "pattern"),
     ("ref extra key", "approaches.0.tax_rate", {"ref": "a/b/c", "x": 1}, "tax_rate", "Extra"),
-    ("distribution bad", "approaches.0.royalty_rate", {"dist": "normal", "mean": 0.05, "sd": -1},
-     "royalty_rate", "greater than 0"),
-    ("distribution unknown", "approaches.0.royalty_rate", {"dist": "cauchy"}, "royalty_rate",
-     "dist"),
-    ("negative legal term", "asset.remaining_legal_term_years", -1.0,
-     "remaining_legal_term_years", "greater than or equal to 0"),
+    (
+        "distribution bad",
+        "approaches.0.royalty_rate",
+        {"dist": "normal", "mean": 0.05, "sd": -1},
+        "royalty_rate",
+        "greater than 0",
+    ),
+    (
+        "distribution unknown",
+        "approaches.0.royalty_rate",
+        {"dist": "cauchy"},
+        "royalty_rate",
+        "dist",
+    ),
+    (
+        "negative legal term",
+        "asset.remaining_legal_term_years",
+        -1.0,
+        "remaining_legal_term_years",
+        "greater than or equal to 0",
+    ),
     ("zero tab period", "approaches.0.tab", {"period_years": 0}, "tab", "greater than or equal"),
 ]
 
 
-@pytest.mark.parametrize(("path", "value", "field", "rule"), [c[1:] for c in CASES],
-                         ids=[c[0] for c in CASES])
+@pytest.mark.parametrize(
+    ("path", "value", "field", "rule"), [c[1:] for c in CASES], ids=[c[0] for c in CASES]
+)
 def test_bad_input_exits_2_naming_field(
     run_cli: Any, tmp_path: Path, path: str, value: Any, field: str, rule: str
 ) -> None:
@@ -164,17 +200,21 @@ def test_duplicate_approach_ids(run_cli: Any, tmp_path: Path) -> None:
 
 def test_comparable_dated_after_valuation_date(run_cli: Any, tmp_path: Path) -> None:
     doc = copy.deepcopy(BASE)
-    doc["approaches"] = [{
-        "method": "market_comparables",
-        "comparables": [{"name": "deal", "unit_price": 10.0, "date": "2026-01-01"}],
-    }]
+    doc["approaches"] = [
+        {
+            "method": "market_comparables",
+            "comparables": [{"name": "deal", "unit_price": 10.0, "date": "2026-01-01"}],
+        }
+    ]
     code, _, err = run_cli("value", _write(tmp_path, doc))
     assert code == 2 and "approaches.0.comparables.0.date" in err
 
 
 def test_lifecycle_stage_order(run_cli: Any, tmp_path: Path) -> None:
-    stages = [{"stage": "maturity", "years": 2, "growth": 0.0},
-              {"stage": "growth", "years": 2, "growth": 0.2}]
+    stages = [
+        {"stage": "maturity", "years": 2, "growth": 0.0},
+        {"stage": "growth", "years": 2, "growth": 0.2},
+    ]
     doc = _set(BASE, "approaches.0.revenue", {"model": "lifecycle", "base": 100, "stages": stages})
     code, _, err = run_cli("value", _write(tmp_path, doc))
     assert code == 2 and "revenue" in err and "order" in err
@@ -209,12 +249,24 @@ def test_probability_length_must_match(run_cli: Any, tmp_path: Path) -> None:
 
 def test_working_capital_earns_return_on_only(run_cli: Any, tmp_path: Path) -> None:
     doc = copy.deepcopy(BASE)
-    doc["approaches"] = [{
-        "method": "excess_earnings", "revenue": [100.0], "ebita_margin": 0.3, "tax_rate": 0.2,
-        "discount_rate": 0.1,
-        "contributory_assets": [{"name": "wc", "kind": "working_capital", "balance_share": 0.1,
-                                 "return_on": 0.05, "return_of": 0.01}],
-    }]
+    doc["approaches"] = [
+        {
+            "method": "excess_earnings",
+            "revenue": [100.0],
+            "ebita_margin": 0.3,
+            "tax_rate": 0.2,
+            "discount_rate": 0.1,
+            "contributory_assets": [
+                {
+                    "name": "wc",
+                    "kind": "working_capital",
+                    "balance_share": 0.1,
+                    "return_on": 0.05,
+                    "return_of": 0.01,
+                }
+            ],
+        }
+    ]
     code, _, err = run_cli("value", _write(tmp_path, doc))
     assert code == 2 and "contributory_assets.0" in err and "return on only" in err
 

@@ -25,8 +25,11 @@ def three_points(draw: Any) -> tuple[float, float, float]:
 
 @st.composite
 def distributions(draw: Any) -> Any:
-    kind = draw(st.sampled_from(["normal", "tnormal", "lognormal", "uniform", "triangular",
-                                 "pert", "discrete"]))
+    kind = draw(
+        st.sampled_from(
+            ["normal", "tnormal", "lognormal", "uniform", "triangular", "pert", "discrete"]
+        )
+    )
     if kind == "normal":
         return Normal(mean=draw(finite), sd=draw(positive))
     if kind == "tnormal":
@@ -48,8 +51,10 @@ def distributions(draw: Any) -> Any:
         )
     k = draw(st.integers(1, 6))
     weights = np.array(draw(st.lists(st.floats(0.0, 1.0), min_size=k, max_size=k))) + 1e-3
-    return Discrete(values=draw(st.lists(finite, min_size=k, max_size=k)),
-                    probabilities=(weights / weights.sum()).tolist())
+    return Discrete(
+        values=draw(st.lists(finite, min_size=k, max_size=k)),
+        probabilities=(weights / weights.sum()).tolist(),
+    )
 
 
 @settings(max_examples=100, deadline=None)

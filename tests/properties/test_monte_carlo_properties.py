@@ -15,13 +15,19 @@ from ipvalue.valuation.income import relief_from_royalty
 from ipvalue.valuation.simulate import run_monte_carlo
 
 FloatArray = np.ndarray[Any, np.dtype[np.float64]]
-SETTINGS = settings(max_examples=25, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def rfr_value(
-    revenue1: Any, growth: Any, royalty: Any, rate: Any, *, tax: float, horizon: int,
-    timing: str, tab_years: int | None,
+    revenue1: Any,
+    growth: Any,
+    royalty: Any,
+    rate: Any,
+    *,
+    tax: float,
+    horizon: int,
+    timing: str,
+    tab_years: int | None,
 ) -> FloatArray:
     """Relief from royalty on an explicit revenue path Rev_t = Rev_1·(1+g)^(t-1)."""
     t = np.arange(horizon, dtype=np.float64)
@@ -29,21 +35,29 @@ def rfr_value(
     revenue = rev1 * (1.0 + g) ** t
     tab = None if tab_years is None else TaxAmortisation(tax, tab_years, timing)  # type: ignore[arg-type]
     return relief_from_royalty(
-        revenue, royalty, tax, rate, timing=timing, tab=tab, invalid="nan"  # type: ignore[arg-type]
+        revenue,
+        royalty,
+        tax,
+        rate,
+        timing=timing,
+        tab=tab,
+        invalid="nan",  # type: ignore[arg-type]
     ).value
 
 
-cases = st.fixed_dictionaries({
-    "revenue1": st.floats(1e3, 1e8),
-    "growth": st.floats(-0.05, 0.10),
-    "royalty": st.floats(0.005, 0.2),
-    "rate": st.floats(0.06, 0.25),
-    "tax": st.floats(0.0, 0.4),
-    "horizon": st.integers(1, 25),
-    "timing": st.sampled_from(["end", "mid"]),
-    "tab_years": st.none() | st.integers(5, 20),
-    "seed": st.integers(0, 2**32),
-})
+cases = st.fixed_dictionaries(
+    {
+        "revenue1": st.floats(1e3, 1e8),
+        "growth": st.floats(-0.05, 0.10),
+        "royalty": st.floats(0.005, 0.2),
+        "rate": st.floats(0.06, 0.25),
+        "tax": st.floats(0.0, 0.4),
+        "horizon": st.integers(1, 25),
+        "timing": st.sampled_from(["end", "mid"]),
+        "tab_years": st.none() | st.integers(5, 20),
+        "seed": st.integers(0, 2**32),
+    }
+)
 
 
 @SETTINGS
@@ -59,8 +73,9 @@ def test_monte_carlo_mean_converges_to_the_deterministic_value(case: dict[str, A
     shrink with ε.
     """
     conv = {k: case[k] for k in ("tax", "horizon", "timing", "tab_years")}
-    point = float(rfr_value(case["revenue1"], case["growth"], case["royalty"], case["rate"],
-                            **conv))
+    point = float(
+        rfr_value(case["revenue1"], case["growth"], case["royalty"], case["rate"], **conv)
+    )
     assert point > 0
 
     def evaluate(p: dict[str, FloatArray]) -> FloatArray:
@@ -69,10 +84,14 @@ def test_monte_carlo_mean_converges_to_the_deterministic_value(case: dict[str, A
     for eps in (1e-2, 1e-4, 1e-6):
         dists = {
             "revenue1": Lognormal(mean=case["revenue1"], sd=eps * case["revenue1"]),
-            "growth": Triangular(low=case["growth"] - eps, mode=case["growth"],
-                                 high=case["growth"] + eps),
-            "royalty": Pert(low=case["royalty"] * (1 - eps), mode=case["royalty"],
-                            high=case["royalty"] * (1 + eps)),
+            "growth": Triangular(
+                low=case["growth"] - eps, mode=case["growth"], high=case["growth"] + eps
+            ),
+            "royalty": Pert(
+                low=case["royalty"] * (1 - eps),
+                mode=case["royalty"],
+                high=case["royalty"] * (1 + eps),
+            ),
             "rate": Normal(mean=case["rate"], sd=eps),
         }
         s = run_monte_carlo(evaluate, dists, paths=2000, seed=case["seed"], block_size=500)
@@ -101,10 +120,19 @@ def test_chunking_never_changes_the_numbers(
     runs = []
     for chunk_size, w, stored in ((chunks[0], 1, 10**9), (chunks[1], workers, max_stored)):
         try:
-            runs.append(run_monte_carlo(
-                f, dists, paths=paths, seed=seed, block_size=block_size, chunk_size=chunk_size,
-                workers=w, correlation={("x", "y"): 0.4}, max_stored=stored,
-            ))
+            runs.append(
+                run_monte_carlo(
+                    f,
+                    dists,
+                    paths=paths,
+                    seed=seed,
+                    block_size=block_size,
+                    chunk_size=chunk_size,
+                    workers=w,
+                    correlation={("x", "y"): 0.4},
+                    max_stored=stored,
+                )
+            )
         except InputError as e:  # every draw rejected (possible for tiny runs): in both
             runs.append(e)
     a, b = runs

@@ -182,8 +182,14 @@ def test_nan_mode_masks_g_at_or_above_r() -> None:
     assert np.isnan(res.value[1:]).all()
     assert res.value[0] == pytest.approx(100 / 1.1 + 100 / 1.21 + 103 / 0.07 / 1.21, rel=REL)
     with pytest.raises(InputError) as err:
-        dcf([100.0, 100.0], rates, timing="end", tab=None, terminal_growth=0.03,
-            tv_discounting="final_factor")
+        dcf(
+            [100.0, 100.0],
+            rates,
+            timing="end",
+            tab=None,
+            terminal_growth=0.03,
+            tv_discounting="final_factor",
+        )
     assert err.value.field == "terminal_growth"
 
 
@@ -237,16 +243,24 @@ def test_growth_closed_form_many_paths_match_single_calls() -> None:
     growth[-1] = -2.0  # an invalid draw in the last block
     tab_rates = rng.uniform(0.1, 0.3, n)
     tab = TaxAmortisation(tax_rate=tab_rates, amortisation_years=15, timing="end")
-    kw = dict(horizon=12, timing="mid", tab=tab, terminal_growth=0.01,
-              tv_discounting="end_of_horizon")
+    kw = dict(
+        horizon=12, timing="mid", tab=tab, terminal_growth=0.01, tv_discounting="end_of_horizon"
+    )
     whole = relief_from_royalty_growth(100.0, growth, 0.05, 0.25, rate, invalid="nan", **kw)  # type: ignore[arg-type]
     assert whole.value.shape == (n,) and whole.valid.sum() == n - 1
     assert np.isnan(whole.value[-1])
     for i in (0, block - 1, block, n - 2):
         one = relief_from_royalty_growth(
-            100.0, growth[i], 0.05, 0.25, rate[i], horizon=12, timing="mid",
+            100.0,
+            growth[i],
+            0.05,
+            0.25,
+            rate[i],
+            horizon=12,
+            timing="mid",
             tab=TaxAmortisation(float(tab_rates[i]), 15, "end"),
-            terminal_growth=0.01, tv_discounting="end_of_horizon",
+            terminal_growth=0.01,
+            tv_discounting="end_of_horizon",
         )
         assert whole.value[i] == pytest.approx(float(one.value), rel=1e-14)
         assert whole.tab[i] == pytest.approx(float(one.tab), rel=1e-13)
@@ -320,8 +334,12 @@ RFR = dict(timing="end", tab=None)
         (dict(terminal_growth=0.02), "tv_discounting"),
         (dict(terminal_growth=0.02, tv_discounting="gordon"), "tv_discounting"),
         (
-            dict(terminal_growth=0.02, tv_discounting="end_of_horizon", timing="stub",
-                 times=[1.0, 2.0]),
+            dict(
+                terminal_growth=0.02,
+                tv_discounting="end_of_horizon",
+                timing="stub",
+                times=[1.0, 2.0],
+            ),
             "tv_discounting",
         ),
         (dict(terminal_growth=0.1, tv_discounting="final_factor"), "terminal_growth"),
@@ -360,8 +378,14 @@ def test_rfr_bad_input_names_field(kwargs: dict[str, object], field: str) -> Non
 )
 def test_rfr_growth_bad_input_names_field(kwargs: dict[str, object], field: str) -> None:
     args: dict[str, object] = dict(
-        base_revenue=100.0, growth=0.05, royalty_rate=0.05, tax_rate=0.25, rate=0.1,
-        horizon=10, timing="end", tab=None,
+        base_revenue=100.0,
+        growth=0.05,
+        royalty_rate=0.05,
+        tax_rate=0.25,
+        rate=0.1,
+        horizon=10,
+        timing="end",
+        tab=None,
     )
     args.update(kwargs)
     with pytest.raises(InputError) as err:

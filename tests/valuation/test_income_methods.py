@@ -32,7 +32,11 @@ REL = 1e-12
 WC = ContributoryAsset("working capital", "working_capital", [100.0, 110.0], 0.05)
 PPE = ContributoryAsset("plant", "fixed_asset", [300.0, 280.0], 0.08, depreciation_in_ebita=True)
 CUSTOMERS = ContributoryAsset(
-    "customer list", "intangible", [50.0, 40.0], 0.12, depreciation=10.0,
+    "customer list",
+    "intangible",
+    [50.0, 40.0],
+    0.12,
+    depreciation=10.0,
     depreciation_in_ebita=False,
 )
 
@@ -44,9 +48,7 @@ def test_mpeem_by_hand() -> None:
     # customer list: return on 12 % x 50, 40 = 6, 4.8; return of 10, 10
     # EE = 150 - 5 - 24 - 6 - 10 = 105; 165 - 5.5 - 22.4 - 4.8 - 10 = 122.3
     # V = 105/1.15 + 122.3/1.3225 = 91.3043478 + 92.4763705 = 183.7807183
-    res = excess_earnings(
-        [200.0, 220.0], 0.25, 0.15, [WC, PPE, CUSTOMERS], timing="end", tab=None
-    )
+    res = excess_earnings([200.0, 220.0], 0.25, 0.15, [WC, PPE, CUSTOMERS], timing="end", tab=None)
     assert res.after_tax_earnings == pytest.approx([150.0, 165.0], rel=REL)
     assert res.excess_earnings == pytest.approx([105.0, 122.3], rel=REL)
     on = {c.name: c.return_on.tolist() for c in res.charges}
@@ -119,8 +121,13 @@ def test_with_and_without_by_hand() -> None:
 def test_premium_profit_by_hand() -> None:
     # [(12 - 10) x 100 + (100 - 80) x 3 - 50] x (1 - 0.25) = (200 + 60 - 50) x 0.75 = 157.5
     flows = premium_profit_flows(
-        price_with=[12.0, 12.0], price_generic=10.0, quantity_with=100.0, quantity_without=80.0,
-        unit_margin=3.0, delta_cost=[50.0, 0.0], tax_rate=0.25,
+        price_with=[12.0, 12.0],
+        price_generic=10.0,
+        quantity_with=100.0,
+        quantity_without=80.0,
+        unit_margin=3.0,
+        delta_cost=[50.0, 0.0],
+        tax_rate=0.25,
     )
     assert flows == pytest.approx([157.5, 195.0], rel=REL)
 
@@ -177,15 +184,28 @@ def test_regional_growth_renormalises_shares() -> None:
 
 
 def test_warning_flags() -> None:
-    res = dcf([100.0, 100.0], 0.10, timing="end", tab=None, terminal_growth=0.02,
-              tv_discounting="final_factor")
+    res = dcf(
+        [100.0, 100.0],
+        0.10,
+        timing="end",
+        tab=None,
+        terminal_growth=0.02,
+        tv_discounting="final_factor",
+    )
     # PV(TV)/V = 1053.719/1227.273 = 0.8586 > 0.75; r - g = 0.08 < 0.10
     flags = income_warning_flags(res, max_tv_share=0.75, min_spread=0.10, finite_right=True)
     assert all(bool(v) for v in flags.values())
     calm = income_warning_flags(res, max_tv_share=0.9, min_spread=0.05, finite_right=False)
     assert not any(bool(v) for v in calm.values())
-    capped = dcf([100.0, 100.0], 0.10, timing="end", tab=None, terminal_growth=0.02,
-                 tv_discounting="final_factor", life=10.0)
+    capped = dcf(
+        [100.0, 100.0],
+        0.10,
+        timing="end",
+        tab=None,
+        terminal_growth=0.02,
+        tv_discounting="final_factor",
+        life=10.0,
+    )
     flags = income_warning_flags(capped, max_tv_share=0.99, min_spread=0.10, finite_right=True)
     assert not flags["perpetual_tv_on_finite_right"] and not flags["narrow_spread"]
 
@@ -200,25 +220,52 @@ def _mpeem(assets: list[ContributoryAsset], **kw: object) -> None:
 @pytest.mark.parametrize(
     ("assets", "kw", "field"),
     [
-        ([ContributoryAsset("s", "intangible", 1.0, 0.1, is_subject=True)], {},
-         "contributory_assets.0"),
+        (
+            [ContributoryAsset("s", "intangible", 1.0, 0.1, is_subject=True)],
+            {},
+            "contributory_assets.0",
+        ),
         ([ContributoryAsset("x", "goodwill", 1.0, 0.1)], {}, "contributory_assets.0.kind"),  # type: ignore[arg-type]
-        ([ContributoryAsset("w", "working_capital", 1.0, 0.1, depreciation=1.0)], {},
-         "contributory_assets.0.depreciation"),
-        ([ContributoryAsset("f", "fixed_asset", 1.0, 0.1)], {},
-         "contributory_assets.0.depreciation_in_ebita"),
-        ([ContributoryAsset("f", "fixed_asset", 1.0, 0.1, depreciation_in_ebita=False)], {},
-         "contributory_assets.0.depreciation"),
-        ([ContributoryAsset("f", "fixed_asset", 1.0, 0.1, depreciation=-1.0,
-                            depreciation_in_ebita=False)], {},
-         "contributory_assets.0.depreciation"),
+        (
+            [ContributoryAsset("w", "working_capital", 1.0, 0.1, depreciation=1.0)],
+            {},
+            "contributory_assets.0.depreciation",
+        ),
+        (
+            [ContributoryAsset("f", "fixed_asset", 1.0, 0.1)],
+            {},
+            "contributory_assets.0.depreciation_in_ebita",
+        ),
+        (
+            [ContributoryAsset("f", "fixed_asset", 1.0, 0.1, depreciation_in_ebita=False)],
+            {},
+            "contributory_assets.0.depreciation",
+        ),
+        (
+            [
+                ContributoryAsset(
+                    "f", "fixed_asset", 1.0, 0.1, depreciation=-1.0, depreciation_in_ebita=False
+                )
+            ],
+            {},
+            "contributory_assets.0.depreciation",
+        ),
         ([WC, WC], {}, "contributory_assets"),
-        ([ContributoryAsset("w", "working_capital", -1.0, 0.1)], {},
-         "contributory_assets.0.average_balance"),
-        ([ContributoryAsset("w", "working_capital", [1.0, 2.0, 3.0], 0.1)], {},
-         "contributory_assets.0.average_balance"),
-        ([ContributoryAsset("w", "working_capital", 1.0, -2.0)], {},
-         "contributory_assets.0.required_return"),
+        (
+            [ContributoryAsset("w", "working_capital", -1.0, 0.1)],
+            {},
+            "contributory_assets.0.average_balance",
+        ),
+        (
+            [ContributoryAsset("w", "working_capital", [1.0, 2.0, 3.0], 0.1)],
+            {},
+            "contributory_assets.0.average_balance",
+        ),
+        (
+            [ContributoryAsset("w", "working_capital", 1.0, -2.0)],
+            {},
+            "contributory_assets.0.required_return",
+        ),
         (["not an asset"], {}, "contributory_assets.0"),
         ([], {"tax_rate": 1.0}, "tax_rate"),
         ([], {"timing": "annual"}, "timing"),
@@ -235,23 +282,70 @@ def test_mpeem_bad_input(
 @pytest.mark.parametrize(
     ("call", "field"),
     [
-        (lambda: with_and_without([1.0, 2.0], [1.0], 0.1, timing="end", tab=None),
-         "cash_flows_without"),
-        (lambda: premium_profit_flows(price_with=1, price_generic=1, quantity_with=-1,
-                                      quantity_without=0, unit_margin=1, delta_cost=0,
-                                      tax_rate=0.2), "quantity_with"),
-        (lambda: premium_profit_flows(price_with=1, price_generic=1, quantity_with=1,
-                                      quantity_without=-1, unit_margin=1, delta_cost=0,
-                                      tax_rate=0.2), "quantity_without"),
-        (lambda: premium_profit_flows(price_with=1, price_generic=1, quantity_with=1,
-                                      quantity_without=0, unit_margin=1, delta_cost=0,
-                                      tax_rate=1.2), "tax_rate"),
-        (lambda: premium_profit_flows(price_with=[1, 2], price_generic=[1, 2, 3], quantity_with=1,
-                                      quantity_without=0, unit_margin=1, delta_cost=0,
-                                      tax_rate=0.2), "premium_profit"),
-        (lambda: premium_profit_flows(price_with=float("nan"), price_generic=1, quantity_with=1,
-                                      quantity_without=0, unit_margin=1, delta_cost=0,
-                                      tax_rate=0.2), "price_with"),
+        (
+            lambda: with_and_without([1.0, 2.0], [1.0], 0.1, timing="end", tab=None),
+            "cash_flows_without",
+        ),
+        (
+            lambda: premium_profit_flows(
+                price_with=1,
+                price_generic=1,
+                quantity_with=-1,
+                quantity_without=0,
+                unit_margin=1,
+                delta_cost=0,
+                tax_rate=0.2,
+            ),
+            "quantity_with",
+        ),
+        (
+            lambda: premium_profit_flows(
+                price_with=1,
+                price_generic=1,
+                quantity_with=1,
+                quantity_without=-1,
+                unit_margin=1,
+                delta_cost=0,
+                tax_rate=0.2,
+            ),
+            "quantity_without",
+        ),
+        (
+            lambda: premium_profit_flows(
+                price_with=1,
+                price_generic=1,
+                quantity_with=1,
+                quantity_without=0,
+                unit_margin=1,
+                delta_cost=0,
+                tax_rate=1.2,
+            ),
+            "tax_rate",
+        ),
+        (
+            lambda: premium_profit_flows(
+                price_with=[1, 2],
+                price_generic=[1, 2, 3],
+                quantity_with=1,
+                quantity_without=0,
+                unit_margin=1,
+                delta_cost=0,
+                tax_rate=0.2,
+            ),
+            "premium_profit",
+        ),
+        (
+            lambda: premium_profit_flows(
+                price_with=float("nan"),
+                price_generic=1,
+                quantity_with=1,
+                quantity_without=0,
+                unit_margin=1,
+                delta_cost=0,
+                tax_rate=0.2,
+            ),
+            "price_with",
+        ),
         (lambda: profit_split([1.0], 1.5, 0.2, 0.1, timing="end", tab=None), "split"),
         (lambda: profit_split([1.0], 0.5, 1.0, 0.1, timing="end", tab=None), "tax_rate"),
         (lambda: royalty_rate_from_split(0.25, 1.5), "operating_margin"),
@@ -269,8 +363,9 @@ def test_other_income_bad_input(call: Callable[[], object], field: str) -> None:
 
 
 def _m(name: str = "US", **kw: object) -> Market:
-    args: dict[str, object] = dict(currency="USD", fx_rate=1.0, discount_rate=0.1, tax_rate=0.25,
-                                   tab=None, weight=1.0)
+    args: dict[str, object] = dict(
+        currency="USD", fx_rate=1.0, discount_rate=0.1, tax_rate=0.25, tab=None, weight=1.0
+    )
     args.update(kw)
     return Market(name, **args)  # type: ignore[arg-type]
 
@@ -310,8 +405,9 @@ def test_regional_paths_must_agree() -> None:
 
 def test_regional_market_rule_is_prefixed() -> None:
     with pytest.raises(InputError) as err:
-        regional_income([1.0], [_m(terminal_growth=0.2)], timing="end",
-                        tv_discounting="final_factor")
+        regional_income(
+            [1.0], [_m(terminal_growth=0.2)], timing="end", tv_discounting="final_factor"
+        )
     assert err.value.field == "markets.0.terminal_growth"
 
 

@@ -92,8 +92,11 @@ def _stage(name: str = "growth", start: int = 1, end: int = 3, **kw: object) -> 
         ([_stage()], {"base_revenue": -1.0}, "base_revenue"),
         ([_stage()], {"economic_life": 0.0}, "economic_life"),
         ([_stage()], {"legal_term": 0.0}, "legal_term"),
-        ([_stage(growth=[0.1, 0.2]), _stage("decline", 4, 5, margin=[0.1, 0.2, 0.3])], {},
-         "stages.1.margin"),
+        (
+            [_stage(growth=[0.1, 0.2]), _stage("decline", 4, 5, margin=[0.1, 0.2, 0.3])],
+            {},
+            "stages.1.margin",
+        ),
     ],
 )
 def test_bad_input(stages: list[Stage], kw: dict[str, object], field: str) -> None:

@@ -70,7 +70,10 @@ def test_similarity_recency_quality_weights() -> None:
 def test_royalty_rate_comparables_scale_by_subject_revenue() -> None:
     # a 5 % royalty on a subject revenue of 1000 -> 50
     res = comparable_transactions(
-        [Comparable("L", 0.05, weight=1.0)], subject_scale=1000.0, c_min=0.5, c_max=2.0,
+        [Comparable("L", 0.05, weight=1.0)],
+        subject_scale=1000.0,
+        c_min=0.5,
+        c_max=2.0,
         min_count=1,
     )
     assert res.value == pytest.approx(50.0, rel=REL)
@@ -118,8 +121,9 @@ def test_cap_weights_properties(ws: list[float], cap: float) -> None:
 
 def test_vectorised_unit_prices() -> None:
     comps = [
-        Comparable("A", np.array([100.0, 200.0]), {"technology_stage": np.array([1.0, 1.2])},
-                   weight=1.0),
+        Comparable(
+            "A", np.array([100.0, 200.0]), {"technology_stage": np.array([1.0, 1.2])}, weight=1.0
+        ),
         Comparable("B", 50.0, weight=1.0),
     ]
     res = comparable_transactions(comps, subject_scale=1.0, c_min=0.5, c_max=1.5, min_count=2)
@@ -129,19 +133,31 @@ def test_vectorised_unit_prices() -> None:
 
 def test_nan_mode_marks_invalid_draws() -> None:
     comps = [
-        Comparable("A", np.array([100.0, -5.0, 100.0]),
-                   {"technology_stage": np.array([1.0, 1.0, 1.6])}, weight=1.0),
+        Comparable(
+            "A",
+            np.array([100.0, -5.0, 100.0]),
+            {"technology_stage": np.array([1.0, 1.0, 1.6])},
+            weight=1.0,
+        ),
         Comparable("B", 50.0, weight=1.0),
     ]
-    res = comparable_transactions(comps, subject_scale=1.0, c_min=0.5, c_max=1.5, min_count=2,
-                                  invalid="nan")
+    res = comparable_transactions(
+        comps, subject_scale=1.0, c_min=0.5, c_max=1.5, min_count=2, invalid="nan"
+    )
     assert res.valid.tolist() == [True, False, False]
     assert res.value[0] == pytest.approx(75.0) and np.isnan(res.value[1:]).all()
     with pytest.raises(InputError) as err:
         comparable_transactions(
-            [Comparable("A", np.array([1.0, 2.0]), {"technology_stage": np.array([1.0] * 3)},
-                        weight=1.0)],
-            subject_scale=1.0, c_min=0.5, c_max=1.5, min_count=1, invalid="nan",
+            [
+                Comparable(
+                    "A", np.array([1.0, 2.0]), {"technology_stage": np.array([1.0] * 3)}, weight=1.0
+                )
+            ],
+            subject_scale=1.0,
+            c_min=0.5,
+            c_max=1.5,
+            min_count=1,
+            invalid="nan",
         )
     assert err.value.field == "comparables.0.coefficients.technology_stage"
 
@@ -157,8 +173,11 @@ def test_quality_ratio_by_hand() -> None:
 
 @settings(max_examples=50, deadline=None)
 @given(
-    st.lists(st.tuples(st.floats(0.0, 1e6), st.floats(0.5, 1.5), st.floats(0.01, 10.0)),
-             min_size=1, max_size=8),
+    st.lists(
+        st.tuples(st.floats(0.0, 1e6), st.floats(0.5, 1.5), st.floats(0.01, 10.0)),
+        min_size=1,
+        max_size=8,
+    ),
     st.floats(0.1, 100.0),
 )
 def test_value_within_range_and_linear_in_scale(
@@ -179,43 +198,110 @@ def test_value_within_range_and_linear_in_scale(
     [
         (lambda: comparable_transactions([A, B], subject_scale=1.0, **BOUNDS), "comparables"),  # type: ignore[arg-type]
         (lambda: comparable_transactions([A, A, C], subject_scale=1.0, **BOUNDS), "comparables"),  # type: ignore[arg-type]
-        (lambda: comparable_transactions([A], subject_scale=1.0, c_min=0.5, c_max=1.5,
-                                         min_count=0), "min_count"),
-        (lambda: comparable_transactions([A], subject_scale=1.0, c_min=1.2, c_max=1.5,
-                                         min_count=1), "c_min"),
-        (lambda: comparable_transactions([A], subject_scale=1.0, c_min=0.0, c_max=1.5,
-                                         min_count=1), "c_min"),
         (
-            lambda: comparable_transactions([A], subject_scale=1.0, c_min=0.95, c_max=1.05,
-                                            min_count=1),
+            lambda: comparable_transactions(
+                [A], subject_scale=1.0, c_min=0.5, c_max=1.5, min_count=0
+            ),
+            "min_count",
+        ),
+        (
+            lambda: comparable_transactions(
+                [A], subject_scale=1.0, c_min=1.2, c_max=1.5, min_count=1
+            ),
+            "c_min",
+        ),
+        (
+            lambda: comparable_transactions(
+                [A], subject_scale=1.0, c_min=0.0, c_max=1.5, min_count=1
+            ),
+            "c_min",
+        ),
+        (
+            lambda: comparable_transactions(
+                [A], subject_scale=1.0, c_min=0.95, c_max=1.05, min_count=1
+            ),
             "comparables.0.coefficients.technology_stage",
         ),
-        (lambda: comparable_transactions([Comparable("x", 1.0, {"Bad-Name": 1.0}, weight=1.0)],
-                                         subject_scale=1.0, c_min=0.5, c_max=1.5, min_count=1),
-         "comparables.0.coefficients.Bad-Name"),
-        (lambda: comparable_transactions([Comparable("x", -1.0, weight=1.0)], subject_scale=1.0,
-                                         c_min=0.5, c_max=1.5, min_count=1),
-         "comparables.0.unit_price"),
-        (lambda: comparable_transactions([A], subject_scale=-1.0, c_min=0.5, c_max=1.5,
-                                         min_count=1), "subject_scale"),
-        (lambda: comparable_transactions([A, Comparable("y", 1.0, similarity=1, recency=1,
-                                                        quality=1)],
-                                         subject_scale=1.0, c_min=0.5, c_max=1.5, min_count=1),
-         "comparables"),
-        (lambda: comparable_transactions([Comparable("y", 1.0, similarity=1, recency=1)],
-                                         subject_scale=1.0, c_min=0.5, c_max=1.5, min_count=1),
-         "comparables.0.quality"),
-        (lambda: comparable_transactions([Comparable("y", 1.0, similarity=1.2, recency=1,
-                                                     quality=1)],
-                                         subject_scale=1.0, c_min=0.5, c_max=1.5, min_count=1),
-         "comparables.0.similarity"),
-        (lambda: comparable_transactions([Comparable("y", 1.0, weight=-1.0)], subject_scale=1.0,
-                                         c_min=0.5, c_max=1.5, min_count=1),
-         "comparables.0.weight"),
-        (lambda: comparable_transactions([Comparable("y", 1.0, weight=0.0)], subject_scale=1.0,
-                                         c_min=0.5, c_max=1.5, min_count=1), "comparables"),
-        (lambda: comparable_transactions([A, B, C], subject_scale=1.0, max_weight=0.3, **BOUNDS),  # type: ignore[arg-type]
-         "max_weight"),
+        (
+            lambda: comparable_transactions(
+                [Comparable("x", 1.0, {"Bad-Name": 1.0}, weight=1.0)],
+                subject_scale=1.0,
+                c_min=0.5,
+                c_max=1.5,
+                min_count=1,
+            ),
+            "comparables.0.coefficients.Bad-Name",
+        ),
+        (
+            lambda: comparable_transactions(
+                [Comparable("x", -1.0, weight=1.0)],
+                subject_scale=1.0,
+                c_min=0.5,
+                c_max=1.5,
+                min_count=1,
+            ),
+            "comparables.0.unit_price",
+        ),
+        (
+            lambda: comparable_transactions(
+                [A], subject_scale=-1.0, c_min=0.5, c_max=1.5, min_count=1
+            ),
+            "subject_scale",
+        ),
+        (
+            lambda: comparable_transactions(
+                [A, Comparable("y", 1.0, similarity=1, recency=1, quality=1)],
+                subject_scale=1.0,
+                c_min=0.5,
+                c_max=1.5,
+                min_count=1,
+            ),
+            "comparables",
+        ),
+        (
+            lambda: comparable_transactions(
+                [Comparable("y", 1.0, similarity=1, recency=1)],
+                subject_scale=1.0,
+                c_min=0.5,
+                c_max=1.5,
+                min_count=1,
+            ),
+            "comparables.0.quality",
+        ),
+        (
+            lambda: comparable_transactions(
+                [Comparable("y", 1.0, similarity=1.2, recency=1, quality=1)],
+                subject_scale=1.0,
+                c_min=0.5,
+                c_max=1.5,
+                min_count=1,
+            ),
+            "comparables.0.similarity",
+        ),
+        (
+            lambda: comparable_transactions(
+                [Comparable("y", 1.0, weight=-1.0)],
+                subject_scale=1.0,
+                c_min=0.5,
+                c_max=1.5,
+                min_count=1,
+            ),
+            "comparables.0.weight",
+        ),
+        (
+            lambda: comparable_transactions(
+                [Comparable("y", 1.0, weight=0.0)],
+                subject_scale=1.0,
+                c_min=0.5,
+                c_max=1.5,
+                min_count=1,
+            ),
+            "comparables",
+        ),
+        (
+            lambda: comparable_transactions([A, B, C], subject_scale=1.0, max_weight=0.3, **BOUNDS),  # type: ignore[arg-type]
+            "max_weight",
+        ),
         (lambda: cap_weights(np.array([1.0, 1.0]), 0.0), "max_weight"),
         (lambda: quality_ratio_value([], [], 1.0), "comparable_values"),
         (lambda: quality_ratio_value([1.0, 2.0], [1.0], 1.0), "comparable_quality"),

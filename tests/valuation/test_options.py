@@ -73,21 +73,25 @@ def test_year_stepped_schedule() -> None:
 
 def test_lattice_converges_to_black_scholes() -> None:
     bs = black_scholes_delay(100.0, 80.0, 0.3, 10.0, 0.05, cost_of_delay=0.1)
-    tree = binomial_real_option(100.0, 80.0, 0.3, 10.0, 0.05, steps=1000, exercise="european",
-                                cost_of_delay=0.1)
-    coarse = binomial_real_option(100.0, 80.0, 0.3, 10.0, 0.05, steps=100, exercise="european",
-                                  cost_of_delay=0.1)
+    tree = binomial_real_option(
+        100.0, 80.0, 0.3, 10.0, 0.05, steps=1000, exercise="european", cost_of_delay=0.1
+    )
+    coarse = binomial_real_option(
+        100.0, 80.0, 0.3, 10.0, 0.05, steps=100, exercise="european", cost_of_delay=0.1
+    )
     assert tree.value == pytest.approx(float(bs.value), rel=1e-4)
     assert abs(tree.value - bs.value) < abs(coarse.value - bs.value)
 
 
 def test_lattice_vectorised_matches_single() -> None:
     s = np.array([100.0, 150.0, 60.0])
-    vec = binomial_real_option(s, 80.0, 0.3, 10.0, 0.05, steps=300, exercise="american",
-                               cost_of_delay="year_stepped")
+    vec = binomial_real_option(
+        s, 80.0, 0.3, 10.0, 0.05, steps=300, exercise="american", cost_of_delay="year_stepped"
+    )
     for i, si in enumerate(s):
-        one = binomial_real_option(si, 80.0, 0.3, 10.0, 0.05, steps=300, exercise="american",
-                                   cost_of_delay="year_stepped")
+        one = binomial_real_option(
+            si, 80.0, 0.3, 10.0, 0.05, steps=300, exercise="american", cost_of_delay="year_stepped"
+        )
         assert vec.value[i] == pytest.approx(float(one.value), rel=1e-13)
 
 
@@ -110,8 +114,13 @@ def test_american_at_least_european_and_intrinsic(
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.floats(10, 200), st.floats(10, 200), st.floats(0.05, 0.8), st.floats(0.5, 20),
-       st.floats(0.0, 0.1))
+@given(
+    st.floats(10, 200),
+    st.floats(10, 200),
+    st.floats(0.05, 0.8),
+    st.floats(0.5, 20),
+    st.floats(0.0, 0.1),
+)
 def test_bs_value_bounds(s: float, k: float, sigma: float, t: float, r: float) -> None:
     # 0 <= C <= S e^(-yT), and C >= S e^(-yT) - K e^(-rT)
     res = black_scholes_delay(s, k, sigma, t, r, cost_of_delay="inverse_life")
@@ -126,11 +135,21 @@ def test_nan_mode_marks_invalid_draws() -> None:
     assert bs.valid.tolist() == [True, False, True, True]
     assert np.isnan(bs.value[1]) and np.isfinite(bs.value[[0, 2, 3]]).all()
     # sigma 2 % with y = 1 in the last year: q_k < 0 on that path only
-    tree = binomial_real_option(100.0, 80.0, sigma, 10.0, 0.05, steps=400, exercise="american",
-                                cost_of_delay="year_stepped", invalid="nan")
+    tree = binomial_real_option(
+        100.0,
+        80.0,
+        sigma,
+        10.0,
+        0.05,
+        steps=400,
+        exercise="american",
+        cost_of_delay="year_stepped",
+        invalid="nan",
+    )
     assert tree.valid.tolist() == [True, False, True, False]
-    one = binomial_real_option(100.0, 80.0, 0.3, 10.0, 0.05, steps=400, exercise="american",
-                               cost_of_delay="year_stepped")
+    one = binomial_real_option(
+        100.0, 80.0, 0.3, 10.0, 0.05, steps=400, exercise="american", cost_of_delay="year_stepped"
+    )
     assert tree.value[0] == pytest.approx(float(one.value), rel=1e-13)
     assert np.isnan(tree.value[[1, 3]]).all()
 
@@ -145,21 +164,42 @@ ARGS = (100.0, 80.0, 0.3, 10.0, 0.05)
         (lambda: black_scholes_delay(100, -1, 0.3, 10, 0.05, cost_of_delay=0.1), "cost"),
         (lambda: black_scholes_delay(100, 80, 0.0, 10, 0.05, cost_of_delay=0.1), "volatility"),
         (lambda: black_scholes_delay(100, 80, 0.3, 0.0, 0.05, cost_of_delay=0.1), "life"),
-        (lambda: black_scholes_delay(100, 80, 0.3, 10, float("nan"), cost_of_delay=0.1),
-         "riskless_rate"),
+        (
+            lambda: black_scholes_delay(100, 80, 0.3, 10, float("nan"), cost_of_delay=0.1),
+            "riskless_rate",
+        ),
         (lambda: black_scholes_delay(*ARGS, cost_of_delay=-0.1), "cost_of_delay"),
         (lambda: black_scholes_delay(*ARGS, cost_of_delay="year_stepped"), "cost_of_delay"),
-        (lambda: black_scholes_delay([100, 90], [80, 70, 60], 0.3, 10, 0.05,
-                                     cost_of_delay=0.1), "cost"),
-        (lambda: binomial_real_option(*ARGS, steps=0, exercise="american",
-                                      cost_of_delay=0.1), "steps"),
-        (lambda: binomial_real_option(*ARGS, steps=50, exercise="bermudan",  # type: ignore[arg-type]
-                                      cost_of_delay=0.1), "exercise"),
+        (
+            lambda: black_scholes_delay([100, 90], [80, 70, 60], 0.3, 10, 0.05, cost_of_delay=0.1),
+            "cost",
+        ),
+        (
+            lambda: binomial_real_option(*ARGS, steps=0, exercise="american", cost_of_delay=0.1),
+            "steps",
+        ),
+        (
+            lambda: binomial_real_option(
+                *ARGS,
+                steps=50,
+                exercise="bermudan",  # type: ignore[arg-type]
+                cost_of_delay=0.1,
+            ),
+            "exercise",
+        ),
         # the last year's y = 1 needs dt < (0.3/0.95)^2 ~ 0.0997: 100 steps over 10 y is too few
-        (lambda: binomial_real_option(*ARGS, steps=100, exercise="american",
-                                      cost_of_delay="year_stepped"), "steps"),
-        (lambda: binomial_real_option(*ARGS, steps=50, exercise="american",
-                                      cost_of_delay="monthly"), "cost_of_delay"),
+        (
+            lambda: binomial_real_option(
+                *ARGS, steps=100, exercise="american", cost_of_delay="year_stepped"
+            ),
+            "steps",
+        ),
+        (
+            lambda: binomial_real_option(
+                *ARGS, steps=50, exercise="american", cost_of_delay="monthly"
+            ),
+            "cost_of_delay",
+        ),
         (lambda: delay_yield_schedule(0.0, 5), "life"),
         (lambda: delay_yield_schedule(5.0, 0), "steps"),
     ],

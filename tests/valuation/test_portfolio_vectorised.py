@@ -16,21 +16,45 @@ def _portfolio(n: int, seed: int = 5, synergy: float | None = None) -> Any:
     rng = np.random.default_rng(seed)
     assets = []
     for i in range(n):
-        approaches: list[dict[str, Any]] = [{
-            "method": "relief_from_royalty", "revenue": rng.uniform(1e5, 1e7, 4).tolist(),
-            "royalty_rate": float(rng.uniform(0.01, 0.08)), "tax_rate": 0.24,
-            "discount_rate": float(rng.uniform(0.08, 0.2)), "tab": {"period_years": 15},
-        }]
+        approaches: list[dict[str, Any]] = [
+            {
+                "method": "relief_from_royalty",
+                "revenue": rng.uniform(1e5, 1e7, 4).tolist(),
+                "royalty_rate": float(rng.uniform(0.01, 0.08)),
+                "tax_rate": 0.24,
+                "discount_rate": float(rng.uniform(0.08, 0.2)),
+                "tab": {"period_years": 15},
+            }
+        ]
         if i % 3 == 0:  # a second structure: cost with different obsolescence
-            approaches.append({"method": "cost", "basis": "replacement",
-                               "direct_cost": float(rng.uniform(1e5, 1e6)),
-                               "obsolescence": {"functional": float(rng.uniform(0, 0.5))}})
-        assets.append({"asset": {"id": f"A{i}", "type": "patent", "name": f"p{i}",
-                                 "remaining_legal_term_years": float(rng.uniform(2, 10))},
-                       "approaches": approaches})
-    doc: dict[str, Any] = {"id": "pf", "title": "pf", "purpose": "transaction",
-                           "valuation_date": "2025-01-01", "currency": "USD",
-                           "conventions": {"timing": "mid"}, "assets": assets}
+            approaches.append(
+                {
+                    "method": "cost",
+                    "basis": "replacement",
+                    "direct_cost": float(rng.uniform(1e5, 1e6)),
+                    "obsolescence": {"functional": float(rng.uniform(0, 0.5))},
+                }
+            )
+        assets.append(
+            {
+                "asset": {
+                    "id": f"A{i}",
+                    "type": "patent",
+                    "name": f"p{i}",
+                    "remaining_legal_term_years": float(rng.uniform(2, 10)),
+                },
+                "approaches": approaches,
+            }
+        )
+    doc: dict[str, Any] = {
+        "id": "pf",
+        "title": "pf",
+        "purpose": "transaction",
+        "valuation_date": "2025-01-01",
+        "currency": "USD",
+        "conventions": {"timing": "mid"},
+        "assets": assets,
+    }
     if synergy is not None:
         doc["synergy"] = {"rate": synergy, "rationale": "test"}
     return load_case(doc)
@@ -42,7 +66,8 @@ def test_portfolio_equals_loop_of_single_assets_exactly() -> None:
     singles = [value(asset_case(pf, i)) for i in range(30)]
     assert [a.value for a in result.assets] == [s.value for s in singles]
     assert [[x.value for x in a.approaches] for a in result.assets] == [
-        [x.value for x in s.approaches] for s in singles]
+        [x.value for x in s.approaches] for s in singles
+    ]
     kernel_calls = [t for t in result.trace if t.step == "kernel_call"]
     # one call per group
     assert sorted(int(str(t.detail["assets"])) for t in kernel_calls) == [10, 30]
@@ -87,8 +112,9 @@ def test_portfolio_reports_terminal_value_warnings_like_single_assets() -> None:
     v = value(pf)
     single = value(asset_case(pf, 3))  # the trademark with a terminal value
     assert {w.code for w in single.warnings} >= {"terminal_value_share"}
-    assert any(w.code == "terminal_value_share" and w.message.startswith("SG-TM-001")
-               for w in v.warnings)
+    assert any(
+        w.code == "terminal_value_share" and w.message.startswith("SG-TM-001") for w in v.warnings
+    )
 
 
 def test_columnar_results_read_and_serialise_like_tuples() -> None:
@@ -102,7 +128,10 @@ def test_columnar_results_read_and_serialise_like_tuples() -> None:
     assert result.assets[1:3] == assets[1:3] and result.assets == assets
     # assets 0 and 3 have two approaches (RfR + cost): the flat list holds 6 + 2
     assert [a.id for a in result.approaches][:3] == [
-        "A0/relief_from_royalty", "A0/cost", "A1/relief_from_royalty"]
+        "A0/relief_from_royalty",
+        "A0/cost",
+        "A1/relief_from_royalty",
+    ]
     assert len(result.approaches) == 8
     with pytest.raises(IndexError):
         result.assets[6]
@@ -126,14 +155,22 @@ def _mixed_portfolio(n: int, seed: int = 11) -> Any:
             "revenue": rng.uniform(1e5, 1e7, 3 + i % 2).tolist(),
             "royalty_rate": float(rng.uniform(0.01, 0.08)),
             "tax_rate": {"ref": "country_parameters/KR/cit_statutory_combined_pct"}
-            if i % 7 == 3 else 0.24,
-            "discount_rate": float(rng.uniform(0.08, 0.2)), "tab": {"period_years": 15},
+            if i % 7 == 3
+            else 0.24,
+            "discount_rate": float(rng.uniform(0.08, 0.2)),
+            "tab": {"period_years": 15},
         }
         approaches = [rfr]
         if i % 5 == 1:  # two approaches with given weights
             rfr["weight"] = 0.7
-            approaches.append({"method": "cost", "basis": "replacement", "weight": 0.3,
-                               "direct_cost": float(rng.uniform(1e5, 1e6))})
+            approaches.append(
+                {
+                    "method": "cost",
+                    "basis": "replacement",
+                    "weight": 0.3,
+                    "direct_cost": float(rng.uniform(1e5, 1e6)),
+                }
+            )
         asset: dict[str, Any] = {"id": f"M{i}", "type": "patent", "name": f"m{i}"}
         if i % 4 == 2:
             asset["economic_life_years"] = float(rng.uniform(2, 10))
@@ -142,9 +179,17 @@ def _mixed_portfolio(n: int, seed: int = 11) -> Any:
         if i % 6 == 5:
             asset["jurisdictions"] = ["SG"]
         assets.append({"asset": asset, "approaches": approaches})
-    return load_case({"id": "mixed", "title": "mixed", "purpose": "licensing",
-                      "valuation_date": "2025-01-01", "currency": "USD",
-                      "conventions": {"timing": "end"}, "assets": assets})
+    return load_case(
+        {
+            "id": "mixed",
+            "title": "mixed",
+            "purpose": "licensing",
+            "valuation_date": "2025-01-01",
+            "currency": "USD",
+            "conventions": {"timing": "end"},
+            "assets": assets,
+        }
+    )
 
 
 def test_mixed_structures_equal_single_assets_exactly() -> None:
@@ -153,9 +198,11 @@ def test_mixed_structures_equal_single_assets_exactly() -> None:
     singles = [value(asset_case(pf, i)) for i in range(60)]
     assert [a.value for a in result.assets] == [s.value for s in singles]
     assert [(a.range.low, a.range.high) for a in result.assets] == [
-        (s.range.low, s.range.high) for s in singles]
+        (s.range.low, s.range.high) for s in singles
+    ]
     assert [[(x.value, x.weight) for x in a.approaches] for a in result.assets] == [
-        [(x.value, x.weight) for x in s.approaches] for s in singles]
+        [(x.value, x.weight) for x in s.approaches] for s in singles
+    ]
     # every approach is in exactly one kernel call
     calls = [int(str(t.detail["assets"])) for t in result.trace if t.step == "kernel_call"]
     assert sum(calls) == 60 + 12  # 12 assets (i % 5 == 1) carry a cost approach too
@@ -181,17 +228,36 @@ def test_optional_number_left_out_is_structure_not_a_match() -> None:
     # with no terminal value. Life 20 y > 5-year forecast, so the TV counts: with it the value
     # is larger (single-asset values are the reference).
     def item(i: int) -> dict[str, Any]:
-        a: dict[str, Any] = {"method": "relief_from_royalty", "revenue": [1e6] * 5,
-                             "royalty_rate": 0.03, "tax_rate": 0.3, "discount_rate": 0.12,
-                             "tab": False}
+        a: dict[str, Any] = {
+            "method": "relief_from_royalty",
+            "revenue": [1e6] * 5,
+            "royalty_rate": 0.03,
+            "tax_rate": 0.3,
+            "discount_rate": 0.12,
+            "tab": False,
+        }
         if i % 2:
             a["terminal_growth"] = 0.01
-        return {"asset": {"id": f"A{i}", "type": "patent", "name": "x",
-                          "remaining_legal_term_years": 20.0}, "approaches": [a]}
+        return {
+            "asset": {
+                "id": f"A{i}",
+                "type": "patent",
+                "name": "x",
+                "remaining_legal_term_years": 20.0,
+            },
+            "approaches": [a],
+        }
 
-    pf = load_case({"id": "p", "title": "p", "purpose": "collateral",
-                    "valuation_date": "2013-06-30", "currency": "USD",
-                    "assets": [item(i) for i in range(40)]})
+    pf = load_case(
+        {
+            "id": "p",
+            "title": "p",
+            "purpose": "collateral",
+            "valuation_date": "2013-06-30",
+            "currency": "USD",
+            "assets": [item(i) for i in range(40)],
+        }
+    )
     v = value(pf)
     singles = [value(asset_case(pf, i)) for i in range(40)]
     assert [a.value for a in v.assets] == [s.value for s in singles]
@@ -209,13 +275,30 @@ def test_asset_without_life_never_takes_the_template_assets_life() -> None:
         asset: dict[str, Any] = {"id": f"A{i}", "type": "patent", "name": "x"}
         if term is not None:
             asset["remaining_legal_term_years"] = term
-        return {"asset": asset, "approaches": [{
-            "method": "relief_from_royalty", "revenue": [1e6] * 10, "royalty_rate": 0.03,
-            "tax_rate": 0.3, "discount_rate": 0.12, "tab": False}]}
+        return {
+            "asset": asset,
+            "approaches": [
+                {
+                    "method": "relief_from_royalty",
+                    "revenue": [1e6] * 10,
+                    "royalty_rate": 0.03,
+                    "tax_rate": 0.3,
+                    "discount_rate": 0.12,
+                    "tab": False,
+                }
+            ],
+        }
 
-    pf = load_case({"id": "p", "title": "p", "purpose": "collateral",
-                    "valuation_date": "2013-06-30", "currency": "USD",
-                    "assets": [item(0, 2.0), item(1, None), item(2, None)]})
+    pf = load_case(
+        {
+            "id": "p",
+            "title": "p",
+            "purpose": "collateral",
+            "valuation_date": "2013-06-30",
+            "currency": "USD",
+            "assets": [item(0, 2.0), item(1, None), item(2, None)],
+        }
+    )
     v = value(pf)
     singles = [value(asset_case(pf, i)).value for i in range(3)]
     # 1e-15: without a life the kernel's discounted sum is one matrix-vector product, whose

@@ -15,8 +15,13 @@ from ipvalue.valuation.reconcile import (
 
 
 def test_given_weights() -> None:
-    r = reconcile({"a": 100.0, "b": 200.0}, {"a": "income", "b": "market"},
-                  purpose="transaction", threshold=0.15, weights={"a": 0.25, "b": 0.75})
+    r = reconcile(
+        {"a": 100.0, "b": 200.0},
+        {"a": "income", "b": "market"},
+        purpose="transaction",
+        threshold=0.15,
+        weights={"a": 0.25, "b": 0.75},
+    )
     assert r.value == pytest.approx(0.25 * 100 + 0.75 * 200)
     assert (r.low, r.high) == (100.0, 200.0)
     assert r.weight_source == "case file"
@@ -51,24 +56,33 @@ def test_divergence_names_pair_and_size() -> None:
 
 
 def test_zero_weight_approach_outside_range() -> None:
-    r = reconcile({"a": 100.0, "b": 900.0}, {"a": "income", "b": "cost"}, purpose="licensing",
-                  threshold=0.15)
+    r = reconcile(
+        {"a": 100.0, "b": 900.0}, {"a": "income", "b": "cost"}, purpose="licensing", threshold=0.15
+    )
     assert r.weights == {"a": 1.0, "b": 0.0}
     assert (r.low, r.high) == (100.0, 100.0) and r.value == 100.0
 
 
 @given(
-    st.lists(st.floats(min_value=-1e9, max_value=1e12, allow_nan=False), min_size=1,
-             max_size=6),
+    st.lists(st.floats(min_value=-1e9, max_value=1e12, allow_nan=False), min_size=1, max_size=6),
     st.lists(st.floats(min_value=0.0, max_value=1.0), min_size=6, max_size=6),
 )
-def test_concluded_value_lies_within_approaches_range(values: list[float],
-                                                       raw: list[float]) -> None:
+def test_concluded_value_lies_within_approaches_range(
+    values: list[float], raw: list[float]
+) -> None:
     names = [f"m{i}" for i in range(len(values))]
     w = raw[: len(values)]
     total = sum(w)
-    weights = ({n: x / total for n, x in zip(names, w, strict=True)} if total > 0
-               else {n: 1 / len(names) for n in names})
-    r = reconcile(dict(zip(names, values, strict=True)), dict.fromkeys(names, "income"),
-                  purpose="tax", threshold=0.15, weights=weights)
+    weights = (
+        {n: x / total for n, x in zip(names, w, strict=True)}
+        if total > 0
+        else {n: 1 / len(names) for n in names}
+    )
+    r = reconcile(
+        dict(zip(names, values, strict=True)),
+        dict.fromkeys(names, "income"),
+        purpose="tax",
+        threshold=0.15,
+        weights=weights,
+    )
     assert r.low <= r.value <= r.high

@@ -36,8 +36,21 @@ def perpetuity(p: dict[str, FloatArray]) -> FloatArray:
 
 def same(a: Any, b: Any) -> bool:
     """Bit-identical summaries apart from bookkeeping that does not affect numbers."""
-    keys = ("mean", "std", "p5", "p50", "p95", "minimum", "maximum", "percentiles",
-            "histogram", "n", "rejected", "rejected_by", "seed")
+    keys = (
+        "mean",
+        "std",
+        "p5",
+        "p50",
+        "p95",
+        "minimum",
+        "maximum",
+        "percentiles",
+        "histogram",
+        "n",
+        "rejected",
+        "rejected_by",
+        "seed",
+    )
     return all(getattr(a, k) == getattr(b, k) for k in keys)
 
 
@@ -76,24 +89,29 @@ def test_missing_seed_is_drawn_and_recorded_and_reproduces() -> None:
     assert same(a, again)
 
 
-@pytest.mark.parametrize(("chunk_size", "workers"), [(1, 1), (50_000, 2), (120_000, 1),
-                                                      (130_000, 3), (10**7, 1)])
+@pytest.mark.parametrize(
+    ("chunk_size", "workers"), [(1, 1), (50_000, 2), (120_000, 1), (130_000, 3), (10**7, 1)]
+)
 def test_results_do_not_depend_on_chunk_size_or_workers(chunk_size: int, workers: int) -> None:
     # 333,333 paths: 7 blocks, the last one partial.
-    ref = run_monte_carlo(perpetuity, DISTS, paths=333_333, seed=9, chunk_size=BLOCK_SIZE,
-                          workers=1)
-    other = run_monte_carlo(perpetuity, DISTS, paths=333_333, seed=9, chunk_size=chunk_size,
-                            workers=workers)
+    ref = run_monte_carlo(
+        perpetuity, DISTS, paths=333_333, seed=9, chunk_size=BLOCK_SIZE, workers=1
+    )
+    other = run_monte_carlo(
+        perpetuity, DISTS, paths=333_333, seed=9, chunk_size=chunk_size, workers=workers
+    )
     assert same(ref, other)
     assert other.chunk_size % BLOCK_SIZE == 0 and other.chunk_size >= chunk_size
 
 
 def test_correlated_results_do_not_depend_on_chunk_size() -> None:
     corr = {("revenue", "growth"): 0.5, ("royalty", "rate"): -0.3}
-    a = run_monte_carlo(perpetuity, DISTS, paths=120_001, seed=5, chunk_size=50_000,
-                        correlation=corr, workers=1)
-    b = run_monte_carlo(perpetuity, DISTS, paths=120_001, seed=5, chunk_size=200_000,
-                        correlation=corr, workers=2)
+    a = run_monte_carlo(
+        perpetuity, DISTS, paths=120_001, seed=5, chunk_size=50_000, correlation=corr, workers=1
+    )
+    b = run_monte_carlo(
+        perpetuity, DISTS, paths=120_001, seed=5, chunk_size=200_000, correlation=corr, workers=2
+    )
     assert same(a, b)
 
 
@@ -121,8 +139,16 @@ def test_draws_are_the_documented_block_streams() -> None:
 
 def test_statistics_equal_numpy_on_the_same_values() -> None:
     rec = Recorder(perpetuity)
-    s = run_monte_carlo(rec, DISTS, paths=77_777, seed=3, chunk_size=60_000,
-                        percentiles=(0.5, 2.5, 50, 97.5, 99.5), bins=40, workers=1)
+    s = run_monte_carlo(
+        rec,
+        DISTS,
+        paths=77_777,
+        seed=3,
+        chunk_size=60_000,
+        percentiles=(0.5, 2.5, 50, 97.5, 99.5),
+        bins=40,
+        workers=1,
+    )
     values = np.concatenate([perpetuity(p) for p in rec.params])
     values = values[np.isfinite(values)]
     assert s.n == len(values)
@@ -131,8 +157,7 @@ def test_statistics_equal_numpy_on_the_same_values() -> None:
     assert s.standard_error == pytest.approx(s.std / math.sqrt(s.n), rel=1e-15)
     for q in (0.5, 2.5, 5, 50, 95, 97.5, 99.5):
         assert s.percentiles[f"p{q:g}"] == np.percentile(values, q, method="linear")
-    assert (s.p5, s.p50, s.p95) == (s.percentiles["p5"], s.percentiles["p50"],
-                                    s.percentiles["p95"])
+    assert (s.p5, s.p50, s.p95) == (s.percentiles["p5"], s.percentiles["p50"], s.percentiles["p95"])
     counts, edges = np.histogram(values, bins=40, range=(values.min(), values.max()))
     np.testing.assert_allclose(s.histogram.edges, edges, rtol=1e-15)
     assert list(s.histogram.counts) == counts.tolist()
@@ -153,8 +178,9 @@ def test_percentiles_by_hand_on_a_small_sample() -> None:
 
 
 def test_single_value_histogram_and_std() -> None:
-    s = run_monte_carlo(lambda p: np.full(len(p["x"]), 7.0), {"x": Uniform(low=0, high=1)},
-                        paths=10, seed=1, bins=4)
+    s = run_monte_carlo(
+        lambda p: np.full(len(p["x"]), 7.0), {"x": Uniform(low=0, high=1)}, paths=10, seed=1, bins=4
+    )
     assert s.std == 0.0 and s.mean == 7.0 and s.p5 == 7.0
     assert s.histogram.edges == (6.5, 6.75, 7.0, 7.25, 7.5)
     assert s.histogram.counts == (0, 0, 10, 0)
@@ -198,13 +224,17 @@ def test_named_constraints_count_per_rule() -> None:
     paths = 100_000
     both = run_monte_carlo(
         lambda p: np.stack([p["growth"] >= p["rate"], p["royalty"] > 0.04]).any(axis=0) * 1.0,
-        DISTS, paths=paths, seed=4,
+        DISTS,
+        paths=paths,
+        seed=4,
     )
-    g_only = run_monte_carlo(lambda p: (p["growth"] >= p["rate"]) * 1.0, DISTS, paths=paths,
-                             seed=4)
+    g_only = run_monte_carlo(lambda p: (p["growth"] >= p["rate"]) * 1.0, DISTS, paths=paths, seed=4)
     r_only = run_monte_carlo(lambda p: (p["royalty"] > 0.04) * 1.0, DISTS, paths=paths, seed=4)
     s = run_monte_carlo(
-        perpetuity, DISTS, paths=paths, seed=4,
+        perpetuity,
+        DISTS,
+        paths=paths,
+        seed=4,
         constraints=[less_than("growth", "rate"), less_than("royalty", 0.04)],
     )
     assert s.rejected_by["growth < rate"] == round(g_only.mean * paths)
@@ -216,14 +246,19 @@ def test_named_constraints_count_per_rule() -> None:
 def test_every_draw_rejected_is_an_input_error() -> None:
     dists = {"growth": Uniform(low=0.2, high=0.3), "rate": Uniform(low=0.05, high=0.1)}
     with pytest.raises(InputError) as info:
-        run_monte_carlo(lambda p: np.where(p["growth"] < p["rate"], 1.0, np.nan), dists,
-                        paths=1000, seed=1)
+        run_monte_carlo(
+            lambda p: np.where(p["growth"] < p["rate"], 1.0, np.nan), dists, paths=1000, seed=1
+        )
     assert info.value.field == "monte_carlo" and "1,000" in info.value.rule
 
 
 def test_infinite_values_are_rejected_too() -> None:
-    s = run_monte_carlo(lambda p: np.where(p["x"] < 0.5, np.inf, p["x"]),
-                        {"x": Uniform(low=0, high=1)}, paths=10_000, seed=6)
+    s = run_monte_carlo(
+        lambda p: np.where(p["x"] < 0.5, np.inf, p["x"]),
+        {"x": Uniform(low=0, high=1)},
+        paths=10_000,
+        seed=6,
+    )
     assert 4000 < s.rejected < 6000 and s.minimum >= 0.5
 
 
@@ -232,8 +267,15 @@ def test_infinite_values_are_rejected_too() -> None:
 
 def test_progress_reports_paths_done() -> None:
     seen: list[tuple[int, int]] = []
-    run_monte_carlo(perpetuity, DISTS, paths=120_000, seed=1, chunk_size=50_000,
-                    progress=lambda d, t: seen.append((d, t)), workers=2)
+    run_monte_carlo(
+        perpetuity,
+        DISTS,
+        paths=120_000,
+        seed=1,
+        chunk_size=50_000,
+        progress=lambda d, t: seen.append((d, t)),
+        workers=2,
+    )
     assert seen == [(50_000, 120_000), (100_000, 120_000), (120_000, 120_000)]
 
 
@@ -269,13 +311,15 @@ def test_needs_at_least_one_distribution_and_finite_constants() -> None:
         run_monte_carlo(lambda p: p["c"], {"c": 1.0}, paths=10, seed=1)
     assert info.value.field == "dists"
     with pytest.raises(InputError) as info:
-        run_monte_carlo(lambda p: p["x"], {"x": Uniform(low=0, high=1), "c": math.nan},
-                        paths=10, seed=1)
+        run_monte_carlo(
+            lambda p: p["x"], {"x": Uniform(low=0, high=1), "c": math.nan}, paths=10, seed=1
+        )
     assert info.value.field == "c"
     for bad in ("0.5", True, None):
         with pytest.raises(InputError) as info:
-            run_monte_carlo(lambda p: p["x"], {"x": Uniform(low=0, high=1), "c": bad},
-                            paths=10, seed=1)
+            run_monte_carlo(
+                lambda p: p["x"], {"x": Uniform(low=0, high=1), "c": bad}, paths=10, seed=1
+            )
         assert info.value.field == "c" and "number or a distribution" in info.value.rule
 
 
@@ -294,13 +338,20 @@ def test_an_error_inside_a_worker_propagates() -> None:
         return p["x"]
 
     with pytest.raises(RuntimeError, match="kernel failed"):
-        run_monte_carlo(failing, {"x": Uniform(low=0, high=1)}, paths=20 * BLOCK_SIZE, seed=1,
-                        chunk_size=BLOCK_SIZE, workers=2)
+        run_monte_carlo(
+            failing,
+            {"x": Uniform(low=0, high=1)},
+            paths=20 * BLOCK_SIZE,
+            seed=1,
+            chunk_size=BLOCK_SIZE,
+            workers=2,
+        )
     assert len(calls) < 20  # queued chunks are cancelled, the run stops early
 
 
 def test_overflowing_values_are_refused_rather_than_reported_as_inf() -> None:
     with pytest.raises(InputError) as info:
-        run_monte_carlo(lambda p: p["x"] * 1e308, {"x": Uniform(low=1, high=1.7)}, paths=100,
-                        seed=1)
+        run_monte_carlo(
+            lambda p: p["x"] * 1e308, {"x": Uniform(low=1, high=1.7)}, paths=100, seed=1
+        )
     assert info.value.field == "monte_carlo" and "overflow" in info.value.rule

@@ -35,12 +35,14 @@ def draws(dists: dict[str, Any], paths: int, **kwargs: Any) -> tuple[dict[str, F
 
 
 def test_achieved_spearman_matches_the_target() -> None:
-    target = np.array([
-        [1.0, 0.6, 0.4, -0.3],
-        [0.6, 1.0, 0.2, 0.0],
-        [0.4, 0.2, 1.0, 0.5],
-        [-0.3, 0.0, 0.5, 1.0],
-    ])
+    target = np.array(
+        [
+            [1.0, 0.6, 0.4, -0.3],
+            [0.6, 1.0, 0.2, 0.0],
+            [0.4, 0.2, 1.0, 0.5],
+            [-0.3, 0.0, 0.5, 1.0],
+        ]
+    )
     x, summary = draws(DISTS, 200_000, correlation=target)
     achieved = stats.spearmanr(np.column_stack([x[k] for k in NAMES])).statistic
     # Sampling sd of a rank correlation at n = 200,000 is about (1 - rho^2)/sqrt(n) < 0.0023.
@@ -88,18 +90,26 @@ BAD = [
     ([[1, 0, 0, 0]] * 3, "correlation", "4x4"),
     ("abc", "correlation", "square matrix"),
     (np.diag([1.0, 1.0, 1.0, math.nan]), "correlation", "finite"),
-    (np.array([[1, 1.2, 0, 0], [1.2, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]]),
-     "correlation[revenue][royalty]", "[-1, 1]"),
+    (
+        np.array([[1, 1.2, 0, 0], [1.2, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]]),
+        "correlation[revenue][royalty]",
+        "[-1, 1]",
+    ),
     (np.diag([1.0, 1.0, 0.9, 1.0]), "correlation[growth][growth]", "diagonal"),
-    (np.array([[1, 0.3, 0, 0], [0.2, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]]),
-     "correlation[revenue][royalty]", "must equal"),
+    (
+        np.array([[1, 0.3, 0, 0], [0.2, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]]),
+        "correlation[revenue][royalty]",
+        "must equal",
+    ),
     # Pairwise plausible, jointly impossible: eigenvalues of this matrix include -0.8.
-    (np.array([[1, 0.9, -0.9, 0], [0.9, 1, 0.9, 0], [-0.9, 0.9, 1, 0], [0, 0, 0, 1]]),
-     "correlation", "positive semidefinite"),
+    (
+        np.array([[1, 0.9, -0.9, 0], [0.9, 1, 0.9, 0], [-0.9, 0.9, 1, 0], [0, 0, 0, 1]]),
+        "correlation",
+        "positive semidefinite",
+    ),
     ({("revenue", "cost"): 0.3}, "correlation[revenue][cost]", "unknown input 'cost'"),
     ({("revenue", "revenue"): 0.3}, "correlation[revenue][revenue]", "itself"),
-    ({("revenue", "rate"): 0.3, ("rate", "revenue"): 0.4}, "correlation[rate][revenue]",
-     "twice"),
+    ({("revenue", "rate"): 0.3, ("rate", "revenue"): 0.4}, "correlation[rate][revenue]", "twice"),
     ({("revenue", "rate"): "high"}, "correlation[revenue][rate]", "number"),
     ({("revenue", "rate"): math.inf}, "correlation[revenue][rate]", "finite"),
     ({"revenue": 0.3}, "correlation", "pairs"),
@@ -123,6 +133,7 @@ def test_rank_matrix_that_breaks_after_conversion_is_refused() -> None:
         run_monte_carlo(lambda p: p["a"], dists, paths=10, seed=1, correlation=rank)
     assert info.value.field == "correlation" and "converted" in info.value.rule
     # The same matrix read as normal correlations is fine.
-    s = run_monte_carlo(lambda p: p["a"], dists, paths=10, seed=1, correlation=rank,
-                        correlation_kind="gaussian")
+    s = run_monte_carlo(
+        lambda p: p["a"], dists, paths=10, seed=1, correlation=rank, correlation_kind="gaussian"
+    )
     assert s.n == 10

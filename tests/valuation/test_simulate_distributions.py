@@ -48,11 +48,17 @@ HAND_MOMENTS = [
     # normal(10, 2): mean 10, var 4
     (dict(dist="normal", mean=10, sd=2), 10.0, 4.0),
     # half-normal: N(10, 2) truncated at min=10 -> mean 10 + 2*sqrt(2/pi); var 4*(1 - 2/pi)
-    (dict(dist="normal", mean=10, sd=2, min=10), 10 + 2 * math.sqrt(2 / math.pi),
-     4 * (1 - 2 / math.pi)),
+    (
+        dict(dist="normal", mean=10, sd=2, min=10),
+        10 + 2 * math.sqrt(2 / math.pi),
+        4 * (1 - 2 / math.pi),
+    ),
     # symmetric truncation at ±1 sd: mean 10; var 4*(1 - 2*phi(1)/(2*Phi(1) - 1))
-    (dict(dist="normal", mean=10, sd=2, min=8, max=12), 10.0,
-     4 * (1 - 2 * stats.norm.pdf(1) / (2 * stats.norm.cdf(1) - 1))),
+    (
+        dict(dist="normal", mean=10, sd=2, min=8, max=12),
+        10.0,
+        4 * (1 - 2 * stats.norm.pdf(1) / (2 * stats.norm.cdf(1) - 1)),
+    ),
     # lognormal given by the variable's own mean and sd
     (dict(dist="lognormal", mean=100, sd=20), 100.0, 400.0),
     # discrete: mean 3*.2 + 1*.5 + 2*.3 = 1.7; var .2*1.69 + .5*.49 + .3*.09 = 0.61
@@ -220,15 +226,19 @@ BAD = [
     (dict(dist="pert", low=2, mode=2, high=2), "pert", "low must be < high"),
     ({"dist": "pert", "low": 1, "mode": 2, "high": 3, "lambda": 0}, "lambda", "greater than 0"),
     (dict(dist="discrete", values=[], probabilities=[1.0]), "values", "at least 1"),
-    (dict(dist="discrete", values=[1, 2], probabilities=[1.0]), "discrete",
-     "one entry per value"),
+    (dict(dist="discrete", values=[1, 2], probabilities=[1.0]), "discrete", "one entry per value"),
     (dict(dist="discrete", values=[1, 2], probabilities=[1.2, -0.2]), "discrete", ">= 0"),
-    (dict(dist="discrete", values=[1, 2], probabilities=[0.5, 0.5 + 2e-9]), "discrete",
-     "sum to 1 within 1e-9"),
-    (dict(dist="discrete", values=[1, 2], probabilities=[0.5, 0.5], labels=["a"]), "discrete",
-     "labels must have one entry"),
-    (dict(dist="discrete", values=[1, float("nan")], probabilities=[0.5, 0.5]), "values",
-     "finite"),
+    (
+        dict(dist="discrete", values=[1, 2], probabilities=[0.5, 0.5 + 2e-9]),
+        "discrete",
+        "sum to 1 within 1e-9",
+    ),
+    (
+        dict(dist="discrete", values=[1, 2], probabilities=[0.5, 0.5], labels=["a"]),
+        "discrete",
+        "labels must have one entry",
+    ),
+    (dict(dist="discrete", values=[1, float("nan")], probabilities=[0.5, 0.5]), "values", "finite"),
 ]
 
 

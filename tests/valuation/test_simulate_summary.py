@@ -74,8 +74,9 @@ def test_concentrated_values_are_resolved_by_measuring_the_bin() -> None:
     values[500:1000] = 0.5
     np.random.default_rng(4).shuffle(values)
     run_pass, _ = replayer(values, 30_000)
-    table, _, n_passes = streaming_statistics(run_pass, len(values), 0.5, float(values.max()),
-                                              QS, 5, limit=100)
+    table, _, n_passes = streaming_statistics(
+        run_pass, len(values), 0.5, float(values.max()), QS, 5, limit=100
+    )
     assert table == stored_statistics(values.copy(), QS, 5)[0]
     assert n_passes > 2
 
@@ -105,20 +106,37 @@ def test_ranks_needed_for_type_7() -> None:
 
 @pytest.mark.parametrize("workers", [1, 2])
 def test_long_runs_replay_and_give_the_stored_result(workers: int) -> None:
-    dists = {"x": Lognormal(mean=1, sd=0.5), "s": Discrete(values=[0, 1], probabilities=[0.4, 0.6]),
-             "g": Normal(mean=0, sd=1), "u": Uniform(low=0, high=1)}
+    dists = {
+        "x": Lognormal(mean=1, sd=0.5),
+        "s": Discrete(values=[0, 1], probabilities=[0.4, 0.6]),
+        "g": Normal(mean=0, sd=1),
+        "u": Uniform(low=0, high=1),
+    }
 
     def f(p: dict[str, np.ndarray]) -> np.ndarray:
         return np.where(p["g"] < 1.5, p["x"] * p["s"] + p["u"], np.nan)
 
     seen: list[tuple[int, int]] = []
-    common: dict[str, Any] = {"paths": 120_000, "seed": 3, "workers": workers,
-                              "chunk_size": 50_000}
+    common: dict[str, Any] = {"paths": 120_000, "seed": 3, "workers": workers, "chunk_size": 50_000}
     stored = run_monte_carlo(f, dists, **common)
-    replayed = run_monte_carlo(f, dists, max_stored=1000, **common,
-                               progress=lambda d, t: seen.append((d, t)))
-    for key in ("mean", "std", "p5", "p50", "p95", "minimum", "maximum", "percentiles",
-                "histogram", "n", "rejected", "rejected_by", "seed"):
+    replayed = run_monte_carlo(
+        f, dists, max_stored=1000, **common, progress=lambda d, t: seen.append((d, t))
+    )
+    for key in (
+        "mean",
+        "std",
+        "p5",
+        "p50",
+        "p95",
+        "minimum",
+        "maximum",
+        "percentiles",
+        "histogram",
+        "n",
+        "rejected",
+        "rejected_by",
+        "seed",
+    ):
         assert getattr(stored, key) == getattr(replayed, key), key
     assert replayed.rejected > 0
     assert (stored.passes, replayed.passes) == (1, 3)

@@ -108,9 +108,7 @@ def bar_chart(
 
 
 @_styled
-def trend_chart(
-    frame: pd.DataFrame | pd.Series, *, title: str, ylabel: str = "filings"
-) -> Figure:
+def trend_chart(frame: pd.DataFrame | pd.Series, *, title: str, ylabel: str = "filings") -> Figure:
     """Lines per column over the index (years): filings by year, or year × top classes.
 
     Raises
@@ -183,12 +181,23 @@ def network_chart(
     sizes = 60 + 600 * sizes / max(sizes.max(), 1.0)
     fig = _figure(7.5, 6.0)
     ax = fig.add_subplot()
-    widths = [0.3 + 2.5 * d.get("weight", 1) / max(
-        (e.get("weight", 1) for *_, e in sub.edges(data=True)), default=1
-    ) for *_, d in sub.edges(data=True)]
+    widths = [
+        0.3
+        + 2.5
+        * d.get("weight", 1)
+        / max((e.get("weight", 1) for *_, e in sub.edges(data=True)), default=1)
+        for *_, d in sub.edges(data=True)
+    ]
     nx.draw_networkx_edges(sub, pos, ax=ax, width=widths, alpha=0.35, edge_color="#777777")
     nx.draw_networkx_nodes(
-        sub, pos, ax=ax, node_size=sizes, node_color=colours, cmap="tab10", vmin=0, vmax=9,
+        sub,
+        pos,
+        ax=ax,
+        node_size=sizes,
+        node_color=colours,
+        cmap="tab10",
+        vmin=0,
+        vmax=9,
         alpha=0.9,
     )
     nx.draw_networkx_labels(
@@ -212,11 +221,17 @@ def emerging_chart(table: pd.DataFrame, *, title: str, label_top: int = 12) -> F
     x = table["emergence"].to_numpy(dtype=float)
     has_novelty = bool(table["novelty"].notna().any())
     y = table["novelty"].to_numpy(dtype=float) if has_novelty else np.arange(len(table), 0, -1)
-    ax.scatter(x, y, s=18 + 4 * table["n_recent"].to_numpy(dtype=float) ** 0.5, alpha=0.7,
-               color="#c0504d")
+    ax.scatter(
+        x, y, s=18 + 4 * table["n_recent"].to_numpy(dtype=float) ** 0.5, alpha=0.7, color="#c0504d"
+    )
     for i in range(min(label_top, len(table))):
-        ax.annotate(_shorten(table["item"].iloc[i], 22), (x[i], y[i]), fontsize=7,
-                    xytext=(3, 2), textcoords="offset points")
+        ax.annotate(
+            _shorten(table["item"].iloc[i], 22),
+            (x[i], y[i]),
+            fontsize=7,
+            xytext=(3, 2),
+            textcoords="offset points",
+        )
     ax.set_xlabel("emergence (log ratio of recent to base share)")
     ax.set_ylabel("novelty (1 − similarity to nearest earlier document)" if has_novelty else "rank")
     ax.set_title(title)

@@ -141,9 +141,7 @@ def emergence_table(
         nov = novelty.reindex(recent_pairs["pub_id"]).to_numpy()
         per_item = pd.Series(nov, index=recent_pairs["item"].to_numpy()).groupby(level=0).mean()
         table["novelty"] = per_item.reindex(keep).to_numpy()
-        table["score"] = (
-            table["emergence"].rank(pct=True) + table["novelty"].rank(pct=True)
-        ) / 2.0
+        table["score"] = (table["emergence"].rank(pct=True) + table["novelty"].rank(pct=True)) / 2.0
     else:
         table["novelty"] = np.nan
         table["score"] = table["emergence"].rank(pct=True)
@@ -337,7 +335,11 @@ def detect_emerging(
         if novelty is None:
             warnings.append("novelty not computed: a window has no document with text")
     table = emergence_table(
-        doc_items, years, base=base, recent=recent, min_recent_docs=min_recent_docs,
+        doc_items,
+        years,
+        base=base,
+        recent=recent,
+        min_recent_docs=min_recent_docs,
         novelty=novelty,
     )
     if top is not None:

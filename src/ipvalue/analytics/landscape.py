@@ -139,10 +139,19 @@ class LandscapeOptions:
             raise InputError("--by", f"must be a comma list of {', '.join(DIMENSIONS)}")
         if self.class_level not in CLASS_LEVELS:
             raise InputError("--class-level", f"must be one of {', '.join(CLASS_LEVELS)}")
-        for name in ("top", "growth_years", "period_years", "keywords_top", "ngram_max",
-                     "network_min_weight", "network_top_nodes", "network_max_edges",
-                     "recent_years", "base_years",
-                     "min_recent_docs"):
+        for name in (
+            "top",
+            "growth_years",
+            "period_years",
+            "keywords_top",
+            "ngram_max",
+            "network_min_weight",
+            "network_top_nodes",
+            "network_max_edges",
+            "recent_years",
+            "base_years",
+            "min_recent_docs",
+        ):
             if getattr(self, name) < 1:
                 raise InputError(f"--{name.replace('_', '-')}", "must be >= 1")
         if self.clusters == 1 or self.clusters < 0:
@@ -212,7 +221,10 @@ def build_landscape(
             warnings.append(f"{t.n_missing} patents have no {dim} and are left out of that table")
         if dim != "year":
             matrices[dim] = filings_by_year_and(
-                corpus, dim, class_level=level, top=min(opts.top, 10)  # type: ignore[arg-type]
+                corpus,
+                dim,  # type: ignore[arg-type]
+                class_level=level,
+                top=min(opts.top, 10),
             )
 
     growth_res, growth_cls, lifecycle = None, None, None
@@ -227,9 +239,7 @@ def build_landscape(
                 f"growth window ends at {last - 1}"
             )
             last -= 1
-        window = opts.growth_window or (
-            max(int(years.index.min()), last - opts.growth_years), last
-        )
+        window = opts.growth_window or (max(int(years.index.min()), last - opts.growth_years), last)
         step("life-cycle fit")
         lifecycle = fit_lifecycle(years.loc[:last])
         if lifecycle is None:
@@ -240,7 +250,11 @@ def build_landscape(
         growth_res = growth(years, start_year=window[0], end_year=window[1])
         if not corpus.classes.empty:
             growth_cls = growth_by(
-                corpus, "class", start_year=window[0], end_year=window[1], class_level=level,
+                corpus,
+                "class",
+                start_year=window[0],
+                end_year=window[1],
+                class_level=level,
                 top=opts.top,
             )
         if corpus.date_basis in ("filing", "priority"):
@@ -263,8 +277,11 @@ def build_landscape(
     if has_text:
         step("keywords")
         kw = keywords(
-            corpus, period_years=opts.period_years, top=opts.keywords_top,
-            ngram_range=(1, opts.ngram_max), min_df=2 if len(corpus) >= 20 else 1,
+            corpus,
+            period_years=opts.period_years,
+            top=opts.keywords_top,
+            ngram_range=(1, opts.ngram_max),
+            min_df=2 if len(corpus) >= 20 else 1,
         )
         n_text = int((document_texts(corpus) != "").sum())
         if opts.clusters >= 2 and n_text >= max(opts.clusters, 3):
@@ -282,7 +299,9 @@ def build_landscape(
     if not corpus.classes.empty:
         step("co-classification network")
         coclass = coclassification_network(
-            corpus, class_level=level, min_weight=opts.network_min_weight,
+            corpus,
+            class_level=level,
+            min_weight=opts.network_min_weight,
             top_nodes=opts.network_top_nodes,
         )
         coclass_comm = communities(coclass, method=method, seed=opts.seed)
@@ -309,7 +328,9 @@ def build_landscape(
         # One novelty computation serves both the term and the class tables.
         try:
             base, recent = emerging_windows(
-                corpus, end_year=None, recent_years=opts.recent_years,
+                corpus,
+                end_year=None,
+                recent_years=opts.recent_years,
                 base_years=opts.base_years,
             )
             step("novelty of recent documents")

@@ -90,15 +90,21 @@ def aggregate_counts(frame: pd.DataFrame, by: str, *, top: int | None = None) ->
     counts = known.groupby(by)["count"].sum().astype(float)
     if by == "year":
         if len(counts):
-            counts = counts.reindex(range(int(counts.index.min()), int(counts.index.max()) + 1),
-                                    fill_value=0.0)
+            counts = counts.reindex(
+                range(int(counts.index.min()), int(counts.index.max()) + 1), fill_value=0.0
+            )
     else:
         counts = counts.sort_values(ascending=False, kind="stable")
         if top is not None:
             counts = counts.iloc[:top]
     total = float(known["count"].sum())
-    return pd.DataFrame({by: counts.index.to_numpy(), "n": counts.to_numpy(),
-                         "share": counts.to_numpy() / total if total else 0.0})
+    return pd.DataFrame(
+        {
+            by: counts.index.to_numpy(),
+            "n": counts.to_numpy(),
+            "share": counts.to_numpy() / total if total else 0.0,
+        }
+    )
 
 
 def aggregate_year_matrix(frame: pd.DataFrame, by: str, *, top: int = 8) -> pd.DataFrame:
@@ -107,7 +113,10 @@ def aggregate_year_matrix(frame: pd.DataFrame, by: str, *, top: int = 8) -> pd.D
     order = known.groupby(by)["count"].sum().sort_values(ascending=False, kind="stable")
     keep = list(order.index[:top])
     wide = (
-        known[known[by].isin(keep)].groupby(["year", by])["count"].sum().unstack(fill_value=0)
+        known[known[by].isin(keep)]
+        .groupby(["year", by])["count"]
+        .sum()
+        .unstack(fill_value=0)
         .reindex(columns=keep, fill_value=0)
     )
     years = range(int(frame["year"].min()), int(frame["year"].max()) + 1)
@@ -143,13 +152,15 @@ def emergence_from_counts(
     shares = span.to_numpy(dtype=float)[ok] / totals[ok, None]
     xc = x - x.mean()
     slopes = (xc @ (shares - shares.mean(axis=0))) / (xc @ xc) if len(x) >= 2 else np.nan
-    table = pd.DataFrame({
-        "item": wide.columns.to_numpy(),
-        "n_base": n_b.to_numpy(),
-        "n_recent": n_r.to_numpy(),
-        "share_base": (n_b / n_b_total).to_numpy(),
-        "share_recent": (n_r / n_r_total).to_numpy(),
-    })
+    table = pd.DataFrame(
+        {
+            "item": wide.columns.to_numpy(),
+            "n_base": n_b.to_numpy(),
+            "n_recent": n_r.to_numpy(),
+            "share_base": (n_b / n_b_total).to_numpy(),
+            "share_recent": (n_r / n_r_total).to_numpy(),
+        }
+    )
     table["share_change"] = table["share_recent"] - table["share_base"]
     table["emergence"] = np.log((table["n_recent"] + 1) / (n_r_total + 1)) - np.log(
         (table["n_base"] + 1) / (n_b_total + 1)
@@ -198,8 +209,12 @@ def build_aggregate_landscape(
     """
     if frame.empty or float(frame["count"].sum()) == 0:
         raise InputError("--source", "has no counts")
-    for name, v in (("--top", top), ("--growth-years", growth_years),
-                    ("--recent-years", recent_years), ("--base-years", base_years)):
+    for name, v in (
+        ("--top", top),
+        ("--growth-years", growth_years),
+        ("--recent-years", recent_years),
+        ("--base-years", base_years),
+    ):
         if v < 1:
             raise InputError(name, "must be >= 1")
     warnings: list[str] = []
@@ -219,15 +234,17 @@ def build_aggregate_landscape(
     last = int(years.index.max())
     g = None
     if len(years) >= 2:
-        g = growth(years, start_year=max(int(years.index.min()), last - growth_years),
-                   end_year=last)
+        g = growth(
+            years, start_year=max(int(years.index.min()), last - growth_years), end_year=last
+        )
     field_conc = office_conc = None
     if "field" in counts:
         totals = frame.dropna(subset=["field"]).groupby("field")["count"].sum()
         field_conc = concentration_from_counts(totals.astype(float))
     if "office" in counts:
         office_conc = concentration_from_counts(
-            frame.groupby("office")["count"].sum().astype(float))
+            frame.groupby("office")["count"].sum().astype(float)
+        )
     emerging = None
     windows = None
     if "field" in counts:
@@ -240,7 +257,13 @@ def build_aggregate_landscape(
         except InputError as exc:
             warnings.append(f"emerging fields skipped: {exc.rule}")
     return AggregateLandscape(
-        source=source, counts=counts, year_matrix=matrices, growth=g,
-        field_concentration=field_conc, office_concentration=office_conc,
-        emerging_fields=emerging, windows=windows, warnings=tuple(warnings),
+        source=source,
+        counts=counts,
+        year_matrix=matrices,
+        growth=g,
+        field_concentration=field_conc,
+        office_concentration=office_conc,
+        emerging_fields=emerging,
+        windows=windows,
+        warnings=tuple(warnings),
     )

@@ -150,9 +150,7 @@ def _parse_dates(values: pd.Series, column: str, dayfirst: bool) -> pd.Series:
     bad = ~blank & iso.isna()
     if bad.any():
         row = int(bad.to_numpy().nonzero()[0][0])
-        raise InputError(
-            f"{column}[{row}]", f"must be a date (YYYY-MM-DD), got {text.iloc[row]!r}"
-        )
+        raise InputError(f"{column}[{row}]", f"must be a date (YYYY-MM-DD), got {text.iloc[row]!r}")
     return iso
 
 
@@ -466,8 +464,10 @@ def count_families(corpus: PatentCorpus) -> PatentCorpus:
     """
     p = corpus.patents
     if "family_key" not in p.columns or p["family_key"].isna().all():
-        return replace(corpus, warnings=(*corpus.warnings,
-                                         "no family data: documents are counted, not families"))
+        return replace(
+            corpus,
+            warnings=(*corpus.warnings, "no family data: documents are counted, not families"),
+        )
     key = p["family_key"].astype("string").fillna("doc:" + p["pub_id"].astype(str))
     order = p.assign(_key=key).sort_values(["_key", "date", "pub_id"], na_position="last")
     rep = order.drop_duplicates("_key").set_index("_key")["pub_id"]

@@ -96,8 +96,9 @@ def category_pairs(
     elif by == "country":  # country of the assignees' addresses
         a = corpus.assignees
         if "country" not in a.columns:
-            return pd.DataFrame({"pub_id": pd.Series(dtype=object),
-                                 "category": pd.Series(dtype=object)})
+            return pd.DataFrame(
+                {"pub_id": pd.Series(dtype=object), "category": pd.Series(dtype=object)}
+            )
         a = a.dropna(subset=["country"])
         pairs = pd.DataFrame({"pub_id": a["pub_id"], "category": a["country"].astype(str)})
     else:

@@ -33,8 +33,13 @@ CSV_ALIASES: dict[str, tuple[str, ...]] = {
     "title": ("title", "patent_title"),
     "abstract": ("abstract", "patent_abstract"),
     "classes": (
-        "classes", "classifications_cpc", "cpc", "cpc classifications", "ipc",
-        "ipcr classifications", "ipc classes",
+        "classes",
+        "classifications_cpc",
+        "cpc",
+        "cpc classifications",
+        "ipc",
+        "ipcr classifications",
+        "ipc classes",
     ),
     "assignees": ("assignees", "assignee", "applicants", "applicant", "owner"),
     "office": ("office", "country", "jurisdiction", "country_code"),
@@ -133,8 +138,12 @@ def corpus_from_duckdb(
     pub = con.execute("SELECT * FROM publication").df()
     if pub.empty:
         raise InputError("--source", "no publications were imported")
-    columns = {"filing": "filing_date", "priority": "priority_date",
-               "publication": "pub_date", "grant": "grant_date"}
+    columns = {
+        "filing": "filing_date",
+        "priority": "priority_date",
+        "publication": "pub_date",
+        "grant": "grant_date",
+    }
     warnings: list[str] = []
     basis = date_basis
     if pub[columns[date_basis]].isna().all():
@@ -168,7 +177,8 @@ def corpus_from_duckdb(
     aliases = pub.set_index("pub_id")[["source_id", "doc_id"]].reindex(corpus.patents["pub_id"])
     keys = family_keys(pub, con.execute("SELECT pub_id, prio_number FROM priority").df())
     patents = corpus.patents.assign(
-        source_id=aliases["source_id"].to_numpy(), doc_id=aliases["doc_id"].to_numpy(),
+        source_id=aliases["source_id"].to_numpy(),
+        doc_id=aliases["doc_id"].to_numpy(),
         family_key=keys.reindex(corpus.patents["pub_id"]).to_numpy(),
     )
     return _with_warnings(

@@ -95,8 +95,7 @@ def citation_network(corpus: PatentCorpus, *, internal_only: bool = True) -> nx.
         edges = edges[inside]
     else:
         graph.add_nodes_from(
-            (str(c), {"year": None, "external": True})
-            for c in edges.loc[~inside, "cited"].unique()
+            (str(c), {"year": None, "external": True}) for c in edges.loc[~inside, "cited"].unique()
         )
     graph.add_edges_from(
         zip(edges["citing"].astype(str), edges["cited"].astype(str), strict=True), weight=1
@@ -170,13 +169,19 @@ def communities(
     if und.number_of_edges() == 0:
         parts: list[set[str]] = [{n} for n in und.nodes]
     elif method == "greedy":
-        parts = [set(c) for c in nx.community.greedy_modularity_communities(
-            und, weight="weight", resolution=resolution
-        )]
+        parts = [
+            set(c)
+            for c in nx.community.greedy_modularity_communities(
+                und, weight="weight", resolution=resolution
+            )
+        ]
     else:
-        parts = [set(c) for c in nx.community.louvain_communities(
-            und, weight="weight", resolution=resolution, seed=seed
-        )]
+        parts = [
+            set(c)
+            for c in nx.community.louvain_communities(
+                und, weight="weight", resolution=resolution, seed=seed
+            )
+        ]
     parts.sort(key=lambda c: (-len(c), min(map(str, c))))
     modularity = (
         float(nx.community.modularity(und, parts, weight="weight", resolution=resolution))

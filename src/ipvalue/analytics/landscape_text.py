@@ -34,12 +34,51 @@ from ipvalue.core.errors import InputError
 # Words that occur in almost every patent abstract and carry no technology.
 PATENT_STOP_WORDS = frozenset(
     (
-        "method", "methods", "apparatus", "system", "systems", "device", "devices", "provided",
-        "comprising", "comprises", "comprise", "including", "includes", "include", "wherein",
-        "present", "invention", "disclosed", "embodiment", "embodiments", "having", "said", "least",
-        "plurality", "first", "second", "third", "configured", "based", "using", "used", "use",
-        "uses", "relates", "related", "thereof", "therein", "thereto", "respective",
-        "corresponding", "associated", "portion", "portions", "described", "describes",
+        "method",
+        "methods",
+        "apparatus",
+        "system",
+        "systems",
+        "device",
+        "devices",
+        "provided",
+        "comprising",
+        "comprises",
+        "comprise",
+        "including",
+        "includes",
+        "include",
+        "wherein",
+        "present",
+        "invention",
+        "disclosed",
+        "embodiment",
+        "embodiments",
+        "having",
+        "said",
+        "least",
+        "plurality",
+        "first",
+        "second",
+        "third",
+        "configured",
+        "based",
+        "using",
+        "used",
+        "use",
+        "uses",
+        "relates",
+        "related",
+        "thereof",
+        "therein",
+        "thereto",
+        "respective",
+        "corresponding",
+        "associated",
+        "portion",
+        "portions",
+        "described",
+        "describes",
     )
 )
 
@@ -57,7 +96,7 @@ def stop_words() -> list[str]:
 def document_texts(corpus: PatentCorpus) -> pd.Series:
     """``title. abstract`` per patent, indexed by ``pub_id`` (empty string when neither)."""
     p = corpus.patents
-    text = (p["title"].fillna("").astype(str) + ". " + p["abstract"].fillna("").astype(str))
+    text = p["title"].fillna("").astype(str) + ". " + p["abstract"].fillna("").astype(str)
     text = text.str.strip(" .")
     return pd.Series(text.to_numpy(), index=p["pub_id"].to_numpy())
 

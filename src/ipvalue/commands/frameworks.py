@@ -110,8 +110,10 @@ def resolve_cmd(
     con = Console()
     con.print(t)
     for r in reqs:
-        con.print(f"[bold]requirement[/bold] {escape(r['code'])}: {escape(r['text'])} "
-                  f"({escape(r['source'])})")
+        con.print(
+            f"[bold]requirement[/bold] {escape(r['code'])}: {escape(r['text'])} "
+            f"({escape(r['source'])})"
+        )
     for w in warnings:
         con.print(f"[yellow]warning[/yellow] {escape(w['code'])}: {escape(w['message'])}")
 
@@ -181,8 +183,9 @@ def _print_comparison(case_id: str, result: Any) -> None:
             (v.fx.source_date or "") if v.fx else "",
         )
         if v.fx:
-            sources.setdefault(f"{v.fx.from_currency}→{v.fx.to_currency}: {v.fx.source}",
-                               []).append(v.code)
+            sources.setdefault(
+                f"{v.fx.from_currency}→{v.fx.to_currency}: {v.fx.source}", []
+            ).append(v.code)
     out.print(t)
     for src, codes in sources.items():
         out.print(f"FX {', '.join(codes)} — {escape(src)}", markup=False)
@@ -221,8 +224,13 @@ _SHORT = {
 }
 
 
-_ABBR = {"discount_rate": "rate", "economic_life": "life", "tax_tab": "tax/TAB",
-         "method_mix": "mix", "adjustments": "adj."}
+_ABBR = {
+    "discount_rate": "rate",
+    "economic_life": "life",
+    "tax_tab": "tax/TAB",
+    "method_mix": "mix",
+    "adjustments": "adj.",
+}
 
 
 def _val(x: object) -> str:
@@ -260,8 +268,12 @@ def _attribution_table(result: Any, a: Any) -> Table:
             for d in ds
         )
         t.add_row(_SHORT[f], _fmt(amount), share, escape(what) or "—")
-    t.add_row("total", _fmt(a.difference), "100.0%" if scale else "—",
-              f"residual {a.residual:.3g} (floating point); {a.evaluations} valuations")
+    t.add_row(
+        "total",
+        _fmt(a.difference),
+        "100.0%" if scale else "—",
+        f"residual {a.residual:.3g} (floating point); {a.evaluations} valuations",
+    )
     return t
 
 

@@ -41,31 +41,46 @@ def _print_summary(v: Any) -> None:
         for col in ("asset", "type", "value", "low", "high"):
             at.add_column(col, justify="right" if col in ("value", "low", "high") else "left")
         for a in v.assets:
-            at.add_row(e(a.id), a.type, _money(a.value, ccy), _money(a.range.low, ccy),
-                       _money(a.range.high, ccy))
+            at.add_row(
+                e(a.id),
+                a.type,
+                _money(a.value, ccy),
+                _money(a.range.low, ccy),
+                _money(a.range.high, ccy),
+            )
         con.print(at)
         if v.synergy is not None:
             con.print(f"Synergy adjustment: {v.synergy:+,.2f} {ccy}")
     else:
         t = Table(title="Approaches")
         for col in ("approach", "method", "id", "value", "weight"):
-            t.add_column(col, justify="right" if col in ("value", "weight") else "left",
-                          overflow="fold", no_wrap=col in ("value", "weight"))
+            t.add_column(
+                col,
+                justify="right" if col in ("value", "weight") else "left",
+                overflow="fold",
+                no_wrap=col in ("value", "weight"),
+            )
         for a in v.approaches:
             t.add_row(a.approach, a.method, e(a.id), _money(a.value, ccy), f"{a.weight:.1%}")
         con.print(t)
     con.print(f"[bold]Concluded value: {_money(v.value, ccy)} {ccy}[/bold]")
-    con.print(f"Range ({v.range.basis}): {_money(v.range.low, ccy)} – "
-              f"{_money(v.range.high, ccy)} {ccy}")
+    con.print(
+        f"Range ({v.range.basis}): {_money(v.range.low, ccy)} – {_money(v.range.high, ccy)} {ccy}"
+    )
     d = v.distribution
     if d is not None:
-        con.print(f"Monte Carlo: n = {d.n:,} (rejected {d.rejected:,}), seed {d.seed}; mean "
-                  f"{_money(d.mean, ccy)}, p5 {_money(d.p5, ccy)}, p50 {_money(d.p50, ccy)}, "
-                  f"p95 {_money(d.p95, ccy)}")
+        con.print(
+            f"Monte Carlo: n = {d.n:,} (rejected {d.rejected:,}), seed {d.seed}; mean "
+            f"{_money(d.mean, ccy)}, p5 {_money(d.p5, ccy)}, p50 {_money(d.p50, ccy)}, "
+            f"p95 {_money(d.p95, ccy)}"
+        )
     _print_evidence(con, v)
     for s in v.sanity_checks:
-        con.print(f"Sanity check ({s.step}, {s.approach}): {_money(s.detail.get('value'), ccy)} "
-                  f"— {s.detail.get('label')}", markup=False)
+        con.print(
+            f"Sanity check ({s.step}, {s.approach}): {_money(s.detail.get('value'), ccy)} "
+            f"— {s.detail.get('label')}",
+            markup=False,
+        )
     for w in v.warnings:
         con.print(f"[yellow]warning[/yellow] {e(w.code)}: {e(w.message)}")
 
@@ -98,21 +113,36 @@ def _print_evidence(con: Any, v: Any) -> None:
         for col in ("indicator", "value", "cohort %", "cohort med", "n", "file %", "file med"):
             t.add_column(col, justify="left" if col == "indicator" else "right", no_wrap=True)
         for r in step.rows:
-            t.add_row(escape(str(r["indicator"])), _num(r["value"]), _pct(r["cohort_percentile"]),
-                      _num(r["cohort_median"]), str(r["cohort_n"]), _pct(r["file_percentile"]),
-                      _num(r["file_median"]))
+            t.add_row(
+                escape(str(r["indicator"])),
+                _num(r["value"]),
+                _pct(r["cohort_percentile"]),
+                _num(r["cohort_median"]),
+                str(r["cohort_n"]),
+                _pct(r["file_percentile"]),
+                _num(r["file_median"]),
+            )
         con.print(t)
-        con.print(f"Percentiles: {d.get('percentile_convention')}; file {d.get('indicators.file')} "
-                  f"(sha256 {str(d.get('indicators.sha256'))[:12]}…, data cutoff "
-                  f"{d.get('indicators.data_cutoff') or 'unknown'})", markup=False)
+        con.print(
+            f"Percentiles: {d.get('percentile_convention')}; file {d.get('indicators.file')} "
+            f"(sha256 {str(d.get('indicators.sha256'))[:12]}…, data cutoff "
+            f"{d.get('indicators.data_cutoff') or 'unknown'})",
+            markup=False,
+        )
         if d.get("legal_term_filled"):
-            con.print(f"Legal term filled from expiry_date {d.get('expiry_date')}: "
-                      f"{d.get('legal_term_years_at_valuation_date'):.2f} years", markup=False)
+            con.print(
+                f"Legal term filled from expiry_date {d.get('expiry_date')}: "
+                f"{d.get('legal_term_years_at_valuation_date'):.2f} years",
+                markup=False,
+            )
     if "cycle_time.code" in d:
-        con.print(f"Cycle time {d.get('cycle_time.scheme')} {d.get('cycle_time.code')}: Q1 "
-                  f"{d['cycle_time.q1']:.2f}, Q2 {d['cycle_time.q2']:.2f}, Q3 "
-                  f"{d['cycle_time.q3']:.2f} years (n_ages {_num(d.get('cycle_time.n_ages'))}; "
-                  f"{d.get('cycle_time.file')})", markup=False)
+        con.print(
+            f"Cycle time {d.get('cycle_time.scheme')} {d.get('cycle_time.code')}: Q1 "
+            f"{d['cycle_time.q1']:.2f}, Q2 {d['cycle_time.q2']:.2f}, Q3 "
+            f"{d['cycle_time.q3']:.2f} years (n_ages {_num(d.get('cycle_time.n_ages'))}; "
+            f"{d.get('cycle_time.file')})",
+            markup=False,
+        )
 
 
 def _print_portfolio_evidence(con: Any, step: Any) -> None:
@@ -124,36 +154,53 @@ def _print_portfolio_evidence(con: Any, step: Any) -> None:
     q = str(d.get("quality_indicator") or "quality")
     if step.rows:
         t = Table(title="Patent evidence per asset")
-        for col in ("asset", "patent", "cohort", "term (y)", "filled", q, "cohort %",
-                    "warnings"):
-            t.add_column(col, justify="left" if col in ("asset", "patent", "cohort", "warnings")
-                         else "right", overflow="fold")
+        for col in ("asset", "patent", "cohort", "term (y)", "filled", q, "cohort %", "warnings"):
+            t.add_column(
+                col,
+                justify="left" if col in ("asset", "patent", "cohort", "warnings") else "right",
+                overflow="fold",
+            )
         for r in step.rows:
             term = r.get("legal_term_years_at_valuation_date")
-            t.add_row(escape(str(r["asset"])), escape(str(r.get("patent_id") or "–")),
-                      escape(str(r.get("cohort") or "–")),
-                      "–" if term is None else f"{term:.2f}",
-                      "yes" if r.get("legal_term_filled") else "no", _num(r.get(q)),
-                      _pct(r.get("quality_cohort_percentile")),
-                      escape(str(r.get("warnings") or "")))
+            t.add_row(
+                escape(str(r["asset"])),
+                escape(str(r.get("patent_id") or "–")),
+                escape(str(r.get("cohort") or "–")),
+                "–" if term is None else f"{term:.2f}",
+                "yes" if r.get("legal_term_filled") else "no",
+                _num(r.get(q)),
+                _pct(r.get("quality_cohort_percentile")),
+                escape(str(r.get("warnings") or "")),
+            )
         con.print(t)
-    con.print(f"Patent evidence: {d.get('assets_with_evidence')} of {d.get('assets')} assets "
-              f"({d.get('assets_without_evidence')} name no patent); legal term filled from "
-              f"expiry_date for {d.get('legal_term_filled')}", markup=False)
+    con.print(
+        f"Patent evidence: {d.get('assets_with_evidence')} of {d.get('assets')} assets "
+        f"({d.get('assets_without_evidence')} name no patent); legal term filled from "
+        f"expiry_date for {d.get('legal_term_filled')}",
+        markup=False,
+    )
     con.print(f"Evidence warnings: {d.get('warnings_by_code') or 'none'}", markup=False)
     for which in ("cohort", "file"):
         n = d.get(f"quality_{which}_percentile.n")
         if n:
-            qs = ", ".join(f"p{p} {_pct(d.get(f'quality_{which}_percentile.p{p}'))}"
-                           for p in (10, 25, 50, 75, 90))
+            qs = ", ".join(
+                f"p{p} {_pct(d.get(f'quality_{which}_percentile.p{p}'))}"
+                for p in (10, 25, 50, 75, 90)
+            )
             con.print(f"{q} percentile within {which} across {n} assets: {qs}", markup=False)
     if d.get("indicators.file"):
-        con.print(f"Indicators {d.get('indicators.file')} (sha256 "
-                  f"{str(d.get('indicators.sha256'))[:12]}…, data cutoff "
-                  f"{d.get('indicators.data_cutoff') or 'unknown'})", markup=False)
+        con.print(
+            f"Indicators {d.get('indicators.file')} (sha256 "
+            f"{str(d.get('indicators.sha256'))[:12]}…, data cutoff "
+            f"{d.get('indicators.data_cutoff') or 'unknown'})",
+            markup=False,
+        )
     if d.get("cycle_time.file"):
-        con.print(f"Cycle times {d.get('cycle_time.file')} (sha256 "
-                  f"{str(d.get('cycle_time.sha256'))[:12]}…)", markup=False)
+        con.print(
+            f"Cycle times {d.get('cycle_time.file')} (sha256 "
+            f"{str(d.get('cycle_time.sha256'))[:12]}…)",
+            markup=False,
+        )
 
 
 def register(app: typer.Typer) -> None:
@@ -201,8 +248,9 @@ def register(app: typer.Typer) -> None:
         else:
             result = value(case, seed=seed, paths=paths)
         if as_json:
-            typer.echo(json.dumps(result.to_json_dict(), ensure_ascii=False, allow_nan=False,
-                                  indent=2))
+            typer.echo(
+                json.dumps(result.to_json_dict(), ensure_ascii=False, allow_nan=False, indent=2)
+            )
         else:
             _print_summary(result)
 

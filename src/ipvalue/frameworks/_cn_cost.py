@@ -1,9 +1,9 @@
 """Chinese cost-approach forms, METHODS.md §4.4 [haxgd][CN-cost-exam][bjx]::
 
-    P       = RC · (1 − δ),   δ (贬值率) = used years / (used + remaining years)
-    RC_倍加  = (ΣC + β·ΣV) / (1 − β₁) · (1 + L)                    倍加系数法 (roles S)
-    P       = RC − D_phys − D_func − D_econ,
-              RC = R&D labour + R&D expenses + management cost + opportunity cost
+P       = RC · (1 − δ),   δ (贬值率) = used years / (used + remaining years)
+RC_倍加  = (ΣC + β·ΣV) / (1 − β₁) · (1 + L)                    倍加系数法 (roles S)
+P       = RC − D_phys − D_func − D_econ,
+          RC = R&D labour + R&D expenses + management cost + opportunity cost
 """
 
 from __future__ import annotations
@@ -33,21 +33,32 @@ def age_ratio_depreciation(used_years: float, remaining_years: float) -> float:
     return u / (u + r)
 
 
-def age_ratio_value(replacement_cost: float, *, used_years: float,
-                    remaining_years: float) -> CnCostResult:
+def age_ratio_value(
+    replacement_cost: float, *, used_years: float, remaining_years: float
+) -> CnCostResult:
     """``P = RC·(1 − δ)`` with the age-ratio depreciation rate."""
     rc = non_negative("cn.cost.replacement_cost", replacement_cost)
     d = age_ratio_depreciation(used_years, remaining_years)
     p = rc * (1.0 - d)
-    return CnCostResult(p, rc, d, (), (
-        Step("depreciation rate", "used / (used + remaining)", d),
-        Step("cost value", "RC·(1 − δ)", p),
-    ))
+    return CnCostResult(
+        p,
+        rc,
+        d,
+        (),
+        (
+            Step("depreciation rate", "used / (used + remaining)", d),
+            Step("cost value", "RC·(1 − δ)", p),
+        ),
+    )
 
 
 def multiplier_cost(
-    *, material_costs: float, rd_labour: float, creative_multiplier: float,
-    failure_rate: float, return_rate: float,
+    *,
+    material_costs: float,
+    rd_labour: float,
+    creative_multiplier: float,
+    failure_rate: float,
+    return_rate: float,
 ) -> CnCostResult:
     """倍加系数法 ``RC = (ΣC + β·ΣV) / (1 − β₁) · (1 + L)``.
 
@@ -75,33 +86,64 @@ def multiplier_cost(
     rc = base / (1.0 - b1) * (1.0 + lr)
     warnings: tuple[Note, ...] = ()
     if beta < 1:
-        warnings = (Note("CN_MULTIPLIER_BELOW_ONE", f"creative-labour multiplier β = {beta:g} "
-                         "< 1 discounts R&D labour; textbook forms use β > 1"),)
-    return CnCostResult(rc, rc, None, warnings, (
-        Step("cost base", "ΣC + β·ΣV", base),
-        Step("replacement cost (倍加系数法)", "(ΣC + β·ΣV)/(1 − β₁)·(1 + L)", rc),
-    ))
+        warnings = (
+            Note(
+                "CN_MULTIPLIER_BELOW_ONE",
+                f"creative-labour multiplier β = {beta:g} "
+                "< 1 discounts R&D labour; textbook forms use β > 1",
+            ),
+        )
+    return CnCostResult(
+        rc,
+        rc,
+        None,
+        warnings,
+        (
+            Step("cost base", "ΣC + β·ΣV", base),
+            Step("replacement cost (倍加系数法)", "(ΣC + β·ΣV)/(1 − β₁)·(1 + L)", rc),
+        ),
+    )
 
 
 def component_cost_value(
-    *, rd_labour: float, rd_expenses: float, management_cost: float, opportunity_cost: float,
-    physical: float, functional: float, economic: float,
+    *,
+    rd_labour: float,
+    rd_expenses: float,
+    management_cost: float,
+    opportunity_cost: float,
+    physical: float,
+    functional: float,
+    economic: float,
 ) -> CnCostResult:
     """``P = RC − D_phys − D_func − D_econ`` with RC as the sum of its four components.
 
     All amounts >= 0. A negative value is reported with a warning, never floored.
     """
-    parts = {n: non_negative(f"cn.cost.{n}", v) for n, v in (
-        ("rd_labour", rd_labour), ("rd_expenses", rd_expenses),
-        ("management_cost", management_cost), ("opportunity_cost", opportunity_cost))}
-    ded = {n: non_negative(f"cn.cost.{n}", v) for n, v in (
-        ("physical", physical), ("functional", functional), ("economic", economic))}
+    parts = {
+        n: non_negative(f"cn.cost.{n}", v)
+        for n, v in (
+            ("rd_labour", rd_labour),
+            ("rd_expenses", rd_expenses),
+            ("management_cost", management_cost),
+            ("opportunity_cost", opportunity_cost),
+        )
+    }
+    ded = {
+        n: non_negative(f"cn.cost.{n}", v)
+        for n, v in (("physical", physical), ("functional", functional), ("economic", economic))
+    }
     rc = math.fsum(parts.values())
     p = rc - math.fsum(ded.values())
     warnings: tuple[Note, ...] = ()
     if p < 0:
         warnings = (Note("CN_COST_NEGATIVE", "obsolescence exceeds the replacement cost"),)
-    return CnCostResult(p, rc, None, warnings, (
-        Step("replacement cost", "labour + expenses + management + opportunity", rc),
-        Step("cost value", "RC − D_phys − D_func − D_econ", p),
-    ))
+    return CnCostResult(
+        p,
+        rc,
+        None,
+        warnings,
+        (
+            Step("replacement cost", "labour + expenses + management + opportunity", rc),
+            Step("cost value", "RC − D_phys − D_func − D_econ", p),
+        ),
+    )

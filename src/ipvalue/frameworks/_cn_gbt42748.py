@@ -24,7 +24,12 @@ from ipvalue.frameworks._scoring_tree import Node, evaluate_tree
 
 GBT_DIMENSIONS = ("legal", "technical", "economic")
 GBT_SCENARIOS = (
-    "licensing_transfer", "finance", "financial_reporting", "infringement", "management", "other",
+    "licensing_transfer",
+    "finance",
+    "financial_reporting",
+    "infringement",
+    "management",
+    "other",
 )
 SHIPPED_CONFIG = Path(__file__).with_name("_cn_gbt42748_v1.yaml")
 
@@ -74,8 +79,10 @@ def _load(path: str) -> GbtConfig:
         raise InputError(where, "must be a YAML mapping")
     dims = _req(data, "dimensions", where)
     if not isinstance(dims, dict) or set(dims) != set(GBT_DIMENSIONS):
-        raise InputError(f"{where}.dimensions", "must be exactly legal, technical, economic "
-                         "(the standard's first level)")
+        raise InputError(
+            f"{where}.dimensions",
+            "must be exactly legal, technical, economic (the standard's first level)",
+        )
     for d, spec in dims.items():
         inds = _req(spec, "indicators", f"{where}.dimensions.{d}")
         if not isinstance(inds, dict) or not inds:
@@ -83,10 +90,15 @@ def _load(path: str) -> GbtConfig:
         for code, ind in inds.items():
             if isinstance(ind, dict):
                 sub = _req(ind, "sub", f"{where}.dimensions.{d}.indicators.{code}")
-                if not isinstance(sub, dict) or not sub or any(isinstance(v, dict)
-                                                               for v in sub.values()):
-                    raise InputError(f"{where}.dimensions.{d}.indicators.{code}.sub",
-                                     "must map codes to labels (three levels at most)")
+                if (
+                    not isinstance(sub, dict)
+                    or not sub
+                    or any(isinstance(v, dict) for v in sub.values())
+                ):
+                    raise InputError(
+                        f"{where}.dimensions.{d}.indicators.{code}.sub",
+                        "must map codes to labels (three levels at most)",
+                    )
     scen = _req(data, "scenarios", where)
     if not isinstance(scen, dict) or set(scen) != set(GBT_SCENARIOS):
         raise InputError(f"{where}.scenarios", "must define exactly " + ", ".join(GBT_SCENARIOS))
@@ -107,13 +119,16 @@ def _weights(spec: Any, children: list[str], where: str) -> dict[str, float]:
     if spec == "equal":
         return {c: 1.0 / len(children) for c in children}
     if not isinstance(spec, dict) or set(spec) != set(children):
-        raise InputError(where, "must be 'equal' or give a weight for each of "
-                         + ", ".join(children))
+        raise InputError(
+            where, "must be 'equal' or give a weight for each of " + ", ".join(children)
+        )
     return weights_summing_to_one(where, {c: spec[c] for c in children})
 
 
 def gbt42748_tree(
-    config: GbtConfig, scenario: str, weights: Mapping[str, Any] | None = None,
+    config: GbtConfig,
+    scenario: str,
+    weights: Mapping[str, Any] | None = None,
 ) -> Node:
     """Build the weighted tree for ``scenario``; ``weights`` overrides the configured ones.
 
@@ -129,8 +144,9 @@ def gbt42748_tree(
             raise InputError(f"gbt42748.weights.{sorted(unknown)[0]}", "unknown key")
         block.update(weights)
     where = "gbt42748.weights"
-    dw = _weights(block.get("dimension_weights", "equal"), list(GBT_DIMENSIONS),
-                  f"{where}.dimension_weights")
+    dw = _weights(
+        block.get("dimension_weights", "equal"), list(GBT_DIMENSIONS), f"{where}.dimension_weights"
+    )
     iw_all = block.get("indicator_weights", "equal")
 
     def child_weights(parent: str, children: list[str]) -> dict[str, float]:
@@ -153,8 +169,9 @@ def gbt42748_tree(
                 ind_nodes.append(Node(code, str(ind.get("label", code)), iw[code], subs))
             else:
                 ind_nodes.append(Node(code, str(ind), iw[code]))
-        dim_nodes.append(Node(d, str(config.dimensions[d].get("label", d)), dw[d],
-                              tuple(ind_nodes)))
+        dim_nodes.append(
+            Node(d, str(config.dimensions[d].get("label", d)), dw[d], tuple(ind_nodes))
+        )
     return Node("gbt42748", "GB/T 42748-2023", 1.0, tuple(dim_nodes))
 
 
@@ -175,8 +192,12 @@ class GbtResult:
 
 
 def gbt42748_score(
-    scores: Mapping[str, float], *, scenario: str, config: GbtConfig | None = None,
-    weights: Mapping[str, Any] | None = None, weights_source: str | None = None,
+    scores: Mapping[str, float],
+    *,
+    scenario: str,
+    config: GbtConfig | None = None,
+    weights: Mapping[str, Any] | None = None,
+    weights_source: str | None = None,
 ) -> GbtResult:
     """Score a patent on the GB/T 42748 tree for one scenario.
 
@@ -198,11 +219,20 @@ def gbt42748_score(
     res = evaluate_tree(root, scores, scale=(0.0, 100.0), path="gbt42748")
     warnings: list[Note] = []
     if not cfg.standard_names:
-        warnings.append(Note("GBT42748_NAMES_NOT_STANDARD", "indicators below the first level "
-                             f"are configuration, not the standard's: {cfg.names_source}"))
+        warnings.append(
+            Note(
+                "GBT42748_NAMES_NOT_STANDARD",
+                "indicators below the first level "
+                f"are configuration, not the standard's: {cfg.names_source}",
+            )
+        )
     if not cfg.standard_weights and not weights:
-        warnings.append(Note("GBT42748_WEIGHTS_NOT_STANDARD", "weights are configuration, not "
-                             f"the standard's: {cfg.weights_source}"))
+        warnings.append(
+            Note(
+                "GBT42748_WEIGHTS_NOT_STANDARD",
+                f"weights are configuration, not the standard's: {cfg.weights_source}",
+            )
+        )
     if weights:
         weights_source = weights_source or "case input (gbt42748.weights)"
     else:
@@ -216,10 +246,20 @@ def gbt42748_score(
         config_id=cfg.config_id,
         config_version=cfg.version,
         assumptions=(
-            Assumption("gbt42748.config", f"{cfg.config_id} v{cfg.version}", "",
-                       _shown(cfg.path), "V" if cfg.standard_names else "U"),
-            Assumption("gbt42748.weights", scenario, "", weights_source,
-                       "input" if weights else ("V" if cfg.standard_weights else "U")),
+            Assumption(
+                "gbt42748.config",
+                f"{cfg.config_id} v{cfg.version}",
+                "",
+                _shown(cfg.path),
+                "V" if cfg.standard_names else "U",
+            ),
+            Assumption(
+                "gbt42748.weights",
+                scenario,
+                "",
+                weights_source,
+                "input" if weights else ("V" if cfg.standard_weights else "U"),
+            ),
         ),
         warnings=tuple(warnings),
         trace=res.trace,

@@ -31,7 +31,10 @@ SplitBase = Literal["revenue", "profit"]
 
 
 def _discount_factors(
-    rate: float, n: int, timing: Literal["end", "mid"], field: str,
+    rate: float,
+    n: int,
+    timing: Literal["end", "mid"],
+    field: str,
 ) -> list[float]:
     r = finite(field, rate)
     if r <= -1:
@@ -83,8 +86,14 @@ def split_rate_value(
     dfs = _discount_factors(rate, len(amounts), timing, "cn.discount_rate")
     attributable = tuple(k * a for a in amounts)
     value = math.fsum(a * d for a, d in zip(attributable, dfs, strict=True))
-    return SplitValueResult(value, k, base, attributable, tuple(dfs),
-                            (Step("split-rate value", f"Σ K·{base}_t·(1+r)^-t", value),))
+    return SplitValueResult(
+        value,
+        k,
+        base,
+        attributable,
+        tuple(dfs),
+        (Step("split-rate value", f"Σ K·{base}_t·(1+r)^-t", value),),
+    )
 
 
 def revenue_split_from_profit_split(k_profit: float, margin: float) -> float:
@@ -100,8 +109,9 @@ def profit_split_from_revenue_split(k_revenue: float, margin: float) -> float:
     m = in_range("cn.profit_margin", margin, 0.0, 1.0, low_open=True)
     kp = kr_ / m
     if kp > 1:
-        raise InputError("cn.split_rate_revenue", f"implies a profit split of {kp:.4g} > 1 at "
-                         f"margin {m:g}")
+        raise InputError(
+            "cn.split_rate_revenue", f"implies a profit split of {kp:.4g} > 1 at margin {m:g}"
+        )
     return kp
 
 
@@ -117,7 +127,10 @@ class SplitRateResult:
 
 
 def equivalent_investment_split(
-    *, patent_cost: float, patent_profit_ratio: float, licensee_assets: float,
+    *,
+    patent_cost: float,
+    patent_profit_ratio: float,
+    licensee_assets: float,
     licensee_profit_ratio: float,
 ) -> SplitRateResult:
     """约当投资分成法: ``K = C_p(1+ρ_p) / [C_p(1+ρ_p) + C_b(1+ρ_b)]`` (K on profit).
@@ -137,15 +150,24 @@ def equivalent_investment_split(
     if p_eq + b_eq <= 0:
         raise InputError("cn.equivalent", "patent and licensee investments are both zero")
     k = p_eq / (p_eq + b_eq)
-    return SplitRateResult(k, "equivalent_investment", (), (), (
-        Step("patent equivalent investment", "C_p·(1 + ρ_p)", p_eq),
-        Step("licensee equivalent investment", "C_b·(1 + ρ_b)", b_eq),
-        Step("split rate (on profit)", "P_eq / (P_eq + B_eq)", k),
-    ))
+    return SplitRateResult(
+        k,
+        "equivalent_investment",
+        (),
+        (),
+        (
+            Step("patent equivalent investment", "C_p·(1 + ρ_p)", p_eq),
+            Step("licensee equivalent investment", "C_b·(1 + ρ_b)", b_eq),
+            Step("split rate (on profit)", "P_eq / (P_eq + B_eq)", k),
+        ),
+    )
 
 
 def incremental_profit_split(
-    incremental_profit: Sequence[float], profit_share: Sequence[float], *, rate: float,
+    incremental_profit: Sequence[float],
+    profit_share: Sequence[float],
+    *,
+    rate: float,
     timing: Literal["end", "mid"],
 ) -> SplitRateResult:
     """Split from incremental profit: ``K = Σ PV(ΔΠ_t) / Σ PV(ΔΠ_t / s_t)`` (K on profit).
@@ -154,28 +176,45 @@ def incremental_profit_split(
     is therefore the year's total profit.
     """
     d = [finite(f"cn.incremental.profit.{i}", x) for i, x in enumerate(incremental_profit)]
-    s = [in_range(f"cn.incremental.share.{i}", x, 0.0, 1.0, low_open=True)
-         for i, x in enumerate(profit_share)]
+    s = [
+        in_range(f"cn.incremental.share.{i}", x, 0.0, 1.0, low_open=True)
+        for i, x in enumerate(profit_share)
+    ]
     if not d or len(d) != len(s):
-        raise InputError("cn.incremental", "needs the same number (>= 1) of incremental "
-                         "profits and profit shares")
+        raise InputError(
+            "cn.incremental",
+            "needs the same number (>= 1) of incremental profits and profit shares",
+        )
     dfs = _discount_factors(rate, len(d), timing, "cn.incremental.rate")
     num = math.fsum(x * f for x, f in zip(d, dfs, strict=True))
     den = math.fsum(x / sh * f for x, sh, f in zip(d, s, dfs, strict=True))
     if den <= 0 or num < 0:
-        raise InputError("cn.incremental.profit", "present values of incremental and total "
-                         "profit must be positive")
+        raise InputError(
+            "cn.incremental.profit",
+            "present values of incremental and total profit must be positive",
+        )
     k = num / den
-    return SplitRateResult(k, "incremental_profit", (), (), (
-        Step("PV incremental profit", "Σ ΔΠ_t·DF_t", num),
-        Step("PV total profit", "Σ (ΔΠ_t/s_t)·DF_t", den),
-        Step("split rate (on profit)", "PV(ΔΠ) / PV(Π)", k),
-    ))
+    return SplitRateResult(
+        k,
+        "incremental_profit",
+        (),
+        (),
+        (
+            Step("PV incremental profit", "Σ ΔΠ_t·DF_t", num),
+            Step("PV total profit", "Σ (ΔΠ_t/s_t)·DF_t", den),
+            Step("split rate (on profit)", "PV(ΔΠ) / PV(Π)", k),
+        ),
+    )
 
 
 def scoring_split(
-    *, k_min: float, k_max: float, range_source: str, factor_scores: Mapping[str, float],
-    factor_weights: Mapping[str, float], factor_weights_source: str,
+    *,
+    k_min: float,
+    k_max: float,
+    range_source: str,
+    factor_scores: Mapping[str, float],
+    factor_weights: Mapping[str, float],
+    factor_weights_source: str,
 ) -> SplitRateResult:
     """Split by scoring (U form): ``K = K_min + (K_max − K_min) · adjustment``.
 
@@ -194,20 +233,36 @@ def scoring_split(
     w = weights_summing_to_one("cn.scoring.weights", factor_weights)
     if set(factor_scores) != set(w):
         extra = sorted(set(factor_scores) ^ set(w))
-        raise InputError(f"cn.scoring.scores.{extra[0]}", "every factor needs both a score "
-                         "and a weight")
+        raise InputError(
+            f"cn.scoring.scores.{extra[0]}", "every factor needs both a score and a weight"
+        )
     sc = {k: in_range(f"cn.scoring.scores.{k}", v, 0.0, 100.0) for k, v in factor_scores.items()}
     adj = math.fsum(w[k] * sc[k] for k in w) / 100.0
     k = lo + (hi - lo) * adj
     return SplitRateResult(
-        k, "scoring",
-        (Assumption("cn.scoring.k_range", f"{lo:g}-{hi:g}", "fraction", range_source, "input"),
-         Assumption("cn.scoring.weights", ", ".join(f"{n} {v:g}" for n, v in w.items()),
-                    "weight", factor_weights_source, "input")),
-        (Note("CN_SCORING_SPLIT_UNVERIFIED", "split by scoring uses the K_min + (K_max − K_min)"
-              "·adjustment form, which is not verified (METHODS §6.2, U)"),),
-        (Step("adjustment", "Σ w_i·score_i / 100", adj),
-         Step("split rate", "K_min + (K_max − K_min)·adjustment", k)),
+        k,
+        "scoring",
+        (
+            Assumption("cn.scoring.k_range", f"{lo:g}-{hi:g}", "fraction", range_source, "input"),
+            Assumption(
+                "cn.scoring.weights",
+                ", ".join(f"{n} {v:g}" for n, v in w.items()),
+                "weight",
+                factor_weights_source,
+                "input",
+            ),
+        ),
+        (
+            Note(
+                "CN_SCORING_SPLIT_UNVERIFIED",
+                "split by scoring uses the K_min + (K_max − K_min)"
+                "·adjustment form, which is not verified (METHODS §6.2, U)",
+            ),
+        ),
+        (
+            Step("adjustment", "Σ w_i·score_i / 100", adj),
+            Step("split rate", "K_min + (K_max − K_min)·adjustment", k),
+        ),
     )
 
 
@@ -233,11 +288,14 @@ def cn_discount_rate(*, risk_free: float, premia: Mapping[str, float]) -> CnRate
     missing = [p for p in CN_RISK_PREMIA if p not in premia]
     unknown = sorted(set(premia) - set(CN_RISK_PREMIA))
     if unknown:
-        raise InputError(f"cn.rate.premia.{unknown[0]}", "unknown premium; expected "
-                         + ", ".join(CN_RISK_PREMIA))
+        raise InputError(
+            f"cn.rate.premia.{unknown[0]}", "unknown premium; expected " + ", ".join(CN_RISK_PREMIA)
+        )
     if missing:
         raise InputError(f"cn.rate.premia.{missing[0]}", "is required")
-    p = {k: in_range(f"cn.rate.premia.{k}", premia[k], 0.0, 1.0, high_open=True)
-         for k in CN_RISK_PREMIA}
+    p = {
+        k: in_range(f"cn.rate.premia.{k}", premia[k], 0.0, 1.0, high_open=True)
+        for k in CN_RISK_PREMIA
+    }
     rate = rf + math.fsum(p.values())
     return CnRateResult(rate, rf, p, (Step("discount rate", "r_f + Σ premia", rate),))

@@ -133,15 +133,22 @@ def ipscore(
             raise InputError(f"ipscore.answers.{f.code}", "give either a rating or a value")
         if a.value is not None:
             if f.code not in lim:
-                raise InputError(f"ipscore.answers.{f.code}.value",
-                                 "numeric answers only for A2, A3, B5, C2, C7, D2, D3")
+                raise InputError(
+                    f"ipscore.answers.{f.code}.value",
+                    "numeric answers only for A2, A3, B5, C2, C7, D2, D3",
+                )
             nl = lim[f.code]
             ratings[f.code] = numeric_rating(f.code, a.value, nl)
             lo, hi = sorted((nl.worst, nl.best))
             if not lo <= a.value <= hi:
-                warnings.append(Note("IPSCORE_VALUE_CLIPPED", f"{f.code}: {a.value:g} "
-                                     f"{nl.unit} lies outside [{lo:g}, {hi:g}]; rated "
-                                     f"{ratings[f.code]:g}"))
+                warnings.append(
+                    Note(
+                        "IPSCORE_VALUE_CLIPPED",
+                        f"{f.code}: {a.value:g} "
+                        f"{nl.unit} lies outside [{lo:g}, {hi:g}]; rated "
+                        f"{ratings[f.code]:g}",
+                    )
+                )
         else:
             assert a.rating is not None
             ratings[f.code] = score_1_to_5(f"ipscore.answers.{f.code}.rating", a.rating)
@@ -155,13 +162,19 @@ def ipscore(
     radar = []
     for cat, title in CATEGORIES.items():
         codes = [f.code for f in FACTORS if f.category == cat]
-        radar.append(RadarCategory(cat, title, wmean(codes, f"ipscore.weights.{cat}*"),
-                                   {c: ratings[c] for c in codes}))
+        radar.append(
+            RadarCategory(
+                cat, title, wmean(codes, f"ipscore.weights.{cat}*"), {c: ratings[c] for c in codes}
+            )
+        )
     overall = wmean(list(FACTOR_BY_CODE), "ipscore.weights")
-    opp = wmean([f.code for f in FACTORS if f.axis == "opportunity"],
-                "ipscore.weights (opportunity factors)")
-    risk = 6.0 - wmean([f.code for f in FACTORS if f.axis == "risk"],
-                       "ipscore.weights (risk factors)")
+    opp = wmean(
+        [f.code for f in FACTORS if f.axis == "opportunity"],
+        "ipscore.weights (opportunity factors)",
+    )
+    risk = 6.0 - wmean(
+        [f.code for f in FACTORS if f.axis == "risk"], "ipscore.weights (risk factors)"
+    )
     cell = (matrix_band(opp), matrix_band(risk))
     quadrant = QUADRANTS[(cell[0] >= 3, cell[1] >= 3)]
     trace = (
@@ -170,9 +183,15 @@ def ipscore(
         Step("risk score", "6 − Σ w·r / Σ w over risk factors", risk),
     )
     return IpscoreResult(
-        ratings=ratings, radar=tuple(radar), overall=overall, opportunity=opp, risk=risk,
-        matrix_cell=cell, quadrant=quadrant,
+        ratings=ratings,
+        radar=tuple(radar),
+        overall=overall,
+        opportunity=opp,
+        risk=risk,
+        matrix_cell=cell,
+        quadrant=quadrant,
         risk_factors=tuple(c for c, r in ratings.items() if r <= 2),
         opportunity_factors=tuple(c for c, r in ratings.items() if r >= 4),
-        warnings=tuple(warnings), trace=trace,
+        warnings=tuple(warnings),
+        trace=trace,
     )

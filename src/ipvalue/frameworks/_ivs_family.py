@@ -294,7 +294,13 @@ class IvsFamilyFramework:
         h = ctx.inputs.tab_first_year_fraction
         patch = {"declining_rate": rate} | ({} if h is None else {"first_year_fraction": h})
         ctx.add(
-            "tab_declining_rate", rate, "fraction per year", source, evidence, "tax_tab", path,
+            "tab_declining_rate",
+            rate,
+            "fraction per year",
+            source,
+            evidence,
+            "tax_tab",
+            path,
             patch,
         )
         if h is not None:

@@ -37,29 +37,42 @@ BANK_DIMENSIONS: dict[str, tuple[str, str]] = {
 GRADES = ("S", "A", "B", "C")
 #: Lower rating bounds of S, A, B (else C): ipvalue's choice.
 GRADE_LOWER = {"S": 4.5, "A": 3.5, "B": 2.5}
-BANDS_SOURCE = ("ipvalue: rating >= 4.5 S, >= 3.5 A, >= 2.5 B, else C (letters after the "
-                "Cabinet Office 2018 taskforce [aivas-2018]; bands are ipvalue's)")
+BANDS_SOURCE = (
+    "ipvalue: rating >= 4.5 S, >= 3.5 A, >= 2.5 B, else C (letters after the "
+    "Cabinet Office 2018 taskforce [aivas-2018]; bands are ipvalue's)"
+)
 
 _EN = {
-    "validity": ("no material invalidity risk identified", "invalidity risk appears low",
-                 "some prior-art or formal risk to validity remains",
-                 "validity is doubtful and needs a legal opinion before reliance"),
-    "exclusivity": ("the right clearly excludes competitors from the core product",
-                    "the right gives a meaningful edge over alternatives",
-                    "competitors can partly design around the right",
-                    "alternatives make the right's exclusivity weak"),
-    "detectability": ("infringement is readily visible in marketed products",
-                      "infringement can be detected with moderate effort",
-                      "detecting infringement needs analysis of competitors' products",
-                      "infringement is hard to detect or prove"),
-    "market_fit": ("the technology matches clear, growing market demand",
-                   "the technology fits identified market needs",
-                   "market fit is plausible but not yet shown",
-                   "market need for the technology is unclear"),
-    "contribution": ("the right is central to the company's revenue",
-                     "the right contributes substantially to the business",
-                     "the right contributes to part of the business",
-                     "the right contributes little to current business"),
+    "validity": (
+        "no material invalidity risk identified",
+        "invalidity risk appears low",
+        "some prior-art or formal risk to validity remains",
+        "validity is doubtful and needs a legal opinion before reliance",
+    ),
+    "exclusivity": (
+        "the right clearly excludes competitors from the core product",
+        "the right gives a meaningful edge over alternatives",
+        "competitors can partly design around the right",
+        "alternatives make the right's exclusivity weak",
+    ),
+    "detectability": (
+        "infringement is readily visible in marketed products",
+        "infringement can be detected with moderate effort",
+        "detecting infringement needs analysis of competitors' products",
+        "infringement is hard to detect or prove",
+    ),
+    "market_fit": (
+        "the technology matches clear, growing market demand",
+        "the technology fits identified market needs",
+        "market fit is plausible but not yet shown",
+        "market need for the technology is unclear",
+    ),
+    "contribution": (
+        "the right is central to the company's revenue",
+        "the right contributes substantially to the business",
+        "the right contributes to part of the business",
+        "the right contributes little to current business",
+    ),
 }
 _JA_GRADE = {"S": "極めて良好", "A": "良好", "B": "標準的", "C": "課題あり"}
 
@@ -170,13 +183,15 @@ def bank_assessment(
         r = score_1_to_5(f"jp_bank.dimensions.{d}.rating", inp.rating)
         g = rating_grade(r)
         en, ja = _narrative(d, g, inp)
-        dims.append(DimensionAssessment(d, *BANK_DIMENSIONS[d], r, g, en, ja,
-                                        tuple(inp.evidence), tuple(inp.concerns)))
+        dims.append(
+            DimensionAssessment(
+                d, *BANK_DIMENSIONS[d], r, g, en, ja, tuple(inp.evidence), tuple(inp.concerns)
+            )
+        )
         if not inp.evidence:
             warnings.append(Note("JP_BANK_NO_EVIDENCE", f"{d}: rating given without evidence"))
         if g == "C":
-            warnings.append(Note("JP_BANK_WEAK_DIMENSION", f"{d} graded C: "
-                                 f"{_EN[d][3]}"))
+            warnings.append(Note("JP_BANK_WEAK_DIMENSION", f"{d} graded C: {_EN[d][3]}"))
     mean = math.fsum(w[x.dimension] * x.rating for x in dims)
     grade = rating_grade(mean)
     order = None
@@ -200,16 +215,29 @@ def bank_assessment(
     if order is not None:
         summary_ja += f"価値の規模感：10^{order} {value_currency}。"
     return BankAssessment(
-        grade=grade, mean_rating=mean, dimensions=tuple(dims), value_order_of_magnitude=order,
+        grade=grade,
+        mean_rating=mean,
+        dimensions=tuple(dims),
+        value_order_of_magnitude=order,
         value_currency=value_currency if order is not None else None,
-        summary_en=summary_en, summary_ja=summary_ja,
+        summary_en=summary_en,
+        summary_ja=summary_ja,
         assumptions=(
-            Assumption("jp_bank.dimensions", ", ".join(BANK_DIMENSIONS), "",
-                       "JPO IP business evaluation report [namura][expydoc]", "S"),
-            Assumption("jp_bank.weights", ", ".join(f"{k} {v:g}" for k, v in w.items()), "",
-                       w_source, "input" if weights is not None else "U"),
-            Assumption("jp_bank.grade_bands", "S>=4.5, A>=3.5, B>=2.5, C", "", BANDS_SOURCE,
-                       "U"),
+            Assumption(
+                "jp_bank.dimensions",
+                ", ".join(BANK_DIMENSIONS),
+                "",
+                "JPO IP business evaluation report [namura][expydoc]",
+                "S",
+            ),
+            Assumption(
+                "jp_bank.weights",
+                ", ".join(f"{k} {v:g}" for k, v in w.items()),
+                "",
+                w_source,
+                "input" if weights is not None else "U",
+            ),
+            Assumption("jp_bank.grade_bands", "S>=4.5, A>=3.5, B>=2.5, C", "", BANDS_SOURCE, "U"),
         ),
         warnings=tuple(warnings),
         trace=(Step("weighted mean rating", "Σ w_d · rating_d", mean),),

@@ -45,8 +45,11 @@ class JpInputs(BaseModel):
     bank: dict[str, Any] | None = Field(default=None, description="scoring only")
     tmf: dict[str, Any] | None = Field(default=None, description="scoring only")
     fx_rate: float | None = Field(
-        default=None, gt=0, allow_inf_nan=False,
-        description="home currency per unit of case currency, as this valuer converts")
+        default=None,
+        gt=0,
+        allow_inf_nan=False,
+        description="home currency per unit of case currency, as this valuer converts",
+    )
 
 
 class JapanFramework:
@@ -82,21 +85,43 @@ class JapanFramework:
                 with case_fields({"jp.royalty_field": "framework_inputs.JP.royalty_field"}):
                     b = jpo_royalty(inp.royalty_field)
                 res.note_all(b.warnings)
-                res.add("royalty_rate", b.rate, "fraction of net sales",
-                        f"JPO FY2009 survey, {JPO_FY2009_FIELDS[inp.royalty_field][1]}: "
-                        f"{b.source}", "S", "income", f"approaches.{i}.royalty_rate",
-                        {"ref": b.ref}, source_date=b.source_date, confidence=b.confidence)
+                res.add(
+                    "royalty_rate",
+                    b.rate,
+                    "fraction of net sales",
+                    f"JPO FY2009 survey, {JPO_FY2009_FIELDS[inp.royalty_field][1]}: {b.source}",
+                    "S",
+                    "income",
+                    f"approaches.{i}.royalty_rate",
+                    {"ref": b.ref},
+                    source_date=b.source_date,
+                    confidence=b.confidence,
+                )
             if open_field(a, "tax_rate"):
-                res.refdata("tax_rate", "country_parameters/JP/cit_statutory_combined_pct",
-                            "tax_tab", f"approaches.{i}.tax_rate", f"approaches.{i}.tax_rate")
+                res.refdata(
+                    "tax_rate",
+                    "country_parameters/JP/cit_statutory_combined_pct",
+                    "tax_tab",
+                    f"approaches.{i}.tax_rate",
+                    f"approaches.{i}.tax_rate",
+                )
             if open_field(a, "discount_rate"):
                 if inp.discount_rate is None or not inp.discount_rate_source:
-                    raise InputError("framework_inputs.JP.discount_rate", f"is required with "
-                                     f"discount_rate_source: approaches.{i}.discount_rate is "
-                                     "open and no JP build-up is documented")
-                res.add("discount_rate", inp.discount_rate, "fraction",
-                        inp.discount_rate_source, "input", "discount_rate",
-                        f"approaches.{i}.discount_rate")
+                    raise InputError(
+                        "framework_inputs.JP.discount_rate",
+                        f"is required with "
+                        f"discount_rate_source: approaches.{i}.discount_rate is "
+                        "open and no JP build-up is documented",
+                    )
+                res.add(
+                    "discount_rate",
+                    inp.discount_rate,
+                    "fraction",
+                    inp.discount_rate_source,
+                    "input",
+                    "discount_rate",
+                    f"approaches.{i}.discount_rate",
+                )
             if open_field(a, "tab"):
                 self._tab(res, inp, i)
         valuer_fx(res, inp.fx_rate, "JPY")
@@ -105,18 +130,40 @@ class JapanFramework:
     def _tab(self, res: Resolution, inp: JpInputs, i: int) -> None:
         path = f"approaches.{i}.tab"
         if not inp.tab:
-            src = ("case input" if inp.tab is False else
-                   "ipvalue choice: JP practice on TAB in IP valuation is not documented; set "
-                   "framework_inputs.JP.tab to apply the ordinance period")
-            res.add("tab", False, None, src, "input" if inp.tab is False else "U", "tax_tab",
-                    path, False)
+            src = (
+                "case input"
+                if inp.tab is False
+                else "ipvalue choice: JP practice on TAB in IP valuation is not documented; set "
+                "framework_inputs.JP.tab to apply the ordinance period"
+            )
+            res.add(
+                "tab",
+                False,
+                None,
+                src,
+                "input" if inp.tab is False else "U",
+                "tax_tab",
+                path,
+                False,
+            )
             return
         tp = tab_period("JP", tab_asset_class(res.case.asset.type))
         if tp is None or tp.years is None:
-            raise InputError("framework_inputs.JP.tab", f"no JP tax amortisation period for "
-                             f"{res.case.asset.type} (METHODS §1.3); give approaches.{i}.tab")
-        res.add("tab_period_years", tp.years, "years", f"{tp.basis} — {tp.source}", "S",
-                "tax_tab", path, {"period_years": tp.years})
+            raise InputError(
+                "framework_inputs.JP.tab",
+                f"no JP tax amortisation period for "
+                f"{res.case.asset.type} (METHODS §1.3); give approaches.{i}.tab",
+            )
+        res.add(
+            "tab_period_years",
+            tp.years,
+            "years",
+            f"{tp.basis} — {tp.source}",
+            "S",
+            "tax_tab",
+            path,
+            {"period_years": tp.years},
+        )
 
 
 FRAMEWORK = JapanFramework()

@@ -51,22 +51,41 @@ def jpo_royalty(field: str) -> RoyaltyBenchmark:
     from ipvalue.refdata import lookup
 
     if field not in JPO_FY2009_FIELDS:
-        raise InputError("jp.royalty_field", "must be one of " + ", ".join(JPO_FY2009_FIELDS)
-                         + " (the rest of the JPO table was not retrieved: give a rate)")
+        raise InputError(
+            "jp.royalty_field",
+            "must be one of "
+            + ", ".join(JPO_FY2009_FIELDS)
+            + " (the rest of the JPO table was not retrieved: give a rate)",
+        )
     record, label = JPO_FY2009_FIELDS[field]
     fig = lookup(f"royalty_rates/{record}/mean_pct")
     rate = fig.as_float()
     source = fig.source or "royalty_rates"
-    warnings = [Note("JP_ROYALTY_SECONDARY", f"JPO FY2009 mean for {label} is a secondary "
-                     "quotation (S); confirm against the report before presenting it")]
+    warnings = [
+        Note(
+            "JP_ROYALTY_SECONDARY",
+            f"JPO FY2009 mean for {label} is a secondary "
+            "quotation (S); confirm against the report before presenting it",
+        )
+    ]
     if field != "patent_all_fields":
-        warnings.append(Note("JP_ROYALTY_HIGHEST_CATEGORY", f"{label}: only the highest "
-                             "categories of the survey were retrieved; a field mean is not a "
-                             "rate for the subject licence"))
+        warnings.append(
+            Note(
+                "JP_ROYALTY_HIGHEST_CATEGORY",
+                f"{label}: only the highest "
+                "categories of the survey were retrieved; a field mean is not a "
+                "rate for the subject licence",
+            )
+        )
     return RoyaltyBenchmark(
-        rate=rate, field=field, ref=fig.ref, source=source, source_date=fig.source_date,
+        rate=rate,
+        field=field,
+        ref=fig.ref,
+        source=source,
+        source_date=fig.source_date,
         confidence=fig.confidence,
-        assumption=Assumption("jp.royalty_rate", rate, "fraction of net sales",
-                              f"{source} ({fig.ref})", "S"),
+        assumption=Assumption(
+            "jp.royalty_rate", rate, "fraction of net sales", f"{source} ({fig.ref})", "S"
+        ),
         warnings=tuple(warnings),
     )

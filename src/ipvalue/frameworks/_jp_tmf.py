@@ -21,8 +21,10 @@ from ipvalue.frameworks._kcj import (
     weights_summing_to_one,
 )
 
-PLATFORM_LABEL = ("ipvalue platform model (no JPO/INPIT specification found; "
-                  "axes, items, weights and grade bands are ipvalue's)")
+PLATFORM_LABEL = (
+    "ipvalue platform model (no JPO/INPIT specification found; "
+    "axes, items, weights and grade bands are ipvalue's)"
+)
 
 #: axis -> items rated 1-5 (the technology axis also takes the TRL).
 TMF_ITEMS: dict[str, tuple[str, ...]] = {
@@ -33,8 +35,12 @@ TMF_ITEMS: dict[str, tuple[str, ...]] = {
 TMF_AXES = tuple(TMF_ITEMS)
 
 #: Grade bands on the 0-100 overall score (lower bounds), platform defaults.
-DEFAULT_GRADE_BANDS: tuple[tuple[str, float], ...] = (("S", 80.0), ("A", 60.0), ("B", 40.0),
-                                                      ("C", 0.0))
+DEFAULT_GRADE_BANDS: tuple[tuple[str, float], ...] = (
+    ("S", 80.0),
+    ("A", 60.0),
+    ("B", 40.0),
+    ("C", 0.0),
+)
 
 
 def trl_points(trl: int) -> float:
@@ -54,7 +60,8 @@ class TmfConfig:
     """Axis weights, item weights within each axis (TRL counts as an item) and grade bands."""
 
     axis_weights: Mapping[str, float] = field(
-        default_factory=lambda: dict.fromkeys(TMF_AXES, 1 / 3))
+        default_factory=lambda: dict.fromkeys(TMF_AXES, 1 / 3)
+    )
     item_weights: Mapping[str, Mapping[str, float]] | None = None
     grade_bands: tuple[tuple[str, float], ...] = DEFAULT_GRADE_BANDS
     source: str = PLATFORM_LABEL
@@ -81,7 +88,10 @@ def _grade(score: float, bands: tuple[tuple[str, float], ...]) -> str:
 
 
 def tmf_assessment(
-    *, trl: int, ratings: Mapping[str, Mapping[str, float]], config: TmfConfig | None = None,
+    *,
+    trl: int,
+    ratings: Mapping[str, Mapping[str, float]],
+    config: TmfConfig | None = None,
 ) -> TmfResult:
     """Technology-market-finance assessment.
 
@@ -121,7 +131,10 @@ def tmf_assessment(
     overall = math.fsum(aw[a] * axes[a] for a in TMF_AXES)
     trace.append(Step("overall", "Σ W_axis · axis", overall))
     return TmfResult(
-        overall=overall, grade=_grade(overall, bands), axes=axes, items=points,
+        overall=overall,
+        grade=_grade(overall, bands),
+        axes=axes,
+        items=points,
         model_label=cfg.source,
         warnings=(Note("JP_TMF_PLATFORM_MODEL", PLATFORM_LABEL),),
         trace=tuple(trace),

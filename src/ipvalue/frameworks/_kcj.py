@@ -61,7 +61,12 @@ def finite(field: str, value: float) -> float:
 
 
 def in_range(
-    field: str, value: float, low: float, high: float, *, low_open: bool = False,
+    field: str,
+    value: float,
+    low: float,
+    high: float,
+    *,
+    low_open: bool = False,
     high_open: bool = False,
 ) -> float:
     """Return ``value`` checked to lie in ``[low, high]`` (ends open when asked)."""
@@ -110,8 +115,10 @@ def exact_keys(field: str, given: Iterable[str], expected: Iterable[str]) -> Non
     given_set, expected_set = set(given), set(expected)
     unknown = sorted(given_set - expected_set)
     if unknown:
-        raise InputError(f"{field}.{unknown[0]}", f"unknown item; expected one of "
-                         f"{', '.join(sorted(expected_set))}")
+        raise InputError(
+            f"{field}.{unknown[0]}",
+            f"unknown item; expected one of {', '.join(sorted(expected_set))}",
+        )
     missing = sorted(expected_set - given_set)
     if missing:
         raise InputError(f"{field}.{missing[0]}", "is required (no default score is assumed)")

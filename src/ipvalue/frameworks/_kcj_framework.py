@@ -34,8 +34,9 @@ def parse_inputs(model: type[BaseModel], case: Any, code: str) -> Any:
     except ValidationError as exc:
         err = exc.errors()[0]
         loc = ".".join(str(p) for p in err["loc"])
-        raise InputError(f"framework_inputs.{code}" + (f".{loc}" if loc else ""),
-                         err["msg"]) from None
+        raise InputError(
+            f"framework_inputs.{code}" + (f".{loc}" if loc else ""), err["msg"]
+        ) from None
 
 
 @dataclass
@@ -47,11 +48,22 @@ class Resolution:
     params: list[ResolvedParameter] = field(default_factory=list)
     warnings: list[FrameworkWarning] = field(default_factory=list)
 
-    def add(self, name: str, value: Any, unit: str | None, source: str, evidence: Evidence,
-            factor: Factor, path: str | None = None, patch: Any = None, **kw: Any) -> None:
+    def add(
+        self,
+        name: str,
+        value: Any,
+        unit: str | None,
+        source: str,
+        evidence: Evidence,
+        factor: Factor,
+        path: str | None = None,
+        patch: Any = None,
+        **kw: Any,
+    ) -> None:
         """Record a parameter (with ``path``: also a patch of the case)."""
-        self.params.append(ResolvedParameter(name, value, unit, source, evidence, factor, path,
-                                             patch, **kw))
+        self.params.append(
+            ResolvedParameter(name, value, unit, source, evidence, factor, path, patch, **kw)
+        )
 
     def warn(self, code: str, message: str) -> None:
         """Add a framework warning (prefixed with the framework code)."""
@@ -71,17 +83,28 @@ class Resolution:
         except InputError as exc:
             raise InputError(exc.field, f"{exc.rule}; or give {hint}") from None
         value = f.as_float()
-        self.add(name, value, "fraction", f"refdata {ref}: {f.source}", "refdata", factor,
-                 path, {"ref": ref} if path else None, source_date=f.source_date,
-                 confidence=f.confidence)
+        self.add(
+            name,
+            value,
+            "fraction",
+            f"refdata {ref}: {f.source}",
+            "refdata",
+            factor,
+            path,
+            {"ref": ref} if path else None,
+            source_date=f.source_date,
+            confidence=f.confidence,
+        )
         return value
 
     def result(self, requirements: tuple[Any, ...] = ()) -> ResolvedCase:
         """The resolved case: every path-bearing parameter patched into a validated copy."""
         patches = {p.path: p.patch_value for p in self.params if p.path is not None}
         return ResolvedCase(
-            framework=self.code, case=apply_patches(self.case, patches),
-            parameters=tuple(self.params), requirements=requirements,
+            framework=self.code,
+            case=apply_patches(self.case, patches),
+            parameters=tuple(self.params),
+            requirements=requirements,
             extra_warnings=tuple(self.warnings),
         )
 
@@ -90,8 +113,14 @@ def valuer_fx(res: Resolution, rate: float | None, home: str) -> None:
     """The valuer's own conversion rate (``framework_inputs.<CODE>.fx_rate``, home currency
     per case currency), used by ``ipvalue compare`` instead of the reference rate."""
     if rate is not None:
-        res.add("fx_rate", rate, f"{home} per {res.case.currency}",
-                "case input (the valuer's own conversion rate)", "input", "fx")
+        res.add(
+            "fx_rate",
+            rate,
+            f"{home} per {res.case.currency}",
+            "case input (the valuer's own conversion rate)",
+            "input",
+            "fx",
+        )
 
 
 def open_field(approach: Any, name: str) -> bool:
@@ -99,12 +128,12 @@ def open_field(approach: Any, name: str) -> bool:
     return name in type(approach).model_fields and getattr(approach, name) is None
 
 
-def year_end_timing(res: Resolution, i: int, approach: Any, source: str,
-                    evidence: Evidence) -> None:
+def year_end_timing(
+    res: Resolution, i: int, approach: Any, source: str, evidence: Evidence
+) -> None:
     """Fill an open timing with year-end discounting (KR guide tooling, CN textbook forms)."""
     if open_field(approach, "timing") and res.case.conventions.timing is None:
-        res.add("timing", "end", None, source, evidence, "discount_rate",
-                f"approaches.{i}.timing")
+        res.add("timing", "end", None, source, evidence, "discount_rate", f"approaches.{i}.timing")
 
 
 @contextmanager
@@ -120,7 +149,7 @@ def case_fields(prefixes: Mapping[str, str]) -> Iterator[None]:
     except InputError as exc:
         for old in sorted(prefixes, key=len, reverse=True):
             if exc.field == old or exc.field.startswith(old + "."):
-                raise InputError(prefixes[old] + exc.field[len(old):], exc.rule) from None
+                raise InputError(prefixes[old] + exc.field[len(old) :], exc.rule) from None
         raise
 
 

@@ -30,8 +30,12 @@ from ipvalue.frameworks.profiles import Profile
 
 ScoreFramework = Literal["smart", "gbt42748", "ipscore", "jp-bank"]
 SCORE_FRAMEWORKS: tuple[str, ...] = ("smart", "gbt42748", "ipscore", "jp-bank")
-_BLOCK = {"smart": ("KR", "smart"), "gbt42748": ("CN", "gbt42748"),
-          "ipscore": ("IPSCORE", None), "jp-bank": ("JP", "bank")}
+_BLOCK = {
+    "smart": ("KR", "smart"),
+    "gbt42748": ("CN", "gbt42748"),
+    "ipscore": ("IPSCORE", None),
+    "jp-bank": ("JP", "bank"),
+}
 
 
 class _Strict(BaseModel):
@@ -42,20 +46,24 @@ class SmartInputs(_Strict):
     """``framework_inputs.KR.smart``."""
 
     sector: str | None = Field(
-        default=None, description="WIPO sector; omitted: the sector of the first asset class "
-        "with a WIPO field (IPC–technology concordance)")
+        default=None,
+        description="WIPO sector; omitted: the sector of the first asset class "
+        "with a WIPO field (IPC–technology concordance)",
+    )
     ratings: dict[str, float]
     group_weights: str | dict[str, float] | None = Field(
         default=None,
         description="'kipa_35_35_30', 'ipm_points_40_20_40' or one weight per group (sum 100); "
-        "else the profile's indicator_weights.smart (sum 1, × 100)")
+        "else the profile's indicator_weights.smart (sum 1, × 100)",
+    )
     group_weights_source: str | None = None
     points: dict[str, tuple[str, float]] | None = None
     points_source: str | None = None
     grade_labels: list[str] | None = None
     grade_labels_source: str | None = None
     population: str | list[tuple[str, float]] | None = Field(
-        default=None, description="CSV with columns sector, score (or inline pairs)")
+        default=None, description="CSV with columns sector, score (or inline pairs)"
+    )
 
 
 class GbtInputs(_Strict):
@@ -130,8 +138,9 @@ def _block(case: Any, framework: str) -> tuple[Any, str]:
     where = f"framework_inputs.{code}" + (f".{key}" if key else "")
     data = section if key is None or section is None else section.get(key)
     if data is None:
-        raise InputError(where, f"is required to score with --framework {framework} "
-                         "(docs/frameworks/scoring.md)")
+        raise InputError(
+            where, f"is required to score with --framework {framework} (docs/frameworks/scoring.md)"
+        )
     return data, where
 
 
@@ -168,26 +177,31 @@ def _population(spec: str | list[tuple[str, float]], base_dir: Path) -> list[tup
     return list(zip(frame["sector"].astype(str), scores.astype(float), strict=True))
 
 
-def _smart(case: Any, data: Any, where: str, base_dir: Path,
-           prof: _ProfileWeights) -> dict[str, Any]:
+def _smart(
+    case: Any, data: Any, where: str, base_dir: Path, prof: _ProfileWeights
+) -> dict[str, Any]:
     from ipvalue.frameworks._kr_smart import SmartConfig, smart_grade, smart_preset
 
     inp: SmartInputs = _validate(SmartInputs, data, where)
     if inp.group_weights is None:
         if prof.weights is None:
-            raise InputError(f"{where}.group_weights",
-                             "is required (or profile.indicator_weights.smart)")
+            raise InputError(
+                f"{where}.group_weights", "is required (or profile.indicator_weights.smart)"
+            )
         # SMART group weights are points out of 100; a profile's weights sum to 1
-        cfg = SmartConfig(group_weights={g: 100.0 * w for g, w in prof.weights.items()},
-                          group_weights_source=prof.source)
+        cfg = SmartConfig(
+            group_weights={g: 100.0 * w for g, w in prof.weights.items()},
+            group_weights_source=prof.source,
+        )
         prof.used = True
     elif isinstance(inp.group_weights, str):
         cfg = smart_preset(inp.group_weights)
     else:
         if not inp.group_weights_source:
             raise InputError(f"{where}.group_weights_source", "is required with custom weights")
-        cfg = SmartConfig(group_weights=inp.group_weights,
-                          group_weights_source=inp.group_weights_source)
+        cfg = SmartConfig(
+            group_weights=inp.group_weights, group_weights_source=inp.group_weights_source
+        )
     changes: dict[str, Any] = {}
     if inp.points is not None:
         if not inp.points_source:
@@ -196,18 +210,26 @@ def _smart(case: Any, data: Any, where: str, base_dir: Path,
     if inp.grade_labels is not None:
         if not inp.grade_labels_source:
             raise InputError(f"{where}.grade_labels_source", "is required with custom labels")
-        changes.update(grade_labels=tuple(inp.grade_labels),
-                       grade_labels_source=inp.grade_labels_source)
+        changes.update(
+            grade_labels=tuple(inp.grade_labels), grade_labels_source=inp.grade_labels_source
+        )
     if changes:
         cfg = dataclasses.replace(cfg, **changes)
     pop = _population(inp.population, base_dir) if inp.population is not None else None
     from ipvalue.frameworks._kr_evidence import case_sector
 
-    sector, sector_source = (inp.sector, "case input") if inp.sector else case_sector(
-        case, f"{where}.sector")
+    sector, sector_source = (
+        (inp.sector, "case input") if inp.sector else case_sector(case, f"{where}.sector")
+    )
     res = smart_grade(inp.ratings, config=cfg, sector=sector, population=pop)
-    return {"framework": "smart", "score": res.score, "grade": res.grade,
-            "stanine": res.stanine, "sector_source": sector_source, "detail": _jsonable(res)}
+    return {
+        "framework": "smart",
+        "score": res.score,
+        "grade": res.grade,
+        "stanine": res.stanine,
+        "sector_source": sector_source,
+        "detail": _jsonable(res),
+    }
 
 
 def _gbt(data: Any, where: str, base_dir: Path, prof: _ProfileWeights) -> dict[str, Any]:
@@ -221,10 +243,10 @@ def _gbt(data: Any, where: str, base_dir: Path, prof: _ProfileWeights) -> dict[s
     weights, source = inp.weights, None
     if weights is None and prof.weights is not None:  # first-level (dimension) weights
         weights, source, prof.used = {"dimension_weights": dict(prof.weights)}, prof.source, True
-    res = gbt42748_score(inp.scores, scenario=inp.scenario, config=cfg, weights=weights,
-                         weights_source=source)
-    return {"framework": "gbt42748", "score": res.total, "grade": None,
-            "detail": _jsonable(res)}
+    res = gbt42748_score(
+        inp.scores, scenario=inp.scenario, config=cfg, weights=weights, weights_source=source
+    )
+    return {"framework": "gbt42748", "score": res.total, "grade": None, "detail": _jsonable(res)}
 
 
 def _ipscore(data: Any, where: str, prof: _ProfileWeights) -> dict[str, Any]:
@@ -232,15 +254,16 @@ def _ipscore(data: Any, where: str, prof: _ProfileWeights) -> dict[str, Any]:
     from ipvalue.frameworks._ipscore_factors import NumericLimits
 
     inp: IpscoreInputs = _validate(IpscoreInputs, data, where)
-    answers = {k: Answer(rating=v) if isinstance(v, float) else Answer(v.rating, v.value)
-               for k, v in inp.answers.items()}
+    answers = {
+        k: Answer(rating=v) if isinstance(v, float) else Answer(v.rating, v.value)
+        for k, v in inp.answers.items()
+    }
     limits = {k: NumericLimits(v.worst, v.best, v.unit) for k, v in (inp.limits or {}).items()}
     weights = inp.weights
     if weights is None and prof.weights is not None:  # factor weights, relative per category
         weights, prof.used = dict(prof.weights), True
     res = ipscore(answers, weights=weights, limits=limits or None)
-    return {"framework": "ipscore", "score": res.overall, "grade": None,
-            "detail": _jsonable(res)}
+    return {"framework": "ipscore", "score": res.overall, "grade": None, "detail": _jsonable(res)}
 
 
 def _jp_bank(case: Any, data: Any, where: str, prof: _ProfileWeights) -> dict[str, Any]:
@@ -248,21 +271,33 @@ def _jp_bank(case: Any, data: Any, where: str, prof: _ProfileWeights) -> dict[st
     from ipvalue.frameworks._jp_tmf import TmfConfig, tmf_assessment
 
     inp: BankInputs = _validate(BankInputs, data, where)
-    dims = {k: DimensionInput(v.rating, tuple(v.evidence), tuple(v.concerns))
-            for k, v in inp.dimensions.items()}
+    dims = {
+        k: DimensionInput(v.rating, tuple(v.evidence), tuple(v.concerns))
+        for k, v in inp.dimensions.items()
+    }
     weights, source = inp.weights, "case input"
     if weights is None and prof.weights is not None:
         weights, source, prof.used = dict(prof.weights), prof.source, True
-    res = bank_assessment(dims, weights=weights, value=inp.value,
-                          value_currency=inp.value_currency, weights_source=source)
-    out: dict[str, Any] = {"framework": "jp-bank", "score": res.mean_rating,
-                           "grade": res.grade, "detail": _jsonable(res)}
+    res = bank_assessment(
+        dims,
+        weights=weights,
+        value=inp.value,
+        value_currency=inp.value_currency,
+        weights_source=source,
+    )
+    out: dict[str, Any] = {
+        "framework": "jp-bank",
+        "score": res.mean_rating,
+        "grade": res.grade,
+        "detail": _jsonable(res),
+    }
     tmf_data = case.framework_inputs.get("JP", {}).get("tmf")
     if tmf_data is not None:
         t: TmfInputs = _validate(TmfInputs, tmf_data, "framework_inputs.JP.tmf")
         cfg = TmfConfig(axis_weights=t.axis_weights) if t.axis_weights else None
         out["technology_market_finance"] = _jsonable(
-            tmf_assessment(trl=t.trl, ratings=t.ratings, config=cfg))
+            tmf_assessment(trl=t.trl, ratings=t.ratings, config=cfg)
+        )
     return out
 
 
@@ -281,18 +316,20 @@ class _ProfileWeights:
         if profile is None:
             return cls(tree, None, "")
         w = (profile.indicator_weights or {}).get(tree)
-        return cls(tree, None if w is None else dict(w),
-                   f"{profile.label()}: {profile.rationale}")
+        return cls(tree, None if w is None else dict(w), f"{profile.label()}: {profile.rationale}")
 
     def record(self, out: dict[str, Any]) -> None:
         """``profile_weights`` in the result: what the profile gave and whether it applied."""
         if self.weights is None:
             return
         out["profile_weights"] = {
-            "tree": self.tree, "weights": self.weights, "source": self.source,
+            "tree": self.tree,
+            "weights": self.weights,
+            "source": self.source,
             "applied": self.used,
-            "note": "applied (the scoring block gives no weights)" if self.used else
-            "not applied: the scoring block's own weights take precedence",
+            "note": "applied (the scoring block gives no weights)"
+            if self.used
+            else "not applied: the scoring block's own weights take precedence",
         }
 
 
@@ -328,22 +365,26 @@ def score_case(
             out = {"case_id": case.id, **_dispatch(case, framework, data, where, base_dir, prof)}
         except InputError as exc:
             if prof.used and "weights" in exc.field:  # the profile's weights were rejected
-                raise InputError(f"profile.indicator_weights.{framework}",
-                                 f"{exc.field}: {exc.rule}") from None
+                raise InputError(
+                    f"profile.indicator_weights.{framework}", f"{exc.field}: {exc.rule}"
+                ) from None
             raise
     prof.record(out)
     return out
 
 
 SCORE_FIELDS = {
-    "smart": "framework_inputs.KR.smart", "gbt42748": "framework_inputs.CN.gbt42748",
-    "ipscore": "framework_inputs.IPSCORE", "jp_bank": "framework_inputs.JP.bank",
+    "smart": "framework_inputs.KR.smart",
+    "gbt42748": "framework_inputs.CN.gbt42748",
+    "ipscore": "framework_inputs.IPSCORE",
+    "jp_bank": "framework_inputs.JP.bank",
     "jp.tmf": "framework_inputs.JP.tmf",
 }
 
 
-def _dispatch(case: Any, framework: str, data: Any, where: str,
-              base_dir: Path, prof: _ProfileWeights) -> dict[str, Any]:
+def _dispatch(
+    case: Any, framework: str, data: Any, where: str, base_dir: Path, prof: _ProfileWeights
+) -> dict[str, Any]:
     if framework == "smart":
         out = _smart(case, data, where, base_dir, prof)
         from ipvalue.frameworks._kr_evidence import smart_evidence

@@ -49,16 +49,25 @@ def stanine(score: float, population: Sequence[float]) -> StanineResult:
     x = finite("score", score)
     pop = [finite(f"population.{i}", v) for i, v in enumerate(population)]
     if len(pop) < MIN_POPULATION:
-        raise InputError("population", f"needs at least {MIN_POPULATION} comparison scores to "
-                         f"grade on 9 stanines (got {len(pop)})")
+        raise InputError(
+            "population",
+            f"needs at least {MIN_POPULATION} comparison scores to "
+            f"grade on 9 stanines (got {len(pop)})",
+        )
     below = sum(1 for v in pop if v < x)
     equal = sum(1 for v in pop if v == x)
     pct = (below + 0.5 * equal) / len(pop)
     k = 1 + sum(1 for edge in STANINE_CUMULATIVE_PCT if pct * 100.0 >= edge)
     warnings: tuple[Note, ...] = ()
     if len(pop) < SMALL_POPULATION:
-        warnings = (Note("STANINE_SMALL_POPULATION",
-                         f"grade relative to only {len(pop)} scores; band edges are coarse"),)
-    trace = (Step("mid-rank percentile", "(n_below + ½·n_equal)/n", pct),
-             Step("stanine", "band of the percentile in 4/11/23/40/60/77/89/96 %", float(k)))
+        warnings = (
+            Note(
+                "STANINE_SMALL_POPULATION",
+                f"grade relative to only {len(pop)} scores; band edges are coarse",
+            ),
+        )
+    trace = (
+        Step("mid-rank percentile", "(n_below + ½·n_equal)/n", pct),
+        Step("stanine", "band of the percentile in 4/11/23/40/60/77/89/96 %", float(k)),
+    )
     return StanineResult(k, pct, len(pop), warnings, trace)

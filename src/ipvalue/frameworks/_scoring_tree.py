@@ -44,8 +44,9 @@ def validate_tree(root: Node, *, path: str) -> None:
             non_negative(f"{where}.{node.code}.{c.code}.weight", c.weight)
         total = math.fsum(c.weight for c in node.children)
         if abs(total - 1.0) > WEIGHT_SUM_TOL:
-            raise InputError(f"{where}.{node.code}", f"child weights must sum to 1 "
-                             f"(sum is {total:.12g})")
+            raise InputError(
+                f"{where}.{node.code}", f"child weights must sum to 1 (sum is {total:.12g})"
+            )
         for c in node.children:
             walk(c, f"{where}.{node.code}")
 
@@ -70,7 +71,11 @@ class TreeScore:
 
 
 def evaluate_tree(
-    root: Node, scores: Mapping[str, float], *, scale: tuple[float, float], path: str,
+    root: Node,
+    scores: Mapping[str, float],
+    *,
+    scale: tuple[float, float],
+    path: str,
 ) -> TreeScore:
     """Weighted score of ``root`` from leaf ``scores`` on ``scale`` (inclusive).
 

@@ -41,6 +41,7 @@ def _in_block(what: str) -> TabPeriod:
         declining_rate=0.25,
     )
 
+
 TAB_PERIODS: dict[tuple[str, AssetClass], TabPeriod] = {
     ("US", "patent"): TabPeriod(15, "IRC §197 (acquired with a business)", f"{_SRC} [TAB-wiki]"),
     ("US", "technology"): TabPeriod(15, "IRC §197", f"{_SRC} [TAB-wiki]"),

@@ -262,14 +262,17 @@ def resolve_portfolio(
     """
     fw = get(framework) if isinstance(framework, str) else framework
     # patent evidence was prepared before (files read once for the portfolio)
-    header = case.model_dump(mode="python", exclude_none=True,
-                             exclude={"assets", "synergy", "patent_evidence"})
+    header = case.model_dump(
+        mode="python", exclude_none=True, exclude={"assets", "synergy", "patent_evidence"}
+    )
     resolved: list[ResolvedCase] = []
     items: list[dict[str, Any]] = []
     for item in case.assets:
         single = ValuationCase.model_validate(
-            {**header, **item.model_dump(mode="python", exclude_none=True,
-                                         exclude={"patent_evidence"})}
+            {
+                **header,
+                **item.model_dump(mode="python", exclude_none=True, exclude={"patent_evidence"}),
+            }
         )
         rc = fw.resolve(single)
         resolved.append(rc)

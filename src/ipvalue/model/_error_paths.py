@@ -76,6 +76,6 @@ def validation_messages(exc: ValidationError) -> list[str]:
         msg = str(err["msg"]).removeprefix("Value error, ")
         named = _NAMED.match(msg) if path == "(root)" else None
         if named:  # a whole-case rule that names its field: lead with that field
-            path, msg = named.group(1), msg[named.end():].lstrip(": ")
+            path, msg = named.group(1), msg[named.end() :].lstrip(": ")
         lines.append(f"{path}: {msg}")
     return lines

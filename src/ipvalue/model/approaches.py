@@ -216,7 +216,10 @@ class Market(_Strict):
     tax_rate: TaxRate | None = Field(default=None, description="default: refdata CIT of market")
     terminal_growth: Growth | None = None
     protected_years: float | None = Field(
-        default=None, gt=0, le=200, allow_inf_nan=False,
+        default=None,
+        gt=0,
+        le=200,
+        allow_inf_nan=False,
         description="A_(m,t) = 1 while t <= protected_years, else 0 (no enforceable right)",
     )
     fx_rate: Positive | None = Field(
@@ -262,8 +265,15 @@ class RegionalIncome(_Approach):
 
 
 CoefficientName = Literal[
-    "technology_stage", "generation_gap", "industry_relevance", "substitutability",
-    "market_position", "digital_degree", "transaction_date", "rights_conveyed", "quality",
+    "technology_stage",
+    "generation_gap",
+    "industry_relevance",
+    "substitutability",
+    "market_position",
+    "digital_degree",
+    "transaction_date",
+    "rights_conveyed",
+    "quality",
 ]
 
 
@@ -515,7 +525,16 @@ Approach = Annotated[
 """Any approach, selected by its ``method`` key."""
 
 METHODS: tuple[str, ...] = (
-    "dcf", "relief_from_royalty", "excess_earnings", "with_and_without", "profit_split",
-    "regional_income", "market_comparables", "cost", "activity_based_rd_cost",
-    "filing_maintenance_cost", "real_option_black_scholes", "real_option_binomial",
+    "dcf",
+    "relief_from_royalty",
+    "excess_earnings",
+    "with_and_without",
+    "profit_split",
+    "regional_income",
+    "market_comparables",
+    "cost",
+    "activity_based_rd_cost",
+    "filing_maintenance_cost",
+    "real_option_black_scholes",
+    "real_option_binomial",
 )

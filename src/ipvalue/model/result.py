@@ -119,8 +119,9 @@ class LazySequence(Sequence[T]):
 
     __slots__ = ("_all", "_make", "_make_all", "_n")
 
-    def __init__(self, n: int, make: Callable[[int], T],
-                 make_all: Callable[[], Iterator[T]] | None = None) -> None:
+    def __init__(
+        self, n: int, make: Callable[[int], T], make_all: Callable[[], Iterator[T]] | None = None
+    ) -> None:
         self._n = n
         self._make = make
         self._make_all = make_all
@@ -150,8 +151,11 @@ class LazySequence(Sequence[T]):
             enabled = gc.isenabled()
             gc.disable()  # a big portfolio holds millions of objects: no full passes meanwhile
             try:
-                self._all = tuple(self._make_all() if self._make_all is not None
-                                  else map(self._make, range(self._n)))
+                self._all = tuple(
+                    self._make_all()
+                    if self._make_all is not None
+                    else map(self._make, range(self._n))
+                )
             finally:
                 if enabled:
                     gc.enable()
@@ -168,8 +172,11 @@ class LazySequence(Sequence[T]):
         return f"LazySequence(<{self._n} items>)"
 
 
-def flat_lazy(counts: Sequence[int], make: Callable[[int, int], T],
-              make_all: Callable[[], Iterator[T]] | None = None) -> LazySequence[T]:
+def flat_lazy(
+    counts: Sequence[int],
+    make: Callable[[int, int], T],
+    make_all: Callable[[], Iterator[T]] | None = None,
+) -> LazySequence[T]:
     """Items ``make(i, j)`` for ``j < counts[i]``, in order of ``i`` then ``j`` (e.g. every
     approach of every asset), located by bisection on the running totals."""
     if all(c == 1 for c in counts):
@@ -238,18 +245,20 @@ class Valuation:
 
     def _materialised(self) -> Valuation:
         """The same result with lazy (columnar) sequences turned into tuples."""
-        if not any(isinstance(x, LazySequence) for x in (
-                self.assets, self.approaches, self.warnings, *(s.rows for s in self.trace))):
+        if not any(
+            isinstance(x, LazySequence)
+            for x in (self.assets, self.approaches, self.warnings, *(s.rows for s in self.trace))
+        ):
             return self
         return dataclasses.replace(
-            self, assets=tuple(self.assets), approaches=tuple(self.approaches),
+            self,
+            assets=tuple(self.assets),
+            approaches=tuple(self.approaches),
             warnings=tuple(self.warnings),
             trace=tuple(dataclasses.replace(s, rows=tuple(s.rows)) for s in self.trace),
         )
 
-    def to_frame(
-        self, kind: FrameKind = "approaches"
-    ) -> pd.DataFrame:
+    def to_frame(self, kind: FrameKind = "approaches") -> pd.DataFrame:
         """A pandas DataFrame of one part of the result.
 
         ``approaches`` (default): one row per approach plus a ``concluded`` row;
@@ -261,9 +270,15 @@ class Valuation:
         if kind == "approaches":
             rows = [a.__dict__ for a in self.approaches]
             rows.append(
-                {"approach": "concluded", "method": "reconciliation", "id": "concluded",
-                 "value": self.value, "weight": 1.0, "low": self.range.low,
-                 "high": self.range.high}
+                {
+                    "approach": "concluded",
+                    "method": "reconciliation",
+                    "id": "concluded",
+                    "value": self.value,
+                    "weight": 1.0,
+                    "low": self.range.low,
+                    "high": self.range.high,
+                }
             )
             return pd.DataFrame(rows)
         if kind == "trace":
@@ -272,8 +287,17 @@ class Valuation:
             )
         if kind == "assets":
             return pd.DataFrame(
-                [{"id": a.id, "name": a.name, "type": a.type, "value": a.value,
-                  "low": a.range.low, "high": a.range.high} for a in self.assets]
+                [
+                    {
+                        "id": a.id,
+                        "name": a.name,
+                        "type": a.type,
+                        "value": a.value,
+                        "low": a.range.low,
+                        "high": a.range.high,
+                    }
+                    for a in self.assets
+                ]
             )
         items = self.assumptions if kind == "assumptions" else self.warnings
         return pd.DataFrame([i.__dict__ for i in items])

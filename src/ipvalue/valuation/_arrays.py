@@ -126,8 +126,9 @@ class Checks:
         try:
             self.valid = np.asarray(self.valid & mask)
         except ValueError:
-            raise InputError(field, "has a different number of paths/assets than the other "
-                             "inputs") from None
+            raise InputError(
+                field, "has a different number of paths/assets than the other inputs"
+            ) from None
 
     def mask(self) -> BoolArray:
         """The validity mask broadcast to :attr:`shape` (a fresh array)."""

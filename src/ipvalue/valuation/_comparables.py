@@ -108,9 +108,7 @@ def _raw_weights(comparables: Sequence[Comparable]) -> FloatArray:
         scores = {"similarity": c.similarity, "recency": c.recency, "quality": c.quality}
         for key, s in scores.items():
             if s is None:
-                raise InputError(
-                    f"comparables.{i}.{key}", "required when no weight is given"
-                )
+                raise InputError(f"comparables.{i}.{key}", "required when no weight is given")
             if not 0 <= s <= 1:
                 raise InputError(f"comparables.{i}.{key}", "must be in [0, 1]")
         out.append(float(c.similarity) * float(c.recency) * float(c.quality))  # type: ignore[arg-type]
@@ -219,8 +217,9 @@ def comparable_transactions(
             if not _NAME.match(name):
                 raise InputError(where, "coefficient names must be snake_case")
             coef = as_param(raw_c, where)
-            checks.require(where, f"must lie in [{c_min:g}, {c_max:g}]",
-                           (coef >= c_min) & (coef <= c_max))
+            checks.require(
+                where, f"must lie in [{c_min:g}, {c_max:g}]", (coef >= c_min) & (coef <= c_max)
+            )
             fields[where] = coef
             product = product * coef
         leading_shape(fields)
@@ -236,6 +235,7 @@ def comparable_transactions(
         spread = np.where(total > 0, (high - low) / np.where(total > 0, total, 1.0), np.nan)
         disp = np.sqrt(np.sum(w_col * (stack - total) ** 2, axis=0))
         dispersion = np.where(total > 0, disp / np.where(total > 0, total, 1.0), np.nan)
+
     def fin(x: ArrayLike) -> FloatArray:
         return checks.finish(np.asarray(np.broadcast_to(x, checks.shape), dtype=np.float64))
 

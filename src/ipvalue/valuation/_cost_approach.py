@@ -141,7 +141,8 @@ def cost_approach(
             checks.require(name, "must be an amount >= 0", arr >= 0)
         phys, func, econ = obs["physical"], obs["functional"], obs["economic"]
         checks.require(
-            "economic", "obsolescence amounts must not exceed the cost new",
+            "economic",
+            "obsolescence amounts must not exceed the cost new",
             phys + func + econ <= rc,
         )
         value = rc - (phys + func + econ)

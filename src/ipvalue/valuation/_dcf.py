@@ -31,9 +31,7 @@ def _life_fraction(life: FloatArray, horizon: int) -> FloatArray:
     return np.asarray(np.clip(col(life) - start, 0.0, 1.0), dtype=np.float64)
 
 
-def _life_factors(
-    r: FloatArray, frac: FloatArray, horizon: int, timing: str
-) -> FloatArray:
+def _life_factors(r: FloatArray, frac: FloatArray, horizon: int, timing: str) -> FloatArray:
     """Annual factors with the partial final year moved to when its flow arrives.
 
     A partial year earns ``f_t`` of its flow at ``t - 1 + f_t`` (end) or at its midpoint

@@ -65,9 +65,13 @@ def _tab_from(
         raise InputError(f"{at}tax_rate", "is required when the method has no tax_rate")
     if period == "declining_balance":  # written-down value (Tab.declining_rate)
         h = vec(p, f"{at}first_year_fraction", n) if f"{at}first_year_fraction" in p else 1.0
-        return TaxAmortisation(tax_rate=t, amortisation_years=None, timing=timing,
-                               declining_rate=vec(p, f"{at}declining_rate", n),
-                               first_year_fraction=h)
+        return TaxAmortisation(
+            tax_rate=t,
+            amortisation_years=None,
+            timing=timing,
+            declining_rate=vec(p, f"{at}declining_rate", n),
+            first_year_fraction=h,
+        )
     return TaxAmortisation(tax_rate=t, amortisation_years=float(period), timing=timing)
 
 
@@ -84,15 +88,28 @@ def _income_kwargs(a: Any, s: Mapping[str, Any], p: Params, n: int) -> dict[str,
 def _from_income(res: Any, rows: dict[str, FloatArray], n: int) -> Outcome:
     detail = {
         k: np.broadcast_to(getattr(res, k), (n,))
-        for k in ("value_pre_tab", "pv_explicit", "pv_terminal", "terminal_value", "tab",
-                  "tab_factor")
+        for k in (
+            "value_pre_tab",
+            "pv_explicit",
+            "pv_terminal",
+            "terminal_value",
+            "tab",
+            "tab_factor",
+        )
     }
     if res.cash_flows is not None and res.discount_factors is not None:
         df = np.broadcast_to(res.discount_factors, res.cash_flows.shape)
-        rows = {**rows, "cash_flow": res.cash_flows, "discount_factor": df,
-                "present_value": res.cash_flows * df}
+        rows = {
+            **rows,
+            "cash_flow": res.cash_flows,
+            "discount_factor": df,
+            "present_value": res.cash_flows * df,
+        }
     return Outcome(
-        np.broadcast_to(res.value, (n,)), np.broadcast_to(res.valid, (n,)), detail, rows,
+        np.broadcast_to(res.value, (n,)),
+        np.broadcast_to(res.valid, (n,)),
+        detail,
+        rows,
         tv_share=np.broadcast_to(res.tv_share, (n,)),
         spread=np.broadcast_to(res.rate_growth_spread, (n,)),
     )
@@ -102,29 +119,43 @@ def _series_prob(a: Any, fc: Series, p: Params, n: int) -> FloatArray | None:
     return probability(getattr(a, "probability", None), fc, p, n, "probability")
 
 
-def eval_dcf(a: Any, s: Mapping[str, Any], p: Params, n: int, invalid: Invalid,
-             series: bool) -> Outcome:
+def eval_dcf(
+    a: Any, s: Mapping[str, Any], p: Params, n: int, invalid: Invalid, series: bool
+) -> Outcome:
     """DCF on explicit cash flows (lifecycle forecasts: revenue × stage margin)."""
     from ipvalue.valuation.income import dcf
 
     fc = forecast(a.cash_flows, "cash_flows", p, n, s.get("life_years"))
     cf = _flows(fc)
-    res = dcf(cf, vec(p, "discount_rate", n), tab=_tab(a, s, p, n, None),
-              probability=_series_prob(a, fc, p, n), invalid=invalid, series=series,
-              **_income_kwargs(a, s, p, n))
+    res = dcf(
+        cf,
+        vec(p, "discount_rate", n),
+        tab=_tab(a, s, p, n, None),
+        probability=_series_prob(a, fc, p, n),
+        invalid=invalid,
+        series=series,
+        **_income_kwargs(a, s, p, n),
+    )
     return _from_income(res, {"forecast": fc.values}, n)
 
 
-def eval_rfr(a: Any, s: Mapping[str, Any], p: Params, n: int, invalid: Invalid,
-             series: bool) -> Outcome:
+def eval_rfr(
+    a: Any, s: Mapping[str, Any], p: Params, n: int, invalid: Invalid, series: bool
+) -> Outcome:
     """Relief from royalty (METHODS §2.2)."""
     from ipvalue.valuation.income import relief_from_royalty
 
     fc = forecast(a.revenue, "revenue", p, n, s.get("life_years"))
     res = relief_from_royalty(
-        fc.values, vec(p, "royalty_rate", n), vec(p, "tax_rate", n), vec(p, "discount_rate", n),
-        tab=_tab(a, s, p, n, "tax_rate"), probability=_series_prob(a, fc, p, n),
-        invalid=invalid, series=series, **_income_kwargs(a, s, p, n),
+        fc.values,
+        vec(p, "royalty_rate", n),
+        vec(p, "tax_rate", n),
+        vec(p, "discount_rate", n),
+        tab=_tab(a, s, p, n, "tax_rate"),
+        probability=_series_prob(a, fc, p, n),
+        invalid=invalid,
+        series=series,
+        **_income_kwargs(a, s, p, n),
     )
     return _from_income(res, {"revenue": fc.values}, n)
 
@@ -141,8 +172,9 @@ def _flows(fc: Series) -> FloatArray:
     return fc.values if fc.income is None else fc.income
 
 
-def eval_excess_earnings(a: Any, s: Mapping[str, Any], p: Params, n: int, invalid: Invalid,
-                         series: bool) -> Outcome:
+def eval_excess_earnings(
+    a: Any, s: Mapping[str, Any], p: Params, n: int, invalid: Invalid, series: bool
+) -> Outcome:
     """MPEEM: ``EE_t = EBITA_t(1 − T) − Σ CAC_t`` (METHODS §2.3)."""
     from ipvalue.valuation.income import ContributoryAsset, excess_earnings
 
@@ -154,27 +186,40 @@ def eval_excess_earnings(a: Any, s: Mapping[str, Any], p: Params, n: int, invali
         dep = None
         if c.return_of is not None and not c.return_of_in_ebita:
             dep = vec(p, f"{pre}.return_of", n)[:, None] * fc.values
-        cacs.append(ContributoryAsset(
-            name=c.name, kind=c.kind,
-            average_balance=vec(p, f"{pre}.balance_share", n)[:, None] * fc.values,
-            required_return=vec(p, f"{pre}.return_on", n), depreciation=dep,
-            depreciation_in_ebita=c.return_of_in_ebita,
-        ))
+        cacs.append(
+            ContributoryAsset(
+                name=c.name,
+                kind=c.kind,
+                average_balance=vec(p, f"{pre}.balance_share", n)[:, None] * fc.values,
+                required_return=vec(p, f"{pre}.return_on", n),
+                depreciation=dep,
+                depreciation_in_ebita=c.return_of_in_ebita,
+            )
+        )
     res = excess_earnings(
-        ebita, vec(p, "tax_rate", n), vec(p, "discount_rate", n), cacs,
-        tab=_tab(a, s, p, n, "tax_rate"), probability=_series_prob(a, fc, p, n),
-        invalid=invalid, **_income_kwargs(a, s, p, n),
+        ebita,
+        vec(p, "tax_rate", n),
+        vec(p, "discount_rate", n),
+        cacs,
+        tab=_tab(a, s, p, n, "tax_rate"),
+        probability=_series_prob(a, fc, p, n),
+        invalid=invalid,
+        **_income_kwargs(a, s, p, n),
     )
-    rows = {"revenue": fc.values, "ebita": ebita,
-            "after_tax_earnings": np.broadcast_to(res.after_tax_earnings, ebita.shape)}
+    rows = {
+        "revenue": fc.values,
+        "ebita": ebita,
+        "after_tax_earnings": np.broadcast_to(res.after_tax_earnings, ebita.shape),
+    }
     for ch in res.charges:
         rows[f"cac.{ch.name}"] = np.broadcast_to(ch.return_on + ch.return_of, ebita.shape)
     rows["excess_earnings"] = np.broadcast_to(res.excess_earnings, ebita.shape)
     return _from_income(res, rows if series else {}, n)
 
 
-def eval_with_and_without(a: Any, s: Mapping[str, Any], p: Params, n: int, invalid: Invalid,
-                          series: bool) -> Outcome:
+def eval_with_and_without(
+    a: Any, s: Mapping[str, Any], p: Params, n: int, invalid: Invalid, series: bool
+) -> Outcome:
     """With-and-without on pre-tax income: ``Σ (I_with − I_without)(1 − T)·DF_t`` (§2.4)."""
     from ipvalue.valuation.income import with_and_without
 
@@ -184,27 +229,36 @@ def eval_with_and_without(a: Any, s: Mapping[str, Any], p: Params, n: int, inval
     inc_w = _flows(w) * keep
     inc_wo = _flows(wo) * keep
     res = with_and_without(
-        inc_w, inc_wo, vec(p, "discount_rate", n), tab=_tab(a, s, p, n, "tax_rate"),
-        probability=_series_prob(a, w, p, n), invalid=invalid, **_income_kwargs(a, s, p, n),
+        inc_w,
+        inc_wo,
+        vec(p, "discount_rate", n),
+        tab=_tab(a, s, p, n, "tax_rate"),
+        probability=_series_prob(a, w, p, n),
+        invalid=invalid,
+        **_income_kwargs(a, s, p, n),
     )
     rows = {"after_tax_with": inc_w, "after_tax_without": inc_wo} if series else {}
     return _from_income(res, rows, n)
 
 
-def eval_profit_split(a: Any, s: Mapping[str, Any], p: Params, n: int, invalid: Invalid,
-                      series: bool) -> Outcome:
+def eval_profit_split(
+    a: Any, s: Mapping[str, Any], p: Params, n: int, invalid: Invalid, series: bool
+) -> Outcome:
     """Profit split ``Σ K·Profit_t(1 − T)·DF_t``; optional 25 % rule as a sanity check (§2.5)."""
     from ipvalue.valuation.income import profit_split, rule_of_25
 
     fc = forecast(a.revenue, "revenue", p, n, s.get("life_years"))
     profit = _income(fc, "operating_margin", p, n)
-    common = dict(tab=_tab(a, s, p, n, "tax_rate"), probability=_series_prob(a, fc, p, n),
-                  **_income_kwargs(a, s, p, n))
+    common = dict(
+        tab=_tab(a, s, p, n, "tax_rate"),
+        probability=_series_prob(a, fc, p, n),
+        **_income_kwargs(a, s, p, n),
+    )
     tax, r = vec(p, "tax_rate", n), vec(p, "discount_rate", n)
-    res = profit_split(profit, vec(p, "split_rate", n), tax, r, invalid=invalid, series=series,
-                       **common)
-    out = _from_income(res, {"revenue": fc.values, "operating_profit": profit} if series else {},
-                       n)
+    res = profit_split(
+        profit, vec(p, "split_rate", n), tax, r, invalid=invalid, series=series, **common
+    )
+    out = _from_income(res, {"revenue": fc.values, "operating_profit": profit} if series else {}, n)
     if a.rule_of_25_check and series:
         check = profit_split(profit, 0.25, tax, r, invalid=invalid, series=False, **common)
         rate = rule_of_25(profit[:, 0], fc.values[:, 0]) if np.all(fc.values[:, 0] > 0) else None
@@ -214,8 +268,9 @@ def eval_profit_split(a: Any, s: Mapping[str, Any], p: Params, n: int, invalid: 
     return out
 
 
-def eval_regional(a: Any, s: Mapping[str, Any], p: Params, n: int, invalid: Invalid,
-                  series: bool) -> Outcome:
+def eval_regional(
+    a: Any, s: Mapping[str, Any], p: Params, n: int, invalid: Invalid, series: bool
+) -> Outcome:
     """Regional income: each market in its own currency and rate, converted at spot (§2.7)."""
     from ipvalue.valuation.income import Market, regional_income
 
@@ -229,25 +284,44 @@ def eval_regional(a: Any, s: Mapping[str, Any], p: Params, n: int, invalid: Inva
         avail = None
         if m.protected_years is not None:
             avail = (np.arange(1, horizon + 1) <= m.protected_years).astype(np.float64)
-        markets.append(Market(
-            name=m.market, currency=m.currency, fx_rate=vec(p, f"{pre}.fx_rate", n),
-            discount_rate=vec(p, f"{pre}.discount_rate", n) + vec(p, f"{pre}.risk_premium", n),
-            tax_rate=vec(p, f"{pre}.tax_rate", n),
-            # the market's own tab, else the approach's (resolver: markets.<j>.tab_*)
-            tab=_tab_from(s.get(f"{pre}.tab_period"), s.get(f"{pre}.tab_timing"), p, n,
-                          s.get(f"{pre}.tab_at", "tab."), f"{pre}.tax_rate"),
-            weight=None if m.share is None else vec(p, f"{pre}.share", n)[0],
-            growth=m.share_growth, availability=avail, income=own,
-            terminal_growth=None if m.terminal_growth is None else vec(
-                p, f"{pre}.terminal_growth", n),
-        ))
-    tv = s["terminal_discounting"] if any(m.terminal_growth is not None for m in a.markets) \
-        else None
-    res = regional_income(shared, markets, timing=s["timing"], tv_discounting=tv,
-                          life=life, invalid=invalid)
+        markets.append(
+            Market(
+                name=m.market,
+                currency=m.currency,
+                fx_rate=vec(p, f"{pre}.fx_rate", n),
+                discount_rate=vec(p, f"{pre}.discount_rate", n) + vec(p, f"{pre}.risk_premium", n),
+                tax_rate=vec(p, f"{pre}.tax_rate", n),
+                # the market's own tab, else the approach's (resolver: markets.<j>.tab_*)
+                tab=_tab_from(
+                    s.get(f"{pre}.tab_period"),
+                    s.get(f"{pre}.tab_timing"),
+                    p,
+                    n,
+                    s.get(f"{pre}.tab_at", "tab."),
+                    f"{pre}.tax_rate",
+                ),
+                weight=None if m.share is None else vec(p, f"{pre}.share", n)[0],
+                growth=m.share_growth,
+                availability=avail,
+                income=own,
+                terminal_growth=None
+                if m.terminal_growth is None
+                else vec(p, f"{pre}.terminal_growth", n),
+            )
+        )
+    tv = (
+        s["terminal_discounting"] if any(m.terminal_growth is not None for m in a.markets) else None
+    )
+    res = regional_income(
+        shared, markets, timing=s["timing"], tv_discounting=tv, life=life, invalid=invalid
+    )
     detail = {f"market.{mv.name}.value": np.broadcast_to(mv.value, (n,)) for mv in res.markets}
-    detail.update({f"market.{mv.name}.local_value": np.broadcast_to(mv.local.value, (n,))
-                   for mv in res.markets})
+    detail.update(
+        {
+            f"market.{mv.name}.local_value": np.broadcast_to(mv.local.value, (n,))
+            for mv in res.markets
+        }
+    )
     for m, mv in zip(markets, res.markets, strict=True):
         if m.tab is not None:  # TAB build-up per market, local currency
             for k in ("value_pre_tab", "tab", "tab_factor"):
@@ -259,12 +333,12 @@ def eval_regional(a: Any, s: Mapping[str, Any], p: Params, n: int, invalid: Inva
                 df = np.broadcast_to(mv.local.discount_factors, mv.local.cash_flows.shape)
                 rows[f"{mv.name}.cash_flow_local"] = mv.local.cash_flows
                 rows[f"{mv.name}.present_value_local"] = mv.local.cash_flows * df
-    return Outcome(np.broadcast_to(res.value, (n,)), np.broadcast_to(res.valid, (n,)), detail,
-                   rows)
+    return Outcome(np.broadcast_to(res.value, (n,)), np.broadcast_to(res.valid, (n,)), detail, rows)
 
 
-def eval_market(a: Any, s: Mapping[str, Any], p: Params, n: int, invalid: Invalid,
-                series: bool) -> Outcome:
+def eval_market(
+    a: Any, s: Mapping[str, Any], p: Params, n: int, invalid: Invalid, series: bool
+) -> Outcome:
     """Comparable transactions: ``V = Σ w_i X_i · scale · Π_j c_ij`` (METHODS §3)."""
     from ipvalue.valuation.market import Comparable, comparable_transactions
 
@@ -273,15 +347,19 @@ def eval_market(a: Any, s: Mapping[str, Any], p: Params, n: int, invalid: Invali
         pre = f"comparables.{i}"
 
         def fixed(key: str, pre: str = pre) -> float | None:
-            return float(np.asarray(p[f"{pre}.{key}"]).ravel()[0]) if f"{pre}.{key}" in p \
-                else None
+            return float(np.asarray(p[f"{pre}.{key}"]).ravel()[0]) if f"{pre}.{key}" in p else None
 
-        comps.append(Comparable(
-            name=c.name, unit_price=vec(p, f"{pre}.unit_price", n),
-            coefficients={k: vec(p, f"{pre}.coefficients.{k}", n) for k in c.coefficients},
-            weight=fixed("weight"), similarity=fixed("similarity"), recency=fixed("recency"),
-            quality=fixed("quality"),
-        ))
+        comps.append(
+            Comparable(
+                name=c.name,
+                unit_price=vec(p, f"{pre}.unit_price", n),
+                coefficients={k: vec(p, f"{pre}.coefficients.{k}", n) for k in c.coefficients},
+                weight=fixed("weight"),
+                similarity=fixed("similarity"),
+                recency=fixed("recency"),
+                quality=fixed("quality"),
+            )
+        )
     ratios = None
     if a.quality_adjustment == "ratio":  # DB1304 Q/Q_i scales each comparable's value
         from ipvalue.evidence import quality_ratios
@@ -291,12 +369,19 @@ def eval_market(a: Any, s: Mapping[str, Any], p: Params, n: int, invalid: Invali
 
             raise InputError("subject_quality", "is required with quality_adjustment: ratio")
         ratios = quality_ratios(a.subject_quality, [c.quality_score for c in a.comparables])
-        comps = [dataclasses.replace(c, unit_price=c.unit_price * r)
-                 for c, r in zip(comps, ratios, strict=True)]
+        comps = [
+            dataclasses.replace(c, unit_price=c.unit_price * r)
+            for c, r in zip(comps, ratios, strict=True)
+        ]
     c_min, c_max = s["coefficient_bounds"]
     res = comparable_transactions(
-        comps, subject_scale=vec(p, "subject_scale", n), c_min=c_min, c_max=c_max,
-        min_count=a.min_comparables, max_weight=a.max_weight, invalid=invalid,
+        comps,
+        subject_scale=vec(p, "subject_scale", n),
+        c_min=c_min,
+        c_max=c_max,
+        min_count=a.min_comparables,
+        max_weight=a.max_weight,
+        invalid=invalid,
     )
     detail: dict[str, FloatArray] = {
         "spread": np.broadcast_to(res.spread, (n,)),
@@ -304,7 +389,8 @@ def eval_market(a: Any, s: Mapping[str, Any], p: Params, n: int, invalid: Invali
     }
     for ac in res.comparables:
         detail[f"comparable.{ac.name}.coefficient_product"] = np.broadcast_to(
-            ac.coefficient_product, (n,))
+            ac.coefficient_product, (n,)
+        )
         detail[f"comparable.{ac.name}.adjusted_value"] = np.broadcast_to(ac.adjusted_value, (n,))
         detail[f"comparable.{ac.name}.weight"] = np.full(n, ac.weight)
     if ratios is not None:
@@ -312,47 +398,92 @@ def eval_market(a: Any, s: Mapping[str, Any], p: Params, n: int, invalid: Invali
         for c, r in zip(a.comparables, ratios, strict=True):
             detail[f"comparable.{c.name}.quality_score"] = np.full(n, float(c.quality_score))
             detail[f"comparable.{c.name}.quality_ratio"] = np.full(n, float(r))
-    return Outcome(np.broadcast_to(res.value, (n,)), np.broadcast_to(res.valid, (n,)), detail,
-                   low=np.broadcast_to(res.low, (n,)), high=np.broadcast_to(res.high, (n,)))
+    return Outcome(
+        np.broadcast_to(res.value, (n,)),
+        np.broadcast_to(res.valid, (n,)),
+        detail,
+        low=np.broadcast_to(res.low, (n,)),
+        high=np.broadcast_to(res.high, (n,)),
+    )
 
 
-def _cost_outcome(a: Any, p: Params, n: int, invalid: Invalid, direct: Any, indirect: Any,
-                  profit: Any, incentive: Any, basis: Any,
-                  extra: dict[str, FloatArray]) -> Outcome:
+def _cost_outcome(
+    a: Any,
+    p: Params,
+    n: int,
+    invalid: Invalid,
+    direct: Any,
+    indirect: Any,
+    profit: Any,
+    incentive: Any,
+    basis: Any,
+    extra: dict[str, FloatArray],
+) -> Outcome:
     from ipvalue.valuation.cost import cost_approach
 
     o = a.obsolescence
     res = cost_approach(
-        direct, indirect, developer_profit=profit, entrepreneurial_incentive=incentive,
-        basis=basis, obsolescence_mode=o.mode, physical=vec(p, "obsolescence.physical", n),
+        direct,
+        indirect,
+        developer_profit=profit,
+        entrepreneurial_incentive=incentive,
+        basis=basis,
+        obsolescence_mode=o.mode,
+        physical=vec(p, "obsolescence.physical", n),
         functional=vec(p, "obsolescence.functional", n),
-        economic=vec(p, "obsolescence.economic", n), invalid=invalid,
+        economic=vec(p, "obsolescence.economic", n),
+        invalid=invalid,
     )
-    detail = {k: np.broadcast_to(getattr(res, k), (n,)) for k in (
-        "direct", "indirect", "developer_profit", "entrepreneurial_incentive", "cost_new",
-        "physical", "functional", "economic", "obsolescence")}
+    detail = {
+        k: np.broadcast_to(getattr(res, k), (n,))
+        for k in (
+            "direct",
+            "indirect",
+            "developer_profit",
+            "entrepreneurial_incentive",
+            "cost_new",
+            "physical",
+            "functional",
+            "economic",
+            "obsolescence",
+        )
+    }
     detail.update(extra)
     return Outcome(np.broadcast_to(res.value, (n,)), np.broadcast_to(res.valid, (n,)), detail)
 
 
-def eval_cost(a: Any, s: Mapping[str, Any], p: Params, n: int, invalid: Invalid,
-              series: bool) -> Outcome:
+def eval_cost(
+    a: Any, s: Mapping[str, Any], p: Params, n: int, invalid: Invalid, series: bool
+) -> Outcome:
     """Reproduction / replacement cost (METHODS §4.1)."""
     direct, indirect = vec(p, "direct_cost", n), vec(p, "indirect_cost", n)
     profit = (direct + indirect) * vec(p, "developer_profit_rate", n)
-    return _cost_outcome(a, p, n, invalid, direct, indirect, profit,
-                         vec(p, "entrepreneurial_incentive", n), a.basis, {})
+    return _cost_outcome(
+        a,
+        p,
+        n,
+        invalid,
+        direct,
+        indirect,
+        profit,
+        vec(p, "entrepreneurial_incentive", n),
+        a.basis,
+        {},
+    )
 
 
-def eval_rd_cost(a: Any, s: Mapping[str, Any], p: Params, n: int, invalid: Invalid,
-                 series: bool) -> Outcome:
+def eval_rd_cost(
+    a: Any, s: Mapping[str, Any], p: Params, n: int, invalid: Invalid, series: bool
+) -> Outcome:
     """Activity-based R&D cost restated, plus opportunity cost and developer's profit (§4.2)."""
     from ipvalue.valuation.cost import RDActivity, activity_based_rd_cost
 
     start = min(act.date for act in a.activities)
     acts = [
         RDActivity(
-            name=act.name, stage=act.stage, time=(act.date - start).days / 365.25,
+            name=act.name,
+            stage=act.stage,
+            time=(act.date - start).days / 365.25,
             price_index=act.price_index,
             hours={r: vec(p, f"activities.{i}.hours.{r}", n) for r in act.hours},
             materials=vec(p, f"activities.{i}.materials", n),
@@ -364,81 +495,119 @@ def eval_rd_cost(a: Any, s: Mapping[str, Any], p: Params, n: int, invalid: Inval
     ]
     completion = (s["completion_date"] - start).days / 365.25
     rd = activity_based_rd_cost(
-        acts, role_rates={r: vec(p, f"role_rates.{r}", n) for r in a.role_rates},
+        acts,
+        role_rates={r: vec(p, f"role_rates.{r}", n) for r in a.role_rates},
         valuation_index=a.price_index_at_valuation,
-        opportunity_rate=vec(p, "opportunity_cost_rate", n), completion_time=completion,
-        basis=a.basis, invalid=invalid,
+        opportunity_rate=vec(p, "opportunity_cost_rate", n),
+        completion_time=completion,
+        basis=a.basis,
+        invalid=invalid,
     )
     restated = np.broadcast_to(rd.restated_total, (n,))
     # OC enters the cost formula in the entrepreneurial-incentive slot: name it in the trace
     # too, with the times it compounds over, so a reader can redo (1 + r_oc)^(T − t_a) − 1.
-    extra = {"nominal_total": np.broadcast_to(rd.nominal_total, (n,)),
-             "opportunity_cost": np.broadcast_to(rd.opportunity_cost, (n,)),
-             "completion_years_from_first_activity": np.full(n, completion)}
-    extra.update({f"activity.{i}.years_to_completion": np.full(n, completion - act.time)
-                  for i, act in enumerate(acts)})
+    extra = {
+        "nominal_total": np.broadcast_to(rd.nominal_total, (n,)),
+        "opportunity_cost": np.broadcast_to(rd.opportunity_cost, (n,)),
+        "completion_years_from_first_activity": np.full(n, completion),
+    }
+    extra.update(
+        {
+            f"activity.{i}.years_to_completion": np.full(n, completion - act.time)
+            for i, act in enumerate(acts)
+        }
+    )
     extra.update({f"stage.{k}": np.broadcast_to(v, (n,)) for k, v in rd.by_stage.items()})
-    out = _cost_outcome(a, p, n, invalid, restated, np.zeros(n),
-                        restated * vec(p, "developer_profit_rate", n),
-                        np.broadcast_to(rd.opportunity_cost, (n,)), a.basis, extra)
+    out = _cost_outcome(
+        a,
+        p,
+        n,
+        invalid,
+        restated,
+        np.zeros(n),
+        restated * vec(p, "developer_profit_rate", n),
+        np.broadcast_to(rd.opportunity_cost, (n,)),
+        a.basis,
+        extra,
+    )
     valid = out.valid & np.broadcast_to(rd.valid, (n,))
     return Outcome(np.where(valid, out.value, np.nan), valid, out.detail)
 
 
-def eval_filing_cost(a: Any, s: Mapping[str, Any], p: Params, n: int, invalid: Invalid,
-                     series: bool) -> Outcome:
+def eval_filing_cost(
+    a: Any, s: Mapping[str, Any], p: Params, n: int, invalid: Invalid, series: bool
+) -> Outcome:
     """Filing and maintenance cost across countries, restated and converted (METHODS §4)."""
     from ipvalue.valuation.cost import CountryFees, filing_maintenance_cost
 
     year = int(s["valuation_year"])
     countries = []
     for j, c in enumerate(a.countries):
-        index = dict(c.price_index) if c.price_index is not None else {
-            y: 1.0 for y in [*c.fees, year]}
-        countries.append(CountryFees(
-            country=c.country, currency=c.currency, fx_rate=vec(p, f"countries.{j}.fx_rate", n),
-            fees={y: vec(p, f"countries.{j}.fees.{y}", n) for y in c.fees}, price_index=index,
-        ))
+        index = (
+            dict(c.price_index) if c.price_index is not None else {y: 1.0 for y in [*c.fees, year]}
+        )
+        countries.append(
+            CountryFees(
+                country=c.country,
+                currency=c.currency,
+                fx_rate=vec(p, f"countries.{j}.fx_rate", n),
+                fees={y: vec(p, f"countries.{j}.fees.{y}", n) for y in c.fees},
+                price_index=index,
+            )
+        )
     res = filing_maintenance_cost(countries, valuation_year=year, invalid=invalid)
     total = np.broadcast_to(res.value, (n,))
-    extra = {f"country.{cc.country}.value": np.broadcast_to(cc.value, (n,))
-             for cc in res.countries}
-    out = _cost_outcome(a, p, n, invalid, total, np.zeros(n), np.zeros(n), np.zeros(n),
-                        "reproduction", extra)
+    extra = {f"country.{cc.country}.value": np.broadcast_to(cc.value, (n,)) for cc in res.countries}
+    out = _cost_outcome(
+        a, p, n, invalid, total, np.zeros(n), np.zeros(n), np.zeros(n), "reproduction", extra
+    )
     valid = out.valid & np.broadcast_to(res.valid, (n,))
     return Outcome(np.where(valid, out.value, np.nan), valid, out.detail)
 
 
 def _option_outcome(res: Any, n: int) -> Outcome:
-    detail = {k: np.broadcast_to(getattr(res, k), (n,))
-              for k in ("npv", "time_premium", "cost_of_delay")}
+    detail = {
+        k: np.broadcast_to(getattr(res, k), (n,)) for k in ("npv", "time_premium", "cost_of_delay")
+    }
     return Outcome(np.broadcast_to(res.value, (n,)), np.broadcast_to(res.valid, (n,)), detail)
 
 
 def _option_args(p: Params, n: int) -> tuple[FloatArray, ...]:
-    return tuple(vec(p, k, n) for k in (
-        "underlying_value", "exercise_cost", "volatility", "term_years", "risk_free_rate"))
+    return tuple(
+        vec(p, k, n)
+        for k in ("underlying_value", "exercise_cost", "volatility", "term_years", "risk_free_rate")
+    )
 
 
-def eval_black_scholes(a: Any, s: Mapping[str, Any], p: Params, n: int, invalid: Invalid,
-                       series: bool) -> Outcome:
+def eval_black_scholes(
+    a: Any, s: Mapping[str, Any], p: Params, n: int, invalid: Invalid, series: bool
+) -> Outcome:
     """Black–Scholes with a continuous cost of delay (METHODS §5.1)."""
     from ipvalue.valuation.options import black_scholes_delay
 
     y: Any = vec(p, "cost_of_delay", n) if "cost_of_delay" in p else "inverse_life"
-    return _option_outcome(black_scholes_delay(*_option_args(p, n), cost_of_delay=y,
-                                               invalid=invalid), n)
+    return _option_outcome(
+        black_scholes_delay(*_option_args(p, n), cost_of_delay=y, invalid=invalid), n
+    )
 
 
-def eval_binomial(a: Any, s: Mapping[str, Any], p: Params, n: int, invalid: Invalid,
-                  series: bool) -> Outcome:
+def eval_binomial(
+    a: Any, s: Mapping[str, Any], p: Params, n: int, invalid: Invalid, series: bool
+) -> Outcome:
     """CRR binomial lattice with early exercise (METHODS §5.2)."""
     from ipvalue.valuation.options import binomial_real_option
 
     y: Any = vec(p, "cost_of_delay", n) if "cost_of_delay" in p else a.delay_schedule
-    return _option_outcome(binomial_real_option(
-        *_option_args(p, n), steps=a.steps, exercise=a.exercise, cost_of_delay=y,
-        invalid=invalid), n)
+    return _option_outcome(
+        binomial_real_option(
+            *_option_args(p, n),
+            steps=a.steps,
+            exercise=a.exercise,
+            cost_of_delay=y,
+            invalid=invalid,
+        ),
+        n,
+    )
 
 
 EVALUATORS: dict[str, Evaluator] = {

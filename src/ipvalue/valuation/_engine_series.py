@@ -38,9 +38,7 @@ class Series:
         return int(self.values.shape[-1])
 
 
-def forecast(
-    model: object, path: str, p: Params, n: int, life: ArrayLike | None = None
-) -> Series:
+def forecast(model: object, path: str, p: Params, n: int, life: ArrayLike | None = None) -> Series:
     """Evaluate the forecast ``model`` stored at ``path`` inside the approach.
 
     Explicit: the values as given. Growth: ``X_t = year1·(1+g)^(t−1)``. Lifecycle:
@@ -61,15 +59,28 @@ def forecast(
         stages, start = [], 1
         for k, st in enumerate(model.stages):
             pre = f"{path}.stages.{k}"
-            stages.append(Stage(st.stage, start, start + st.years - 1, vec(p, f"{pre}.growth", n),
-                                vec(p, f"{pre}.margin", n), vec(p, f"{pre}.probability", n)))
+            stages.append(
+                Stage(
+                    st.stage,
+                    start,
+                    start + st.years - 1,
+                    vec(p, f"{pre}.growth", n),
+                    vec(p, f"{pre}.margin", n),
+                    vec(p, f"{pre}.probability", n),
+                )
+            )
             start += st.years
         cap = model.years if life is None else float(np.min(life))
-        fc = lifecycle_forecast(vec(p, f"{path}.base", n), stages, economic_life=cap,
-                                legal_term=None)
+        fc = lifecycle_forecast(
+            vec(p, f"{path}.base", n), stages, economic_life=cap, legal_term=None
+        )
         shape = (n, model.years)
-        return Series(np.broadcast_to(fc.revenue, shape), np.broadcast_to(fc.income, shape),
-                      np.broadcast_to(fc.probability, shape), fc.stage_of_year)
+        return Series(
+            np.broadcast_to(fc.revenue, shape),
+            np.broadcast_to(fc.income, shape),
+            np.broadcast_to(fc.probability, shape),
+            fc.stage_of_year,
+        )
     raise TypeError(f"unknown forecast model {type(model).__name__}")
 
 

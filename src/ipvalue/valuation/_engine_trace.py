@@ -9,8 +9,16 @@ from ipvalue.model.result import Scalar, TraceStep, ValuationWarning
 from ipvalue.valuation._engine_methods import Outcome
 from ipvalue.valuation.resolve import ResolvedApproach
 
-_SETTINGS = ("timing", "terminal_discounting", "tab_period", "tab_timing", "life_years",
-             "life_source", "cost_of_delay", "steps")
+_SETTINGS = (
+    "timing",
+    "terminal_discounting",
+    "tab_period",
+    "tab_timing",
+    "life_years",
+    "life_source",
+    "cost_of_delay",
+    "steps",
+)
 _FINITE_IP = {"patent", "copyright", "data_asset"}
 
 
@@ -55,39 +63,49 @@ def outcome_warnings(ra: ResolvedApproach, out: Outcome, asset: Any) -> list[Val
     if out.rows:
         horizon = next(iter(out.rows.values())).shape[-1]
     if life is not None and horizon is not None and life < horizon:
-        warns.append(ValuationWarning(
-            "life_cap",
-            f"{name}: income period capped at {life:.2f} years ({ra.settings['life_source']}) "
-            f"of the {horizon}-year forecast",
-        ))
+        warns.append(
+            ValuationWarning(
+                "life_cap",
+                f"{name}: income period capped at {life:.2f} years ({ra.settings['life_source']}) "
+                f"of the {horizon}-year forecast",
+            )
+        )
     has_tv = getattr(ra.model, "terminal_growth", None) is not None
     if has_tv and life is None and not asset.renewable and asset.type in _FINITE_IP:
-        warns.append(ValuationWarning(
-            "perpetual_terminal_value",
-            f"{name}: a perpetual terminal value on a {asset.type} with no legal term or "
-            "economic life; give asset.remaining_legal_term_years / economic_life_years or "
-            "set asset.renewable if follow-on rights are asserted",
-        ))
+        warns.append(
+            ValuationWarning(
+                "perpetual_terminal_value",
+                f"{name}: a perpetual terminal value on a {asset.type} with no legal term or "
+                "economic life; give asset.remaining_legal_term_years / economic_life_years or "
+                "set asset.renewable if follow-on rights are asserted",
+            )
+        )
     if has_tv and life is not None:
-        warns.append(ValuationWarning(
-            "terminal_value_to_life",
-            f"{name}: the terminal value is a growing annuity up to the {life:.2f}-year life, "
-            "not a perpetuity",
-        ))
+        warns.append(
+            ValuationWarning(
+                "terminal_value_to_life",
+                f"{name}: the terminal value is a growing annuity up to the {life:.2f}-year life, "
+                "not a perpetuity",
+            )
+        )
     if out.tv_share is not None and has_tv:
         share = float(out.tv_share[0])
         if math.isfinite(share) and share > s.terminal_value_share_warning:
-            warns.append(ValuationWarning(
-                "terminal_value_share",
-                f"{name}: the terminal value is {share:.1%} of the value (warning above "
-                f"{s.terminal_value_share_warning:.0%})",
-            ))
+            warns.append(
+                ValuationWarning(
+                    "terminal_value_share",
+                    f"{name}: the terminal value is {share:.1%} of the value (warning above "
+                    f"{s.terminal_value_share_warning:.0%})",
+                )
+            )
     if out.spread is not None and has_tv:
         spread = float(out.spread[0])
         if math.isfinite(spread) and spread < s.rate_growth_spread_warning:
-            warns.append(ValuationWarning(
-                "narrow_rate_growth_spread",
-                f"{name}: discount rate − terminal growth = {spread:.2%} (warning below "
-                f"{s.rate_growth_spread_warning:.2%}); the terminal value is very sensitive",
-            ))
+            warns.append(
+                ValuationWarning(
+                    "narrow_rate_growth_spread",
+                    f"{name}: discount rate − terminal growth = {spread:.2%} (warning below "
+                    f"{s.rate_growth_spread_warning:.2%}); the terminal value is very sensitive",
+                )
+            )
     return warns

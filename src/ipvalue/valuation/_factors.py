@@ -135,9 +135,7 @@ def pvaf(rate: ArrayLike, periods: ArrayLike, *, timing: Literal["end", "mid"]) 
     return _pvaf(k, n, timing)
 
 
-def _pvaf(
-    k: FloatArray, n: FloatArray, timing: str, log_a: FloatArray | None = None
-) -> FloatArray:
+def _pvaf(k: FloatArray, n: FloatArray, timing: str, log_a: FloatArray | None = None) -> FloatArray:
     """PVAF without validation; ``log_a = log1p(k)`` may be passed in when already computed.
 
     ``1 - (1+k)^-n = -expm1(-n log1p(k))`` keeps full precision for small ``k``; ``k = 0`` gives n.
@@ -204,6 +202,7 @@ def npv(
     InputError
         As :func:`present_value`.
     """
-    return np.asarray(as_param(initial, "initial") + present_value(
-        rate, cash_flows, timing=timing, times=times
-    ), dtype=np.float64)
+    return np.asarray(
+        as_param(initial, "initial") + present_value(rate, cash_flows, timing=timing, times=times),
+        dtype=np.float64,
+    )

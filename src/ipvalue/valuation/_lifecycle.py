@@ -121,8 +121,10 @@ def lifecycle_forecast(
             raise InputError(f"{field}.name", "must be one of " + ", ".join(STAGE_ORDER))
         pos = STAGE_ORDER.index(st.name)
         if pos <= order:
-            raise InputError(f"{field}.name", "stages must follow introduction, growth, "
-                             "maturity, decline, each at most once")
+            raise InputError(
+                f"{field}.name",
+                "stages must follow introduction, growth, maturity, decline, each at most once",
+            )
         order = pos
         if int(st.start) != st.start or int(st.end) != st.end:
             raise InputError(f"{field}.start", "start and end must be whole years")
@@ -146,8 +148,9 @@ def lifecycle_forecast(
         g = as_param(st.growth, f"stages.{i}.growth")
         m = as_param(st.margin, f"stages.{i}.margin")
         p = as_param(1.0 if st.probability is None else st.probability, f"stages.{i}.probability")
-        fields.update({f"stages.{i}.growth": g, f"stages.{i}.margin": m,
-                       f"stages.{i}.probability": p})
+        fields.update(
+            {f"stages.{i}.growth": g, f"stages.{i}.margin": m, f"stages.{i}.probability": p}
+        )
         params.append((st, g, m, p))
     shape = leading_shape(fields)
     checks = Checks(shape, invalid)

@@ -275,5 +275,6 @@ def reconcile_asset_returns(
         raise InputError("fair_values", "must not all be 0")
     weights = {k: v / total for k, v in fair_values.items()}
     wara = float(sum(weights[k] * required_returns[k] for k in weights))
-    return ReturnReconciliation(wara=wara, wacc=float(wacc), gap=wara - float(wacc),
-                                weights=weights)
+    return ReturnReconciliation(
+        wara=wara, wacc=float(wacc), gap=wara - float(wacc), weights=weights
+    )

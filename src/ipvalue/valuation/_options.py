@@ -69,8 +69,9 @@ def _inputs(
     sigma = as_param(volatility, "volatility")
     t = as_param(life, "life")
     r = as_param(rate, "riskless_rate")
-    shape = leading_shape({"value": s, "cost": k, "volatility": sigma, "life": t,
-                           "riskless_rate": r})
+    shape = leading_shape(
+        {"value": s, "cost": k, "volatility": sigma, "life": t, "riskless_rate": r}
+    )
     checks = Checks(shape, invalid)
     checks.require("value", "must be > 0 (PV of the cash flows if launched now)", s > 0)
     checks.require("cost", "must be > 0 (PV of the launch investment)", k > 0)

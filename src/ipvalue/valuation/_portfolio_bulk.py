@@ -87,15 +87,13 @@ def match_many(
             if st.plain is not None:
                 ok &= _equal(map(st.plain, got), st.plain_expected, n)
             for k, expected in st.sized:
-                ok &= _equal(map(_sizer(expected), map(operator.itemgetter(k), got)),
-                             expected, n)
+                ok &= _equal(map(_sizer(expected), map(operator.itemgetter(k), got)), expected, n)
             if st.params is not None:
                 blocks.append((st.params_single, list(map(st.params, got))))
     except (AttributeError, IndexError, KeyError, TypeError, ValueError):
         return None
     try:  # validated plain numbers are finite floats: NaN here was a None, TypeError a ref
-        values = np.hstack([_as_floats(single, b, n) for single, b in blocks]
-                           or [np.empty((n, 0))])
+        values = np.hstack([_as_floats(single, b, n) for single, b in blocks] or [np.empty((n, 0))])
         if not np.isfinite(values).all():
             raise TypeError
     except (TypeError, ValueError):
@@ -115,8 +113,11 @@ def _parents(st: Any, approaches: list[Any], read: dict[str, list[Any]]) -> list
     (``revenue.values`` from ``revenue``), else through the step's own getter."""
     up, _, name = st.parent_path.rpartition(".")
     above = read.get(up)
-    if above and name.isidentifier() and all(
-            issubclass(t, BaseModel) for t in set(map(type, above))):
+    if (
+        above
+        and name.isidentifier()
+        and all(issubclass(t, BaseModel) for t in set(map(type, above)))
+    ):
         got = list(map(operator.attrgetter(name), above))
     else:
         got = list(map(st.parent, approaches))

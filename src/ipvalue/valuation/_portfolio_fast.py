@@ -45,8 +45,11 @@ def _parent_getter(model: BaseModel, parts: list[str]) -> tuple[Any, Getter]:
             if attrs:
                 getters.append(operator.attrgetter(".".join(attrs)))
                 attrs = []
-            key: Any = int(part) if isinstance(obj, list | tuple) else next(
-                k for k in obj if str(k) == part)
+            key: Any = (
+                int(part)
+                if isinstance(obj, list | tuple)
+                else next(k for k in obj if str(k) == part)
+            )
             getters.append(operator.itemgetter(key))
             obj = obj[key]
         else:
@@ -129,13 +132,22 @@ def _compile_plan(model: BaseModel, spaths: list[str], ppaths: list[str]) -> lis
         plain_pos = [k for k in s_pos if not isinstance(got[k], list | tuple | dict)]
         plain = operator.itemgetter(*plain_pos) if plain_pos else None
         p_pos = [k for k, (_, kind, _) in enumerate(items) if kind == "p"]
-        plan.append(_Step(
-            get, pget if parent else None, leaf,
-            by_key, parent, single, plain,
-            plain(got) if plain else None, sized,
-            operator.itemgetter(*p_pos) if p_pos else None, len(p_pos) == 1,
-            tuple(items[k][2] for k in p_pos),
-        ))
+        plan.append(
+            _Step(
+                get,
+                pget if parent else None,
+                leaf,
+                by_key,
+                parent,
+                single,
+                plain,
+                plain(got) if plain else None,
+                sized,
+                operator.itemgetter(*p_pos) if p_pos else None,
+                len(p_pos) == 1,
+                tuple(items[k][2] for k in p_pos),
+            )
+        )
     return plan
 
 
@@ -193,7 +205,8 @@ class Group:
     rows: list[list[float]] = field(default_factory=list)
     lives: list[float | None] = field(default_factory=list)
     blocks: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = field(
-        default_factory=list)
+        default_factory=list
+    )
     has_life: bool = True
 
     @cached_property
@@ -201,14 +214,19 @@ class Group:
         """``(asset, position)`` per member (m × 2), their numbers (m × paths), life years
         (``None`` when the members have no finite life)."""
         m, p = len(self.rows), len(self.paths)
-        at = [np.array(self.members, dtype=np.intp).reshape(m, 2),
-              *(np.column_stack([i, j]) for i, j, _, _ in self.blocks)]
-        table = [np.array(self.rows, dtype=np.float64).reshape(m, p),
-                 *(v for _, _, v, _ in self.blocks)]
+        at = [
+            np.array(self.members, dtype=np.intp).reshape(m, 2),
+            *(np.column_stack([i, j]) for i, j, _, _ in self.blocks),
+        ]
+        table = [
+            np.array(self.rows, dtype=np.float64).reshape(m, p),
+            *(v for _, _, v, _ in self.blocks),
+        ]
         lives = None
         if self.has_life:
-            lives = np.concatenate([np.array(self.lives, dtype=np.float64),
-                                    *(x for _, _, _, x in self.blocks)])
+            lives = np.concatenate(
+                [np.array(self.lives, dtype=np.float64), *(x for _, _, _, x in self.blocks)]
+            )
         return np.concatenate(at), np.concatenate(table), lives
 
     def __len__(self) -> int:
@@ -220,9 +238,13 @@ class Group:
         i, j = at[r].tolist()
         t = self.template
         settings = {**t.settings, "life_years": None if lives is None else float(lives[r])}
-        return ResolvedApproach(t.model, f"assets.{i}.approaches.{j}.",
-                                dict(zip(self.paths, table[r].tolist(), strict=True)), {},
-                                settings)
+        return ResolvedApproach(
+            t.model,
+            f"assets.{i}.approaches.{j}.",
+            dict(zip(self.paths, table[r].tolist(), strict=True)),
+            {},
+            settings,
+        )
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -299,8 +321,9 @@ class _Resolver:
         g = self.group_of.get(key)
         if g is None:
             g = self.group_of[key] = len(self.out.groups)
-            self.out.groups.append(Group(ra, t.paths if t is not None else tuple(ra.params),
-                                         has_life=has_life))
+            self.out.groups.append(
+                Group(ra, t.paths if t is not None else tuple(ra.params), has_life=has_life)
+            )
         return g
 
     def meta(self, a: Any, g: int, weight: float | None, name: str | None = None) -> Meta:
@@ -312,8 +335,9 @@ class _Resolver:
             m = self.metas[(name, g)] = Meta(name, a.family, a.method, None, g)
         return m
 
-    def add(self, t: _Template | None, ra: ResolvedApproach, values: list[float],
-            i: int, j: int, a: Any) -> Meta:
+    def add(
+        self, t: _Template | None, ra: ResolvedApproach, values: list[float], i: int, j: int, a: Any
+    ) -> Meta:
         life = self.lives[i]
         g = self.group(t, ra, life is not None)
         grp = self.out.groups[g]
@@ -344,21 +368,34 @@ class _Resolver:
                 metas.append(self.add(t, t.resolved, values, i, j, a))
             out.meta[i] = metas
             return False
-        res = resolve(header, item.asset, item.approaches, framework=self.framework,
-                      prefix=f"assets.{i}.", record_case_values=False)
+        res = resolve(
+            header,
+            item.asset,
+            item.approaches,
+            framework=self.framework,
+            prefix=f"assets.{i}.",
+            record_case_values=False,
+        )
         out.weights_by_purpose = res.weights_by_purpose
         out.warnings.extend((i, w) for w in res.warnings)
-        out.assumptions.extend(x for x in res.assumptions if not x.name.startswith(
-            f"assets.{i}.approaches."))
+        out.assumptions.extend(
+            x for x in res.assumptions if not x.name.startswith(f"assets.{i}.approaches.")
+        )
         metas = []
         created = False
         for j, ra in enumerate(res.approaches):
             bucket = self.templates.setdefault((type(ra.model), j, jur), [])
-            known = next((t for t in bucket if _match(t, ra.model) is not None and (
-                ra.model.weight is None or "weight" in t.paths)), None)
+            known = next(
+                (
+                    t
+                    for t in bucket
+                    if _match(t, ra.model) is not None
+                    and (ra.model.weight is None or "weight" in t.paths)
+                ),
+                None,
+            )
             if known is None:
-                out.assumptions.extend(
-                    x for x in res.assumptions if x.name.startswith(ra.prefix))
+                out.assumptions.extend(x for x in res.assumptions if x.name.startswith(ra.prefix))
                 known = _template(ra)
                 if known is not None:
                     bucket.append(known)
@@ -377,9 +414,10 @@ class _Resolver:
         """Match the assets ``rest`` against the known templates column-wise; returns those
         left for one-by-one resolution."""
         assets = self.case.assets
+
         def pick(seq: list[Any]) -> Any:
             if rest[-1] - rest[0] == len(rest) - 1:  # one run of assets: a slice
-                return seq[rest[0]:rest[-1] + 1]
+                return seq[rest[0] : rest[-1] + 1]
             return operator.itemgetter(*rest)(seq) if len(rest) > 1 else (seq[rest[0]],)
 
         apps = list(map(operator.attrgetter("approaches"), pick(assets)))
@@ -390,15 +428,19 @@ class _Resolver:
         metas = []  # per position: Meta per row of rest (object array, None where unmatched)
         for j in range(int(counts.max())):
             rows = np.flatnonzero(counts > j)
-            at_j = [apps[r][j] for r in rows.tolist()] if rows.size < len(rest) else [
-                a[j] for a in apps]
+            at_j = (
+                [apps[r][j] for r in rows.tolist()]
+                if rows.size < len(rest)
+                else [a[j] for a in apps]
+            )
             types = list(map(type, at_j))
             keys: dict[tuple[Any, ...], list[int]] = {}
             if one_jur and len(set(types)) == 1:
                 keys[(types[0], j, jurs[0])] = list(range(len(at_j)))
             else:
-                for k, key in enumerate(zip(types, repeat(j),
-                                            (jurs[r] for r in rows.tolist()), strict=False)):
+                for k, key in enumerate(
+                    zip(types, repeat(j), (jurs[r] for r in rows.tolist()), strict=False)
+                ):
                     keys.setdefault(key, []).append(k)
             meta_j = np.full(len(rest), None, dtype=object)
             for key, ks in keys.items():
@@ -406,13 +448,23 @@ class _Resolver:
                 for t in self.templates.get(key, ()):
                     if not todo.size:
                         break
-                    got = match_many(t, [at_j[k] for k in todo.tolist()] if len(todo) < len(
-                        at_j) else at_j, weighted="weight" in t.paths)
+                    got = match_many(
+                        t,
+                        [at_j[k] for k in todo.tolist()] if len(todo) < len(at_j) else at_j,
+                        weighted="weight" in t.paths,
+                    )
                     if got is None:
                         continue
                     ok, values = got
-                    self._block(t, j, rows[todo[ok]], values[ok], [at_j[k] for k in (
-                        todo[ok].tolist())], rest, meta_j)
+                    self._block(
+                        t,
+                        j,
+                        rows[todo[ok]],
+                        values[ok],
+                        [at_j[k] for k in (todo[ok].tolist())],
+                        rest,
+                        meta_j,
+                    )
                     todo = todo[~ok]
                 full[rows[todo]] = False
             metas.append(meta_j)
@@ -427,14 +479,22 @@ class _Resolver:
             sel = np.flatnonzero(full & (counts == k))
             lists = map(list, zip(*(m[sel].tolist() for m in metas[:k]), strict=True))
             if sel.size == len(rest) and rest[-1] - rest[0] == len(rest) - 1:  # one run
-                meta[rest[0]:rest[-1] + 1] = lists
+                meta[rest[0] : rest[-1] + 1] = lists
                 continue
             for i, m in zip([rest[r] for r in sel.tolist()], lists, strict=True):
                 meta[i] = m
         return [rest[r] for r in np.flatnonzero(~full).tolist()]
 
-    def _block(self, t: _Template, j: int, rows: np.ndarray, values: np.ndarray,
-               approaches: list[Any], rest: list[int], meta_j: np.ndarray) -> None:
+    def _block(
+        self,
+        t: _Template,
+        j: int,
+        rows: np.ndarray,
+        values: np.ndarray,
+        approaches: list[Any],
+        rest: list[int],
+        meta_j: np.ndarray,
+    ) -> None:
         """Add matched approaches at position ``j`` (``rows`` into ``rest``) to their groups."""
         if not rows.size:
             return
@@ -450,9 +510,11 @@ class _Resolver:
             g = self.group(t, t.resolved, flag)
             life = lives[sel] if flag else np.empty(0)
             self.out.groups[g].blocks.append(
-                (idx[sel], np.full(sel.size, j, dtype=np.intp), values[sel], life))
-            chosen = approaches if sel.size == len(approaches) else [
-                approaches[k] for k in sel.tolist()]
+                (idx[sel], np.full(sel.size, j, dtype=np.intp), values[sel], life)
+            )
+            chosen = (
+                approaches if sel.size == len(approaches) else [approaches[k] for k in sel.tolist()]
+            )
             if weighted:
                 w = values[sel, t.paths.index("weight")].tolist()
                 made = [self.meta(a, g, x) for a, x in zip(chosen, w, strict=True)]
@@ -475,6 +537,7 @@ class _Resolver:
                 kept.append((i[keep], j[keep], v[keep], life[keep] if life.size else life))
             grp.blocks = kept
 
+
 def _lives_and_jurisdictions(
     header: CaseHeader, assets: list[Asset]
 ) -> tuple[list[float | None], list[str] | None, list[str | None]]:
@@ -482,8 +545,10 @@ def _lives_and_jurisdictions(
     every cap is the remaining legal term) and jurisdiction, read column-wise when every asset
     gives its remaining legal term and no economic life (the common case)."""
     fields = list(map(vars, assets))  # validated models keep their fields in __dict__
-    legal, econ, given = (list(map(operator.itemgetter(f), fields)) for f in (
-        "remaining_legal_term_years", "economic_life_years", "jurisdictions"))
+    legal, econ, given = (
+        list(map(operator.itemgetter(f), fields))
+        for f in ("remaining_legal_term_years", "economic_life_years", "jurisdictions")
+    )
     lives: list[float | None]
     sources: list[str] | None = None
     if None not in legal and set(econ) == {None}:
@@ -511,7 +576,8 @@ def resolve_portfolio(case: Any, *, framework: Any = None) -> BatchResolution:
     r = _Resolver(case, framework)
     header: CaseHeader = case
     r.lives, r.out.life_sources, r.jurs = _lives_and_jurisdictions(
-        header, list(map(operator.attrgetter("asset"), case.assets)))
+        header, list(map(operator.attrgetter("asset"), case.assets))
+    )
     r.lives_arr = np.array(r.lives, dtype=np.float64)  # None -> NaN
     rest = list(range(len(case.assets)))
     pos, budget = 0, 4
@@ -525,9 +591,13 @@ def resolve_portfolio(case: Any, *, framework: Any = None) -> BatchResolution:
                 budget -= 1
     for t in r.all_templates:
         if t.used:
-            r.out.assumptions.append(Assumption(
-                f"{t.resolved.prefix}*", t.used, "assets",
-                f"the assumptions recorded under {t.resolved.prefix} also apply to {t.used} "
-                "further assets whose approach has the same input structure",
-            ))
+            r.out.assumptions.append(
+                Assumption(
+                    f"{t.resolved.prefix}*",
+                    t.used,
+                    "assets",
+                    f"the assumptions recorded under {t.resolved.prefix} also apply to {t.used} "
+                    "further assets whose approach has the same input structure",
+                )
+            )
     return r.out

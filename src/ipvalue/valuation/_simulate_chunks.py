@@ -139,9 +139,7 @@ class Plan:
         return ChunkResult(kept, rejected_by, done, block_moments(values, valid, sizes), low, high)
 
 
-def run_chunks(
-    plan: Plan, chunks: list[range], workers: int
-) -> Iterator[ChunkResult]:
+def run_chunks(plan: Plan, chunks: list[range], workers: int) -> Iterator[ChunkResult]:
     """Chunk results in path order; with ``workers > 1`` chunks run in a thread pool.
 
     numpy releases the GIL inside random fills and ufunc loops, so threads overlap the heavy

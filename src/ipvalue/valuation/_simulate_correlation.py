@@ -116,8 +116,9 @@ def normal_correlation(rank: FloatArray, kind: CorrelationKind) -> FloatArray:
     normal = 2.0 * np.sin(np.pi * rank / 6.0)
     np.fill_diagonal(normal, 1.0)
     _require_psd(
-        normal, "is not positive semidefinite once converted to normal correlations "
-        "(2·sin(π·ρ/6)); soften the strongest correlations"
+        normal,
+        "is not positive semidefinite once converted to normal correlations "
+        "(2·sin(π·ρ/6)); soften the strongest correlations",
     )
     return normal
 

@@ -100,8 +100,15 @@ def _split(sets: list[_Set], limit: int) -> list[_Set]:
             groups.setdefault(j, {})[overall] = inner
         for j, ranks in groups.items():
             count = int(s.counts[j])
-            out.append(_Set(s.j1, [*s.levels, (s.low, s.high, j)], count, ranks,
-                            "extract" if count <= limit else "measure"))
+            out.append(
+                _Set(
+                    s.j1,
+                    [*s.levels, (s.low, s.high, j)],
+                    count,
+                    ranks,
+                    "extract" if count <= limit else "measure",
+                )
+            )
     return out
 
 
@@ -151,11 +158,13 @@ def streaming_statistics(
     if flat:
         resolved = dict.fromkeys(ranks, minimum)
     groups: dict[int, dict[int, int]] = {}
-    for k in ([] if flat else ranks):
+    for k in [] if flat else ranks:
         j, inner_rank = _locate(fine, k)
         groups.setdefault(j, {})[k] = inner_rank
-    sets = [_Set(j, [], int(fine[j]), r, "extract" if fine[j] <= limit else "measure")
-            for j, r in groups.items()]
+    sets = [
+        _Set(j, [], int(fine[j]), r, "extract" if fine[j] <= limit else "measure")
+        for j, r in groups.items()
+    ]
     while sets:
         want = np.zeros(FINE_BINS, dtype=np.bool_)
         want[[s.j1 for s in sets]] = True

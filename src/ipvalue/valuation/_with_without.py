@@ -55,8 +55,12 @@ def with_and_without(
         tab=tab,
     )
     shape = leading_shape(
-        {"series:cash_flows_with": cf_with, "series:cash_flows_without": cf_without, "rate": r,
-         **fields}
+        {
+            "series:cash_flows_with": cf_with,
+            "series:cash_flows_without": cf_without,
+            "rate": r,
+            **fields,
+        }
     )
     return value_flows(
         np.asarray(cf_with - cf_without, dtype=np.float64),

@@ -38,7 +38,11 @@ Progress = Callable[[int, int], None]
 
 
 def evaluate_approach(
-    ra: ResolvedApproach, p: Mapping[str, Any], n: int, *, invalid: str = "raise",
+    ra: ResolvedApproach,
+    p: Mapping[str, Any],
+    n: int,
+    *,
+    invalid: str = "raise",
     series: bool = True,
 ) -> Outcome:
     """Evaluate one resolved approach on parameters ``p`` (floats or arrays of shape ``(n,)``)."""
@@ -52,8 +56,12 @@ def evaluate_approach(
         raise InputError(f"{ra.prefix}{field}", exc.rule) from None
 
 
-_KERNEL_FIELDS = {"rate": "discount_rate", "life": "life (asset legal term / economic life)",
-                  "tv_discounting": "terminal_discounting", "tab": "tab"}
+_KERNEL_FIELDS = {
+    "rate": "discount_rate",
+    "life": "life (asset legal term / economic life)",
+    "tv_discounting": "terminal_discounting",
+    "tab": "tab",
+}
 
 
 def framework_for(case: ValuationCase | PortfolioCase, framework: Any = None) -> Any:
@@ -108,8 +116,13 @@ def _deterministic(res: Resolution, case: Any, threshold: float) -> _Run:
         if abs(sum(weights.values()) - 1) > 1e-9:
             raise InputError("approaches.*.weight", "weights must sum to 1")
     rec = reconcile(
-        values, families, purpose=case.purpose, threshold=threshold, weights=weights,
-        framework_weights=res.weights_by_purpose, ranges=ranges,
+        values,
+        families,
+        purpose=case.purpose,
+        threshold=threshold,
+        weights=weights,
+        framework_weights=res.weights_by_purpose,
+        ranges=ranges,
     )
     return _Run(res, outcomes, rec, families)
 
@@ -169,12 +182,25 @@ def _simulate(
                     )
             correlation[(c.a, c.b)] = c.rho
     s = run_monte_carlo(
-        _concluded_evaluator(run), dists, paths=paths, seed=seed,
-        chunk_size=get_settings().mc_chunk_size, correlation=correlation, progress=progress,
+        _concluded_evaluator(run),
+        dists,
+        paths=paths,
+        seed=seed,
+        chunk_size=get_settings().mc_chunk_size,
+        correlation=correlation,
+        progress=progress,
     )
     summary = DistributionSummary(
-        mean=s.mean, std=s.std, p5=s.p5, p50=s.p50, p95=s.p95, n=s.n, seed=s.seed,
-        rejected=s.rejected, percentiles=dict(s.percentiles), histogram=s.histogram.to_dict(),
+        mean=s.mean,
+        std=s.std,
+        p5=s.p5,
+        p50=s.p50,
+        p95=s.p95,
+        n=s.n,
+        seed=s.seed,
+        rejected=s.rejected,
+        percentiles=dict(s.percentiles),
+        histogram=s.histogram.to_dict(),
     )
     warns = [ValuationWarning(w.code, w.message) for w in s.warnings]
     return summary, warns
@@ -196,8 +222,11 @@ def _simulation_trace(case: ValuationCase, run: _Run, dist: DistributionSummary)
     return TraceStep(
         step="monte_carlo",
         detail={
-            "paths": dist.n + dist.rejected, "accepted": dist.n, "rejected": dist.rejected,
-            "seed": dist.seed, "chunk_size": get_settings().mc_chunk_size,
+            "paths": dist.n + dist.rejected,
+            "accepted": dist.n,
+            "rejected": dist.rejected,
+            "seed": dist.seed,
+            "chunk_size": get_settings().mc_chunk_size,
             "correlations": "; ".join(f"{c.a} ~ {c.b}: rho = {c.rho:g}" for c in corr)
             or "none (independent draws)",
             "correlation_method": "Gaussian copula on ranks" if corr else "",
@@ -240,12 +269,17 @@ def _approach_values(run: _Run) -> tuple[ApproachValue, ...]:
     out = []
     for ra in run.resolution.approaches:
         o = run.outcomes[ra.name]
-        out.append(ApproachValue(
-            approach=ra.model.family, method=ra.model.method, id=ra.name,
-            value=float(o.value[0]), weight=run.reconciled.weights[ra.name],
-            low=None if o.low is None else float(o.low[0]),
-            high=None if o.high is None else float(o.high[0]),
-        ))
+        out.append(
+            ApproachValue(
+                approach=ra.model.family,
+                method=ra.model.method,
+                id=ra.name,
+                value=float(o.value[0]),
+                weight=run.reconciled.weights[ra.name],
+                low=None if o.low is None else float(o.low[0]),
+                high=None if o.high is None else float(o.high[0]),
+            )
+        )
     return tuple(out)
 
 
@@ -253,11 +287,20 @@ def _recon_trace(run: _Run) -> TraceStep:
     r = run.reconciled
     return TraceStep(
         step="reconciliation",
-        detail={"weight_source": r.weight_source, "concluded": r.value, "low": r.low,
-                "high": r.high, "formula": "value = Σ weight_i · value_i"},
+        detail={
+            "weight_source": r.weight_source,
+            "concluded": r.value,
+            "low": r.low,
+            "high": r.high,
+            "formula": "value = Σ weight_i · value_i",
+        },
         rows=tuple(
-            {"approach": k, "value": float(run.outcomes[k].value[0]), "weight": w,
-             "weighted": w * float(run.outcomes[k].value[0])}
+            {
+                "approach": k,
+                "value": float(run.outcomes[k].value[0]),
+                "weight": w,
+                "weighted": w * float(run.outcomes[k].value[0]),
+            }
             for k, w in r.weights.items()
         ),
     )
@@ -268,13 +311,16 @@ def _run_warnings(run: _Run, case: Any, asset: Any) -> list[ValuationWarning]:
     for ra in run.resolution.approaches:
         warns.extend(outcome_warnings(ra, run.outcomes[ra.name], asset))
     if run.reconciled.fallback:
-        warns.append(ValuationWarning(
-            "default_weights_fallback",
-            f"no default weight for the approach families used for purpose '{case.purpose}'; "
-            "equal weights applied — set approach weights in the case",
-        ))
-    warns.extend(ValuationWarning("approaches_diverge", d.message)
-                 for d in run.reconciled.divergences)
+        warns.append(
+            ValuationWarning(
+                "default_weights_fallback",
+                f"no default weight for the approach families used for purpose '{case.purpose}'; "
+                "equal weights applied — set approach weights in the case",
+            )
+        )
+    warns.extend(
+        ValuationWarning("approaches_diverge", d.message) for d in run.reconciled.divergences
+    )
     return warns
 
 
@@ -337,12 +383,15 @@ def value(
     from ipvalue import evidence
 
     if isinstance(case, ValuationCase) and evidence.applies(case):  # read once, attached
-        return evidence.value_with_evidence(case, lambda c: value(
-            c, seed=seed, paths=paths, framework=framework, progress=progress))
+        return evidence.value_with_evidence(
+            case, lambda c: value(c, seed=seed, paths=paths, framework=framework, progress=progress)
+        )
     if isinstance(case, PortfolioCase):
         if case.patent_evidence is not None:  # files read once; per-asset evidence as columns
-            return evidence.value_portfolio_with_evidence(case, lambda c: value(
-                c, seed=seed, paths=paths, framework=framework, progress=progress))
+            return evidence.value_portfolio_with_evidence(
+                case,
+                lambda c: value(c, seed=seed, paths=paths, framework=framework, progress=progress),
+            )
         from ipvalue.valuation.portfolio import value_portfolio
 
         fw = framework_for(case, framework)
@@ -384,18 +433,29 @@ def value(
         trace.append(_simulation_trace(case, run, dist))
         rng = ValueRange(dist.p5, dist.p95, "monte_carlo_p5_p95")
     elif paths is not None:
-        warnings.append(ValuationWarning(
-            "nothing_uncertain", "--paths given but no weighted input is a distribution: "
-            "deterministic result"))
+        warnings.append(
+            ValuationWarning(
+                "nothing_uncertain",
+                "--paths given but no weighted input is a distribution: deterministic result",
+            )
+        )
     bars, tornado_warns = _tornado(run)
     warnings.extend(tornado_warns)
     assumptions: list[Assumption] = list(res.assumptions)
     return Valuation(
-        case_id=case.id, valuation_date=case.valuation_date, value=run.reconciled.value,
-        currency=case.currency, range=rng, approaches=_approach_values(run),
-        assumptions=tuple(assumptions), warnings=tuple(warnings), trace=tuple(trace),
-        software_version=_software_version(), refdata_version=_refdata_version(),
-        distribution=dist, sensitivity=bars,
+        case_id=case.id,
+        valuation_date=case.valuation_date,
+        value=run.reconciled.value,
+        currency=case.currency,
+        range=rng,
+        approaches=_approach_values(run),
+        assumptions=tuple(assumptions),
+        warnings=tuple(warnings),
+        trace=tuple(trace),
+        software_version=_software_version(),
+        refdata_version=_refdata_version(),
+        distribution=dist,
+        sensitivity=bars,
         sanity_checks=tuple(_sanity_checks(run)),
     )
 
@@ -409,16 +469,28 @@ def _apply_framework(
         return case, [], [], []
     rc = fw.resolve(case)
     assumptions = [
-        Assumption(p.path or f"framework.{p.name}", p.value, p.unit,
-                   f"{rc.framework} [{p.evidence}]: {p.source}", p.source_date, p.confidence)
-        for p in rc.parameters if p.evidence != "input"
+        Assumption(
+            p.path or f"framework.{p.name}",
+            p.value,
+            p.unit,
+            f"{rc.framework} [{p.evidence}]: {p.source}",
+            p.source_date,
+            p.confidence,
+        )
+        for p in rc.parameters
+        if p.evidence != "input"
     ]
     warnings = [ValuationWarning(w.code, w.message) for w in rc.warnings()]
-    trace = [TraceStep(
-        step="framework", detail={"framework": rc.framework, "parameters": len(rc.parameters)},
-        rows=tuple({"requirement": r.code, "text": r.text, "source": r.source,
-                    "evidence": r.evidence} for r in rc.requirements),
-    )]
+    trace = [
+        TraceStep(
+            step="framework",
+            detail={"framework": rc.framework, "parameters": len(rc.parameters)},
+            rows=tuple(
+                {"requirement": r.code, "text": r.text, "source": r.source, "evidence": r.evidence}
+                for r in rc.requirements
+            ),
+        )
+    ]
     return rc.case, assumptions, warnings, trace
 
 
@@ -427,10 +499,16 @@ def _sanity_checks(run: _Run) -> list[TraceStep]:
     for ra in run.resolution.approaches:
         o = run.outcomes[ra.name]
         if "rule_of_25_value" in o.detail:
-            out.append(TraceStep(
-                step="sanity_check.rule_of_25", approach=ra.name,
-                detail={"label": "sanity check, not a valuation method (Uniloc v. Microsoft, "
+            out.append(
+                TraceStep(
+                    step="sanity_check.rule_of_25",
+                    approach=ra.name,
+                    detail={
+                        "label": "sanity check, not a valuation method (Uniloc v. Microsoft, "
                         "Fed. Cir. 2011); excluded from reconciliation",
-                        "value": float(o.detail["rule_of_25_value"][0]), "split_rate": 0.25},
-            ))
+                        "value": float(o.detail["rule_of_25_value"][0]),
+                        "split_rate": 0.25,
+                    },
+                )
+            )
     return out

@@ -51,8 +51,11 @@ def asset_case(case: PortfolioCase, index: int) -> ValuationCase:
             **item.patent_evidence.model_dump(exclude_none=True),
         }
     return ValuationCase.model_validate(
-        {**header, "asset": item.asset.model_dump(exclude_none=True),
-         "approaches": [a.model_dump(exclude_none=True) for a in item.approaches]}
+        {
+            **header,
+            "asset": item.asset.model_dump(exclude_none=True),
+            "approaches": [a.model_dump(exclude_none=True) for a in item.approaches],
+        }
     )
 
 
@@ -115,8 +118,10 @@ class _LifeCaps:
         return self._word(i, j, float(self.lives[k]))
 
     def all(self) -> list[ValuationWarning]:
-        return [self._word(i, j, life)
-                for (i, j), life in zip(self.at.tolist(), self.lives.tolist(), strict=True)]
+        return [
+            self._word(i, j, life)
+            for (i, j), life in zip(self.at.tolist(), self.lives.tolist(), strict=True)
+        ]
 
 
 _Segment = _Ready | _LifeCaps
@@ -135,38 +140,62 @@ def _terminal_warnings(grp: Any, out: Any, batch: Any, assets: Any) -> _Ready:
     # what the terminal value means given the asset's life, as for a single asset
     if lives is not None:
         for (i, j), life in zip(at.tolist(), lives.tolist(), strict=True):
-            found.append((i, ValuationWarning(
-                "terminal_value_to_life",
-                f"{_aid(assets, i)}: {batch.meta[i][j].name}: the terminal value is a growing "
-                f"annuity up to the {life:.2f}-year life, not a perpetuity")))
+            found.append(
+                (
+                    i,
+                    ValuationWarning(
+                        "terminal_value_to_life",
+                        f"{_aid(assets, i)}: {batch.meta[i][j].name}: the terminal value is a "
+                        f"growing annuity up to the {life:.2f}-year life, not a perpetuity",
+                    ),
+                )
+            )
     else:
         for i, j in at.tolist():
             a = assets[i].asset
             if not a.renewable and a.type in _FINITE_IP:
-                found.append((i, ValuationWarning(
-                    "perpetual_terminal_value",
-                    f"{_aid(assets, i)}: {batch.meta[i][j].name}: a perpetual terminal value on "
-                    f"a {a.type} with no legal term or economic life; give "
-                    "asset.remaining_legal_term_years / economic_life_years or set "
-                    "asset.renewable if follow-on rights are asserted")))
+                found.append(
+                    (
+                        i,
+                        ValuationWarning(
+                            "perpetual_terminal_value",
+                            f"{_aid(assets, i)}: {batch.meta[i][j].name}: a perpetual terminal "
+                            f"value on a {a.type} with no legal term or economic life; give "
+                            "asset.remaining_legal_term_years / economic_life_years or set "
+                            "asset.renewable if follow-on rights are asserted",
+                        ),
+                    )
+                )
     if out.tv_share is None:
         return _Ready(w for _, w in sorted(found, key=lambda x: x[0]))
     st = get_settings()
     share, spread = np.asarray(out.tv_share), np.asarray(out.spread)
     for r in np.flatnonzero(np.isfinite(share) & (share > st.terminal_value_share_warning)):
         i, j = at[r].tolist()
-        found.append((i, ValuationWarning(
-            "terminal_value_share",
-            f"{_aid(assets, i)}: {batch.meta[i][j].name}: the terminal value is "
-            f"{share[r]:.1%} of the value (warning above "
-            f"{st.terminal_value_share_warning:.0%})")))
+        found.append(
+            (
+                i,
+                ValuationWarning(
+                    "terminal_value_share",
+                    f"{_aid(assets, i)}: {batch.meta[i][j].name}: the terminal value is "
+                    f"{share[r]:.1%} of the value (warning above "
+                    f"{st.terminal_value_share_warning:.0%})",
+                ),
+            )
+        )
     for r in np.flatnonzero(np.isfinite(spread) & (spread < st.rate_growth_spread_warning)):
         i, j = at[r].tolist()
-        found.append((i, ValuationWarning(
-            "narrow_rate_growth_spread",
-            f"{_aid(assets, i)}: {batch.meta[i][j].name}: discount rate − terminal growth = "
-            f"{spread[r]:.2%} (warning below {st.rate_growth_spread_warning:.2%}); the "
-            "terminal value is very sensitive")))
+        found.append(
+            (
+                i,
+                ValuationWarning(
+                    "narrow_rate_growth_spread",
+                    f"{_aid(assets, i)}: {batch.meta[i][j].name}: discount rate − terminal "
+                    f"growth = {spread[r]:.2%} (warning below "
+                    f"{st.rate_growth_spread_warning:.2%}); the terminal value is very sensitive",
+                ),
+            )
+        )
     return _Ready(w for _, w in sorted(found, key=lambda x: x[0]))
 
 
@@ -197,15 +226,18 @@ def _life_caps(grp: Any, out: Any, batch: Any, assets: Any) -> _LifeCaps | None:
     return _LifeCaps(at[capped], lives[capped], horizon, batch, assets)
 
 
-def _evaluate_groups(
-    batch: Any, assets: Any
-) -> tuple[_Columns, list[TraceStep], list[_Segment]]:
+def _evaluate_groups(batch: Any, assets: Any) -> tuple[_Columns, list[TraceStep], list[_Segment]]:
     """One kernel call per group; values scattered back to (asset, approach position)."""
     from ipvalue.valuation.engine import evaluate_approach
 
     shape = (len(batch.meta), max(map(len, batch.meta)))
-    cols = _Columns(np.full(shape, np.nan), np.full(shape, np.nan), np.full(shape, np.nan),
-                    np.zeros(shape, dtype=bool), np.full(shape, np.nan))
+    cols = _Columns(
+        np.full(shape, np.nan),
+        np.full(shape, np.nan),
+        np.full(shape, np.nan),
+        np.zeros(shape, dtype=bool),
+        np.full(shape, np.nan),
+    )
     steps = []
     warnings: list[_Segment] = []
     for grp in batch.groups:
@@ -233,10 +265,13 @@ def _evaluate_groups(
         if caps is not None:
             warnings.append(caps)
         warnings.append(_terminal_warnings(grp, out, batch, assets))
-        steps.append(TraceStep(
-            step="kernel_call", approach=grp.template.model.method,
-            detail={"method": grp.template.model.method, "assets": n},
-        ))
+        steps.append(
+            TraceStep(
+                step="kernel_call",
+                approach=grp.template.model.method,
+                detail={"method": grp.template.model.method, "assets": n},
+            )
+        )
     return cols, steps, warnings
 
 
@@ -315,11 +350,13 @@ def _value_portfolio(case: PortfolioCase, framework: Any) -> Valuation:
     tail = _Ready()
     for i in sorted(divs):
         aid = case.assets[i].asset.id or case.assets[i].asset.name
-        tail.extend(ValuationWarning("approaches_diverge", f"{aid}: {d.message}")
-                    for d in divs[i])
+        tail.extend(ValuationWarning("approaches_diverge", f"{aid}: {d.message}") for d in divs[i])
     segments: list[_Segment] = [head, *group_warnings, tail]
-    warnings = flat_lazy([len(g) for g in segments], lambda g, k: segments[g].item(k),
-                         lambda: (w for g in segments for w in g.all()))
+    warnings = flat_lazy(
+        [len(g) for g in segments],
+        lambda g, k: segments[g].item(k),
+        lambda: (w for g in segments for w in g.all()),
+    )
     assets, flat, rows = _lazy_results(case, batch.meta, cols, recs)
     assumptions = list(batch.assumptions)
     rate, syn_assumptions = _synergy_rate(case)
@@ -329,18 +366,32 @@ def _value_portfolio(case: PortfolioCase, framework: Any) -> Valuation:
     total = subtotal * factor
     low = math.fsum(lows.tolist()) * factor
     high = math.fsum(highs.tolist()) * factor
-    steps.append(TraceStep(
-        step="portfolio", detail={"assets": len(assets), "sum_of_assets": subtotal,
-                                  "synergy_rate": rate, "total": total,
-                                  "formula": "total = Σ asset values · (1 + synergy rate)"},
-        rows=rows,
-    ))
+    steps.append(
+        TraceStep(
+            step="portfolio",
+            detail={
+                "assets": len(assets),
+                "sum_of_assets": subtotal,
+                "synergy_rate": rate,
+                "total": total,
+                "formula": "total = Σ asset values · (1 + synergy rate)",
+            },
+            rows=rows,
+        )
+    )
     return Valuation(
-        case_id=case.id, valuation_date=case.valuation_date, value=total, currency=case.currency,
+        case_id=case.id,
+        valuation_date=case.valuation_date,
+        value=total,
+        currency=case.currency,
         range=ValueRange(min(low, total), max(high, total), "sum_of_assets"),
-        approaches=flat, assumptions=tuple(assumptions), warnings=warnings,
-        trace=tuple(steps), software_version=_software_version(),
-        refdata_version=_refdata_version(), assets=assets,
+        approaches=flat,
+        assumptions=tuple(assumptions),
+        warnings=warnings,
+        trace=tuple(steps),
+        software_version=_software_version(),
+        refdata_version=_refdata_version(),
+        assets=assets,
         synergy=subtotal * rate if case.synergy is not None else None,
     )
 
@@ -370,8 +421,9 @@ def _reconcile_assets(
         idx = np.array(members, dtype=np.intp)
         val = cols.value[idx, :k]
         if given:
-            w = np.array([[m.weight for m in batch.meta[i]] for i in members],
-                         dtype=np.float64).reshape(len(idx), k)
+            w = np.array(
+                [[m.weight for m in batch.meta[i]] for i in members], dtype=np.float64
+            ).reshape(len(idx), k)
         else:
             dw, _ = default_weights(dict(key), case.purpose, batch.weights_by_purpose)
             w = np.broadcast_to(np.array([dw[n] for n in names]), (len(idx), k))
@@ -391,7 +443,8 @@ def _reconcile_assets(
         cols.weight[idx, :k] = w
         for r in np.flatnonzero(_divergent(val, threshold)).tolist():
             divs[members[r]] = list(
-                divergences(dict(zip(names, val[r].tolist(), strict=True)), threshold))
+                divergences(dict(zip(names, val[r].tolist(), strict=True)), threshold)
+            )
     return concluded, lows, highs, divs
 
 
@@ -408,7 +461,9 @@ def _divergent(val: np.ndarray, threshold: float) -> np.ndarray:
 
 
 def _lazy_results(
-    case: PortfolioCase, meta: list[list[Any]], cols: _Columns,
+    case: PortfolioCase,
+    meta: list[list[Any]],
+    cols: _Columns,
     recs: tuple[np.ndarray, np.ndarray, np.ndarray, Any],
 ) -> tuple[LazySequence[AssetResult], LazySequence[ApproachValue], LazySequence[dict[str, Any]]]:
     """Per-asset results, the flat approach list and the trace rows, built from the columns
@@ -424,19 +479,33 @@ def _lazy_results(
         m = meta[i][j]
         ranged = bool(cols.has_range[i, j])
         return ApproachValue(
-            m.family, m.method, f"{aid(i)}/{m.name}", float(cols.value[i, j]),
-            float(cols.weight[i, j]), float(cols.low[i, j]) if ranged else None,
-            float(cols.high[i, j]) if ranged else None)
+            m.family,
+            m.method,
+            f"{aid(i)}/{m.name}",
+            float(cols.value[i, j]),
+            float(cols.weight[i, j]),
+            float(cols.low[i, j]) if ranged else None,
+            float(cols.high[i, j]) if ranged else None,
+        )
 
     def asset(i: int) -> AssetResult:
         a = case.assets[i].asset
-        return AssetResult(aid(i), a.name, a.type, float(concluded[i]),
-                           ValueRange(float(lows[i]), float(highs[i])),
-                           tuple(approach(i, j) for j in range(len(meta[i]))))
+        return AssetResult(
+            aid(i),
+            a.name,
+            a.type,
+            float(concluded[i]),
+            ValueRange(float(lows[i]), float(highs[i])),
+            tuple(approach(i, j) for j in range(len(meta[i]))),
+        )
 
     def row(i: int) -> dict[str, Any]:
-        return {"asset": aid(i), "value": float(concluded[i]), "low": float(lows[i]),
-                "high": float(highs[i])}
+        return {
+            "asset": aid(i),
+            "value": float(concluded[i]),
+            "low": float(lows[i]),
+            "high": float(highs[i]),
+        }
 
     def all_approaches() -> Iterator[tuple[ApproachValue, ...]]:
         value, weight = cols.value.tolist(), cols.weight.tolist()
@@ -445,23 +514,40 @@ def _lazy_results(
             a = item.asset
             aid = a.id or a.name
             v, w, lo, hi, r = value[i], weight[i], low[i], high[i], ranged[i]
-            yield tuple(ApproachValue(m.family, m.method, f"{aid}/{m.name}",
-                                      v[j], w[j], lo[j] if r[j] else None,
-                                      hi[j] if r[j] else None)
-                        for j, m in enumerate(metas))
+            yield tuple(
+                ApproachValue(
+                    m.family,
+                    m.method,
+                    f"{aid}/{m.name}",
+                    v[j],
+                    w[j],
+                    lo[j] if r[j] else None,
+                    hi[j] if r[j] else None,
+                )
+                for j, m in enumerate(metas)
+            )
 
     def all_assets() -> Iterator[AssetResult]:
-        for item, c, lo, hi, avs in zip(case.assets, concluded.tolist(), lows.tolist(),
-                                        highs.tolist(), all_approaches(), strict=True):
+        for item, c, lo, hi, avs in zip(
+            case.assets,
+            concluded.tolist(),
+            lows.tolist(),
+            highs.tolist(),
+            all_approaches(),
+            strict=True,
+        ):
             a = item.asset
             yield AssetResult(a.id or a.name, a.name, a.type, c, ValueRange(lo, hi), avs)
 
     n = len(meta)
     assets = LazySequence(n, asset, all_assets)
-    return (assets,
-            flat_lazy(list(map(len, meta)), approach,
-                      lambda: (x for a in assets for x in a.approaches)),
-            LazySequence(n, row))
+    return (
+        assets,
+        flat_lazy(
+            list(map(len, meta)), approach, lambda: (x for a in assets for x in a.approaches)
+        ),
+        LazySequence(n, row),
+    )
 
 
 def _prefixed(warnings: Iterable[ValuationWarning], aid: str) -> list[ValuationWarning]:

@@ -39,10 +39,7 @@ class Divergence:
     def message(self) -> str:
         hi, lo = (self.a, self.b) if self.value_a >= self.value_b else (self.b, self.a)
         vh, vl = max(self.value_a, self.value_b), min(self.value_a, self.value_b)
-        return (
-            f"approaches diverge: {hi} ({vh:,.2f}) is {self.relative:.1%} above {lo} "
-            f"({vl:,.2f})"
-        )
+        return f"approaches diverge: {hi} ({vh:,.2f}) is {self.relative:.1%} above {lo} ({vl:,.2f})"
 
 
 @dataclass(frozen=True)
@@ -85,9 +82,7 @@ def default_weights(
         k = len(families)
         return {name: 1.0 / k for name in families}, True
     count = {f: sum(1 for v in families.values() if v == f) for f in present}
-    return {
-        name: fam_w.get(f, 0.0) / total / count[f] for name, f in families.items()
-    }, False
+    return {name: fam_w.get(f, 0.0) / total / count[f] for name, f in families.items()}, False
 
 
 def divergences(values: Mapping[str, float], threshold: float) -> tuple[Divergence, ...]:
@@ -163,6 +158,4 @@ def reconcile(
     low, high = min(lows), max(highs)
     # Guard against the last-ulp rounding of Σ w_i V_i when all values are equal.
     concluded = min(max(concluded, low), high)
-    return Reconciled(
-        concluded, w, source, low, high, divergences(values, threshold), fallback
-    )
+    return Reconciled(concluded, w, source, low, high, divergences(values, threshold), fallback)

@@ -105,8 +105,12 @@ class _Recorder:
         if broken:
             raise InputError(path, f"{broken} (reference {ref} gives {x:g})")
         self.assume(
-            path, x, fig.unit, f"refdata {fig.ref}: {fig.source or 'source not stated'}",
-            source_date=fig.source_date, confidence=fig.confidence,
+            path,
+            x,
+            fig.unit,
+            f"refdata {fig.ref}: {fig.source or 'source not stated'}",
+            source_date=fig.source_date,
+            confidence=fig.confidence,
         )
         for w in figure_warnings(fig, self.valuation_date):
             self._figure_warning(w.code, fig.ref, path, w.message)
@@ -125,15 +129,39 @@ class _Recorder:
             self.warnings[i] = ValuationWarning(code, f"{', '.join(paths)}: {first}")
 
 
-_FRACTIONS = frozenset({
-    "margin", "share", "growth", "volatility", "risk_premium", "return_on", "return_of",
-    "probability", "first_year_fraction", "weight", "similarity", "recency", "quality",
-    "split_rate", "declining_rate",
-})
-_AMOUNTS = frozenset({
-    "direct_cost", "indirect_cost", "entrepreneurial_incentive", "underlying_value",
-    "exercise_cost", "materials", "equipment", "external", "year1", "base",
-})
+_FRACTIONS = frozenset(
+    {
+        "margin",
+        "share",
+        "growth",
+        "volatility",
+        "risk_premium",
+        "return_on",
+        "return_of",
+        "probability",
+        "first_year_fraction",
+        "weight",
+        "similarity",
+        "recency",
+        "quality",
+        "split_rate",
+        "declining_rate",
+    }
+)
+_AMOUNTS = frozenset(
+    {
+        "direct_cost",
+        "indirect_cost",
+        "entrepreneurial_incentive",
+        "underlying_value",
+        "exercise_cost",
+        "materials",
+        "equipment",
+        "external",
+        "year1",
+        "base",
+    }
+)
 
 
 def _unit(path: str, model: Any, currency: str) -> str | None:
@@ -342,15 +370,25 @@ def resolve(
                     raise InputError(full, f"base point {base:g} of the distribution {broken}")
                 ra.params[path] = base
                 ra.dists[path] = leaf
-                rec.assume(full, base, _unit(path, a, header.currency),
-                           f"{CASE_FILE} (distribution {leaf.dist}, base point)")
+                rec.assume(
+                    full,
+                    base,
+                    _unit(path, a, header.currency),
+                    f"{CASE_FILE} (distribution {leaf.dist}, base point)",
+                )
             else:
                 ra.params[path] = float(leaf)
-                if record_case_values and ".values." not in path and not path.startswith(
-                    "probability."
+                if (
+                    record_case_values
+                    and ".values." not in path
+                    and not path.startswith("probability.")
                 ):
-                    rec.assume(full, float(leaf), _unit(path, a, header.currency),
-                               CASE_FILE if _written(a, path) else OMITTED)
+                    rec.assume(
+                        full,
+                        float(leaf),
+                        _unit(path, a, header.currency),
+                        CASE_FILE if _written(a, path) else OMITTED,
+                    )
         ra.structure = tuple(structure)
         _percent_check(ra, rec)
         _fill_open(ra, header, asset, fw, rec)
@@ -378,8 +416,9 @@ def _life(
     if legal is not None:
         rec.assume(f"{prefix}asset.remaining_legal_term_years", legal, "years", legal_src)
     if asset.economic_life_years is not None:
-        rec.assume(f"{prefix}asset.economic_life_years", asset.economic_life_years, "years",
-                   CASE_FILE)
+        rec.assume(
+            f"{prefix}asset.economic_life_years", asset.economic_life_years, "years", CASE_FILE
+        )
     return resolved_life(asset, valuation_date)
 
 
@@ -394,13 +433,21 @@ def _framework_defaults(framework: Any, header: CaseHeader, rec: _Recorder) -> d
     name = getattr(framework, "code", type(framework).__name__)
     for k, v in values.items():
         if k != "weights":
-            rec.assume(f"framework.{k}", v if not isinstance(v, dict) else str(v), None,
-                       f"framework {name}")
+            rec.assume(
+                f"framework.{k}",
+                v if not isinstance(v, dict) else str(v),
+                None,
+                f"framework {name}",
+            )
     return values
 
 
 def _setting(
-    ra: ResolvedApproach, name: str, header: CaseHeader, fw: Mapping[str, Any], default: Any,
+    ra: ResolvedApproach,
+    name: str,
+    header: CaseHeader,
+    fw: Mapping[str, Any],
+    default: Any,
     rec: _Recorder,
 ) -> Any:
     own = getattr(ra.model, name, None)
@@ -422,9 +469,7 @@ def _require(ra: ResolvedApproach, path: str, how: str) -> None:
         raise InputError(f"{ra.prefix}{path}", f"is required ({how})")
 
 
-def _tax_from_refdata(
-    ra: ResolvedApproach, path: str, country: str | None, rec: _Recorder
-) -> None:
+def _tax_from_refdata(ra: ResolvedApproach, path: str, country: str | None, rec: _Recorder) -> None:
     if path in ra.params:
         return
     if country is None:
@@ -434,7 +479,8 @@ def _tax_from_refdata(
             "statutory rate comes from reference data",
         )
     ra.params[path] = rec.figure(
-        f"{ra.prefix}{path}", f"country_parameters/{country}/cit_statutory_combined_pct",
+        f"{ra.prefix}{path}",
+        f"country_parameters/{country}/cit_statutory_combined_pct",
         {"ge": 0, "lt": 1},
     )
 
@@ -452,9 +498,14 @@ def _fx_from_refdata(
     fig = fx_rate(local, header.currency, header.valuation_date)
     x = fig.as_float()
     ra.params[path] = x
-    rec.assume(f"{ra.prefix}{path}", x, f"{header.currency} per {local}",
-               f"refdata {fig.table}: {fig.source or 'source not stated'}",
-               source_date=fig.source_date, confidence=fig.confidence)
+    rec.assume(
+        f"{ra.prefix}{path}",
+        x,
+        f"{header.currency} per {local}",
+        f"refdata {fig.table}: {fig.source or 'source not stated'}",
+        source_date=fig.source_date,
+        confidence=fig.confidence,
+    )
     if "fx_date_mismatch" in fig.flags or "fx_after_date" in fig.flags:
         note = fig.note or "FX rate from another date"
         rec.warn("fx_date_mismatch", f"{ra.prefix}{path}: {note}")
@@ -483,8 +534,11 @@ def _fill_open(
     if isinstance(a, ExcessEarnings | ProfitSplit):
         margin = "ebita_margin" if isinstance(a, ExcessEarnings) else "operating_margin"
         if margin not in ra.params and not isinstance(a.revenue, LifecycleForecast):
-            raise InputError(f"{ra.prefix}{margin}", "is required unless the revenue forecast "
-                             "is lifecycle-staged (its stage margins are used)")
+            raise InputError(
+                f"{ra.prefix}{margin}",
+                "is required unless the revenue forecast "
+                "is lifecycle-staged (its stage margins are used)",
+            )
     if isinstance(a, RegionalIncome):
         for j, m in enumerate(a.markets):
             share = f"markets.{j}.share"
@@ -500,8 +554,12 @@ def _fill_open(
             _fx_from_refdata(ra, f"countries.{j}.fx_rate", c.currency, header, rec)
     if isinstance(a, RealOptionBlackScholes) and "cost_of_delay" not in ra.params:
         ra.settings["cost_of_delay"] = "inverse_life"
-        rec.assume(f"{ra.prefix}cost_of_delay", "1 / term_years", "per year",
-                   "METHODS §5.1: y = 1 / remaining protected life")
+        rec.assume(
+            f"{ra.prefix}cost_of_delay",
+            "1 / term_years",
+            "per year",
+            "METHODS §5.1: y = 1 / remaining protected life",
+        )
     if isinstance(a, RealOptionBinomial):
         ra.settings["steps"] = a.steps
         lattice = ["steps", "exercise"]
@@ -509,22 +567,32 @@ def _fill_open(
             ra.settings["cost_of_delay"] = a.delay_schedule
             lattice.append("delay_schedule")
         for name in lattice:  # lattice choices move the value: record where each came from
-            rec.assume(f"{ra.prefix}{name}", getattr(a, name), None,
-                       CASE_FILE if name in a.model_fields_set else OMITTED)
+            rec.assume(
+                f"{ra.prefix}{name}",
+                getattr(a, name),
+                None,
+                CASE_FILE if name in a.model_fields_set else OMITTED,
+            )
     if isinstance(a, MarketComparables):
         _market_settings(ra, rec)
     if isinstance(a, ActivityBasedRdCost):
         ra.settings["completion_date"] = a.completion_date or header.valuation_date
         if a.completion_date is None:
-            rec.assume(f"{ra.prefix}completion_date", str(header.valuation_date), None,
-                       "ipvalue default: the valuation date")
+            rec.assume(
+                f"{ra.prefix}completion_date",
+                str(header.valuation_date),
+                None,
+                "ipvalue default: the valuation date",
+            )
     if isinstance(a, FilingMaintenanceCost):
         ra.settings["valuation_year"] = header.valuation_date.year
         for j, c in enumerate(a.countries):
             late = [y for y in c.fees if y > header.valuation_date.year]
             if late:
-                raise InputError(f"{ra.prefix}countries.{j}.fees.{late[0]}",
-                                 "must not be after the valuation year (look-ahead)")
+                raise InputError(
+                    f"{ra.prefix}countries.{j}.fees.{late[0]}",
+                    "must not be after the valuation year (look-ahead)",
+                )
 
 
 def _market_settings(ra: ResolvedApproach, rec: _Recorder) -> None:
@@ -559,16 +627,25 @@ def _regional_tab(ra: ResolvedApproach, fw: Mapping[str, Any], rec: _Recorder) -
             if m.tab.period_years is not None:
                 rec.assume(f"{ra.prefix}{at}period_years", period, "years", CASE_FILE)
             if m.tab.timing is None:
-                rec.assume(f"{ra.prefix}{at}timing", timing, None,
-                           f"{IPVALUE_DEFAULT}: the approach's timing")
+                rec.assume(
+                    f"{ra.prefix}{at}timing",
+                    timing,
+                    None,
+                    f"{IPVALUE_DEFAULT}: the approach's timing",
+                )
         elif m.tab is False:
             period = None
             rec.assume(f"{ra.prefix}{pre}tab", "not applied", None, CASE_FILE)
-        ra.settings.update({f"{pre}tab_period": period, f"{pre}tab_timing": timing,
-                            f"{pre}tab_at": at})
+        ra.settings.update(
+            {f"{pre}tab_period": period, f"{pre}tab_timing": timing, f"{pre}tab_at": at}
+        )
         if period and f"{at}tax_rate" not in ra.params:
-            rec.assume(f"{ra.prefix}{pre}tab.tax_rate", f"= {ra.prefix}{pre}tax_rate",
-                       "fraction", f"{IPVALUE_DEFAULT}: the market's tax rate")
+            rec.assume(
+                f"{ra.prefix}{pre}tab.tax_rate",
+                f"= {ra.prefix}{pre}tax_rate",
+                "fraction",
+                f"{IPVALUE_DEFAULT}: the market's tax rate",
+            )
 
 
 def _tab(ra: ResolvedApproach, fw: Mapping[str, Any], rec: _Recorder) -> None:
@@ -580,11 +657,19 @@ def _tab(ra: ResolvedApproach, fw: Mapping[str, Any], rec: _Recorder) -> None:
         if tab.period_years is not None:
             rec.assume(f"{ra.prefix}tab.period_years", tab.period_years, "years", CASE_FILE)
         if tab.timing is None:
-            rec.assume(f"{ra.prefix}tab.timing", ra.settings["tab_timing"], None,
-                       f"{IPVALUE_DEFAULT}: the approach's timing")
+            rec.assume(
+                f"{ra.prefix}tab.timing",
+                ra.settings["tab_timing"],
+                None,
+                f"{IPVALUE_DEFAULT}: the approach's timing",
+            )
         if "tab.tax_rate" not in ra.params and hasattr(a, "tax_rate"):
-            rec.assume(f"{ra.prefix}tab.tax_rate", f"= {ra.prefix}tax_rate", "fraction",
-                       f"{IPVALUE_DEFAULT}: the approach's tax rate")
+            rec.assume(
+                f"{ra.prefix}tab.tax_rate",
+                f"= {ra.prefix}tax_rate",
+                "fraction",
+                f"{IPVALUE_DEFAULT}: the approach's tax rate",
+            )
         return
     if tab is False:
         ra.settings["tab_period"] = None
@@ -597,5 +682,9 @@ def _tab(ra: ResolvedApproach, fw: Mapping[str, Any], rec: _Recorder) -> None:
         rec.assume(f"{ra.prefix}tab.period_years", int(period), "years", "framework default")
     else:
         ra.settings["tab_period"] = None
-        rec.assume(f"{ra.prefix}tab", "not applied", None,
-                   f"{IPVALUE_DEFAULT}: no TAB unless the case or framework gives a tax period")
+        rec.assume(
+            f"{ra.prefix}tab",
+            "not applied",
+            None,
+            f"{IPVALUE_DEFAULT}: no TAB unless the case or framework gives a tax period",
+        )

@@ -90,8 +90,12 @@ DEFAULT_CHUNK_SIZE = 250_000
 #: Bins of the histogram by default.
 DEFAULT_BINS = 50
 #: Threads evaluating chunks by default (numpy releases the GIL in its loops).
-DEFAULT_WORKERS = max(1, min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
-                             else os.cpu_count() or 1))
+DEFAULT_WORKERS = max(
+    1,
+    min(
+        4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    ),
+)
 #: Runs longer than this replay the simulation instead of storing values (128 MB of float64).
 MAX_STORED_PATHS = 16_000_000
 #: Values per selected bin extracted at once when replaying (2 MB each).
@@ -326,8 +330,7 @@ def run_monte_carlo(
             for result in run_chunks(plan, chunks, workers):
                 consume(result.values)
                 if progress is not None:
-                    progress(min(done_passes * paths + result.done, paths * passes),
-                             paths * passes)
+                    progress(min(done_passes * paths + result.done, paths * passes), paths * passes)
             done_passes += 1
 
         table, histogram, replays = streaming_statistics(
