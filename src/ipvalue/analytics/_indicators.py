@@ -93,6 +93,12 @@ class IndicatorOptions:
     normalisation : {"p99_winsor", "trim1_max"}
         Cohort normalisation of quality components: ``min(x, p99)/p99``, or KIPRO's recipe
         (drop values outside p1…p99, divide by the cohort maximum of the rest, cap at 1).
+    min_cohort_size : int
+        Smallest cohort to normalise within (>= 1; 1 = no fallback). Sizes count every patent
+        carrying the cohort (grant date and a field or section), whether or not a component is
+        present. A patent whose year × WIPO-field cohort is smaller falls back to year × section
+        of its first code (all patents of that year and section), then to grant year alone;
+        ``cohort`` names the level used ("2020 field 6", "2020 section H", "2020").
     """
 
     valuation_date: date
@@ -102,6 +108,7 @@ class IndicatorOptions:
     fwd_window_days: int = 1826
     breakthrough_quantile: float = 0.99
     normalisation: Literal["p99_winsor", "trim1_max"] = "p99_winsor"
+    min_cohort_size: int = 1
     resolved_scheme: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:
@@ -115,6 +122,10 @@ class IndicatorOptions:
             raise InputError("--breakthrough-quantile", "must be strictly between 0 and 1")
         if self.normalisation not in ("p99_winsor", "trim1_max"):
             raise InputError("--normalisation", "must be p99_winsor or trim1_max")
+        if isinstance(self.min_cohort_size, bool) or not isinstance(self.min_cohort_size, int):
+            raise InputError("--min-cohort-size", "must be an integer >= 1")
+        if self.min_cohort_size < 1:
+            raise InputError("--min-cohort-size", "must be >= 1")
 
 
 def resolve_scheme(tables: dict[str, ir.Table], scheme: str) -> str:
@@ -247,7 +258,7 @@ def indicator_table(
     tct = tct.select(k=tct.focal, tct=(tct.tct_days / DAYS_PER_YEAR).cast("float64"))
 
     family = _family_size(tables, pub)
-    cohort = _cohorts(tables, pub, cls)
+    cohort, members = _cohorts(tables, pub, cls, opts.min_cohort_size)
 
     base = pub.select(
         "pub_id",
@@ -280,7 +291,7 @@ def indicator_table(
     vdate = ibis.literal(opts.valuation_date, "date")
     rem = _days(r.expiry_date, vdate).cast("float64") / DAYS_PER_YEAR
     r = m(r.mutate(remaining_life=ibis.cases((rem < 0, 0.0), else_=rem)))
-    r = _cohort_scores(r, opts)
+    r = _cohort_scores(r, opts, None if members is None else m(members))
     return r.select(
         patent_id=r.source_id,
         **{c: r[c] for c in INDICATOR_COLUMNS if c != "patent_id"},
@@ -358,7 +369,15 @@ def _family_size(tables: dict[str, ir.Table], pub: ir.Table) -> ir.Table:
     )
 
 
-def _cohorts(tables: dict[str, ir.Table], pub: ir.Table, cls: ir.Table) -> ir.Table:
+def _cohorts(
+    tables: dict[str, ir.Table], pub: ir.Table, cls: ir.Table, min_size: int = 1
+) -> tuple[ir.Table, ir.Table | None]:
+    """``k, cohort`` per publication, and the ``k, cohort`` membership to normalise over.
+
+    With ``min_size`` 1 the membership is the assignment itself (returned as ``None``). Above 1 a
+    patent can be normalised in a coarser cohort whose members include patents assigned to a
+    finer one, so membership lists every patent under each of its three labels.
+    """
     tf = tables["tech_field"]
     tf = tf.filter(tf.wipo_field_id.notnull() & tf.pub_key.notnull())
     tf = tf.select(k=tf.pub_key, seq=tf.seq, wipo_field_id=tf.wipo_field_id)
@@ -370,10 +389,36 @@ def _cohorts(tables: dict[str, ir.Table], pub: ir.Table, cls: ir.Table) -> ir.Ta
         (p.grant_date.notnull() & key.notnull(), p.grant_date.year().cast("string") + " " + key),
         else_=ibis.null(),
     )
-    return p.select("k", cohort=cohort)
+    if min_size <= 1:
+        return p.select("k", cohort=cohort), None
+    year = p.grant_date.year().cast("string")
+    pool = p.filter(cohort.notnull()).select(
+        "k",
+        lf=ibis.cases((p.wipo_field.notnull(), year + " field " + p.wipo_field), else_=ibis.null()),
+        ls=ibis.cases((p.section.notnull(), year + " section " + p.section), else_=ibis.null()),
+        ly=year,
+    )
+    for lab in ("lf", "ls", "ly"):
+        sizes = (
+            pool.filter(pool[lab].notnull()).group_by(lab).aggregate(**{f"n_{lab}": ibis._.count()})
+        )
+        pool = _lj(pool, sizes, lab)
+    chosen = ibis.cases(
+        (pool.n_lf >= min_size, pool.lf),
+        (pool.n_ls >= min_size, pool.ls),
+        else_=pool.ly,
+    )
+    assigned = pool.select("k", cohort=chosen)
+    members = ibis.union(
+        *(
+            pool.filter(pool[lab].notnull()).select("k", cohort=pool[lab])
+            for lab in ("lf", "ls", "ly")
+        )
+    )
+    return assigned, members
 
 
-def _cohort_scores(r: ir.Table, opts: IndicatorOptions) -> ir.Table:
+def _cohort_scores(r: ir.Table, opts: IndicatorOptions, members: ir.Table | None) -> ir.Table:
     q = opts.breakthrough_quantile
     comps = {
         "fwd_cits5": r.fwd_cits5,
@@ -381,27 +426,34 @@ def _cohort_scores(r: ir.Table, opts: IndicatorOptions) -> ir.Table:
         "claims": r.claims,
         "generality": r.generality,
     }
+    if members is None:  # each patent is normalised among the patents sharing its label
+        pop = r.filter(r.cohort.notnull())
+    else:  # a coarse cohort also holds the patents that stayed in finer ones
+        vals = r.select("k", *comps).rename(vk="k")
+        pop = members.join(vals, members.k == vals.vk).select("cohort", *comps)
     stats: dict[str, Any] = {}
-    for name, col in comps.items():
-        x = col.cast("float64")
+    for name in comps:
+        x = pop[name].cast("float64")
         stats[f"hi_{name}"] = x.quantile(0.99)
         if opts.normalisation == "trim1_max":
             stats[f"lo_{name}"] = x.quantile(0.01)
     if q != 0.99:  # else the breakthrough threshold is the fwd_cits5 normalisation cap
-        stats["p_fwd"] = r.fwd_cits5.cast("float64").quantile(q)
-    c = r.filter(r.cohort.notnull()).group_by("cohort").aggregate(**stats)
+        stats["p_fwd"] = pop.fwd_cits5.cast("float64").quantile(q)
+    c = pop.group_by("cohort").aggregate(**stats)
     r = _lj(r, c, "cohort")
     if opts.normalisation == "trim1_max":
+        pc = _lj(pop, c, "cohort")
         inner = {}
-        for name, col in comps.items():
-            x = col.cast("float64")
-            keep = (x >= r[f"lo_{name}"]) & (x <= r[f"hi_{name}"])
+        for name in comps:
+            x = pc[name].cast("float64")
+            keep = (x >= pc[f"lo_{name}"]) & (x <= pc[f"hi_{name}"])
             inner[f"top_{name}"] = ibis.cases((keep, x), else_=ibis.null()).max()
-        tops = r.filter(r.cohort.notnull()).group_by("cohort").aggregate(**inner)
+        tops = pc.group_by("cohort").aggregate(**inner)
         r = _lj(r, tops, "cohort")
         scale = {name: r[f"top_{name}"] for name in comps}
     else:
         scale = {name: r[f"hi_{name}"] for name in comps}
+    comps = {name: r[name] for name in comps}
     normed = []
     for name, col in comps.items():
         x, s = col.cast("float64"), scale[name]

@@ -154,6 +154,14 @@ def indicators_cmd(
     normalisation: Annotated[
         str, typer.Option("--normalisation", help="p99_winsor | trim1_max")
     ] = "p99_winsor",
+    min_cohort_size: Annotated[
+        int,
+        typer.Option(
+            "--min-cohort-size",
+            help="Normalise patents whose cohort has fewer patents within year × section, "
+            "then year (1 = no fallback).",
+        ),
+    ] = 1,
     strict: Annotated[bool, typer.Option("--strict")] = False,
     encoding: EncodingOpt = "utf-8",
 ) -> None:
@@ -172,6 +180,7 @@ def indicators_cmd(
         bias_correction=bias_correction,
         fwd_window_days=fwd_window_days,
         normalisation=normalisation,  # type: ignore[arg-type]
+        min_cohort_size=min_cohort_size,
     )
     with _database(source, fmt, db, strict, encoding) as path, _progress() as bar:
         bar.add_task(f"computing indicators on {engine}", total=None)

@@ -80,6 +80,11 @@ def run(kind: str, engine: str, db: Path, spark: Any = None) -> pa.Table:
             _RESULTS[key] = compute_indicators(
                 db, IndicatorOptions(valuation_date=VDATE), engine=engine, spark=spark
             )
+        elif kind == "indicators_min_cohort":  # fallback levels and the membership path
+            opts = IndicatorOptions(
+                valuation_date=VDATE, min_cohort_size=5, normalisation="trim1_max"
+            )
+            _RESULTS[key] = compute_indicators(db, opts, engine=engine, spark=spark)
         else:
             _RESULTS[key] = cycle_times(db, engine=engine, spark=spark)
     return _RESULTS[key]

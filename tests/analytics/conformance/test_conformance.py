@@ -74,7 +74,7 @@ def _same(a: list[dict[str, Any]], b: list[dict[str, Any]]) -> None:
 @pytest.mark.slow
 def test_duckdb_and_spark_agree(conformance_db: Path, request: pytest.FixtureRequest) -> None:
     spark = request.getfixturevalue("spark")
-    for kind in ("indicators", "cycle"):
+    for kind in ("indicators", "indicators_min_cohort", "cycle"):
         _same(
             run(kind, "duckdb", conformance_db).to_pylist(),
             run(kind, "spark", conformance_db, spark).to_pylist(),
