@@ -111,15 +111,24 @@ def test_trim1_max_uses_the_same_members(db: Path) -> None:
 
 
 def test_default_is_unchanged(db: Path, mini_db: Path) -> None:
-    """min_cohort_size=1 is the code path of the default and gives the same table."""
+    """The default (N = 1) gives what the code before the option gave (commit 37d7df4, run on
+    this fixture): each patent stays in its year × field cohort, however small."""
+    r = _rows(db)
+    assert [(p, v["cohort"], v["breakthrough"]) for p, v in r.items()] == [
+        ("1000001", "2010 field 1", 1),
+        ("1000002", "2011 field 1", 1),
+        ("1000003", "2015 field 6", 0),
+        ("1000004", "2015 field 1", 0),
+        ("1000005", None, None),
+        ("1000006", "2015 field 6", 0),
+    ]
+    # 1000004 alone in 2015 field 1: claims 1/1 = 1, fwd 0 → 0.5, the collapse the option fixes
+    assert r["1000004"]["quality_index"] == pytest.approx(0.5, rel=1e-14)
+    assert r["1000006"]["quality_index"] == pytest.approx((3 / 19.83) / 2, rel=1e-14)  # 0.07564…
     for path in (db, mini_db):
         default = compute_indicators(path, IndicatorOptions(valuation_date=VDATE))
         one = compute_indicators(path, IndicatorOptions(valuation_date=VDATE, min_cohort_size=1))
         assert default.to_pylist() == one.to_pylist()
-    r = _rows(mini_db)
-    # the cohorts and quality indexes the fixture has always had (tests/analytics/test_indicators)
-    assert r["1000004"]["cohort"] == "2015 field 1"
-    assert r["1000004"]["quality_index"] == pytest.approx((0 + 1 / 2.98) / 2, rel=1e-14)
 
 
 def test_option_recorded_in_metadata(db: Path) -> None:
