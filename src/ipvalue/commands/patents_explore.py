@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -104,6 +104,29 @@ def _window(text: str | None, option: str = "--window") -> tuple[int, int] | Non
     if end < start or (option == "--window" and end == start):
         raise InputError(option, "end year must be after start year")
     return start, end
+
+
+def _read_corpus(
+    bar: Progress,
+    source: Path | None,
+    fmt: str | None,
+    db: Path | None,
+    encoding: str,
+    date_basis: str,
+) -> tuple[Any, Any]:
+    """Read the patent set (file or analytics DB) with a progress line; ``(task, corpus)``."""
+    from ipvalue.analytics.landscape_io import load_corpus
+
+    task = bar.add_task("reading patents", total=None)
+    corpus = load_corpus(
+        source,
+        fmt,
+        db=db,
+        date_basis=date_basis,  # type: ignore[arg-type]
+        encoding=encoding,
+        progress=lambda m: bar.update(task, description=m),
+    )
+    return task, corpus
 
 
 def _select(
@@ -201,7 +224,6 @@ def landscape(
     from ipvalue.analytics.charts import CHART_FORMATS
     from ipvalue.analytics.landscape import LandscapeOptions, build_landscape
     from ipvalue.analytics.landscape_counts import DIMENSIONS
-    from ipvalue.analytics.landscape_io import load_corpus
     from ipvalue.analytics.landscape_output import summary_dict, write_landscape
 
     if novelty_k < 0:
@@ -231,19 +253,11 @@ def landscape(
     if out.exists() and not out.is_dir():
         raise InputError("--out", f"{out} exists and is not a folder")
     with _progress() as bar:
-        task = bar.add_task("reading patents", total=None)
+        task, corpus = _read_corpus(bar, source, fmt, db, encoding, date_basis)
 
         def step(msg: str) -> None:
             bar.update(task, description=msg)
 
-        corpus = load_corpus(
-            source,
-            fmt,
-            db=db,
-            date_basis=date_basis,  # type: ignore[arg-type]
-            encoding=encoding,
-            progress=step,
-        )
         corpus = _select(corpus, select_class, select_years, select_text, select_office)
         if count == "families":
             from ipvalue.analytics.landscape_corpus import count_families
@@ -364,7 +378,6 @@ def similar(
     """Patents most similar to a text or to a patent of the source (TF-IDF cosine over title +
     abstract, plus CPC/IPC overlap)."""
     from ipvalue.analytics.landscape_corpus import split_multi
-    from ipvalue.analytics.landscape_io import load_corpus
     from ipvalue.analytics.similar import SimilarityOptions, build_index, similar_to
 
     if (text is None) == (patent is None):
@@ -376,15 +389,7 @@ def similar(
     opts = SimilarityOptions(method=method, class_weight=class_weight)  # type: ignore[arg-type]
     opts.validate()
     with _progress() as bar:
-        task = bar.add_task("reading patents", total=None)
-        corpus = load_corpus(
-            source,
-            fmt,
-            db=db,
-            date_basis="publication",
-            encoding=encoding,
-            progress=lambda m: bar.update(task, description=m),
-        )
+        task, corpus = _read_corpus(bar, source, fmt, db, encoding, "publication")
         corpus = _select(
             corpus, select_class, select_years, select_text, select_office, keep=patent
         )
@@ -524,7 +529,6 @@ def comparables(
         render_block,
         write_block,
     )
-    from ipvalue.analytics.landscape_io import load_corpus
     from ipvalue.analytics.similar import build_index
 
     if (text is None) == (patent is None):
@@ -558,15 +562,7 @@ def comparables(
     deal_file = read_deals(deals)
     quality = read_qualities(indicators, quality_indicator) if indicators else None
     with _progress() as bar:
-        task = bar.add_task("reading patents", total=None)
-        corpus = load_corpus(
-            source,
-            fmt,
-            db=db,
-            date_basis="publication",
-            encoding=encoding,
-            progress=lambda m: bar.update(task, description=m),
-        )
+        task, corpus = _read_corpus(bar, source, fmt, db, encoding, "publication")
         bar.update(task, description=f"indexing {len(corpus):,} patents")
         index = build_index(corpus)
         bar.update(task, description="matching deals")
